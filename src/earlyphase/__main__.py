@@ -1,0 +1,3 @@
+from earlyphase.cli import main
+
+main()

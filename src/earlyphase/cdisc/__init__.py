@@ -1,0 +1,1 @@
+"""CDISC SDTM/ADaM input, output and derivations."""

@@ -1,0 +1,21 @@
+"""Atomic output: a failing writer leaves no file behind."""
+
+import pytest
+
+from earlyphase._files import atomic_write
+
+
+def test_atomic_write_success(tmp_path):
+    target = tmp_path / "sub" / "out.csv"
+    with atomic_write(target) as fh:
+        fh.write("a,b\n")
+    assert target.read_text() == "a,b\n"
+    assert list(target.parent.iterdir()) == [target]
+
+
+def test_atomic_write_failure_leaves_nothing(tmp_path):
+    target = tmp_path / "out.csv"
+    with pytest.raises(RuntimeError), atomic_write(target) as fh:
+        fh.write("partial")
+        raise RuntimeError("boom")
+    assert list(tmp_path.iterdir()) == []
