@@ -34,6 +34,14 @@ app = typer.Typer(
 )
 
 
+@app.command("version")
+def version() -> None:
+    """Print the earlyphase version."""
+    from earlyphase import __version__
+
+    typer.echo(__version__)
+
+
 def _register_all() -> None:
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(app)
