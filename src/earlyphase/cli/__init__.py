@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "earlyphase.cli.clinical_cmd",
     "earlyphase.cli.pk_cmd",
     "earlyphase.cli.cdisc_cmd",
+    "earlyphase.cli.survival_cmd",
     "earlyphase.cli.twin_cmd",
 )
 
