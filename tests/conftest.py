@@ -14,3 +14,14 @@ if str(SRC) not in sys.path:
 os.environ["PYTHONPATH"] = os.pathsep.join(
     [str(SRC), *filter(None, [os.environ.get("PYTHONPATH")])]
 )
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def shared_data_dir() -> Path:
+    """The real CDISC pilot datasets in ``../shared/data`` (present beside every checkout and in CI)."""
+    path = SHARED / "data" / "cdisc-dataset-json"
+    if not path.is_dir():
+        raise FileNotFoundError(f"shared data folder not found at {path}")
+    return path
