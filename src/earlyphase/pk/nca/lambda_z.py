@@ -101,6 +101,8 @@ def fit_lambda_z(
     manual_col[rows, first_manual] = True
     start_ok &= np.where(has_manual[:, None], manual_col, k >= min_points)
     enough = start_ok & (k >= 2)
+    # a manual 2-point fit has no adjusted R^2 but is accepted (PKNCA warns, WinNonlin allows)
+    adj = np.where(has_manual[:, None] & (k == 2), 0.0, adj)
     with np.errstate(invalid="ignore"):
         positive = enough & (lam > 0) & np.isfinite(adj)
     if selection == "winnonlin":
@@ -135,7 +137,7 @@ def fit_lambda_z(
         t_first=pick(T),
         t_last=np.where(ok, t0, np.nan),
         r_squared=pick(r2),
-        adj_r_squared=pick(adj),
+        adj_r_squared=np.where(pick(k) > 2, pick(adj), np.nan),
         corr_xy=pick(corr),
         reason=reason,
     )

@@ -50,6 +50,9 @@ class NCAOptions:
         Move the last pre-dose sample of a profile to dose time when no sample lies exactly at
         dose time (a pre-dose trough taken minutes before the infusion). Other pre-dose samples
         are ignored.
+    max_predose_shift : float or None
+        Largest gap (time units) between that pre-dose sample and the dose for the shift;
+        ``None`` = any gap (PKNCA's ``start_predose`` allows 5 % of the interval).
     lambda_z_min_points : int
         Fewest points in a terminal-phase regression (WinNonlin and PKNCA: 3).
     lambda_z_max_points : int or None
@@ -76,6 +79,7 @@ class NCAOptions:
     blq_after_last: BLQRule = "drop"
     time_zero: TimeZeroRule = "winnonlin"
     shift_predose: bool = True
+    max_predose_shift: float | None = None
     lambda_z_min_points: int = 3
     lambda_z_max_points: int | None = None
     lambda_z_tolerance: float = 1e-4

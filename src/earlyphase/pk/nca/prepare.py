@@ -205,8 +205,7 @@ def prepare_profiles(conc: pd.DataFrame, doses: pd.DataFrame, options: NCAOption
     m = int(counts.max())
     rel_time = times - profiles["dose_time"].to_numpy()[profile_index]
     if "blq" in conc.columns:
-        blq = conc["blq"].fillna(False).astype(bool).to_numpy()
-        blq |= values == 0
+        blq = conc["blq"].fillna(False).astype(bool).to_numpy() | (values == 0)
     elif "lloq" in conc.columns:
         lloq_v = pd.to_numeric(conc["lloq"], errors="coerce").to_numpy(dtype=float)
         blq = (np.isnan(values) & ~np.isnan(lloq_v)) | (values < lloq_v) | (values == 0)
@@ -236,11 +235,14 @@ def prepare_profiles(conc: pd.DataFrame, doses: pd.DataFrame, options: NCAOption
     reason = np.full(n, None, dtype=object)
 
     # --- pre-dose samples --------------------------------------------------------------------
+    no_post = ~(usable & (T >= 0)).any(axis=1)
     at_zero = (usable & (T == 0)).any(axis=1)
     pre = usable & (T < 0)
     if options.shift_predose:
         last_pre = np.where(pre, np.arange(m), -1).max(axis=1)
-        shift = (~at_zero) & (last_pre >= 0) & ~bolus
+        gap = -T[np.arange(n), np.maximum(last_pre, 0)]
+        limit = np.inf if options.max_predose_shift is None else options.max_predose_shift
+        shift = (~at_zero) & (last_pre >= 0) & ~bolus & ~no_post & (gap <= limit)
         rows = np.flatnonzero(shift)
         T[rows, last_pre[rows]] = 0.0
         pre[rows, last_pre[rows]] = False
@@ -269,7 +271,6 @@ def prepare_profiles(conc: pd.DataFrame, doses: pd.DataFrame, options: NCAOption
                                                  f"an LLOQ for every BLQ sample (BLQ rule {rule!r})"))
             C = np.where(where, L * (0.5 if rule == "half-lloq" else 1.0), C)
     reason[~has_meas] = "no measurable concentration (all samples BLQ or missing)"
-    no_post = ~(usable & (T >= 0)).any(axis=1)
     reason[no_post] = "no sample at or after the dose"
 
     keep = ~np.isnan(C)
