@@ -328,10 +328,11 @@ def estimate_by_group(
 
     ``options`` are passed to :func:`kaplan_meier`.  Missing group labels are an error.
     """
-    g = pd.Series(np.asarray(group, dtype=object))
-    t_arr = np.asarray(time)
-    e_arr = np.asarray(event)
-    if g.size != t_arr.size or g.size != e_arr.size:
+    time_name = options.get("time_name", "time")
+    event_name = options.get("event_name", "event")
+    t_arr, e_arr = as_time_event(time, event, time_name=time_name, event_name=event_name)
+    g = pd.Series(np.asarray(group, dtype=object).reshape(-1))
+    if g.size != t_arr.size:
         raise DataError(
             describe_problem("group", f"length {g.size}", f"one label per subject ({t_arr.size})")
         )
