@@ -271,14 +271,18 @@ def parse_iso8601_strict(
     """
     series = _as_series(values)
     out = np.full(len(series), np.datetime64("NaT"), dtype="datetime64[ns]")
+    cache: dict[str, np.datetime64] = {}
     for i, raw in enumerate(series):
         if raw is None or (isinstance(raw, str) and not raw.strip()):
+            continue
+        if isinstance(raw, str) and raw in cache:
+            out[i] = cache[raw]
             continue
         parts = _parts(raw, field, i) if isinstance(raw, str) else None
         if parts is None or parts["d"] is None or parts["m"] is None or parts["y"] is None:
             raise DataError(describe_problem(f"{field}[{i}]", raw, "a complete ISO 8601 date"))
         stamp, *_ = _impute_one(parts, "first", "n")
-        out[i] = np.datetime64(stamp.normalize() if date_only else stamp, "ns")
+        out[i] = cache[raw] = np.datetime64(stamp.normalize() if date_only else stamp, "ns")
     return pd.Series(out, dtype="datetime64[ns]")
 
 
