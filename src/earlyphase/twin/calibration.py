@@ -183,3 +183,42 @@ def plan_cycles(plan: pd.DataFrame) -> pd.Series:
         else:
             n[i] = int(row["pd_cycle"]) - 1
     return n
+
+
+#: Table 2 targets per dose level: paper term -> {DL: (patients any grade, patients grade >= 3)}.
+#: Dose-level cells as printed; the overall column is their sum (see DEVIATIONS).
+TABLE2_TARGETS = MappingProxyType({
+    "Neutropenia": {"DL1": (2, 1), "DL2": (8, 2), "DL3": (0, 0)},
+    "Anemia": {"DL1": (1, 1), "DL2": (18, 1), "DL3": (5, 1)},
+    "Thrombocytopenia": {"DL1": (2, 0), "DL2": (20, 1), "DL3": (6, 0)},
+    "Leukopenia": {"DL1": (1, 1), "DL2": (17, 1), "DL3": (1, 0)},
+    "Lymphopenia": {"DL1": (1, 1), "DL2": (24, 14), "DL3": (6, 3)},
+    "Fatigue": {"DL1": (2, 0), "DL2": (8, 0), "DL3": (1, 0)},
+    "Nausea": {"DL1": (2, 0), "DL2": (6, 0), "DL3": (3, 0)},
+    "Diarrhea": {"DL1": (2, 1), "DL2": (9, 2), "DL3": (0, 0)},
+    "Constipation": {"DL1": (2, 0), "DL2": (7, 0), "DL3": (3, 0)},
+    "Hypertension": {"DL1": (0, 0), "DL2": (9, 3), "DL3": (2, 2)},
+    "Headache": {"DL1": (1, 0), "DL2": (12, 0), "DL3": (2, 0)},
+    "Muscle cramps": {"DL1": (0, 0), "DL2": (7, 0), "DL3": (4, 0)},
+    "Insomnia": {"DL1": (0, 0), "DL2": (5, 2), "DL3": (2, 0)},
+    "Dyspnea": {"DL1": (1, 0), "DL2": (7, 0), "DL3": (1, 0)},
+    "URI": {"DL1": (1, 0), "DL2": (7, 0), "DL3": (0, 0)},
+})
+
+#: Grade >= 3 related events (lymphopenia apart) grouped by patient: each set is one patient,
+#: so that 16 patients (48%) have a related grade 3/4 AE (Results, Safety/AEs).
+GRADE3_GROUPS = MappingProxyType({
+    "DL1": ({"Neutropenia", "Leukopenia", "Anemia"}, {"Diarrhea"}),
+    "DL2": ({"Neutropenia", "Leukopenia"}, {"Neutropenia"}, {"Anemia"}, {"Thrombocytopenia"},
+            {"Diarrhea"}, {"Diarrhea"}, {"Hypertension"}, {"Hypertension"}, {"Hypertension"},
+            {"Insomnia"}, {"Insomnia"}),
+    "DL3": ({"Anemia"}, {"Hypertension"}, {"Hypertension"}),
+})
+
+#: Patients with a related AE of grade >= 2 (Results, Safety/AEs: 48, 48, 24, 24, 21, 21%).
+GRADE2PLUS_TARGETS = MappingProxyType({
+    "Anemia": 16, "Leukopenia": 16, "Neutropenia": 8, "URI": 8, "Thrombocytopenia": 7,
+    "Hypertension": 7,
+})
+#: Other Table 2 terms: at most this many patients with grade 2 (fewer than the 21% above).
+GRADE2_CAP_OTHER = 5
