@@ -175,7 +175,7 @@ def plan_cycles(plan: pd.DataFrame) -> pd.Series:
     """
     cutoff = pd.Timestamp(CUTOFF)
     n = pd.Series(0, index=plan.index, dtype="int64")
-    for i, row in plan.iterrows():
+    for i, row in zip(plan.index, plan.to_dict("records"), strict=True):
         if row["end"] == "ONGOING":
             n[i] = int((cutoff - row["first_dose"]).days // 28) + 1
         elif row["end"] == "ASCT":

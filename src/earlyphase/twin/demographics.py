@@ -35,7 +35,7 @@ def baseline_body(plan: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
 def demographics_domains(plan: pd.DataFrame, body: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """DM (reference dates completed later by disposition), SUPPDM, VS, MH and SC."""
     dm, supp, vs, mh, sc = [], [], [], [], []
-    for i, r in plan.iterrows():
+    for i, r in zip(plan.index, plan.to_dict("records"), strict=True):
         uid = usubjid(r["subj"])
         first = r["first_dose"]
         consent = study_date(first, -14)

@@ -128,7 +128,7 @@ def disease_domains(plan: pd.DataFrame, rng: np.random.Generator) -> dict[str, p
     lb: list[dict[str, object]] = []
     rs: list[dict[str, object]] = []
     marrow_done: set[int] = set()
-    for _, row in plan.iterrows():
+    for row in plan.to_dict("records"):
         uid, first = usubjid(row["subj"]), row["first_dose"]
         base = _baseline_markers(row, rng)
         serum_type = row["mmtype"] in ("IGG", "IGA")

@@ -10,6 +10,9 @@ Paper (Results): 28 progressions, 1 ASCT in response, 4 on therapy at cut-off, 1
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -20,7 +23,7 @@ from earlyphase.twin.calibration import CUTOFF
 __all__ = ["disposition_domain", "last_contact_date"]
 
 
-def last_contact_date(row: pd.Series) -> pd.Timestamp:
+def last_contact_date(row: Mapping[str, Any]) -> pd.Timestamp:
     """Death or last-known-alive date: ``os_months`` after the first dose (day 1)."""
     days = int(round(float(row["os_months"]) * terms.DAYS_PER_MONTH))
     return study_date(row["first_dose"], days)
@@ -33,12 +36,13 @@ def disposition_domain(plan: pd.DataFrame, dm: pd.DataFrame, ex: pd.DataFrame) -
     last_dose = ex[ex["EXDOSE"] > 0].groupby("USUBJID")["EXSTDTC"].max().str[:10]
     dm = dm.copy()
     cutoff = pd.Timestamp(CUTOFF)
+    death: dict[str, str] = {}
 
     def add(uid: str, cat: str, decod: str, term: str, date: pd.Timestamp) -> None:
         rows.append({"STUDYID": terms.STUDYID, "DOMAIN": "DS", "USUBJID": uid, "DSTERM": term,
                      "DSDECOD": decod, "DSCAT": cat, "DSSTDTC": iso_date(date)})
 
-    for _, row in plan.iterrows():
+    for row in plan.to_dict("records"):
         uid, first = usubjid(row["subj"]), row["first_dose"]
         contact = last_contact_date(row)
         if contact > cutoff:
@@ -56,11 +60,13 @@ def disposition_domain(plan: pd.DataFrame, dm: pd.DataFrame, ex: pd.DataFrame) -
             add(uid, "DISPOSITION EVENT", "WITHDRAWAL BY SUBJECT", "WITHDREW CONSENT", contact)
         if row["died"]:
             add(uid, "DISPOSITION EVENT", "DEATH", "DEATH DUE TO MULTIPLE MYELOMA", contact)
-            dm.loc[dm["USUBJID"] == uid, ["DTHDTC", "DTHFL"]] = [iso_date(contact), "Y"]
+            death[uid] = iso_date(contact)
         else:
             add(uid, "OTHER EVENT", "LAST KNOWN ALIVE", "LAST KNOWN ALIVE", contact)
         add(uid, "PROTOCOL MILESTONE", "DATA CUT-OFF", "DATA CUT-OFF", cutoff)
-        dm.loc[dm["USUBJID"] == uid, "RFENDTC"] = last_dose.get(uid, "")
+    dm["RFENDTC"] = dm["USUBJID"].map(last_dose).fillna("")
+    dm["DTHDTC"] = dm["USUBJID"].map(death).fillna("")
+    dm["DTHFL"] = np.where(dm["DTHDTC"] != "", "Y", "")
     ds = pd.DataFrame(rows)
     order = {"DISPOSITION EVENT": 0, "OTHER EVENT": 1, "PROTOCOL MILESTONE": 2}
     ds["_o"] = ds["DSCAT"].map(order)

@@ -73,7 +73,7 @@ def exposure_domains(plan: pd.DataFrame, body: pd.DataFrame,
     ex: list[dict[str, object]] = []
     infusions: list[dict[str, object]] = []
     cycles = plan_cycles(plan)
-    for i, row in plan.iterrows():
+    for i, row in zip(plan.index, plan.to_dict("records"), strict=True):
         uid, first, dl = usubjid(row["subj"]), row["first_dose"].to_pydatetime(), row["dl"]
         weight, bsa = float(body.at[i, "weight_kg"]), min(float(body.at[i, "bsa_m2"]), 2.2)
         reduced = bool(row["subj"] % 2 == 0)

@@ -112,7 +112,7 @@ def pk_domain(plan: pd.DataFrame, body: pd.DataFrame, infusions: pd.DataFrame,
     k_all["_t"] = pd.to_datetime(k_all["EXSTDTC"])
     k_by_uid = dict(tuple(k_all.groupby("USUBJID")))
     c1_pk, c3_pk = _pk_subjects(plan, reached_c3)
-    for i, row in plan.iterrows():
+    for i, row in zip(plan.index, plan.to_dict("records"), strict=True):
         subj = int(row["subj"])
         if subj not in c1_pk:
             continue
