@@ -40,7 +40,8 @@ def metrics(dl: str, p: dict[str, float]) -> dict[str, float]:
     for cyc, t0 in ((1, s[0]), (3, 8.5 + 24 * 56)):
         grid = t0 + np.linspace(0, 336, 3361)
         c = two_compartment_infusion(grid, s, d, a, **p)
-        out[f"c{cyc}_cmax"] = c.max()
+        window = 1681 if (cyc == 1 and dl != "DL1") else len(grid)  # C1 of weekly: 1 week
+        out[f"c{cyc}_cmax"] = c[:window].max()
         out[f"c{cyc}_auc168"] = np.trapezoid(c[:1681], grid[:1681])
         out[f"c{cyc}_auc336"] = np.trapezoid(c, grid)
     return out
