@@ -2,6 +2,16 @@
 stochastic simulation of new trials from a scenario."""
 
 from earlyphase.twin.reconstruct import DEFAULT_SEED, reconstruct
+from earlyphase.twin.scenario import Scenario, load_scenario
 from earlyphase.twin.sdtm import write_sdtm
+from earlyphase.twin.simulate import TrialSimulationResult, simulate_trials
 
-__all__ = ["DEFAULT_SEED", "reconstruct", "write_sdtm"]
+__all__ = [
+    "DEFAULT_SEED",
+    "Scenario",
+    "TrialSimulationResult",
+    "load_scenario",
+    "reconstruct",
+    "simulate_trials",
+    "write_sdtm",
+]
