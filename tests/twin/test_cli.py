@@ -31,10 +31,24 @@ def test_simulate_and_bad_scenario(tmp_path):
     scen.write_text(
         "true_dlt: {DL1: 0.05, DL2: 0.1, DL3: 0.2}\n"
         "response: {DL1: {PR: 0.6, SD: 0.4}, DL2: {PR: 0.6, SD: 0.4}, DL3: {PR: 0.6, SD: 0.4}}\n"
-        "pfs_median_months: 10\n")
+        "pfs_median_months: 10\n"
+    )
     out = tmp_path / "trials.csv"
-    res = runner.invoke(app, ["twin", "simulate", "--scenario", str(scen), "--n-trials", "50",
-                              "--seed", "1", "--out", str(out)])
+    res = runner.invoke(
+        app,
+        [
+            "twin",
+            "simulate",
+            "--scenario",
+            str(scen),
+            "--n-trials",
+            "50",
+            "--seed",
+            "1",
+            "--out",
+            str(out),
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert "P(select DL2)" in res.output and out.exists()
     scen.write_text("true_dlt: {DL1: 2, DL2: 0.1, DL3: 0.2}\nresponse: {}\npfs_median_months: 1\n")
@@ -44,7 +58,18 @@ def test_simulate_and_bad_scenario(tmp_path):
 
 
 def test_simulate_rejects_bad_out_suffix(tmp_path):
-    res = runner.invoke(app, ["twin", "simulate", "--scenario", str(tmp_path / "x.yaml"),
-                              "--seed", "1", "--out", str(tmp_path / "t.txt")])
+    res = runner.invoke(
+        app,
+        [
+            "twin",
+            "simulate",
+            "--scenario",
+            str(tmp_path / "x.yaml"),
+            "--seed",
+            "1",
+            "--out",
+            str(tmp_path / "t.txt"),
+        ],
+    )
     with pytest.raises(Exception, match="--out"):
         raise res.exception

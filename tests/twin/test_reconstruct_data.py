@@ -31,8 +31,21 @@ def test_other_seed_changes_details_not_counts():
 
 
 def test_domains_conform_to_specs(twin):
-    assert set(twin) >= {"DM", "SUPPDM", "VS", "MH", "SC", "EX", "SUPPEX", "AE", "SUPPAE", "LB",
-                         "RS", "PC", "DS"}
+    assert set(twin) >= {
+        "DM",
+        "SUPPDM",
+        "VS",
+        "MH",
+        "SC",
+        "EX",
+        "SUPPEX",
+        "AE",
+        "SUPPAE",
+        "LB",
+        "RS",
+        "PC",
+        "DS",
+    }
     report = validate_study(twin)
     assert [f for f in report.findings if f.severity == "error"] == []
     assert (twin["DM"]["STUDYID"] == terms.STUDYID).all()
@@ -88,7 +101,9 @@ def test_table1_demographics(twin, published):
         ages = dm.loc[dm["ARMCD"] == dl, "AGE"]
         ref = published[f"age_median_{dl.lower()}"]
         assert (ages.median(), ages.min(), ages.max()) == (ref.value, ref["min"], ref["max"])
-        assert (dm.loc[dm["ARMCD"] == dl, "SEX"] == "M").sum() == published[f"male_{dl.lower()}"].value
+        assert (dm.loc[dm["ARMCD"] == dl, "SEX"] == "M").sum() == published[
+            f"male_{dl.lower()}"
+        ].value
     assert dm["AGE"].median() == published["age_median_overall"].value
     assert (dm["AGE"] > 65).sum() == published["pct_older_than_65"]["n"]
     hispanic = dm["ETHNIC"] == "HISPANIC OR LATINO"
@@ -113,8 +128,13 @@ def test_table1_disease_characteristics(twin, published):
     assert (_sc(twin, "PRIORSCT") == "Y").sum() == published["prior_sct_overall"].value
     for drug in ("len", "pom", "bort", "carf"):
         for kind in ("exp", "ref"):
-            flag = _sc(twin, f"{drug.upper()}{kind.upper()}" if drug != "carf"
-                       else f"CARF{kind.upper()}") == "Y"
+            flag = (
+                _sc(
+                    twin,
+                    f"{drug.upper()}{kind.upper()}" if drug != "carf" else f"CARF{kind.upper()}",
+                )
+                == "Y"
+            )
             for dl in ("dl1", "dl2", "dl3", "overall"):
                 sel = flag if dl == "overall" else flag[arm.reindex(flag.index) == dl.upper()]
                 assert sel.sum() == published[f"{drug}_{kind}_{dl}"].value, (drug, kind, dl)
@@ -135,8 +155,11 @@ def test_table1_medians_from_lb_and_mh(twin, published):
     bm = lb[(lb["LBTESTCD"] == "PLASMACL") & (lb["LBBLFL"] == "Y")].set_index("USUBJID")
     arm = twin["DM"].set_index("USUBJID")["ARMCD"]
     for dl in ("dl1", "dl2", "dl3", "overall"):
-        sel = bm["LBSTRESN"] if dl == "overall" else bm.loc[arm.reindex(bm.index) == dl.upper(),
-                                                            "LBSTRESN"]
+        sel = (
+            bm["LBSTRESN"]
+            if dl == "overall"
+            else bm.loc[arm.reindex(bm.index) == dl.upper(), "LBSTRESN"]
+        )
         ref = published[f"bmpc_median_{dl}"]
         assert (sel.median(), sel.min(), sel.max()) == (ref.value, ref["min"], ref["max"])
     mh = twin["MH"].set_index("USUBJID")

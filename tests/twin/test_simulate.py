@@ -14,8 +14,10 @@ from earlyphase.twin import load_scenario, simulate_trials
 SCENARIO = {
     "name": "test",
     "true_dlt": {"DL1": 0.05, "DL2": 0.15, "DL3": 0.35},
-    "response": {d: {"sCR": 0.1, "VGPR": 0.2, "PR": 0.3, "MR": 0.1, "SD": 0.2, "PD": 0.1}
-                 for d in ("DL1", "DL2", "DL3")},
+    "response": {
+        d: {"sCR": 0.1, "VGPR": 0.2, "PR": 0.3, "MR": 0.1, "SD": 0.2, "PD": 0.1}
+        for d in ("DL1", "DL2", "DL3")
+    },
     "pfs_median_months": {"DL1": 8.0, "DL2": 10.0, "DL3": 10.0},
     "os_median_months": 40.0,
     "enrollment_per_month": 1.5,
@@ -72,16 +74,19 @@ def test_fixed_expansion_dose_and_toxic_truth():
     assert (stopped["n_DL2"] == 0).all()  # no expansion when no dose is selected
 
 
-@pytest.mark.parametrize(("change", "match"), [
-    ({"true_dlt": {"DL1": 1.5, "DL2": 0.1, "DL3": 0.2}}, r"true_dlt\[DL1\]: got 1.5"),
-    ({"true_dlt": {"DL1": -0.1, "DL2": 0.1, "DL3": 0.2}}, "probability in"),
-    ({"pfs_median_months": -3.0}, "positive median"),
-    ({"os_median_months": {"DL1": 0.0, "DL2": 1.0, "DL3": 1.0}}, "positive median"),
-    ({"response": {"DL1": {"PR": 0.5, "SD": 0.6}}}, "summing to 1"),
-    ({"response": {"DL1": {"XR": 1.0}}}, "one of sCR"),
-    ({"enrollment_per_month": 0}, "enrollment_per_month"),
-    ({"unknown_field": 1}, "unknown_field"),
-])
+@pytest.mark.parametrize(
+    ("change", "match"),
+    [
+        ({"true_dlt": {"DL1": 1.5, "DL2": 0.1, "DL3": 0.2}}, r"true_dlt\[DL1\]: got 1.5"),
+        ({"true_dlt": {"DL1": -0.1, "DL2": 0.1, "DL3": 0.2}}, "probability in"),
+        ({"pfs_median_months": -3.0}, "positive median"),
+        ({"os_median_months": {"DL1": 0.0, "DL2": 1.0, "DL3": 1.0}}, "positive median"),
+        ({"response": {"DL1": {"PR": 0.5, "SD": 0.6}}}, "summing to 1"),
+        ({"response": {"DL1": {"XR": 1.0}}}, "one of sCR"),
+        ({"enrollment_per_month": 0}, "enrollment_per_month"),
+        ({"unknown_field": 1}, "unknown_field"),
+    ],
+)
 def test_bad_scenarios_give_clear_errors(change, match):
     with pytest.raises(DataError, match=match):
         load_scenario(dict(SCENARIO, **change))

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from earlyphase.cdisc import terms
 
-__all__ = ["SITES", "add_seq", "frame", "iso_date", "iso_datetime", "study_date", "usubjid"]
+__all__ = [
+    "SITES",
+    "Row",
+    "add_seq",
+    "records",
+    "frame",
+    "iso_date",
+    "iso_datetime",
+    "study_date",
+    "usubjid",
+]
 
 #: Three US sites (Methods: "Patients were enrolled at 3 sites within the United States").
 SITES = ("101", "102", "103")
@@ -56,3 +67,12 @@ def add_seq(df: pd.DataFrame, domain: str, sort_by: list[str]) -> pd.DataFrame:
     out = df.sort_values(["USUBJID", *sort_by], kind="stable").reset_index(drop=True)
     out.insert(3, f"{domain}SEQ", out.groupby("USUBJID").cumcount().astype(np.int64) + 1)
     return out
+
+
+#: One plan row as a plain mapping (column name -> value).
+Row = Mapping[str, Any]
+
+
+def records(plan: pd.DataFrame) -> list[dict[str, Any]]:
+    """The plan's rows as plain dicts (much faster than ``iterrows``)."""
+    return [{str(k): v for k, v in r.items()} for r in plan.to_dict("records")]

@@ -36,22 +36,44 @@ _SOC = {
     "Lymphopenia": "Blood and lymphatic system disorders",
     "Febrile neutropenia": "Blood and lymphatic system disorders",
     "Fatigue": "General disorders and administration site conditions",
-    "Nausea": "Gastrointestinal disorders", "Diarrhoea": "Gastrointestinal disorders",
-    "Constipation": "Gastrointestinal disorders", "Hypertension": "Vascular disorders",
-    "Deep vein thrombosis": "Vascular disorders", "Headache": "Nervous system disorders",
+    "Nausea": "Gastrointestinal disorders",
+    "Diarrhoea": "Gastrointestinal disorders",
+    "Constipation": "Gastrointestinal disorders",
+    "Hypertension": "Vascular disorders",
+    "Deep vein thrombosis": "Vascular disorders",
+    "Headache": "Nervous system disorders",
     "Peripheral sensory neuropathy": "Nervous system disorders",
     "Muscle spasms": "Musculoskeletal and connective tissue disorders",
     "Insomnia": "Psychiatric disorders",
     "Dyspnoea": "Respiratory, thoracic and mediastinal disorders",
     "Upper respiratory tract infection": "Infections and infestations",
-    "Gastroenteritis": "Infections and infestations", "Pneumonia": "Infections and infestations",
+    "Gastroenteritis": "Infections and infestations",
+    "Pneumonia": "Infections and infestations",
     "Infusion related reaction": "Injury, poisoning and procedural complications",
 }
 _RELATED = ("RELATED", "POSSIBLY RELATED", "PROBABLY RELATED")
-_SAES = (("Upper respiratory tract infection", 6), ("Gastroenteritis", 2), ("Pneumonia", 2),
-         ("Febrile neutropenia", 1), ("Deep vein thrombosis", 1))
-AE_COLUMNS = ["STUDYID", "DOMAIN", "USUBJID", "AETERM", "AEDECOD", "AEBODSYS", "AECAT", "AESER",
-              "AEREL", "AETOXGR", "AESTDTC", "AEENDTC", "AESTDY"]
+_SAES = (
+    ("Upper respiratory tract infection", 6),
+    ("Gastroenteritis", 2),
+    ("Pneumonia", 2),
+    ("Febrile neutropenia", 1),
+    ("Deep vein thrombosis", 1),
+)
+AE_COLUMNS = [
+    "STUDYID",
+    "DOMAIN",
+    "USUBJID",
+    "AETERM",
+    "AEDECOD",
+    "AEBODSYS",
+    "AECAT",
+    "AESER",
+    "AEREL",
+    "AETOXGR",
+    "AESTDTC",
+    "AEENDTC",
+    "AESTDY",
+]
 
 
 def _table2_grades(plan: pd.DataFrame, rng: np.random.Generator) -> list[tuple[int, str, int]]:
@@ -63,11 +85,16 @@ def _table2_grades(plan: pd.DataFrame, rng: np.random.Generator) -> list[tuple[i
         subjects = list(rng.permutation(plan.loc[plan["dl"] == dl, "subj"].to_numpy()))
         expansion = set(plan.loc[(plan["dl"] == dl) & (plan["cohort"] == "X"), "subj"])
         # grade >= 3 groups: one patient each (expansion patients first for variety)
-        order = [s for s in subjects if s in expansion] + [s for s in subjects if s not in expansion]
+        order = [s for s in subjects if s in expansion] + [
+            s for s in subjects if s not in expansion
+        ]
         for subj, group in zip(order, GRADE3_GROUPS[dl], strict=False):
             for term in group:
-                chosen[term][subj] = int(rng.choice([3, 3, 3, 4])) if term in (
-                    "Neutropenia", "Thrombocytopenia") else 3
+                chosen[term][subj] = (
+                    int(rng.choice([3, 3, 3, 4]))
+                    if term in ("Neutropenia", "Thrombocytopenia")
+                    else 3
+                )
                 has_ae.add(int(subj))
         n_lym_g3 = TABLE2_TARGETS["Lymphopenia"][dl][1]
         for subj in subjects[:n_lym_g3]:
@@ -95,40 +122,68 @@ def _table2_grades(plan: pd.DataFrame, rng: np.random.Generator) -> list[tuple[i
     return events
 
 
-def adverse_event_domains(plan: pd.DataFrame, infusions: pd.DataFrame, ex: pd.DataFrame,
-                          rng: np.random.Generator) -> dict[str, pd.DataFrame]:
+def adverse_event_domains(
+    plan: pd.DataFrame, infusions: pd.DataFrame, ex: pd.DataFrame, rng: np.random.Generator
+) -> dict[str, pd.DataFrame]:
     """AE and SUPPAE."""
     first = dict(zip(plan["subj"], plan["first_dose"], strict=True))
     cohort = dict(zip(plan["subj"], plan["cohort"], strict=True))
     last_dose = _last_dose_days(plan, ex)
     rows: list[dict[str, object]] = []
 
-    def add(subj: int, decod: str, grade: int, rel: str, day: int, duration: int,
-            category: str = "", serious: str = "N", start: object = None,
-            term: str | None = None) -> None:
+    def add(
+        subj: int,
+        decod: str,
+        grade: int,
+        rel: str,
+        day: int,
+        duration: int,
+        category: str = "",
+        serious: str = "N",
+        start: object = None,
+        term: str | None = None,
+    ) -> None:
         start_dt = start if start is not None else first[subj] + pd.Timedelta(days=day - 1)
         end_dt = pd.Timestamp(start_dt) + pd.Timedelta(days=duration)
-        rows.append({"STUDYID": terms.STUDYID, "DOMAIN": "AE", "USUBJID": usubjid(subj),
-                     "AETERM": (term or decod).upper(), "AEDECOD": decod,
-                     "AEBODSYS": _SOC[decod], "AECAT": category, "AESER": serious,
-                     "AEREL": rel, "AETOXGR": str(grade),
-                     "AESTDTC": pd.Timestamp(start_dt).strftime(
-                         "%Y-%m-%dT%H:%M" if start is not None else "%Y-%m-%d"),
-                     "AEENDTC": end_dt.strftime("%Y-%m-%d"),
-                     "AESTDY": int((pd.Timestamp(start_dt).normalize() - first[subj]).days) + 1})
+        rows.append(
+            {
+                "STUDYID": terms.STUDYID,
+                "DOMAIN": "AE",
+                "USUBJID": usubjid(subj),
+                "AETERM": (term or decod).upper(),
+                "AEDECOD": decod,
+                "AEBODSYS": _SOC[decod],
+                "AECAT": category,
+                "AESER": serious,
+                "AEREL": rel,
+                "AETOXGR": str(grade),
+                "AESTDTC": pd.Timestamp(start_dt).strftime(
+                    "%Y-%m-%dT%H:%M" if start is not None else "%Y-%m-%d"
+                ),
+                "AEENDTC": end_dt.strftime("%Y-%m-%d"),
+                "AESTDY": int((pd.Timestamp(start_dt).normalize() - first[subj]).days) + 1,
+            }
+        )
 
     hem = {"Neutropenia", "Anemia", "Thrombocytopenia", "Leukopenia", "Lymphopenia"}
     for subj, term, grade in _table2_grades(plan, rng):
         lo = 36 if grade >= 3 else (8 if term in hem else 2)
         hi = max(lo + 1, min(last_dose[subj], 200 if term in hem else 400))
         day = int(rng.integers(lo, hi))
-        add(subj, terms.TABLE2_TERMS[term], grade, str(rng.choice(_RELATED)), day,
-            int(rng.integers(5, 29)))
+        add(
+            subj,
+            terms.TABLE2_TERMS[term],
+            grade,
+            str(rng.choice(_RELATED)),
+            day,
+            int(rng.integers(5, 29)),
+        )
 
     # infusion reactions (Figure 1): 17 with Isa at C1D1 (one grade 3), one with K at C1D2
     subjects = list(rng.permutation(plan["subj"].to_numpy()))
-    g3_patients = {r["USUBJID"] for r in rows if r["AETOXGR"] in ("3", "4")
-                   and r["AEDECOD"] != "Lymphopenia"}
+    g3_patients = {
+        r["USUBJID"] for r in rows if r["AETOXGR"] in ("3", "4") and r["AEDECOD"] != "Lymphopenia"
+    }
     ir_g3 = next(s for s in subjects if cohort[s] == "X" and usubjid(s) in g3_patients)
     isa_ir = [ir_g3] + [s for s in subjects if s != ir_g3][:16]
     k_ir = next(s for s in subjects if s not in isa_ir)
@@ -137,8 +192,16 @@ def adverse_event_domains(plan: pd.DataFrame, infusions: pd.DataFrame, ex: pd.Da
     ir_rows: list[tuple[int, str]] = []
     for subj, grade in zip(isa_ir, grades, strict=True):
         start = first[subj] + pd.Timedelta(hours=float(c1d1.at[subj, "start_h"]) + 1.5)
-        add(subj, "Infusion related reaction", grade, "RELATED", 1, 0, "INFUSION REACTION",
-            start=start)
+        add(
+            subj,
+            "Infusion related reaction",
+            grade,
+            "RELATED",
+            1,
+            0,
+            "INFUSION REACTION",
+            start=start,
+        )
         ir_rows.append((len(rows) - 1, terms.DRUGS["isatuximab"]))
     start = first[k_ir] + timedelta(days=1, hours=8, minutes=35)
     add(k_ir, "Infusion related reaction", 1, "RELATED", 2, 0, "INFUSION REACTION", start=start)
@@ -147,8 +210,11 @@ def adverse_event_domains(plan: pd.DataFrame, infusions: pd.DataFrame, ex: pd.Da
     # peripheral neuropathy: 3 patients, grade 1, one of them the K dose reduction
     pn = [K_REDUCTION[0]] + [s for s in subjects if s != K_REDUCTION[0]][20:22]
     for subj in pn:
-        day = 28 * (K_REDUCTION[1] - 1) - 10 if subj == K_REDUCTION[0] else int(
-            rng.integers(30, max(31, last_dose[subj])))
+        day = (
+            28 * (K_REDUCTION[1] - 1) - 10
+            if subj == K_REDUCTION[0]
+            else int(rng.integers(30, max(31, last_dose[subj])))
+        )
         add(subj, "Peripheral sensory neuropathy", 1, "POSSIBLY RELATED", day, 90)
 
     # serious AEs: 12 events in 10 patients, all resolved, none treatment-related
@@ -167,10 +233,19 @@ def adverse_event_domains(plan: pd.DataFrame, infusions: pd.DataFrame, ex: pd.Da
     ae = ae.sort_values(["USUBJID", "AESTDTC", "AEDECOD"], kind="stable").reset_index(drop=True)
     ae.insert(3, "AESEQ", ae.groupby("USUBJID").cumcount().astype(np.int64) + 1)
     ir = ae[ae["_IRDRUG"] != ""]
-    supp = pd.DataFrame({"STUDYID": terms.STUDYID, "RDOMAIN": "AE", "USUBJID": ir["USUBJID"],
-                         "IDVAR": "AESEQ", "IDVARVAL": ir["AESEQ"].astype(str),
-                         "QNAM": "IRDRUG", "QLABEL": "Drug Attributed to Infusion Reaction",
-                         "QVAL": ir["_IRDRUG"], "QORIG": "CRF"}).reset_index(drop=True)
+    supp = pd.DataFrame(
+        {
+            "STUDYID": terms.STUDYID,
+            "RDOMAIN": "AE",
+            "USUBJID": ir["USUBJID"],
+            "IDVAR": "AESEQ",
+            "IDVARVAL": ir["AESEQ"].astype(str),
+            "QNAM": "IRDRUG",
+            "QLABEL": "Drug Attributed to Infusion Reaction",
+            "QVAL": ir["_IRDRUG"],
+            "QORIG": "CRF",
+        }
+    ).reset_index(drop=True)
     return {"AE": ae.drop(columns="_IRDRUG"), "SUPPAE": supp}
 
 

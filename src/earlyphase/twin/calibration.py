@@ -24,42 +24,87 @@ __all__ = ["CUTOFF", "DEVIATIONS", "TARGETS", "check_plan", "cohort_plan"]
 CUTOFF = "2020-03-20"
 
 #: Published counts the plan reproduces exactly (key -> value; paper locations in the YAML).
-TARGETS = MappingProxyType({
-    "n_dl1": 3, "n_dl2": 24, "n_dl3": 6, "n_escalation": 15, "n_expansion": 18,
-    "male": 24, "white": 21, "asian": 5, "hispanic": 5, "other_race": 2,
-    "igg": 17, "iga": 8, "light_chain": 8, "prior_sct": 27,
-    "len_ref": 24, "pom_exp": 17, "pom_ref": 16, "bort_ref": 23, "carf_exp": 14, "carf_ref": 9,
-    "imid_ref": 28, "pi_ref": 25, "dual_ref": 25, "high_risk": 6, "gain1q": 14,
-    "age_ge65": 11, "age_gt65": 10,
-    "scr": 3, "cr": 1, "vgpr": 8, "pr": 11, "mr": 5, "responders": 23, "cbr": 28,
-    "orr_imid_ref": 19, "orr_pi_ref": 17, "orr_dual_ref": 17, "orr_hr": 5, "orr_hr_vgpr": 3,
-    "orr_gain1q": 8, "orr_age_lt65": 16, "orr_age_ge65": 7, "orr_prior_k": 9, "orr_k_ref": 5,
-    "orr_len_ref": 15,
-    "progressions": 28, "deaths": 11, "ongoing": 4, "asct": 1, "withdrawn": 1,
-    "median_cycles": 10, "min_cycles": 2, "max_cycles": 34,
-})
+TARGETS = MappingProxyType(
+    {
+        "n_dl1": 3,
+        "n_dl2": 24,
+        "n_dl3": 6,
+        "n_escalation": 15,
+        "n_expansion": 18,
+        "male": 24,
+        "white": 21,
+        "asian": 5,
+        "hispanic": 5,
+        "other_race": 2,
+        "igg": 17,
+        "iga": 8,
+        "light_chain": 8,
+        "prior_sct": 27,
+        "len_ref": 24,
+        "pom_exp": 17,
+        "pom_ref": 16,
+        "bort_ref": 23,
+        "carf_exp": 14,
+        "carf_ref": 9,
+        "imid_ref": 28,
+        "pi_ref": 25,
+        "dual_ref": 25,
+        "high_risk": 6,
+        "gain1q": 14,
+        "age_ge65": 11,
+        "age_gt65": 10,
+        "scr": 3,
+        "cr": 1,
+        "vgpr": 8,
+        "pr": 11,
+        "mr": 5,
+        "responders": 23,
+        "cbr": 28,
+        "orr_imid_ref": 19,
+        "orr_pi_ref": 17,
+        "orr_dual_ref": 17,
+        "orr_hr": 5,
+        "orr_hr_vgpr": 3,
+        "orr_gain1q": 8,
+        "orr_age_lt65": 16,
+        "orr_age_ge65": 7,
+        "orr_prior_k": 9,
+        "orr_k_ref": 5,
+        "orr_len_ref": 15,
+        "progressions": 28,
+        "deaths": 11,
+        "ongoing": 4,
+        "asct": 1,
+        "withdrawn": 1,
+        "median_cycles": 10,
+        "min_cycles": 2,
+        "max_cycles": 34,
+    }
+)
 
 #: Where the paper contradicts itself, what the twin does instead (see the YAML for the numbers).
-DEVIATIONS = MappingProxyType({
-    "orr_len_ref": "54% of 24 (13) is impossible with 23 responders: only 9 patients are not "
-                   "Len-refractory. Keeping ORR 19/28 for any-IMiD refractory forces 15/24 (62%).",
-    "orr_pi_ref": "PI-refractory (n=25) and dual-refractory (n=25) are the same 25 patients "
-                  "(Table 1: every PI-refractory patient is IMiD-refractory), so their ORRs "
-                  "cannot differ (72% vs 68%); the twin gives 17/25 (68%) for both.",
-    "dual_ref_dl2": "Dose-level dual-refractory % (67/71/83) sum to 24 patients; the twin has 25 "
-                    "(76%, text n=25), i.e. 18/24 (75%) at DL2.",
-    "orr_prior_k": "62% of 14 has no integer count; the twin has 9/14 (64%).",
-    "orr_k_ref": "60% of 9 has no integer count; the twin has 5/9 (56%).",
-    "orr_gain1q": "54% of 14 has no integer count; 8/14 (57%) keeps the combined HR + 1q ORR "
-                  "13/20 (65%).",
-    "gain1q_dl2": "Dose-level 1q counts 2 + 9 + 2 = 13, overall 14: the twin has 10 at DL2 "
-                  "(2 DL2 patients have no FISH result, denominator 22).",
-    "diag_years_median_overall": "Overall median 6.2 y is impossible given the dose-level "
-                                 "medians; the twin's overall median is 6.0 y (Results text).",
-    "table2_overall": "Overall Table 2 counts are the sums of the dose-level columns "
-                      "(Anemia 24, Thrombocytopenia 28), which match the printed percentages.",
-    "table2_dyspnea_dl3": "Dyspnoea at DL3 is 1 patient (as printed), i.e. 17%, not 33%.",
-})
+DEVIATIONS = MappingProxyType(
+    {
+        "orr_len_ref": "54% of 24 (13) is impossible with 23 responders: only 9 patients are not "
+        "Len-refractory. Keeping ORR 19/28 for any-IMiD refractory forces 15/24 (62%).",
+        "orr_pi_ref": "PI-refractory (n=25) and dual-refractory (n=25) are the same 25 patients "
+        "(Table 1: every PI-refractory patient is IMiD-refractory), so their ORRs "
+        "cannot differ (72% vs 68%); the twin gives 17/25 (68%) for both.",
+        "dual_ref_dl2": "Dose-level dual-refractory % (67/71/83) sum to 24 patients; the twin has 25 "
+        "(76%, text n=25), i.e. 18/24 (75%) at DL2.",
+        "orr_prior_k": "62% of 14 has no integer count; the twin has 9/14 (64%).",
+        "orr_k_ref": "60% of 9 has no integer count; the twin has 5/9 (56%).",
+        "orr_gain1q": "54% of 14 has no integer count; 8/14 (57%) keeps the combined HR + 1q ORR "
+        "13/20 (65%).",
+        "gain1q_dl2": "Dose-level 1q counts 2 + 9 + 2 = 13, overall 14: the twin has 10 at DL2 "
+        "(2 DL2 patients have no FISH result, denominator 22).",
+        "diag_years_median_overall": "Overall median 6.2 y is impossible given the dose-level "
+        "medians; the twin's overall median is 6.0 y (Results text).",
+        "table2_overall": "Overall Table 2 counts are the sums of the dose-level columns "
+        "(Anemia 24, Thrombocytopenia 28), which match the printed percentages.",
+        "table2_dyspnea_dl3": "Dyspnoea at DL3 is 1 patient (as printed), i.e. 17%, not 33%.",
+    }
+)
 
 # One row per patient in order of first dose. Columns:
 #   dl, cohort (E=escalation, X=expansion), first_dose, age, sex, race (W/A/O), ethnic (H/N),
@@ -108,14 +153,15 @@ subj,dl,cohort,first_dose,age,sex,race,ethnic,diag_years,mmtype,lines,sct,lenref
 
 def cohort_plan() -> pd.DataFrame:
     """The 33-patient plan (a fresh copy; see the module docstring for the columns)."""
-    plan = pd.read_csv(io.StringIO(_PLAN_CSV), dtype={"resp_wk": "Int64", "best_wk": "Int64",
-                                                      "pd_cycle": "Int64", "pre": "string"},
-                       keep_default_na=False, na_values={"resp_wk": [""], "best_wk": [""],
-                                                         "pd_cycle": [""], "pre": [""]})
+    plan = pd.read_csv(
+        io.StringIO(_PLAN_CSV),
+        dtype={"resp_wk": "Int64", "best_wk": "Int64", "pd_cycle": "Int64", "pre": "string"},
+        keep_default_na=False,
+        na_values={"resp_wk": [""], "best_wk": [""], "pd_cycle": [""], "pre": [""]},
+    )
     plan["first_dose"] = pd.to_datetime(plan["first_dose"])
     plan["pre"] = plan["pre"].fillna("")
-    for col in ("sct", "lenref", "pomexp", "pomref", "bortref", "kexp", "kref", "died",
-                "withdrew"):
+    for col in ("sct", "lenref", "pomexp", "pomref", "bortref", "kexp", "kref", "died", "withdrew"):
         plan[col] = plan[col] == "Y"
     plan["imidref"] = plan["lenref"] | plan["pomref"]
     plan["piref"] = plan["bortref"] | plan["kref"]
@@ -132,29 +178,50 @@ def check_plan(plan: pd.DataFrame | None = None) -> dict[str, float]:
     q = p["gain1q"] == "Y"
     cycles = p["pd_cycle"].astype("float") - 1
     out: dict[str, float] = {
-        "n_dl1": int((p["dl"] == "DL1").sum()), "n_dl2": int((p["dl"] == "DL2").sum()),
-        "n_dl3": int((p["dl"] == "DL3").sum()), "n_escalation": int((p["cohort"] == "E").sum()),
-        "n_expansion": int((p["cohort"] == "X").sum()), "male": int((p["sex"] == "M").sum()),
+        "n_dl1": int((p["dl"] == "DL1").sum()),
+        "n_dl2": int((p["dl"] == "DL2").sum()),
+        "n_dl3": int((p["dl"] == "DL3").sum()),
+        "n_escalation": int((p["cohort"] == "E").sum()),
+        "n_expansion": int((p["cohort"] == "X").sum()),
+        "male": int((p["sex"] == "M").sum()),
         "white": int(((p["race"] == "W") & (p["ethnic"] == "N")).sum()),
-        "asian": int((p["race"] == "A").sum()), "hispanic": int((p["ethnic"] == "H").sum()),
+        "asian": int((p["race"] == "A").sum()),
+        "hispanic": int((p["ethnic"] == "H").sum()),
         "other_race": int(((p["race"] == "O") & (p["ethnic"] == "N")).sum()),
-        "igg": int((p["mmtype"] == "IGG").sum()), "iga": int((p["mmtype"] == "IGA").sum()),
-        "light_chain": int((p["mmtype"] == "LC").sum()), "prior_sct": int(p["sct"].sum()),
-        "len_ref": int(p["lenref"].sum()), "pom_exp": int(p["pomexp"].sum()),
-        "pom_ref": int(p["pomref"].sum()), "bort_ref": int(p["bortref"].sum()),
-        "carf_exp": int(p["kexp"].sum()), "carf_ref": int(p["kref"].sum()),
-        "imid_ref": int(p["imidref"].sum()), "pi_ref": int(p["piref"].sum()),
-        "dual_ref": int(p["dualref"].sum()), "high_risk": int(hr.sum()), "gain1q": int(q.sum()),
-        "age_ge65": int((p["age"] >= 65).sum()), "age_gt65": int((p["age"] > 65).sum()),
-        "responders": int(r.sum()), "cbr": int((r | (p["best"] == "MR")).sum()),
-        "orr_imid_ref": int(r[p["imidref"]].sum()), "orr_pi_ref": int(r[p["piref"]].sum()),
-        "orr_dual_ref": int(r[p["dualref"]].sum()), "orr_hr": int(r[hr].sum()),
-        "orr_hr_vgpr": int((p["best"][hr] == "VGPR").sum()), "orr_gain1q": int(r[q].sum()),
-        "orr_age_lt65": int(r[p["age"] < 65].sum()), "orr_age_ge65": int(r[p["age"] >= 65].sum()),
-        "orr_prior_k": int(r[p["kexp"]].sum()), "orr_k_ref": int(r[p["kref"]].sum()),
+        "igg": int((p["mmtype"] == "IGG").sum()),
+        "iga": int((p["mmtype"] == "IGA").sum()),
+        "light_chain": int((p["mmtype"] == "LC").sum()),
+        "prior_sct": int(p["sct"].sum()),
+        "len_ref": int(p["lenref"].sum()),
+        "pom_exp": int(p["pomexp"].sum()),
+        "pom_ref": int(p["pomref"].sum()),
+        "bort_ref": int(p["bortref"].sum()),
+        "carf_exp": int(p["kexp"].sum()),
+        "carf_ref": int(p["kref"].sum()),
+        "imid_ref": int(p["imidref"].sum()),
+        "pi_ref": int(p["piref"].sum()),
+        "dual_ref": int(p["dualref"].sum()),
+        "high_risk": int(hr.sum()),
+        "gain1q": int(q.sum()),
+        "age_ge65": int((p["age"] >= 65).sum()),
+        "age_gt65": int((p["age"] > 65).sum()),
+        "responders": int(r.sum()),
+        "cbr": int((r | (p["best"] == "MR")).sum()),
+        "orr_imid_ref": int(r[p["imidref"]].sum()),
+        "orr_pi_ref": int(r[p["piref"]].sum()),
+        "orr_dual_ref": int(r[p["dualref"]].sum()),
+        "orr_hr": int(r[hr].sum()),
+        "orr_hr_vgpr": int((p["best"][hr] == "VGPR").sum()),
+        "orr_gain1q": int(r[q].sum()),
+        "orr_age_lt65": int(r[p["age"] < 65].sum()),
+        "orr_age_ge65": int(r[p["age"] >= 65].sum()),
+        "orr_prior_k": int(r[p["kexp"]].sum()),
+        "orr_k_ref": int(r[p["kref"]].sum()),
         "orr_len_ref": int(r[p["lenref"]].sum()),
-        "progressions": int((p["end"] == "PD").sum()), "deaths": int(p["died"].sum()),
-        "ongoing": int((p["end"] == "ONGOING").sum()), "asct": int((p["end"] == "ASCT").sum()),
+        "progressions": int((p["end"] == "PD").sum()),
+        "deaths": int(p["died"].sum()),
+        "ongoing": int((p["end"] == "ONGOING").sum()),
+        "asct": int((p["end"] == "ASCT").sum()),
         "withdrawn": int(p["withdrew"].sum()),
     }
     for cat in ("sCR", "CR", "VGPR", "PR", "MR"):
@@ -187,38 +254,58 @@ def plan_cycles(plan: pd.DataFrame) -> pd.Series:
 
 #: Table 2 targets per dose level: paper term -> {DL: (patients any grade, patients grade >= 3)}.
 #: Dose-level cells as printed; the overall column is their sum (see DEVIATIONS).
-TABLE2_TARGETS = MappingProxyType({
-    "Neutropenia": {"DL1": (2, 1), "DL2": (8, 2), "DL3": (0, 0)},
-    "Anemia": {"DL1": (1, 1), "DL2": (18, 1), "DL3": (5, 1)},
-    "Thrombocytopenia": {"DL1": (2, 0), "DL2": (20, 1), "DL3": (6, 0)},
-    "Leukopenia": {"DL1": (1, 1), "DL2": (17, 1), "DL3": (1, 0)},
-    "Lymphopenia": {"DL1": (1, 1), "DL2": (24, 14), "DL3": (6, 3)},
-    "Fatigue": {"DL1": (2, 0), "DL2": (8, 0), "DL3": (1, 0)},
-    "Nausea": {"DL1": (2, 0), "DL2": (6, 0), "DL3": (3, 0)},
-    "Diarrhea": {"DL1": (2, 1), "DL2": (9, 2), "DL3": (0, 0)},
-    "Constipation": {"DL1": (2, 0), "DL2": (7, 0), "DL3": (3, 0)},
-    "Hypertension": {"DL1": (0, 0), "DL2": (9, 3), "DL3": (2, 2)},
-    "Headache": {"DL1": (1, 0), "DL2": (12, 0), "DL3": (2, 0)},
-    "Muscle cramps": {"DL1": (0, 0), "DL2": (7, 0), "DL3": (4, 0)},
-    "Insomnia": {"DL1": (0, 0), "DL2": (5, 2), "DL3": (2, 0)},
-    "Dyspnea": {"DL1": (1, 0), "DL2": (7, 0), "DL3": (1, 0)},
-    "URI": {"DL1": (1, 0), "DL2": (7, 0), "DL3": (0, 0)},
-})
+TABLE2_TARGETS = MappingProxyType(
+    {
+        "Neutropenia": {"DL1": (2, 1), "DL2": (8, 2), "DL3": (0, 0)},
+        "Anemia": {"DL1": (1, 1), "DL2": (18, 1), "DL3": (5, 1)},
+        "Thrombocytopenia": {"DL1": (2, 0), "DL2": (20, 1), "DL3": (6, 0)},
+        "Leukopenia": {"DL1": (1, 1), "DL2": (17, 1), "DL3": (1, 0)},
+        "Lymphopenia": {"DL1": (1, 1), "DL2": (24, 14), "DL3": (6, 3)},
+        "Fatigue": {"DL1": (2, 0), "DL2": (8, 0), "DL3": (1, 0)},
+        "Nausea": {"DL1": (2, 0), "DL2": (6, 0), "DL3": (3, 0)},
+        "Diarrhea": {"DL1": (2, 1), "DL2": (9, 2), "DL3": (0, 0)},
+        "Constipation": {"DL1": (2, 0), "DL2": (7, 0), "DL3": (3, 0)},
+        "Hypertension": {"DL1": (0, 0), "DL2": (9, 3), "DL3": (2, 2)},
+        "Headache": {"DL1": (1, 0), "DL2": (12, 0), "DL3": (2, 0)},
+        "Muscle cramps": {"DL1": (0, 0), "DL2": (7, 0), "DL3": (4, 0)},
+        "Insomnia": {"DL1": (0, 0), "DL2": (5, 2), "DL3": (2, 0)},
+        "Dyspnea": {"DL1": (1, 0), "DL2": (7, 0), "DL3": (1, 0)},
+        "URI": {"DL1": (1, 0), "DL2": (7, 0), "DL3": (0, 0)},
+    }
+)
 
 #: Grade >= 3 related events (lymphopenia apart) grouped by patient: each set is one patient,
 #: so that 16 patients (48%) have a related grade 3/4 AE (Results, Safety/AEs).
-GRADE3_GROUPS = MappingProxyType({
-    "DL1": ({"Neutropenia", "Leukopenia", "Anemia"}, {"Diarrhea"}),
-    "DL2": ({"Neutropenia", "Leukopenia"}, {"Neutropenia"}, {"Anemia"}, {"Thrombocytopenia"},
-            {"Diarrhea"}, {"Diarrhea"}, {"Hypertension"}, {"Hypertension"}, {"Hypertension"},
-            {"Insomnia"}, {"Insomnia"}),
-    "DL3": ({"Anemia"}, {"Hypertension"}, {"Hypertension"}),
-})
+GRADE3_GROUPS = MappingProxyType(
+    {
+        "DL1": ({"Neutropenia", "Leukopenia", "Anemia"}, {"Diarrhea"}),
+        "DL2": (
+            {"Neutropenia", "Leukopenia"},
+            {"Neutropenia"},
+            {"Anemia"},
+            {"Thrombocytopenia"},
+            {"Diarrhea"},
+            {"Diarrhea"},
+            {"Hypertension"},
+            {"Hypertension"},
+            {"Hypertension"},
+            {"Insomnia"},
+            {"Insomnia"},
+        ),
+        "DL3": ({"Anemia"}, {"Hypertension"}, {"Hypertension"}),
+    }
+)
 
 #: Patients with a related AE of grade >= 2 (Results, Safety/AEs: 48, 48, 24, 24, 21, 21%).
-GRADE2PLUS_TARGETS = MappingProxyType({
-    "Anemia": 16, "Leukopenia": 16, "Neutropenia": 8, "URI": 8, "Thrombocytopenia": 7,
-    "Hypertension": 7,
-})
+GRADE2PLUS_TARGETS = MappingProxyType(
+    {
+        "Anemia": 16,
+        "Leukopenia": 16,
+        "Neutropenia": 8,
+        "URI": 8,
+        "Thrombocytopenia": 7,
+        "Hypertension": 7,
+    }
+)
 #: Other Table 2 terms: at most this many patients with grade 2 (fewer than the 21% above).
 GRADE2_CAP_OTHER = 5

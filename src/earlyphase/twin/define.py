@@ -14,21 +14,40 @@ from earlyphase.cdisc.specs import spec_for
 __all__ = ["LABELS", "define_table"]
 
 #: Dataset labels.
-LABELS = MappingProxyType({
-    "DM": "Demographics", "SUPPDM": "Supplemental Qualifiers for DM", "VS": "Vital Signs",
-    "MH": "Medical History", "SC": "Subject Characteristics", "EX": "Exposure",
-    "SUPPEX": "Supplemental Qualifiers for EX", "AE": "Adverse Events",
-    "SUPPAE": "Supplemental Qualifiers for AE", "LB": "Laboratory Test Results",
-    "RS": "Disease Response", "PC": "Pharmacokinetics Concentrations", "DS": "Disposition",
-})
+LABELS = MappingProxyType(
+    {
+        "DM": "Demographics",
+        "SUPPDM": "Supplemental Qualifiers for DM",
+        "VS": "Vital Signs",
+        "MH": "Medical History",
+        "SC": "Subject Characteristics",
+        "EX": "Exposure",
+        "SUPPEX": "Supplemental Qualifiers for EX",
+        "AE": "Adverse Events",
+        "SUPPAE": "Supplemental Qualifiers for AE",
+        "LB": "Laboratory Test Results",
+        "RS": "Disease Response",
+        "PC": "Pharmacokinetics Concentrations",
+        "DS": "Disposition",
+    }
+)
 
 _EXTRA_LABELS = {
-    "AGEU": "Age Units", "VSORRESU": "Original Units", "VSSTRESC": "Character Result in Std Format",
-    "VSBLFL": "Baseline Flag", "SCDTC": "Date/Time of Collection", "EXDOSFRM": "Dose Form",
-    "AESTDY": "Study Day of Start of Adverse Event", "LBCAT": "Category for Lab Test",
-    "LBORRESU": "Original Units", "LBBLFL": "Baseline Flag", "LBDY": "Study Day of Specimen Collection",
-    "RSCAT": "Category for Assessment", "RSDY": "Study Day of Assessment",
-    "PCSPEC": "Specimen Material Type", "PCORRESU": "Original Units",
+    "AGEU": "Age Units",
+    "VSORRESU": "Original Units",
+    "VSSTRESC": "Character Result in Std Format",
+    "VSBLFL": "Baseline Flag",
+    "SCDTC": "Date/Time of Collection",
+    "EXDOSFRM": "Dose Form",
+    "AESTDY": "Study Day of Start of Adverse Event",
+    "LBCAT": "Category for Lab Test",
+    "LBORRESU": "Original Units",
+    "LBBLFL": "Baseline Flag",
+    "LBDY": "Study Day of Specimen Collection",
+    "RSCAT": "Category for Assessment",
+    "RSDY": "Study Day of Assessment",
+    "PCSPEC": "Specimen Material Type",
+    "PCORRESU": "Original Units",
     "PCDY": "Study Day of Specimen Collection",
 }
 
@@ -46,13 +65,13 @@ _NOTES = {
     ("AE", "AEREL"): "RELATED, POSSIBLY RELATED, PROBABLY RELATED count as related",
     ("SUPPAE", "QVAL"): "QNAM IRDRUG: ISATUXIMAB / CARFILZOMIB",
     ("LB", "LBTESTCD"): "MPROTEIN (SERUM g/dL, URINE mg/24h), KAPPAFLC, LAMBDFLC (mg/dL), IMFIX, "
-                        "PLASMACL (%), CLONPC",
+    "PLASMACL (%), CLONPC",
     ("RS", "RSSTRESC"): ", ".join(terms.RESPONSE_ORDER),
     ("PC", "PCTESTCD"): "ISATUXIM (ug/mL), CARFILZO (ng/mL)",
     ("PC", "PCTPTNUM"): "nominal hours from the start of that infusion",
     ("PC", "PCSTRESC"): "<LLOQ for samples below the limit of quantitation",
     ("DS", "DSDECOD"): "PROGRESSIVE DISEASE, DEATH, WITHDRAWAL BY SUBJECT, OTHER, ONGOING; "
-                       "LAST KNOWN ALIVE; DATA CUT-OFF",
+    "LAST KNOWN ALIVE; DATA CUT-OFF",
 }
 
 
@@ -72,10 +91,19 @@ def define_table(domains: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         for order, var in enumerate(df.columns, start=1):
             numeric = pd.api.types.is_numeric_dtype(df[var])
             length = 8 if numeric else int(df[var].astype(str).str.len().max() or 1)
-            rows.append({"dataset": name, "dataset_label": LABELS.get(name, name),
-                         "order": order, "variable": var, "label": _label(name, var),
-                         "type": "Num" if numeric else "Char", "length": length,
-                         "origin": "Derived" if var.endswith("SEQ") or var.endswith("DY")
-                         else "Assigned (virtual trial)",
-                         "terms_or_units": _NOTES.get((name, var), "")})
+            rows.append(
+                {
+                    "dataset": name,
+                    "dataset_label": LABELS.get(name, name),
+                    "order": order,
+                    "variable": var,
+                    "label": _label(name, var),
+                    "type": "Num" if numeric else "Char",
+                    "length": length,
+                    "origin": "Derived"
+                    if var.endswith("SEQ") or var.endswith("DY")
+                    else "Assigned (virtual trial)",
+                    "terms_or_units": _NOTES.get((name, var), ""),
+                }
+            )
     return pd.DataFrame(rows)

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from earlyphase.cdisc import terms
-from earlyphase.twin._common import iso_date, study_date, usubjid
+from earlyphase.twin._common import Row, iso_date, records, study_date, usubjid
 from earlyphase.twin.calibration import CUTOFF
 
 __all__ = ["assessment_schedule", "category_at_week", "disease_domains"]
@@ -32,12 +32,18 @@ __all__ = ["assessment_schedule", "category_at_week", "disease_domains"]
 #: Fraction of the baseline serum M-protein kept at each level (reduction = 1 - fraction).
 SERUM_FRACTION = {"SD": 0.85, "MR": 0.62, "PR": 0.30, "VGPR": 0.05, "CR": 0.0, "sCR": 0.0}
 #: Urine M-protein (mg/24 h) at each level for light-chain disease (SD/MR as baseline fraction).
-URINE_LEVEL = {"SD": ("frac", 0.80), "MR": ("frac", 0.30), "PR": ("abs", 150.0),
-               "VGPR": ("abs", 50.0), "CR": ("abs", 0.0), "sCR": ("abs", 0.0)}
+URINE_LEVEL = {
+    "SD": ("frac", 0.80),
+    "MR": ("frac", 0.30),
+    "PR": ("abs", 150.0),
+    "VGPR": ("abs", 50.0),
+    "CR": ("abs", 0.0),
+    "sCR": ("abs", 0.0),
+}
 _DEEPER = {"VGPR": "PR", "CR": "VGPR", "sCR": "VGPR"}
 
 
-def category_at_week(row: pd.Series, week: int) -> str:
+def category_at_week(row: Row, week: int) -> str:
     """The planned IMWG level at an assessment ``week`` weeks after the first dose."""
     best = row["best"]
     if best == "SD":
@@ -52,7 +58,7 @@ def category_at_week(row: pd.Series, week: int) -> str:
     return pre if (pre and best == "PR") else "SD"
 
 
-def assessment_schedule(row: pd.Series) -> list[tuple[str, int, str]]:
+def assessment_schedule(row: Row) -> list[tuple[str, int, str]]:
     """(visit, study day, planned category) for every post-baseline response assessment."""
     cutoff_day = (pd.Timestamp(CUTOFF) - row["first_dose"]).days + 1
     if row["end"] == "ONGOING":
@@ -70,15 +76,21 @@ def assessment_schedule(row: pd.Series) -> list[tuple[str, int, str]]:
     return out
 
 
-def _baseline_markers(row: pd.Series, rng: np.random.Generator) -> dict[str, float]:
+def _baseline_markers(row: Row, rng: np.random.Generator) -> dict[str, float]:
     serum_type = row["mmtype"] in ("IGG", "IGA")
     kappa = rng.random() < 0.65  # about two thirds of myelomas are kappa
     if serum_type:
-        m = {"serum": round(float(rng.uniform(1.2, 4.5)), 2), "urine": 0.0,
-             "involved": round(float(rng.uniform(3.0, 8.0)), 2)}
+        m = {
+            "serum": round(float(rng.uniform(1.2, 4.5)), 2),
+            "urine": 0.0,
+            "involved": round(float(rng.uniform(3.0, 8.0)), 2),
+        }
     else:
-        m = {"serum": 0.0, "urine": round(float(rng.uniform(2000, 4000))),
-             "involved": round(float(rng.uniform(40, 120)), 1)}
+        m = {
+            "serum": 0.0,
+            "urine": round(float(rng.uniform(2000, 4000))),
+            "involved": round(float(rng.uniform(40, 120)), 1),
+        }
     m["uninvolved"] = round(float(rng.uniform(0.6, 1.1)), 2)
     m["kappa_is_involved"] = float(kappa)
     return m
@@ -87,12 +99,15 @@ def _baseline_markers(row: pd.Series, rng: np.random.Generator) -> dict[str, flo
 def _flc(base: dict[str, float], fraction: float, normal: bool) -> tuple[float, float]:
     """(kappa, lambda) in mg/dL; ``normal`` gives a ratio inside 0.26-1.65."""
     uninv = base["uninvolved"]
-    inv = round(uninv * 1.1, 2) if normal else round(max(base["involved"] * fraction, uninv * 4.0), 2)
+    inv = (
+        round(uninv * 1.1, 2) if normal else round(max(base["involved"] * fraction, uninv * 4.0), 2)
+    )
     return (inv, uninv) if base["kappa_is_involved"] else (uninv, inv)
 
 
-def _values(row: pd.Series, base: dict[str, float], level: str, nadir: dict[str, float],
-            jitter: float) -> dict[str, object]:
+def _values(
+    row: Row, base: dict[str, float], level: str, nadir: dict[str, float], jitter: float
+) -> dict[str, object]:
     """Marker values at one assessment for a planned level (PD rises from the nadir)."""
     serum_type = row["mmtype"] in ("IGG", "IGA")
     deep = level in ("CR", "sCR")
@@ -115,9 +130,13 @@ def _values(row: pd.Series, base: dict[str, float], level: str, nadir: dict[str,
             urine = round(v * (1 + 0.1 * jitter))
         serum, frac = 0.0, (urine / base["urine"])
     kappa, lam = _flc(base, max(frac, 0.02), normal=(level == "sCR"))
-    out: dict[str, object] = {"serum_m_protein": serum, "urine_m_protein": urine,
-                              "kappa_flc": kappa, "lambda_flc": lam,
-                              "serum_ife": "NEGATIVE" if deep else "POSITIVE"}
+    out: dict[str, object] = {
+        "serum_m_protein": serum,
+        "urine_m_protein": urine,
+        "kappa_flc": kappa,
+        "lambda_flc": lam,
+        "serum_ife": "NEGATIVE" if deep else "POSITIVE",
+    }
     if deep or not serum_type:
         out["urine_ife"] = "NEGATIVE" if deep else "POSITIVE"
     return out
@@ -128,17 +147,27 @@ def disease_domains(plan: pd.DataFrame, rng: np.random.Generator) -> dict[str, p
     lb: list[dict[str, object]] = []
     rs: list[dict[str, object]] = []
     marrow_done: set[int] = set()
-    for row in plan.to_dict("records"):
+    for row in records(plan):
         uid, first = usubjid(row["subj"]), row["first_dose"]
         base = _baseline_markers(row, rng)
         serum_type = row["mmtype"] in ("IGG", "IGA")
         kappa, lam = _flc(base, 1.0, normal=False)
-        visits: list[tuple[str, int, dict[str, object]]] = [(
-            "SCREENING", -7,
-            {"serum_m_protein": base["serum"], "urine_m_protein": base["urine"],
-             "kappa_flc": kappa, "lambda_flc": lam, "serum_ife": "POSITIVE",
-             "urine_ife": "NEGATIVE" if serum_type else "POSITIVE",
-             "bm_plasma_cells": float(row["bmpc"]), "clonal_pc": "POSITIVE"})]
+        visits: list[tuple[str, int, dict[str, object]]] = [
+            (
+                "SCREENING",
+                -7,
+                {
+                    "serum_m_protein": base["serum"],
+                    "urine_m_protein": base["urine"],
+                    "kappa_flc": kappa,
+                    "lambda_flc": lam,
+                    "serum_ife": "POSITIVE",
+                    "urine_ife": "NEGATIVE" if serum_type else "POSITIVE",
+                    "bm_plasma_cells": float(row["bmpc"]),
+                    "clonal_pc": "POSITIVE",
+                },
+            )
+        ]
         nadir = {"serum": base["serum"], "urine": base["urine"]}
         for visit, day, level in assessment_schedule(row):
             vals = _values(row, base, level, nadir, float(rng.uniform(-1, 1)))
@@ -150,11 +179,22 @@ def disease_domains(plan: pd.DataFrame, rng: np.random.Generator) -> dict[str, p
                 nadir["serum"] = min(nadir["serum"], float(vals["serum_m_protein"]))
                 nadir["urine"] = min(nadir["urine"], float(vals["urine_m_protein"]))
             visits.append((visit, day, vals))
-            rs.append({"STUDYID": terms.STUDYID, "DOMAIN": "RS", "USUBJID": uid,
-                       "RSTESTCD": "OVRLRESP", "RSTEST": "Overall Response",
-                       "RSCAT": "IMWG 2016 WITH EBMT MINIMAL RESPONSE", "RSORRES": level,
-                       "RSSTRESC": level, "RSEVAL": "INVESTIGATOR", "VISIT": visit,
-                       "RSDTC": iso_date(study_date(first, day)), "RSDY": day})
+            rs.append(
+                {
+                    "STUDYID": terms.STUDYID,
+                    "DOMAIN": "RS",
+                    "USUBJID": uid,
+                    "RSTESTCD": "OVRLRESP",
+                    "RSTEST": "Overall Response",
+                    "RSCAT": "IMWG 2016 WITH EBMT MINIMAL RESPONSE",
+                    "RSORRES": level,
+                    "RSSTRESC": level,
+                    "RSEVAL": "INVESTIGATOR",
+                    "VISIT": visit,
+                    "RSDTC": iso_date(study_date(first, day)),
+                    "RSDY": day,
+                }
+            )
         for visit, day, vals in visits:
             for key, value in vals.items():
                 lb.append(_lb_row(uid, visit, day, first, key, value))
@@ -162,24 +202,41 @@ def disease_domains(plan: pd.DataFrame, rng: np.random.Generator) -> dict[str, p
 
 
 _LB_NAMES = {
-    "serum_m_protein": "M-Protein", "urine_m_protein": "M-Protein",
-    "kappa_flc": "Kappa Light Chain, Free", "lambda_flc": "Lambda Light Chain, Free",
-    "serum_ife": "Immunofixation", "urine_ife": "Immunofixation",
-    "bm_plasma_cells": "Plasma Cells", "clonal_pc": "Clonal Plasma Cells",
+    "serum_m_protein": "M-Protein",
+    "urine_m_protein": "M-Protein",
+    "kappa_flc": "Kappa Light Chain, Free",
+    "lambda_flc": "Lambda Light Chain, Free",
+    "serum_ife": "Immunofixation",
+    "urine_ife": "Immunofixation",
+    "bm_plasma_cells": "Plasma Cells",
+    "clonal_pc": "Clonal Plasma Cells",
 }
 _LB_RANGES = {"kappa_flc": (0.33, 1.94), "lambda_flc": (0.57, 2.63)}
 
 
-def _lb_row(uid: str, visit: str, day: int, first: pd.Timestamp, key: str,
-            value: object) -> dict[str, object]:
+def _lb_row(
+    uid: str, visit: str, day: int, first: pd.Timestamp, key: str, value: object
+) -> dict[str, object]:
     code, spec, unit = terms.LB_TESTS[key]
     numeric = not isinstance(value, str)
     lo, hi = _LB_RANGES.get(key, (np.nan, np.nan))
-    return {"STUDYID": terms.STUDYID, "DOMAIN": "LB", "USUBJID": uid, "LBTESTCD": code,
-            "LBTEST": _LB_NAMES[key], "LBCAT": "MYELOMA MARKERS", "LBSPEC": spec,
-            "LBORRES": f"{value:g}" if numeric else value, "LBORRESU": unit if numeric else "",
-            "LBSTRESC": f"{value:g}" if numeric else value,
-            "LBSTRESN": float(value) if numeric else np.nan,  # type: ignore[arg-type]
-            "LBSTRESU": unit if numeric else "", "LBSTNRLO": lo, "LBSTNRHI": hi,
-            "LBBLFL": "Y" if day < 0 else "", "VISIT": visit,
-            "LBDTC": iso_date(study_date(first, day)), "LBDY": day}
+    return {
+        "STUDYID": terms.STUDYID,
+        "DOMAIN": "LB",
+        "USUBJID": uid,
+        "LBTESTCD": code,
+        "LBTEST": _LB_NAMES[key],
+        "LBCAT": "MYELOMA MARKERS",
+        "LBSPEC": spec,
+        "LBORRES": f"{value:g}" if numeric else value,
+        "LBORRESU": unit if numeric else "",
+        "LBSTRESC": f"{value:g}" if numeric else value,
+        "LBSTRESN": float(value) if numeric else np.nan,  # type: ignore[arg-type]
+        "LBSTRESU": unit if numeric else "",
+        "LBSTNRLO": lo,
+        "LBSTNRHI": hi,
+        "LBBLFL": "Y" if day < 0 else "",
+        "VISIT": visit,
+        "LBDTC": iso_date(study_date(first, day)),
+        "LBDY": day,
+    }

@@ -10,27 +10,25 @@ Paper (Results): 28 progressions, 1 ASCT in response, 4 on therapy at cut-off, 1
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import numpy as np
 import pandas as pd
 
 from earlyphase.cdisc import terms
-from earlyphase.twin._common import iso_date, study_date, usubjid
+from earlyphase.twin._common import Row, iso_date, records, study_date, usubjid
 from earlyphase.twin.calibration import CUTOFF
 
 __all__ = ["disposition_domain", "last_contact_date"]
 
 
-def last_contact_date(row: Mapping[str, Any]) -> pd.Timestamp:
+def last_contact_date(row: Row) -> pd.Timestamp:
     """Death or last-known-alive date: ``os_months`` after the first dose (day 1)."""
     days = int(round(float(row["os_months"]) * terms.DAYS_PER_MONTH))
     return study_date(row["first_dose"], days)
 
 
-def disposition_domain(plan: pd.DataFrame, dm: pd.DataFrame, ex: pd.DataFrame) -> tuple[
-        pd.DataFrame, pd.DataFrame]:
+def disposition_domain(
+    plan: pd.DataFrame, dm: pd.DataFrame, ex: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """DS rows, and DM with RFENDTC (last dose), DTHDTC and DTHFL filled in."""
     rows: list[dict[str, object]] = []
     last_dose = ex[ex["EXDOSE"] > 0].groupby("USUBJID")["EXSTDTC"].max().str[:10]
@@ -39,10 +37,19 @@ def disposition_domain(plan: pd.DataFrame, dm: pd.DataFrame, ex: pd.DataFrame) -
     death: dict[str, str] = {}
 
     def add(uid: str, cat: str, decod: str, term: str, date: pd.Timestamp) -> None:
-        rows.append({"STUDYID": terms.STUDYID, "DOMAIN": "DS", "USUBJID": uid, "DSTERM": term,
-                     "DSDECOD": decod, "DSCAT": cat, "DSSTDTC": iso_date(date)})
+        rows.append(
+            {
+                "STUDYID": terms.STUDYID,
+                "DOMAIN": "DS",
+                "USUBJID": uid,
+                "DSTERM": term,
+                "DSDECOD": decod,
+                "DSCAT": cat,
+                "DSSTDTC": iso_date(date),
+            }
+        )
 
-    for row in plan.to_dict("records"):
+    for row in records(plan):
         uid, first = usubjid(row["subj"]), row["first_dose"]
         contact = last_contact_date(row)
         if contact > cutoff:
@@ -52,8 +59,13 @@ def disposition_domain(plan: pd.DataFrame, dm: pd.DataFrame, ex: pd.DataFrame) -
             add(uid, "DISPOSITION EVENT", "PROGRESSIVE DISEASE", "DISEASE PROGRESSION", pd_date)
         elif row["end"] == "ASCT":
             asct = study_date(first, 28 * (int(row["pd_cycle"]) - 1) + 21)
-            add(uid, "DISPOSITION EVENT", "OTHER",
-                "PROCEEDED TO AUTOLOGOUS STEM CELL TRANSPLANTATION", asct)
+            add(
+                uid,
+                "DISPOSITION EVENT",
+                "OTHER",
+                "PROCEEDED TO AUTOLOGOUS STEM CELL TRANSPLANTATION",
+                asct,
+            )
         else:
             add(uid, "DISPOSITION EVENT", "ONGOING", "ON THERAPY AT DATA CUT-OFF", cutoff)
         if row["withdrew"]:

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from earlyphase.cdisc import terms
-from earlyphase.twin._common import usubjid
+from earlyphase.twin._common import Row, records, usubjid
 from earlyphase.twin.calibration import CUTOFF, plan_cycles
 
 __all__ = ["exposure_domains", "isa_days", "isa_dose_mg_kg", "carfilzomib_days"]
@@ -67,23 +67,24 @@ def isa_infusion_hours(dl: str, cycle: int, day: int, rng: np.random.Generator) 
     return float(np.clip(base * np.exp(rng.normal(0, 0.12)), 1.5, 11.0))
 
 
-def exposure_domains(plan: pd.DataFrame, body: pd.DataFrame,
-                     rng: np.random.Generator) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+def exposure_domains(
+    plan: pd.DataFrame, body: pd.DataFrame, rng: np.random.Generator
+) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """EX and SUPPEX, plus a tidy table of Isa infusions (start/end hours from first dose)."""
     ex: list[dict[str, object]] = []
     infusions: list[dict[str, object]] = []
     cycles = plan_cycles(plan)
-    for i, row in zip(plan.index, plan.to_dict("records"), strict=True):
+    for i, row in zip(plan.index, records(plan), strict=True):
         uid, first, dl = usubjid(row["subj"]), row["first_dose"].to_pydatetime(), row["dl"]
         weight, bsa = float(body.at[i, "weight_kg"]), min(float(body.at[i, "bsa_m2"]), 2.2)
         reduced = bool(row["subj"] % 2 == 0)
         last_day = _last_dose_day(row, int(cycles[i]))
         for c in range(1, int(cycles[i]) + 1):
-            visit_days: dict[int, list[tuple[str, float, float]]] = {}
+            visit_days: dict[int, list[tuple[str, float]]] = {}
             for d in isa_days(dl, c):
-                visit_days.setdefault(d, []).append((ISA, isa_dose_mg_kg(dl) * weight, 0.0))
+                visit_days.setdefault(d, []).append((ISA, isa_dose_mg_kg(dl) * weight))
             for d, mg_m2 in carfilzomib_days(c, reduced):
-                visit_days.setdefault(d, []).append((CARF, mg_m2 * bsa, mg_m2))
+                visit_days.setdefault(d, []).append((CARF, mg_m2 * bsa))
             for d in sorted(visit_days):
                 day = 28 * (c - 1) + d
                 if day > last_day:
@@ -92,7 +93,7 @@ def exposure_domains(plan: pd.DataFrame, body: pd.DataFrame,
                 # a missed visit skips both drugs; never in cycle 1 (it would be a DLT event)
                 missed = c > 1 and rng.random() < P_MISSED
                 reason = _MISSED_REASONS[int(rng.integers(2))] if missed else ""
-                for drug, planned, mg_m2 in visit_days[d]:
+                for drug, planned in visit_days[d]:
                     actual, adj = (0.0, reason) if missed else (planned, "")
                     if drug == CARF and row["subj"] == K_REDUCTION[0] and c >= K_REDUCTION[1]:
                         actual = 0.0 if missed else 20.0 * bsa
@@ -102,31 +103,58 @@ def exposure_domains(plan: pd.DataFrame, body: pd.DataFrame,
                         end = start + timedelta(hours=hours)
                         if not missed:
                             t0 = (start - first).total_seconds() / 3600
-                            infusions.append({"subj": row["subj"], "usubjid": uid, "cycle": c,
-                                              "day": d, "start_h": t0, "end_h": t0 + hours,
-                                              "dose_mg": actual})
+                            infusions.append(
+                                {
+                                    "subj": row["subj"],
+                                    "usubjid": uid,
+                                    "cycle": c,
+                                    "day": d,
+                                    "start_h": t0,
+                                    "end_h": t0 + hours,
+                                    "dose_mg": actual,
+                                }
+                            )
                     else:
-                        k_start = start if d not in isa_days(dl, c) else end + timedelta(
-                            minutes=15)
+                        k_start = start if d not in isa_days(dl, c) else end + timedelta(minutes=15)
                         start_k, end = k_start, k_start + timedelta(minutes=10)
-                    ex.append({"STUDYID": terms.STUDYID, "DOMAIN": "EX", "USUBJID": uid,
-                               "EXTRT": drug, "EXDOSE": round(actual, 1), "EXDOSU": "mg",
-                               "EXDOSFRM": "SOLUTION", "EXROUTE": "INTRAVENOUS",
-                               "EXSTDTC": (start if drug == ISA else start_k).strftime(_FMT),
-                               "EXENDTC": end.strftime(_FMT), "VISIT": f"CYCLE {c} DAY {d}",
-                               "EXADJ": adj, "_PLAN": round(planned, 1)})
+                    ex.append(
+                        {
+                            "STUDYID": terms.STUDYID,
+                            "DOMAIN": "EX",
+                            "USUBJID": uid,
+                            "EXTRT": drug,
+                            "EXDOSE": round(actual, 1),
+                            "EXDOSU": "mg",
+                            "EXDOSFRM": "SOLUTION",
+                            "EXROUTE": "INTRAVENOUS",
+                            "EXSTDTC": (start if drug == ISA else start_k).strftime(_FMT),
+                            "EXENDTC": end.strftime(_FMT),
+                            "VISIT": f"CYCLE {c} DAY {d}",
+                            "EXADJ": adj,
+                            "_PLAN": round(planned, 1),
+                        }
+                    )
     ex_df = pd.DataFrame(ex).sort_values(["USUBJID", "EXSTDTC", "EXTRT"], kind="stable")
     ex_df = ex_df.reset_index(drop=True)
     ex_df.insert(3, "EXSEQ", ex_df.groupby("USUBJID").cumcount().astype(np.int64) + 1)
-    supp = pd.DataFrame({"STUDYID": terms.STUDYID, "RDOMAIN": "EX", "USUBJID": ex_df["USUBJID"],
-                         "IDVAR": "EXSEQ", "IDVARVAL": ex_df["EXSEQ"].astype(str),
-                         "QNAM": "PLANDOSE", "QLABEL": "Planned Dose (mg)",
-                         "QVAL": ex_df["_PLAN"].map("{:.1f}".format), "QORIG": "DERIVED"})
+    supp = pd.DataFrame(
+        {
+            "STUDYID": terms.STUDYID,
+            "RDOMAIN": "EX",
+            "USUBJID": ex_df["USUBJID"],
+            "IDVAR": "EXSEQ",
+            "IDVARVAL": ex_df["EXSEQ"].astype(str),
+            "QNAM": "PLANDOSE",
+            "QLABEL": "Planned Dose (mg)",
+            "QVAL": ex_df["_PLAN"].map("{:.1f}".format),
+            "QORIG": "DERIVED",
+        }
+    )
     ex_df = ex_df.drop(columns="_PLAN")
     return {"EX": ex_df, "SUPPEX": supp}, pd.DataFrame(infusions)
 
 
-def _last_dose_day(row: pd.Series, n_cycles: int) -> int:
+def _last_dose_day(row: Row, n_cycles: int) -> int:
     """Last study day on which a dose may be given: the day before progression is documented,
     the day before the last assessment for ASCT, or the cut-off for patients still on therapy."""
     if row["end"] == "ONGOING":

@@ -31,17 +31,19 @@ import numpy as np
 import pandas as pd
 
 from earlyphase.cdisc import terms
-from earlyphase.twin._common import usubjid
+from earlyphase.twin._common import records, usubjid
 
 __all__ = ["ISA_TYPICAL", "ISA_BSV", "two_compartment_infusion", "pk_domain"]
 
 #: Typical isatuximab parameters per regimen (CL and Q in L/h/kg, V1 and V2 in L/kg), fitted to
 #: Table 3 geometric means by tests/reference/twin/fit_isa_pk.py.
-ISA_TYPICAL = MappingProxyType({
-    "DL1": {"cl": 1.248e-4, "v1": 0.0648, "q": 9.738e-5, "v2": 0.05742},
-    "DL2": {"cl": 1.562e-4, "v1": 0.006356, "q": 0.02429, "v2": 0.09517},
-    "DL3": {"cl": 1.512e-4, "v1": 0.006466, "q": 0.01968, "v2": 0.1233},
-})
+ISA_TYPICAL = MappingProxyType(
+    {
+        "DL1": {"cl": 1.248e-4, "v1": 0.0648, "q": 9.738e-5, "v2": 0.05742},
+        "DL2": {"cl": 1.562e-4, "v1": 0.006356, "q": 0.02429, "v2": 0.09517},
+        "DL3": {"cl": 1.512e-4, "v1": 0.006466, "q": 0.01968, "v2": 0.1233},
+    }
+)
 #: Between-subject SD of log parameters, and proportional residual SD.
 ISA_BSV = MappingProxyType({"cl": 0.45, "v1": 0.25, "q": 0.20, "v2": 0.20, "residual": 0.08})
 #: Carfilzomib typical parameters (L/h, L) for a 1.9 m² patient, scaled by BSA.
@@ -50,9 +52,16 @@ ISA_LLOQ_UG_ML = 0.0005  # 0.500 ng/mL (Methods) in ug/mL
 CARF_LLOQ_NG_ML = 0.25
 
 
-def two_compartment_infusion(t: np.ndarray, starts: np.ndarray, durations: np.ndarray,
-                             amounts: np.ndarray, cl: float, v1: float, q: float,
-                             v2: float) -> np.ndarray:
+def two_compartment_infusion(
+    t: np.ndarray,
+    starts: np.ndarray,
+    durations: np.ndarray,
+    amounts: np.ndarray,
+    cl: float,
+    v1: float,
+    q: float,
+    v2: float,
+) -> np.ndarray:
     """Central concentration of a linear 2-compartment model after zero-order infusions.
 
     Parameters
@@ -88,12 +97,16 @@ def two_compartment_infusion(t: np.ndarray, starts: np.ndarray, durations: np.nd
 
 def _isa_times(start: float, duration: float) -> list[tuple[str, float, float]]:
     """(label, nominal h from infusion start, actual h from infusion start) of an intensive day."""
-    return [("PRE-DOSE", 0.0, -0.25), ("MID-INFUSION", round(duration / 2, 2), duration / 2),
-            ("END OF INFUSION", round(duration, 2), duration),
-            ("3 H POST END OF INFUSION", round(duration + 3, 2), duration + 3),
-            ("24 H POST END OF INFUSION", round(duration + 24, 2), duration + 24),
-            ("48 H POST END OF INFUSION", round(duration + 48, 2), duration + 48),
-            ("168 H POST-DOSE", 168.0, 167.75), ("336 H POST-DOSE", 336.0, 335.75)]
+    return [
+        ("PRE-DOSE", 0.0, -0.25),
+        ("MID-INFUSION", round(duration / 2, 2), duration / 2),
+        ("END OF INFUSION", round(duration, 2), duration),
+        ("3 H POST END OF INFUSION", round(duration + 3, 2), duration + 3),
+        ("24 H POST END OF INFUSION", round(duration + 24, 2), duration + 24),
+        ("48 H POST END OF INFUSION", round(duration + 48, 2), duration + 48),
+        ("168 H POST-DOSE", 168.0, 167.75),
+        ("336 H POST-DOSE", 336.0, 335.75),
+    ]
 
 
 def _pk_subjects(plan: pd.DataFrame, reached_c3: set[int]) -> tuple[set[int], set[int]]:
@@ -105,8 +118,13 @@ def _pk_subjects(plan: pd.DataFrame, reached_c3: set[int]) -> tuple[set[int], se
     return c1, c3
 
 
-def pk_domain(plan: pd.DataFrame, body: pd.DataFrame, infusions: pd.DataFrame,
-              ex: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+def pk_domain(
+    plan: pd.DataFrame,
+    body: pd.DataFrame,
+    infusions: pd.DataFrame,
+    ex: pd.DataFrame,
+    rng: np.random.Generator,
+) -> pd.DataFrame:
     """PC rows for both analytes."""
     rows: list[dict[str, object]] = []
     reached_c3 = set(infusions.loc[infusions["cycle"] == 3, "subj"])
@@ -115,7 +133,7 @@ def pk_domain(plan: pd.DataFrame, body: pd.DataFrame, infusions: pd.DataFrame,
     k_all["_t"] = pd.to_datetime(k_all["EXSTDTC"])
     k_by_uid = dict(tuple(k_all.groupby("USUBJID")))
     c1_pk, c3_pk = _pk_subjects(plan, reached_c3)
-    for i, row in zip(plan.index, plan.to_dict("records"), strict=True):
+    for i, row in zip(plan.index, records(plan), strict=True):
         subj = int(row["subj"])
         if subj not in c1_pk:
             continue
@@ -126,8 +144,13 @@ def pk_domain(plan: pd.DataFrame, body: pd.DataFrame, infusions: pd.DataFrame,
         inf = by_subj[subj]
         starts, durs = inf["start_h"].to_numpy(), (inf["end_h"] - inf["start_h"]).to_numpy()
         amounts = inf["dose_mg"].to_numpy()
-        day1 = {int(c): (float(a), float(b)) for c, d, a, b in zip(
-            inf["cycle"], inf["day"], inf["start_h"], inf["end_h"], strict=True) if d == 1}
+        day1 = {
+            int(c): (float(a), float(b))
+            for c, d, a, b in zip(
+                inf["cycle"], inf["day"], inf["start_h"], inf["end_h"], strict=True
+            )
+            if d == 1
+        }
         samples: list[tuple[str, str, float, float]] = []  # visit, label, nominal, actual h
         for cycle in (1, 3):
             if cycle == 3 and (subj not in c3_pk):
@@ -144,18 +167,39 @@ def pk_domain(plan: pd.DataFrame, body: pd.DataFrame, infusions: pd.DataFrame,
         conc = two_compartment_infusion(times, starts, durs, amounts, **par)
         conc = conc * np.exp(rng.normal(0, ISA_BSV["residual"], len(conc)))
         for (visit, label, nominal, actual), c in zip(samples, conc, strict=True):
-            rows.append(_pc_row(uid, first, "ISATUXIMAB", visit, label, nominal, actual,
-                                float(c), ISA_LLOQ_UG_ML, "ug/mL"))
-        rows.extend(_carfilzomib_rows(uid, first, k_by_uid[uid], body.at[i, "bsa_m2"],
-                                      subj in c3_pk or dl == "DL1", rng))
+            rows.append(
+                _pc_row(
+                    uid,
+                    first,
+                    "ISATUXIMAB",
+                    visit,
+                    label,
+                    nominal,
+                    actual,
+                    float(c),
+                    ISA_LLOQ_UG_ML,
+                    "ug/mL",
+                )
+            )
+        rows.extend(
+            _carfilzomib_rows(
+                uid, first, k_by_uid[uid], body.at[i, "bsa_m2"], subj in c3_pk or dl == "DL1", rng
+            )
+        )
     pc = pd.DataFrame(rows)
     pc = pc.sort_values(["USUBJID", "PCTESTCD", "PCDTC"], kind="stable").reset_index(drop=True)
     pc.insert(3, "PCSEQ", pc.groupby("USUBJID").cumcount().astype(np.int64) + 1)
     return pc
 
 
-def _carfilzomib_rows(uid: str, first: pd.Timestamp, k: pd.DataFrame, bsa: float,
-                      with_c3: bool, rng: np.random.Generator) -> list[dict[str, object]]:
+def _carfilzomib_rows(
+    uid: str,
+    first: pd.Timestamp,
+    k: pd.DataFrame,
+    bsa: float,
+    with_c3: bool,
+    rng: np.random.Generator,
+) -> list[dict[str, object]]:
     hours = ((k["_t"] - first).dt.total_seconds() / 3600).to_numpy()
     doses = k["EXDOSE"].to_numpy(dtype=float)
     first_of_visit: dict[str, float] = {}
@@ -170,30 +214,68 @@ def _carfilzomib_rows(uid: str, first: pd.Timestamp, k: pd.DataFrame, bsa: float
             continue
         s0 = first_of_visit[visit]
         tinf = 10 / 60
-        points = [("PRE-DOSE", 0.0, -0.1), ("10 MIN POST END OF INFUSION", tinf + 1 / 6, tinf + 1 / 6),
-                  ("30 MIN POST END OF INFUSION", tinf + 0.5, tinf + 0.5),
-                  ("1 H POST END OF INFUSION", tinf + 1, tinf + 1),
-                  ("2 H POST END OF INFUSION", tinf + 2, tinf + 2),
-                  ("3 H POST END OF INFUSION", tinf + 3, tinf + 3)]
+        points = [
+            ("PRE-DOSE", 0.0, -0.1),
+            ("10 MIN POST END OF INFUSION", tinf + 1 / 6, tinf + 1 / 6),
+            ("30 MIN POST END OF INFUSION", tinf + 0.5, tinf + 0.5),
+            ("1 H POST END OF INFUSION", tinf + 1, tinf + 1),
+            ("2 H POST END OF INFUSION", tinf + 2, tinf + 2),
+            ("3 H POST END OF INFUSION", tinf + 3, tinf + 3),
+        ]
         times = np.array([s0 + p[2] for p in points])
-        conc = two_compartment_infusion(times, hours, np.full(len(hours), tinf),
-                                        doses, **par) * 1000  # ng/mL
+        conc = (
+            two_compartment_infusion(times, hours, np.full(len(hours), tinf), doses, **par) * 1000
+        )  # ng/mL
         conc = conc * np.exp(rng.normal(0, 0.10, len(conc)))
         for (label, nominal, actual), c in zip(points, conc, strict=True):
-            out.append(_pc_row(uid, first, "CARFILZOMIB", visit, label, round(nominal, 3),
-                               s0 + actual, float(c), CARF_LLOQ_NG_ML, "ng/mL"))
+            out.append(
+                _pc_row(
+                    uid,
+                    first,
+                    "CARFILZOMIB",
+                    visit,
+                    label,
+                    round(nominal, 3),
+                    s0 + actual,
+                    float(c),
+                    CARF_LLOQ_NG_ML,
+                    "ng/mL",
+                )
+            )
     return out
 
 
-def _pc_row(uid: str, first: pd.Timestamp, drug: str, visit: str, label: str, nominal: float,
-            hours: float, conc: float, lloq: float, unit: str) -> dict[str, object]:
+def _pc_row(
+    uid: str,
+    first: pd.Timestamp,
+    drug: str,
+    visit: str,
+    label: str,
+    nominal: float,
+    hours: float,
+    conc: float,
+    lloq: float,
+    unit: str,
+) -> dict[str, object]:
     when = first.to_pydatetime() + timedelta(hours=hours)
     blq = conc < lloq
     value = np.nan if blq else float(f"{conc:.4g}")
-    return {"STUDYID": terms.STUDYID, "DOMAIN": "PC", "USUBJID": uid,
-            "PCTESTCD": terms.PC_TESTCD[drug], "PCTEST": drug.capitalize(),
-            "PCSPEC": "PLASMA", "PCORRES": "<LLOQ" if blq else f"{value:g}",
-            "PCORRESU": unit, "PCSTRESC": "<LLOQ" if blq else f"{value:g}", "PCSTRESN": value,
-            "PCSTRESU": unit, "PCLLOQ": lloq, "VISIT": visit, "PCTPT": label,
-            "PCTPTNUM": float(nominal), "PCDTC": when.strftime("%Y-%m-%dT%H:%M"),
-            "PCDY": int((when.date() - first.date()).days) + 1}
+    return {
+        "STUDYID": terms.STUDYID,
+        "DOMAIN": "PC",
+        "USUBJID": uid,
+        "PCTESTCD": terms.PC_TESTCD[drug],
+        "PCTEST": drug.capitalize(),
+        "PCSPEC": "PLASMA",
+        "PCORRES": "<LLOQ" if blq else f"{value:g}",
+        "PCORRESU": unit,
+        "PCSTRESC": "<LLOQ" if blq else f"{value:g}",
+        "PCSTRESN": value,
+        "PCSTRESU": unit,
+        "PCLLOQ": lloq,
+        "VISIT": visit,
+        "PCTPT": label,
+        "PCTPTNUM": float(nominal),
+        "PCDTC": when.strftime("%Y-%m-%dT%H:%M"),
+        "PCDY": int((when.date() - first.date()).days) + 1,
+    }

@@ -67,8 +67,9 @@ class Scenario(BaseModel):
     def _probabilities(cls, v: dict[str, float]) -> dict[str, float]:
         for dose, p in v.items():
             if not 0.0 <= p <= 1.0:
-                raise ValueError(describe_problem(f"true_dlt[{dose}]", p,
-                                                  "a probability in [0, 1]"))
+                raise ValueError(
+                    describe_problem(f"true_dlt[{dose}]", p, "a probability in [0, 1]")
+                )
         return v
 
     @field_validator("response")
@@ -77,15 +78,22 @@ class Scenario(BaseModel):
         for dose, probs in v.items():
             for cat, p in probs.items():
                 if cat not in _CATEGORIES:
-                    raise ValueError(describe_problem(f"response[{dose}].{cat}", cat,
-                                                      f"one of {', '.join(_CATEGORIES)}"))
+                    raise ValueError(
+                        describe_problem(
+                            f"response[{dose}].{cat}", cat, f"one of {', '.join(_CATEGORIES)}"
+                        )
+                    )
                 if not 0.0 <= p <= 1.0:
-                    raise ValueError(describe_problem(f"response[{dose}].{cat}", p,
-                                                      "a probability in [0, 1]"))
+                    raise ValueError(
+                        describe_problem(f"response[{dose}].{cat}", p, "a probability in [0, 1]")
+                    )
             total = sum(probs.values())
             if abs(total - 1.0) > 1e-6:
-                raise ValueError(describe_problem(f"response[{dose}]", round(total, 6),
-                                                  "probabilities summing to 1"))
+                raise ValueError(
+                    describe_problem(
+                        f"response[{dose}]", round(total, 6), "probabilities summing to 1"
+                    )
+                )
         return v
 
     @field_validator("pfs_median_months", "os_median_months")
@@ -94,16 +102,19 @@ class Scenario(BaseModel):
         values = v.items() if isinstance(v, dict) else [("all", v)]
         for dose, m in values:
             if not m > 0:
-                raise ValueError(describe_problem(f"{info.field_name}[{dose}]", m,
-                                                  "a positive median in months"))
+                raise ValueError(
+                    describe_problem(f"{info.field_name}[{dose}]", m, "a positive median in months")
+                )
         return v
 
     def check_dose_levels(self, dose_ids: list[str]) -> None:
         """Raise ProtocolError unless every dose level of the protocol is described, and only
         those."""
         known = set(dose_ids)
-        fields: list[tuple[str, set[str]]] = [("true_dlt", set(self.true_dlt)),
-                                              ("response", set(self.response))]
+        fields: list[tuple[str, set[str]]] = [
+            ("true_dlt", set(self.true_dlt)),
+            ("response", set(self.response)),
+        ]
         for name in ("pfs_median_months", "os_median_months"):
             value = getattr(self, name)
             if isinstance(value, dict):
@@ -111,15 +122,26 @@ class Scenario(BaseModel):
         for name, given in fields:
             unknown = sorted(given - known)
             if unknown:
-                raise ProtocolError(describe_problem(f"{name}: dose level", unknown[0],
-                                                     f"one of the protocol's {sorted(known)}"))
+                raise ProtocolError(
+                    describe_problem(
+                        f"{name}: dose level", unknown[0], f"one of the protocol's {sorted(known)}"
+                    )
+                )
             missing = sorted(known - given)
             if missing:
-                raise ProtocolError(describe_problem(f"{name}: dose level {missing[0]}",
-                                                     "missing", "a value for every dose level"))
+                raise ProtocolError(
+                    describe_problem(
+                        f"{name}: dose level {missing[0]}",
+                        "missing",
+                        "a value for every dose level",
+                    )
+                )
         if self.expansion_dose != "selected" and self.expansion_dose not in known:
-            raise ProtocolError(describe_problem("expansion_dose", self.expansion_dose,
-                                                 f"'selected' or one of {sorted(known)}"))
+            raise ProtocolError(
+                describe_problem(
+                    "expansion_dose", self.expansion_dose, f"'selected' or one of {sorted(known)}"
+                )
+            )
 
     def per_dose(self, name: str, dose_ids: list[str]) -> list[float]:
         """A per-dose-level field as a list in protocol order."""
@@ -148,7 +170,9 @@ def load_scenario(source: str | os.PathLike[str] | dict[str, Any]) -> Scenario:
         try:
             raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as exc:
-            raise DataError(describe_problem("scenario", str(path), f"valid YAML ({exc})")) from None
+            raise DataError(
+                describe_problem("scenario", str(path), f"valid YAML ({exc})")
+            ) from None
         if not isinstance(raw, dict):
             raise DataError(describe_problem("scenario", type(raw).__name__, "a YAML mapping"))
     try:
@@ -158,6 +182,7 @@ def load_scenario(source: str | os.PathLike[str] | dict[str, Any]) -> Scenario:
         for err in exc.errors():
             where = ".".join(str(p) for p in err["loc"])
             msg = err["msg"].removeprefix("Value error, ")
-            problems.append(f"{where}: {msg}" if where and not msg.startswith(where.split(".")[0])
-                            else msg)
+            problems.append(
+                f"{where}: {msg}" if where and not msg.startswith(where.split(".")[0]) else msg
+            )
         raise DataError("invalid scenario: " + "; ".join(problems)) from None

@@ -18,8 +18,13 @@ __all__ = ["FORMATS", "finalize_domains", "write_sdtm"]
 #: Output formats accepted by :func:`write_sdtm` (file extension without the dot).
 FORMATS = ("json", "xpt", "ndjson", "parquet", "csv")
 
-_SORT = {"VS": ["VSTESTCD"], "MH": ["MHSTDTC"], "SC": ["SCTESTCD"], "LB": ["LBDTC", "LBTESTCD",
-         "LBSPEC"], "RS": ["RSDTC"]}
+_SORT = {
+    "VS": ["VSTESTCD"],
+    "MH": ["MHSTDTC"],
+    "SC": ["SCTESTCD"],
+    "LB": ["LBDTC", "LBTESTCD", "LBSPEC"],
+    "RS": ["RSDTC"],
+}
 
 
 def finalize_domains(domains: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -39,8 +44,11 @@ def finalize_domains(domains: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFr
     return out
 
 
-def write_sdtm(domains: Mapping[str, pd.DataFrame], out_dir: str | os.PathLike[str],
-               formats: Iterable[str] = ("json", "xpt")) -> list[Path]:
+def write_sdtm(
+    domains: Mapping[str, pd.DataFrame],
+    out_dir: str | os.PathLike[str],
+    formats: Iterable[str] = ("json", "xpt"),
+) -> list[Path]:
     """Write every domain as ``<out_dir>/<domain lower case>.<format>`` plus ``define.csv``.
 
     Parameters

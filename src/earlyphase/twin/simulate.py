@@ -33,9 +33,13 @@ __all__ = ["TrialSimulationResult", "simulate_trials"]
 
 _CHUNK = 512
 _DLT_WINDOW_MONTHS = 28 / 30.4375
-_VARIANTS = {"escalation-only": "escalate-only", "escalate-only": "escalate-only",
-             "de-escalate": "de-escalate", "de-escalate-6-at-top": "de-escalate-confirm-top",
-             "de-escalate-confirm-top": "de-escalate-confirm-top"}
+_VARIANTS = {
+    "escalation-only": "escalate-only",
+    "escalate-only": "escalate-only",
+    "de-escalate": "de-escalate",
+    "de-escalate-6-at-top": "de-escalate-confirm-top",
+    "de-escalate-confirm-top": "de-escalate-confirm-top",
+}
 _N_CATEGORIES = 7  # sCR, CR, VGPR, PR, MR, SD, PD (NE = 7 for dropouts)
 
 
@@ -79,7 +83,9 @@ class TrialSimulationResult:
         t = self.trials
         width = t["orr_ci_upper"] - t["orr_ci_lower"]
         return {
-            "scenario": self.scenario, "n_trials": self.n_trials, "seed": self.seed,
+            "scenario": self.scenario,
+            "n_trials": self.n_trials,
+            "seed": self.seed,
             **{f"p_select_{k}": float(v) for k, v in self.p_select.items()},
             **{f"mean_n_{d}": float(t[f"n_{d}"].mean()) for d in self.dose_ids},
             "mean_n_total": float(t["n_total"].mean()),
@@ -100,15 +106,21 @@ class TrialSimulationResult:
 def _design(protocol: Any) -> tuple[ThreePlusThree, list[str], int]:
     d = protocol.design
     if d.name.replace(" ", "") != "3+3":
-        raise ProtocolError(describe_problem("design.name", d.name, "'3+3' (the only design the "
-                                             "trial simulator runs so far)"))
+        raise ProtocolError(
+            describe_problem(
+                "design.name", d.name, "'3+3' (the only design the trial simulator runs so far)"
+            )
+        )
     variant = _VARIANTS.get(d.variant)
     if variant is None:
-        raise ProtocolError(describe_problem("design.variant", d.variant, f"one of {list(_VARIANTS)}"))
+        raise ProtocolError(
+            describe_problem("design.variant", d.variant, f"one of {list(_VARIANTS)}")
+        )
     if d.cohort_size != 3:
         raise ProtocolError(describe_problem("design.cohort_size", d.cohort_size, "3 for 3+3"))
     dose_ids = [dl.id for dl in protocol.dose_levels]
-    return ThreePlusThree(len(dose_ids), variant, d.expansion_size), dose_ids, d.expansion_size
+    design = ThreePlusThree(len(dose_ids), variant, d.expansion_size)  # type: ignore[arg-type]
+    return design, dose_ids, d.expansion_size
 
 
 def _chunk(args: tuple[Any, ...]) -> pd.DataFrame:
@@ -116,8 +128,12 @@ def _chunk(args: tuple[Any, ...]) -> pd.DataFrame:
     k = len(dose_ids)
     max_n = design.max_n
     n_slots = max_n + n_exp
-    u = np.stack([np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,))).random(
-        (n_slots, 6)) for i in range(first, last)])
+    u = np.stack(
+        [
+            np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,))).random((n_slots, 6))
+            for i in range(first, last)
+        ]
+    )
     t = u.shape[0]
     p_dlt = np.array(scenario.per_dose("true_dlt", dose_ids))
     batch = design._simulate_batch(p_dlt, u[:, :max_n, 0])
@@ -176,22 +192,36 @@ def _chunk(args: tuple[Any, ...]) -> pd.DataFrame:
         m = treated[i]
         if m.any():
             medians[i] = kaplan_meier(time[i, m], event[i, m]).median
-    out = {"trial": np.arange(first, last),
-           "selected": np.array(["none", *dose_ids], dtype=object)[sel]}
-    per_dose = n_esc + np.where(has_exp[:, None] & (np.arange(k)[None, :] == exp_dose[:, None]),
-                                n_exp, 0)
+    out = {
+        "trial": np.arange(first, last),
+        "selected": np.array(["none", *dose_ids], dtype=object)[sel],
+    }
+    per_dose = n_esc + np.where(
+        has_exp[:, None] & (np.arange(k)[None, :] == exp_dose[:, None]), n_exp, 0
+    )
     for j, d in enumerate(dose_ids):
         out[f"n_{d}"] = per_dose[:, j]
-    out.update({"n_total": n_total, "responders": x,
-                "orr": np.where(n_total > 0, x / np.maximum(n_total, 1), np.nan),
-                "orr_ci_lower": np.asarray(ci.lower, float),
-                "orr_ci_upper": np.asarray(ci.upper, float),
-                "median_pfs_months": medians, "duration_months": end})
+    out.update(
+        {
+            "n_total": n_total,
+            "responders": x,
+            "orr": np.where(n_total > 0, x / np.maximum(n_total, 1), np.nan),
+            "orr_ci_lower": np.asarray(ci.lower, float),
+            "orr_ci_upper": np.asarray(ci.upper, float),
+            "median_pfs_months": medians,
+            "duration_months": end,
+        }
+    )
     return pd.DataFrame(out)
 
 
-def simulate_trials(protocol: Any, scenario: Scenario | str | dict[str, Any], n_trials: int,
-                    seed: int, workers: int = 1) -> TrialSimulationResult:
+def simulate_trials(
+    protocol: Any,
+    scenario: Scenario | str | dict[str, Any],
+    n_trials: int,
+    seed: int,
+    workers: int = 1,
+) -> TrialSimulationResult:
     """Simulate ``n_trials`` virtual trials of ``protocol`` under ``scenario``.
 
     Parameters
@@ -223,14 +253,21 @@ def simulate_trials(protocol: Any, scenario: Scenario | str | dict[str, Any], n_
     scen = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     design, dose_ids, n_exp = _design(proto)
     scen.check_dose_levels(dose_ids)
-    jobs = [(design, dose_ids, n_exp, scen, int(seed), a, min(a + _CHUNK, n_trials))
-            for a in range(0, n_trials, _CHUNK)]
+    jobs = [
+        (design, dose_ids, n_exp, scen, int(seed), a, min(a + _CHUNK, n_trials))
+        for a in range(0, n_trials, _CHUNK)
+    ]
     if workers == 1 or len(jobs) == 1:
         parts = [_chunk(j) for j in jobs]
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             parts = list(pool.map(_chunk, jobs))
     trials = pd.concat(parts, ignore_index=True)
-    return TrialSimulationResult(scenario=scen.name, dose_ids=tuple(dose_ids),
-                                 n_trials=int(n_trials), seed=int(seed),
-                                 orr_threshold=scen.orr_threshold, trials=trials)
+    return TrialSimulationResult(
+        scenario=scen.name,
+        dose_ids=tuple(dose_ids),
+        n_trials=int(n_trials),
+        seed=int(seed),
+        orr_threshold=scen.orr_threshold,
+        trials=trials,
+    )

@@ -64,5 +64,8 @@ if __name__ == "__main__":
     for dl in TARGETS:
         p = fit(dl)
         m = metrics(dl, p)
-        print(dl, {k: float(f"{v:.4g}") for k, v in p.items()},
-              {k: round(float(m[k])) for k in TARGETS[dl]})
+        print(
+            dl,
+            {k: float(f"{v:.4g}") for k, v in p.items()},
+            {k: round(float(m[k])) for k in TARGETS[dl]},
+        )
