@@ -16,16 +16,30 @@ runner = CliRunner()
 
 @pytest.fixture()
 def files(tmp_path):
-    pd.DataFrame({"subject_id": [1, 1, 1, 2], "day": [1, 8, 15, 8],
-                  "test": ["neutrophils"] * 3 + ["hemoglobin"], "value": [1800, 700, 1600, 7.9],
-                  "unit": ["/uL"] * 3 + ["g/dL"], "lln": [1500, 1500, 1500, 12],
-                  "uln": [8000, 8000, 8000, 16]}).to_csv(tmp_path / "labs.csv", index=False)
-    pd.DataFrame({"subject_id": [1, 2], "term": ["Fatigue", "Rash"], "grade": [3, 3],
-                  "start_day": [5, 9], "end_day": [9, 20], "related": ["RELATED", "RELATED"]}
-                 ).to_csv(tmp_path / "ae.csv", index=False)
-    pd.DataFrame({"subject_id": ["A"] * 3, "day": [0, 28, 56],
-                  "serum_m_protein": [2.0, 0.9, 0.8]}).to_csv(tmp_path / "visits.csv",
-                                                              index=False)
+    pd.DataFrame(
+        {
+            "subject_id": [1, 1, 1, 2],
+            "day": [1, 8, 15, 8],
+            "test": ["neutrophils"] * 3 + ["hemoglobin"],
+            "value": [1800, 700, 1600, 7.9],
+            "unit": ["/uL"] * 3 + ["g/dL"],
+            "lln": [1500, 1500, 1500, 12],
+            "uln": [8000, 8000, 8000, 16],
+        }
+    ).to_csv(tmp_path / "labs.csv", index=False)
+    pd.DataFrame(
+        {
+            "subject_id": [1, 2],
+            "term": ["Fatigue", "Rash"],
+            "grade": [3, 3],
+            "start_day": [5, 9],
+            "end_day": [9, 20],
+            "related": ["RELATED", "RELATED"],
+        }
+    ).to_csv(tmp_path / "ae.csv", index=False)
+    pd.DataFrame(
+        {"subject_id": ["A"] * 3, "day": [0, 28, 56], "serum_m_protein": [2.0, 0.9, 0.8]}
+    ).to_csv(tmp_path / "visits.csv", index=False)
     return tmp_path
 
 
@@ -40,8 +54,9 @@ def test_ctcae_command_writes_csv(files):
 
 def test_dlt_command_with_labs(files):
     out = files / "dlt.json"
-    result = runner.invoke(app, ["dlt", str(files / "ae.csv"), "--labs", str(files / "labs.csv"),
-                                 "--out", str(out)])
+    result = runner.invoke(
+        app, ["dlt", str(files / "ae.csv"), "--labs", str(files / "labs.csv"), "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     rows = json.loads(out.read_text())
     assert [r["dlt"] for r in rows] == [False, True]

@@ -18,8 +18,18 @@ from earlyphase.errors import DataError, OptionsError
 
 
 def one(test, value, unit, lln=np.nan, uln=np.nan, baseline=np.nan, version="4.03"):
-    labs = pd.DataFrame({"subject_id": ["S1"], "day": [8], "test": [test], "value": [value],
-                         "unit": [unit], "lln": [lln], "uln": [uln], "baseline": [baseline]})
+    labs = pd.DataFrame(
+        {
+            "subject_id": ["S1"],
+            "day": [8],
+            "test": [test],
+            "value": [value],
+            "unit": [unit],
+            "lln": [lln],
+            "uln": [uln],
+            "baseline": [baseline],
+        }
+    )
     out = grade_labs(labs, version)
     g = out["grade"].iloc[0]
     return None if pd.isna(g) else int(g)
@@ -122,8 +132,9 @@ def test_v4_alt_ignores_abnormal_baseline():
 
 
 def test_units_convert_to_the_same_grade():
-    assert one("creatinine", 1.9, "mg/dL", uln=1.2) == one("creatinine", 1.9 * 88.42, "umol/L",
-                                                          uln=1.2 * 88.42)
+    assert one("creatinine", 1.9, "mg/dL", uln=1.2) == one(
+        "creatinine", 1.9 * 88.42, "umol/L", uln=1.2 * 88.42
+    )
     assert one("bilirubin", 2.0, "mg/dL", uln=1.2) == 2  # 2.0 > 1.5 x 1.2
     assert one("hemoglobin", 4.8, "mmol/L", lln=7.5) == 3  # 4.8 mmol/L = 77 g/L
     assert one("platelets", 49, "10^3/uL", lln=150) == 3
@@ -137,9 +148,16 @@ def test_missing_lln_grades_higher_grades_but_not_grade1():
 
 
 def test_ctcae_term_names_and_output_columns():
-    labs = pd.DataFrame({"subject_id": [1, 1], "day": [1, 2],
-                         "test": ["Neutrophil count decreased", "PLAT"], "value": [0.7, 20],
-                         "unit": ["10^9/L", "10^9/L"], "lln": [1.8, 150]})
+    labs = pd.DataFrame(
+        {
+            "subject_id": [1, 1],
+            "day": [1, 2],
+            "test": ["Neutrophil count decreased", "PLAT"],
+            "value": [0.7, 20],
+            "unit": ["10^9/L", "10^9/L"],
+            "lln": [1.8, 150],
+        }
+    )
     out = grade_labs(labs)
     assert list(out["ctcae_term"]) == ["Neutrophil count decreased", "Platelet count decreased"]
     assert list(out["grade"]) == [3, 4]
@@ -155,12 +173,25 @@ def test_floating_point_boundary_uses_signif():
 
 @pytest.mark.parametrize(
     ("column", "value", "match"),
-    [("unit", "mg/furlong", "unit"), ("value", "abc", "value"), ("value", -1.0, "value"),
-     ("test", "neutrophil", "test"), ("lln", "low", "lln")],
+    [
+        ("unit", "mg/furlong", "unit"),
+        ("value", "abc", "value"),
+        ("value", -1.0, "value"),
+        ("test", "neutrophil", "test"),
+        ("lln", "low", "lln"),
+    ],
 )
 def test_bad_input_is_a_clear_data_error(column, value, match):
-    labs = pd.DataFrame({"subject_id": [1], "day": [1], "test": ["neutrophils"], "value": [1.0],
-                         "unit": ["10^9/L"], "lln": [1.8]})
+    labs = pd.DataFrame(
+        {
+            "subject_id": [1],
+            "day": [1],
+            "test": ["neutrophils"],
+            "value": [1.0],
+            "unit": ["10^9/L"],
+            "lln": [1.8],
+        }
+    )
     labs[column] = labs[column].astype(object)
     labs.loc[0, column] = value
     with pytest.raises(DataError, match=match):
@@ -168,8 +199,16 @@ def test_bad_input_is_a_clear_data_error(column, value, match):
 
 
 def test_unknown_version_and_skip_option():
-    labs = pd.DataFrame({"subject_id": [1, 1], "day": [1, 1], "test": ["neutrophils", "sodium"],
-                         "value": [1.0, 140], "unit": ["10^9/L", "mmol/L"], "lln": [1.8, 135]})
+    labs = pd.DataFrame(
+        {
+            "subject_id": [1, 1],
+            "day": [1, 1],
+            "test": ["neutrophils", "sodium"],
+            "value": [1.0, 140],
+            "unit": ["10^9/L", "mmol/L"],
+            "lln": [1.8, 135],
+        }
+    )
     with pytest.raises(OptionsError):
         grade_labs(labs, "6.0")
     out = grade_labs(labs, unknown_tests="skip")

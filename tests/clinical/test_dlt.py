@@ -20,33 +20,48 @@ def flags(table):
 
 
 def test_nonhematologic_grade3_related_in_window():
-    t = evaluate_dlt(ae([
-        ("a", "Pneumonitis", 3, 10, 20, "POSSIBLY RELATED"),
-        ("b", "Pneumonitis", 2, 10, 20, "RELATED"),  # grade 2
-        ("c", "Pneumonitis", 3, 10, 20, "NOT RELATED"),  # unrelated
-        ("d", "Pneumonitis", 3, 29, 30, "RELATED"),  # day 29: after the 28-day window
-        ("e", "Pneumonitis", 3, 28, 30, "RELATED"),  # day 28: last day of the window
-        ("f", "Acute kidney injury", 5, 3, 3, True),
-    ]))
+    t = evaluate_dlt(
+        ae(
+            [
+                ("a", "Pneumonitis", 3, 10, 20, "POSSIBLY RELATED"),
+                ("b", "Pneumonitis", 2, 10, 20, "RELATED"),  # grade 2
+                ("c", "Pneumonitis", 3, 10, 20, "NOT RELATED"),  # unrelated
+                ("d", "Pneumonitis", 3, 29, 30, "RELATED"),  # day 29: after the 28-day window
+                ("e", "Pneumonitis", 3, 28, 30, "RELATED"),  # day 28: last day of the window
+                ("f", "Acute kidney injury", 5, 3, 3, True),
+            ]
+        )
+    )
     assert flags(t) == {"a": True, "b": False, "c": False, "d": False, "e": True, "f": True}
     assert t.loc[t["subject_id"] == "a", "rule"].iloc[0] == "non-hematologic toxicity grade >= 3"
-    assert evaluate_dlt(ae([("d", "Pneumonitis", 3, 29, 30, True)]),
-                        window_days=35)["dlt"].iloc[0]
+    assert evaluate_dlt(ae([("d", "Pneumonitis", 3, 29, 30, True)]), window_days=35)["dlt"].iloc[0]
 
 
 def test_exceptions_of_the_paper():
-    t = evaluate_dlt(ae([
-        ("elec", "Hypokalaemia", 3, 5, 6, True),  # reversible electrolyte
-        ("elec_open", "Hyponatraemia", 4, 5, None, True),  # not resolved: counts
-        ("fat3", "Fatigue", 3, 5, 12, True),
-        ("fat4", "Fatigue", 4, 5, 12, True),
-        ("htn3", "Hypertension", 3, 5, 12, True),
-        ("nau", "Nausea", 3, 5, 8, True),  # 3 days = 72 h
-        ("nau_long", "Vomiting", 3, 5, 9, True),  # 4 days
-        ("dia4", "Diarrhoea", 4, 5, 6, True),  # grade 4: no exception
-    ]))
-    assert flags(t) == {"elec": False, "elec_open": True, "fat3": False, "fat4": True,
-                        "htn3": False, "nau": False, "nau_long": True, "dia4": True}
+    t = evaluate_dlt(
+        ae(
+            [
+                ("elec", "Hypokalaemia", 3, 5, 6, True),  # reversible electrolyte
+                ("elec_open", "Hyponatraemia", 4, 5, None, True),  # not resolved: counts
+                ("fat3", "Fatigue", 3, 5, 12, True),
+                ("fat4", "Fatigue", 4, 5, 12, True),
+                ("htn3", "Hypertension", 3, 5, 12, True),
+                ("nau", "Nausea", 3, 5, 8, True),  # 3 days = 72 h
+                ("nau_long", "Vomiting", 3, 5, 9, True),  # 4 days
+                ("dia4", "Diarrhoea", 4, 5, 6, True),  # grade 4: no exception
+            ]
+        )
+    )
+    assert flags(t) == {
+        "elec": False,
+        "elec_open": True,
+        "fat3": False,
+        "fat4": True,
+        "htn3": False,
+        "nau": False,
+        "nau_long": True,
+        "dia4": True,
+    }
     assert "reversible electrolyte" in t.loc[t["subject_id"] == "elec", "excluded_events"].iloc[0]
 
 
@@ -57,16 +72,30 @@ def test_gi_resolution_hours_column_wins_over_dates():
 
 
 def test_hypersensitivity_to_isa_or_k():
-    t = evaluate_dlt(ae([("a", "Infusion related reaction", 3, 1, 1, "RELATED"),
-                         ("b", "Anaphylactic reaction", 4, 8, 8, "RELATED"),
-                         ("c", "Infusion related reaction", 2, 1, 1, "RELATED")]))
+    t = evaluate_dlt(
+        ae(
+            [
+                ("a", "Infusion related reaction", 3, 1, 1, "RELATED"),
+                ("b", "Anaphylactic reaction", 4, 8, 8, "RELATED"),
+                ("c", "Infusion related reaction", 2, 1, 1, "RELATED"),
+            ]
+        )
+    )
     assert flags(t) == {"a": True, "b": True, "c": False}
     assert t["rule"].iloc[0] == "hypersensitivity grade >= 3"
 
 
 def neut_labs(subject, days, values):
-    labs = pd.DataFrame({"subject_id": subject, "day": days, "test": "neutrophils",
-                         "value": values, "unit": "10^9/L", "lln": 1.8})
+    labs = pd.DataFrame(
+        {
+            "subject_id": subject,
+            "day": days,
+            "test": "neutrophils",
+            "value": values,
+            "unit": "10^9/L",
+            "lln": 1.8,
+        }
+    )
     return grade_labs(labs)
 
 
@@ -84,14 +113,20 @@ def test_grade4_neutropenia_lasting_7_days_from_serial_labs():
 
 
 def test_grade4_neutropenia_from_ae_dates():
-    t = evaluate_dlt(ae([("a", "Neutropenia", 4, 10, 17, True),
-                         ("b", "Neutropenia", 4, 10, 16, True)]))
+    t = evaluate_dlt(
+        ae([("a", "Neutropenia", 4, 10, 17, True), ("b", "Neutropenia", 4, 10, 16, True)])
+    )
     assert flags(t) == {"a": True, "b": False}
 
 
 def test_neutropenia_with_fever_or_infection():
-    frame = ae([("a", "Neutropenia", 3, 10, 14, True), ("b", "Neutropenia", 3, 10, 14, True),
-                ("c", "Febrile neutropenia", 3, 12, 14, True)])
+    frame = ae(
+        [
+            ("a", "Neutropenia", 3, 10, 14, True),
+            ("b", "Neutropenia", 3, 10, 14, True),
+            ("c", "Febrile neutropenia", 3, 12, 14, True),
+        ]
+    )
     frame["fever_or_infection"] = ["Y", "N", None]
     assert flags(evaluate_dlt(frame)) == {"a": True, "b": False, "c": True}
     # from labs: grade 3 ANC episode overlapping an infection AE (of any attribution)
@@ -105,11 +140,24 @@ def test_neutropenia_with_fever_or_infection():
 
 
 def test_thrombocytopenia_with_life_threatening_bleeding():
-    labs = grade_labs(pd.DataFrame({"subject_id": ["a"] * 3 + ["b"] * 3, "day": [1, 8, 15] * 2,
-                                    "test": "platelets", "value": [200, 40, 160] * 2,
-                                    "unit": "10^9/L", "lln": 150}))
-    events = ae([("a", "Gastrointestinal haemorrhage", 4, 9, 10, "NOT RELATED"),
-                 ("b", "Epistaxis", 2, 9, 10, "NOT RELATED")])
+    labs = grade_labs(
+        pd.DataFrame(
+            {
+                "subject_id": ["a"] * 3 + ["b"] * 3,
+                "day": [1, 8, 15] * 2,
+                "test": "platelets",
+                "value": [200, 40, 160] * 2,
+                "unit": "10^9/L",
+                "lln": 150,
+            }
+        )
+    )
+    events = ae(
+        [
+            ("a", "Gastrointestinal haemorrhage", 4, 9, 10, "NOT RELATED"),
+            ("b", "Epistaxis", 2, 9, 10, "NOT RELATED"),
+        ]
+    )
     assert flags(evaluate_dlt(events, labs)) == {"a": True, "b": False}
     flagged = ae([("c", "Thrombocytopenia", 3, 9, 12, True)])
     flagged["bleeding"] = [True]
@@ -117,8 +165,13 @@ def test_thrombocytopenia_with_life_threatening_bleeding():
 
 
 def test_treatment_delay_and_dose_modification():
-    frame = ae([("a", "Neutropenia", 2, 20, 40, True), ("b", "Neutropenia", 2, 20, 40, True),
-                ("c", "Rash", 2, 5, 9, True)])
+    frame = ae(
+        [
+            ("a", "Neutropenia", 2, 20, 40, True),
+            ("b", "Neutropenia", 2, 20, 40, True),
+            ("c", "Rash", 2, 5, 9, True),
+        ]
+    )
     frame["treatment_delay_days"] = [14, 15, None]
     frame["dose_modified"] = [False, False, True]
     t = evaluate_dlt(frame)
@@ -127,9 +180,16 @@ def test_treatment_delay_and_dose_modification():
 
 
 def test_dates_with_first_dose_mapping_and_subjects_without_events():
-    frame = pd.DataFrame({"subject_id": ["a", "b"], "term": ["Pneumonitis", "Pneumonitis"],
-                          "grade": [3, 3], "start_date": ["2015-03-28", "2015-03-29"],
-                          "end_date": ["2015-04-02", "2015-04-02"], "related": [True, True]})
+    frame = pd.DataFrame(
+        {
+            "subject_id": ["a", "b"],
+            "term": ["Pneumonitis", "Pneumonitis"],
+            "grade": [3, 3],
+            "start_date": ["2015-03-28", "2015-03-29"],
+            "end_date": ["2015-04-02", "2015-04-02"],
+            "related": [True, True],
+        }
+    )
     first = {"a": "2015-03-01", "b": "2015-03-01", "c": "2015-03-01"}
     t = evaluate_dlt(frame, first_dose=first)  # 28 Mar = day 28; 29 Mar = day 29
     assert flags(t) == {"a": True, "b": False, "c": False}
@@ -160,10 +220,13 @@ def test_rules_from_protocol_section():
 
 
 def test_outcome_string_grammar():
-    t = pd.DataFrame({"subject_id": list("abcdef"), "dlt": [False, False, False, False, True,
-                                                            False]})
-    assert outcome_string(t, dict(zip("abcdef", [1, 1, 1, "DL2", "DL2", "DL2"],
-                                      strict=True))) == "1NNN 2NTN"
+    t = pd.DataFrame(
+        {"subject_id": list("abcdef"), "dlt": [False, False, False, False, True, False]}
+    )
+    assert (
+        outcome_string(t, dict(zip("abcdef", [1, 1, 1, "DL2", "DL2", "DL2"], strict=True)))
+        == "1NNN 2NTN"
+    )
     t["dose_level"] = [1, 1, 1, 1, 1, 1]
     t["cohort"] = [1, 1, 1, 2, 2, 2]
     assert outcome_string(t) == "1NNN 1NTN"

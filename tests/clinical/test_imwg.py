@@ -133,8 +133,12 @@ def test_lambda_involved_uses_lambda_minus_kappa():
 
 # --- CR and sCR -----------------------------------------------------------------------------
 def cr_visits(**extra):
-    cols = dict(serum_m_protein=[2.0, 0.0], urine_m_protein=[0.0, 0.0],
-                serum_ife=["positive", "negative"], urine_ife=["positive", "negative"])
+    cols = dict(
+        serum_m_protein=[2.0, 0.0],
+        urine_m_protein=[0.0, 0.0],
+        serum_ife=["positive", "negative"],
+        urine_ife=["positive", "negative"],
+    )
     cols.update(extra)
     return visits(**cols)
 
@@ -150,8 +154,7 @@ def test_cr_with_marrow_below_5_percent():
     assert cats(cr_visits(bm_plasma_cells=[40, 4.9])) == ["CR"]
     assert cats(cr_visits(bm_plasma_cells=[40, 5.0])) == ["VGPR"]
     # urine IFE positive blocks CR
-    assert cats(cr_visits(bm_plasma_cells=[40, 2], urine_ife=["positive", "positive"])) == [
-        "VGPR"]
+    assert cats(cr_visits(bm_plasma_cells=[40, 2], urine_ife=["positive", "positive"])) == ["VGPR"]
 
 
 def test_scr_vs_cr_by_flc_ratio_and_clonality():
@@ -180,8 +183,7 @@ def test_confirmation_best_response_and_dates():
     assert b["first_response_day"] == 28  # PR then VGPR confirms PR at day 28
     assert b["best_response_day"] == 56
     assert b["progression_day"] == 112  # first of the two PD assessments
-    assert list(res.by_visit["confirmed_category"].iloc[1:]) == ["PR", "VGPR", "VGPR", "PD",
-                                                                  "PD"]
+    assert list(res.by_visit["confirmed_category"].iloc[1:]) == ["PR", "VGPR", "VGPR", "PD", "PD"]
 
 
 def test_unconfirmed_response_and_unconfirmed_pd():
@@ -229,8 +231,14 @@ def test_lowest_confirmed_nadir_option():
 
 
 def test_baseline_combines_screening_and_day0():
-    v = pd.DataFrame({"subject_id": ["P1"] * 3, "day": [-10, 0, 28],
-                      "serum_m_protein": [2.0, np.nan, 1.0], "urine_m_protein": [np.nan, 500, 40]})
+    v = pd.DataFrame(
+        {
+            "subject_id": ["P1"] * 3,
+            "day": [-10, 0, 28],
+            "serum_m_protein": [2.0, np.nan, 1.0],
+            "urine_m_protein": [np.nan, 500, 40],
+        }
+    )
     res = assess(v)
     assert res.best["measurable"].iloc[0] == "serum+urine"
     assert res.by_visit["category"].iloc[-1] == "PR"
@@ -249,14 +257,22 @@ def test_to_frame_is_adrs_like():
 @pytest.mark.parametrize(
     ("frame", "match"),
     [
-        (pd.DataFrame({"subject_id": ["A", "A"], "day": [0, 0], "serum_m_protein": [1, 1]}),
-         "one assessment per subject and day"),
-        (pd.DataFrame({"subject_id": ["A", "A"], "day": [0, 28],
-                       "serum_m_protein": [1, "1,2"]}), "serum_m_protein"),
-        (pd.DataFrame({"subject_id": ["A", "A"], "day": [0, 28],
-                       "serum_m_protein": [1, -0.1]}), ">= 0"),
-        (pd.DataFrame({"subject_id": ["A", "A"], "day": [0, 28], "serum_ife": ["pos", "maybe"]}),
-         "serum_ife"),
+        (
+            pd.DataFrame({"subject_id": ["A", "A"], "day": [0, 0], "serum_m_protein": [1, 1]}),
+            "one assessment per subject and day",
+        ),
+        (
+            pd.DataFrame({"subject_id": ["A", "A"], "day": [0, 28], "serum_m_protein": [1, "1,2"]}),
+            "serum_m_protein",
+        ),
+        (
+            pd.DataFrame({"subject_id": ["A", "A"], "day": [0, 28], "serum_m_protein": [1, -0.1]}),
+            ">= 0",
+        ),
+        (
+            pd.DataFrame({"subject_id": ["A", "A"], "day": [0, 28], "serum_ife": ["pos", "maybe"]}),
+            "serum_ife",
+        ),
         (pd.DataFrame({"subject_id": ["A"], "serum_m_protein": [1]}), "day"),
         (pd.DataFrame({"subject_id": ["A", "A"], "day": [0, "d28"]}), "day"),
     ],
@@ -274,9 +290,13 @@ def test_bad_options():
 
 
 def test_unsorted_input_gives_the_same_result():
-    v = pd.DataFrame({"subject_id": ["B", "A", "A", "B", "A", "B"],
-                      "day": [28, 56, 0, 0, 28, 56],
-                      "serum_m_protein": [0.9, 0.5, 2.0, 2.0, 0.9, 0.9]})
+    v = pd.DataFrame(
+        {
+            "subject_id": ["B", "A", "A", "B", "A", "B"],
+            "day": [28, 56, 0, 0, 28, 56],
+            "serum_m_protein": [0.9, 0.5, 2.0, 2.0, 0.9, 0.9],
+        }
+    )
     res = assess(v)
     shuffled = assess(v.sample(frac=1.0, random_state=3))
     pd.testing.assert_frame_equal(res.best, shuffled.best)
@@ -293,11 +313,14 @@ frac = st.floats(min_value=0.0, max_value=2.0, allow_nan=False)
 @given(base=pos, f1=frac, f2=frac, u0=st.floats(200, 5000), g=st.floats(0, 2))
 def test_a_larger_reduction_never_gives_a_worse_category(base, f1, f2, u0, g):
     lo, hi = sorted((f1, f2))  # lo = remaining fraction with the larger reduction
-    frame = pd.DataFrame({
-        "subject_id": ["a", "a", "b", "b"], "day": [0, 28, 0, 28],
-        "serum_m_protein": [base, base * lo, base, base * hi],
-        "urine_m_protein": [u0, u0 * g, u0, u0 * g],
-    })
+    frame = pd.DataFrame(
+        {
+            "subject_id": ["a", "a", "b", "b"],
+            "day": [0, 28, 0, 28],
+            "serum_m_protein": [base, base * lo, base, base * hi],
+            "urine_m_protein": [u0, u0 * g, u0, u0 * g],
+        }
+    )
     c = assess(frame).by_visit.set_index(["subject_id", "day"])["category"]
     assert RANK[c[("a", 28.0)]] <= RANK[c[("b", 28.0)]]
 
