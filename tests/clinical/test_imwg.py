@@ -189,12 +189,12 @@ def test_confirmation_best_response_and_dates():
 def test_unconfirmed_response_and_unconfirmed_pd():
     res = assess(visits(serum_m_protein=[2.0, 2.0, 0.9]))
     assert res.best["best_response"].iloc[0] == "SD"  # the last PR cannot be confirmed
-    assert np.isnan(res.best["first_response_day"].iloc[0])
+    assert pd.isna(res.best["first_response_day"].iloc[0])
     res = assess(visits(serum_m_protein=[2.0, 2.6, 2.0, 2.0]))
-    assert np.isnan(res.best["progression_day"].iloc[0])  # PD not confirmed by the next visit
+    assert pd.isna(res.best["progression_day"].iloc[0])  # PD not confirmed by the next visit
     assert "not confirmed" in res.by_visit["reasons"].iloc[1]
     res = assess(visits(serum_m_protein=[2.0, 2.0, 2.6]))
-    assert np.isnan(res.best["progression_day"].iloc[0])
+    assert pd.isna(res.best["progression_day"].iloc[0])
     res = assess(visits(serum_m_protein=[2.0, 2.0, 2.6]), IMWGOptions(last_pd_counts=True))
     assert res.best["progression_day"].iloc[0] == 56
 

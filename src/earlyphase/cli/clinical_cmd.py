@@ -51,6 +51,7 @@ def _write_table(frame: Any, out: Path) -> None:
 
 
 def _print_table(frame: Any, title: str, columns: list[str], max_rows: int = 40) -> None:
+    import pandas as pd
     from rich.console import Console
     from rich.table import Table
 
@@ -60,10 +61,7 @@ def _print_table(frame: Any, title: str, columns: list[str], max_rows: int = 40)
         table.add_column(c, overflow="fold")
     for row in frame[shown].head(max_rows).itertuples(index=False):
         table.add_row(
-            *(
-                "" if v is None or v != v else f"{v:g}" if isinstance(v, float) else str(v)
-                for v in row
-            )
+            *("" if pd.isna(v) else f"{v:g}" if isinstance(v, float) else str(v) for v in row)
         )
     console = Console()
     console.print(table)

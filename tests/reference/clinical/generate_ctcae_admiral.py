@@ -31,8 +31,12 @@ import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 TERMS = {
-    "Neutrophil count decreased": ("neutrophils", "10^9/L", [0.2, 0.5, 1.0, 1.5, 1.8, 2.0],
-                                   [1.8, 2.0]),
+    "Neutrophil count decreased": (
+        "neutrophils",
+        "10^9/L",
+        [0.2, 0.5, 1.0, 1.5, 1.8, 2.0],
+        [1.8, 2.0],
+    ),
     "Platelet count decreased": ("platelets", "10^9/L", [10, 25, 50, 75, 150], [150.0]),
     "White blood cell decreased": ("wbc", "10^9/L", [0.5, 1, 2, 3, 4], [4.0]),
     "Lymphocyte count decreased": ("lymphocytes", "10^9/L", [0.1, 0.2, 0.5, 0.8, 1.0], [1.0]),
@@ -53,8 +57,28 @@ def grid() -> pd.DataFrame:
                 for v in values:
                     rows.append((term, test, unit, v, lln, np.nan, np.nan))
         else:  # high direction: multiples of ULN and of baseline
-            mults = [0.9, 1.0, 1.01, 1.2, 1.5, 1.51, 2.0, 3.0, 3.01, 4.0, 5.0, 5.01, 6.0, 6.01,
-                     10.0, 10.01, 15.0, 20.0, 20.01, 25.0]
+            mults = [
+                0.9,
+                1.0,
+                1.01,
+                1.2,
+                1.5,
+                1.51,
+                2.0,
+                3.0,
+                3.01,
+                4.0,
+                5.0,
+                5.01,
+                6.0,
+                6.01,
+                10.0,
+                10.01,
+                15.0,
+                20.0,
+                20.01,
+                25.0,
+            ]
             uln = 40.0
             for base in (np.nan, 20.0, 40.0, 60.0, 100.0):
                 for m in mults:
@@ -75,8 +99,16 @@ def codes(admiral: Path, version: str) -> dict[str, str]:
     for row in meta:
         if row["TERM"] not in TERMS:
             continue
-        parts = [row.get(k) for k in ("GRADE_NA_CODE", "GRADE_4_CODE", "GRADE_3_CODE",
-                                      "GRADE_2_CODE", "GRADE_1_CODE")]
+        parts = [
+            row.get(k)
+            for k in (
+                "GRADE_NA_CODE",
+                "GRADE_4_CODE",
+                "GRADE_3_CODE",
+                "GRADE_2_CODE",
+                "GRADE_1_CODE",
+            )
+        ]
         parts = [p for p in parts if p] + ['TRUE ~ "0"']
         out[row["TERM"]] = "case_when(" + ", ".join(parts) + ")"
     assert set(out) == set(TERMS), set(TERMS) - set(out)
@@ -84,15 +116,21 @@ def codes(admiral: Path, version: str) -> dict[str, str]:
 
 
 def main(admiral: Path, commit: str | None = None) -> None:
-    commit = commit or subprocess.run(["git", "-C", str(admiral), "rev-parse", "HEAD"],
-                                      capture_output=True, text=True).stdout.strip() or "unknown"
+    commit = (
+        commit
+        or subprocess.run(
+            ["git", "-C", str(admiral), "rev-parse", "HEAD"], capture_output=True, text=True
+        ).stdout.strip()
+        or "unknown"
+    )
     g = grid()
     frames = []
     with tempfile.TemporaryDirectory() as tmp:
         for version in ("4.03", "5.0"):
             c = codes(admiral, version)
             pd.DataFrame({"term": list(c), "code": list(c.values())}).to_csv(
-                Path(tmp) / "codes.csv", index=False)
+                Path(tmp) / "codes.csv", index=False
+            )
             g.to_csv(Path(tmp) / "grid.csv", index=False)
             subprocess.run(["Rscript", str(HERE / "generate_ctcae_admiral.R"), tmp], check=True)
             res = pd.read_csv(Path(tmp) / "graded.csv")
@@ -100,8 +138,10 @@ def main(admiral: Path, commit: str | None = None) -> None:
             res["admiral_grade"] = res["admiral_grade"].astype("Int64")
             frames.append(res)
     out = pd.concat(frames, ignore_index=True)
-    header = (f"# CTCAE grades from pharmaverse/admiral metadata (commit {commit}) evaluated in "
-              "R by generate_ctcae_admiral.R; signif_dig=15\n")
+    header = (
+        f"# CTCAE grades from pharmaverse/admiral metadata (commit {commit}) evaluated in "
+        "R by generate_ctcae_admiral.R; signif_dig=15\n"
+    )
     path = HERE / "ctcae_admiral_grades.csv"
     with open(path, "w", encoding="utf-8", newline="") as fh:
         fh.write(header)

@@ -98,4 +98,8 @@ def assess(visits: pd.DataFrame, options: IMWGOptions | None = None) -> IMWGResu
             "measurable": cat.measurable[np.r_[0, np.flatnonzero(np.diff(prep.group)) + 1]],
         }
     )
+    if np.all(day == np.round(day)):
+        by_visit["day"] = by_visit["day"].astype("int64")
+        for col in ("first_response_day", "best_response_day", "progression_day"):
+            best[col] = best[col].astype("Int64")
     return IMWGResult(by_visit=by_visit, best=best, options=opts)

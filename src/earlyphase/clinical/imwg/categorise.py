@@ -89,6 +89,21 @@ class _Reasons:
             self.text[mask] = np.where(cur == "", message, cur + "; " + message)
 
 
+def _describe_levels(
+    why: _Reasons, mask: np.ndarray, name: str, value: np.ndarray, red: np.ndarray, unit: str
+) -> None:
+    """Append e.g. 'serum 0.9 g/dL (-55% from baseline)' to the rows in ``mask``."""
+    rows = np.flatnonzero(mask & np.isfinite(value) & np.isfinite(red))
+    if len(rows) == 0:
+        return
+    text = [
+        f"{name} {v:.4g} {unit} ({-r:+.4g}% from baseline)"
+        for v, r in zip(value[rows], red[rows], strict=True)
+    ]
+    cur = why.text[rows]
+    why.text[rows] = np.where(cur == "", text, cur.astype(str) + "; " + np.array(text, object))
+
+
 def categorise(prep: Prepared, opts: IMWGOptions) -> Categorised:
     """Assign sCR/CR/VGPR/PR/MR/SD/PD/NE to every post-baseline assessment."""
     m, g, first = prep.markers, prep.group, prep.first
@@ -229,7 +244,8 @@ def categorise(prep: Prepared, opts: IMWGOptions) -> Categorised:
     ife_neg = m["serum_ife"] == 0.0
     uife_ok = (m["urine_ife"] == 0.0) if opts.cr_requires_urine_ife else np.ones(n, bool)
     ratio_normal = _ge(ratio, lo_ratio) & ~_gt(ratio, hi_ratio)
-    cand = post & (level == VGPR) & ife_neg
+    # marrow-only disease has no VGPR level: its CR rests on IFE and marrow alone
+    cand = post & ((level == VGPR) | (b_meas & (level == PR))) & ife_neg
     flc_ok = ~f_meas | ratio_normal
     marrow_ok = _lt(bm_now, 5.0)
     no_marrow = np.isnan(bm_now) & opts.cr_requires_marrow
@@ -250,6 +266,10 @@ def categorise(prep: Prepared, opts: IMWGOptions) -> Categorised:
     )
     level = np.where(scr, SCR, np.where(cr, CR, level))
 
+    _describe_levels(why, post & s_meas, "serum", serum, r_s, "g/dL")
+    _describe_levels(why, post & u_meas, "urine", urine, r_u, "mg/24h")
+    _describe_levels(why, post & f_meas, "dFLC", dflc, r_d, "mg/dL")
+    _describe_levels(why, post & b_meas, "marrow PC", bm, r_b, "%")
     rank = np.where(any_pd, PD, np.where(missing, NE, level))
     rank = np.where(is_base, -1, rank)
     audit = pd.DataFrame(
