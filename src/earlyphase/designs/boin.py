@@ -127,7 +127,7 @@ class BOIN:
 
     @property
     def name(self) -> str:
-        return f"BOIN (target {self.target:g})"
+        return "BOIN"
 
     @property
     def max_n(self) -> int:

@@ -177,7 +177,7 @@ class CRM:
 
     @property
     def name(self) -> str:
-        return f"CRM ({self.model}, target {self.target:g})"
+        return f"CRM ({self.model})"
 
     # ----------------------------------------------------------------- model
     def _grid(self, prior_var: float) -> _Grid:

@@ -117,7 +117,7 @@ class _UnitIntervalDesign:
 
     @property
     def name(self) -> str:
-        return f"{self._label} (target {self.target:g})"
+        return self._label
 
     @property
     def max_n(self) -> int:
