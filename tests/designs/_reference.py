@@ -14,7 +14,9 @@ def load_json(name: str) -> list[dict]:
     return json.loads((REF / name).read_text())
 
 
-def mc_tolerance(p_a: np.ndarray, n_a: int, p_b: np.ndarray, n_b: int, k: float = 3.0) -> np.ndarray:
+def mc_tolerance(
+    p_a: np.ndarray, n_a: int, p_b: np.ndarray, n_b: int, k: float = 3.0
+) -> np.ndarray:
     """k standard errors of the difference of two independent Monte Carlo proportions.
 
     A floor of one trial's worth (1 / n) keeps the tolerance positive when both are 0 or 1.

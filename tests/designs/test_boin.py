@@ -39,14 +39,20 @@ def test_select_mtd_equals_r(case):
     # R: select.mtd(target, npts, ntox) / (..., extrasafe = TRUE) / (..., boundMTD = TRUE)
     n, y = np.array(case["npts"]), np.array(case["ntox"])
     k = n.size
-    for key, opts in [("mtd", {}), ("mtd_extrasafe", {"extrasafe": True}), ("mtd_bound", {"bound_mtd": True})]:
+    for key, opts in [
+        ("mtd", {}),
+        ("mtd_extrasafe", {"extrasafe": True}),
+        ("mtd_bound", {"bound_mtd": True}),
+    ]:
         rules = BOIN(case["target"], k, **opts).rules
         expected = 0 if case[key] == 99 else case[key]
         assert int(select_mtd(rules, n, y)[0]) == expected, key
         assert select_mtd_scalar(rules, n, y)[0] == expected, key
 
 
-@pytest.mark.parametrize("case", load_json("boin_get_oc.json"), ids=lambda c: str(c["call"]["p.true"]))
+@pytest.mark.parametrize(
+    "case", load_json("boin_get_oc.json"), ids=lambda c: str(c["call"]["p.true"])
+)
 def test_simulated_oc_within_3_mc_se_of_r(case):
     # R: get.oc(..., ntrial = 10000, seed = 6); ours: 20000 trials, a different RNG.
     call = case["call"]
@@ -63,7 +69,9 @@ def test_simulated_oc_within_3_mc_se_of_r(case):
     oc = design.simulate(call["p.true"], n_trials=n_ours, seed=11)
     r_sel = np.array(case["selpercent"]) / 100
     r_stop = case["percentstop"] / 100
-    assert np.all(np.abs(oc.p_select[1:] - r_sel) <= mc_tolerance(oc.p_select[1:], n_ours, r_sel, n_r))
+    assert np.all(
+        np.abs(oc.p_select[1:] - r_sel) <= mc_tolerance(oc.p_select[1:], n_ours, r_sel, n_r)
+    )
     assert abs(oc.p_select[0] - r_stop) <= mc_tolerance(oc.p_select[0], n_ours, r_stop, n_r)
     se_diff = oc.se_mean_n * np.sqrt(1 + n_ours / n_r)
     assert np.all(np.abs(oc.mean_n - np.array(case["npatients"])) <= 3 * se_diff + 1e-9)
@@ -172,7 +180,7 @@ def test_more_dlts_never_give_a_higher_next_dose(target, cohorts):
     last_dose, last_dlt = cohorts[-1]
     history = []
     highest = 0
-    for dose, x in cohorts[:-1]:
+    for dose, _x in cohorts[:-1]:
         dose = min(dose, highest + 1)
         highest = max(highest, dose)
         history.append(f"{dose}" + "N" * 3)

@@ -15,7 +15,9 @@ from ._reference import load_json, mc_tolerance
 SKELETON = tuple(getprior(0.05, 0.30, 3, 5))
 
 
-@pytest.mark.parametrize("case", load_json("dfcrm_getprior.json"), ids=lambda c: f"{c['model']}-{c['nu']}")
+@pytest.mark.parametrize(
+    "case", load_json("dfcrm_getprior.json"), ids=lambda c: f"{c['model']}-{c['nu']}"
+)
 def test_getprior_equals_dfcrm(case):
     # R: getprior(halfwidth, target, nu, nlevel, model)
     sk = getprior(case["halfwidth"], case["target"], case["nu"], case["nlevel"], case["model"])
@@ -23,7 +25,9 @@ def test_getprior_equals_dfcrm(case):
     assert sk[case["nu"] - 1] == pytest.approx(case["target"])
 
 
-@pytest.mark.parametrize("case", load_json("dfcrm_crm.json"), ids=lambda c: f"{c['model']}-{len(c['level'])}")
+@pytest.mark.parametrize(
+    "case", load_json("dfcrm_crm.json"), ids=lambda c: f"{c['model']}-{len(c['level'])}"
+)
 def test_posterior_equals_dfcrm_crm(case):
     # R: crm(prior, target, tox, level, model) -> $estimate, $post.var, $ptox, $mtd
     d = CRM(case["target"], tuple(case["prior"]), 30, model=case["model"])
@@ -35,20 +39,34 @@ def test_posterior_equals_dfcrm_crm(case):
     assert mean[0] == pytest.approx(case["estimate"], abs=1e-7)
     assert var[0] == pytest.approx(case["post_var"], abs=1e-7)
     assert np.allclose(d.ptox(mean[0]), case["ptox"], atol=1e-7)
-    outcomes = " ".join(f"{lv}{'T' if t else 'N'}" for lv, t in zip(case["level"], case["tox"], strict=True))
-    dec = CRM(case["target"], tuple(case["prior"]), len(case["level"]), cohort_size=1, model=case["model"]).decide(outcomes)
+    outcomes = " ".join(
+        f"{lv}{'T' if t else 'N'}" for lv, t in zip(case["level"], case["tox"], strict=True)
+    )
+    dec = CRM(
+        case["target"], tuple(case["prior"]), len(case["level"]), cohort_size=1, model=case["model"]
+    ).decide(outcomes)
     assert dec.stop and dec.mtd == case["mtd"]
 
 
-@pytest.mark.parametrize("case", load_json("dfcrm_crmsim.json"), ids=lambda c: f"{c['model']}-{c['target']}")
+@pytest.mark.parametrize(
+    "case", load_json("dfcrm_crmsim.json"), ids=lambda c: f"{c['model']}-{c['target']}"
+)
 def test_simulated_oc_within_3_mc_se_of_crmsim(case):
     # R: crmsim(PI, prior, target, n, x0 = 1, nsim = 2000, mcohort = 3, model, seed = 1009)
-    d = CRM(case["target"], tuple(case["prior"]), case["n"], cohort_size=case["mcohort"], model=case["model"])
+    d = CRM(
+        case["target"],
+        tuple(case["prior"]),
+        case["n"],
+        cohort_size=case["mcohort"],
+        model=case["model"],
+    )
     n_ours = 20000
     oc = d.simulate(case["PI"], n_trials=n_ours, seed=23)
     ref = np.array(case["MTD"])
     assert oc.p_select[0] == 0
-    assert np.all(np.abs(oc.p_select[1:] - ref) <= mc_tolerance(oc.p_select[1:], n_ours, ref, case["nsim"]))
+    assert np.all(
+        np.abs(oc.p_select[1:] - ref) <= mc_tolerance(oc.p_select[1:], n_ours, ref, case["nsim"])
+    )
     se_diff = oc.se_mean_n * np.sqrt(1 + n_ours / case["nsim"])
     assert np.all(np.abs(oc.mean_n - np.array(case["level"])) <= 3 * se_diff)
 

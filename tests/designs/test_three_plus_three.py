@@ -114,7 +114,13 @@ def test_path_counts_agree_between_enumerations(variant, k):
 @pytest.mark.parametrize("variant", VARIANTS)
 @pytest.mark.parametrize(
     "p",
-    [[0.05, 0.15, 0.30], [0.1, 0.2, 0.35, 0.5, 0.7], [0.3, 0.3], [0.0, 0.5, 1.0], [0.02, 0.04, 0.08, 0.16, 0.32, 0.64]],
+    [
+        [0.05, 0.15, 0.30],
+        [0.1, 0.2, 0.35, 0.5, 0.7],
+        [0.3, 0.3],
+        [0.0, 0.5, 1.0],
+        [0.02, 0.04, 0.08, 0.16, 0.32, 0.64],
+    ],
 )
 def test_exact_oc_equals_brute_force(variant, p):
     _, p_mtd, en, ey, sizes = brute_force(p, variant)
@@ -129,7 +135,9 @@ def test_exact_oc_equals_brute_force(variant, p):
     assert float((dist.index * dist).sum()) == pytest.approx(oc.expected_n_total, abs=1e-12)
 
 
-@pytest.mark.parametrize("case", load_json("bcrm_threep3.json"), ids=lambda c: f"{c['truep']}-{c['esc_only']}")
+@pytest.mark.parametrize(
+    "case", load_json("bcrm_threep3.json"), ids=lambda c: f"{c['truep']}-{c['esc_only']}"
+)
 def test_exact_oc_equals_bcrm_threep3(case):
     # R: bcrm 0.5.4 threep3(truep, threep3.esc.only = esc_only) (pathway enumeration)
     variant = "escalate-only" if case["esc_only"] else "de-escalate"
@@ -159,7 +167,9 @@ def test_simulation_agrees_with_exact_within_mc_error(variant):
     se = np.sqrt(exact.p_select * (1 - exact.p_select) / sim.n_trials)
     assert np.all(np.abs(sim.p_select - exact.p_select) <= 4 * se)
     assert np.all(np.abs(sim.mean_n - exact.mean_n) <= 4 * sim.se_mean_n)
-    assert abs(sim.expected_n_total - exact.expected_n_total) < 4 * (sim.se_mean_n.sum() + 12 * se[0])
+    assert abs(sim.expected_n_total - exact.expected_n_total) < 4 * (
+        sim.se_mean_n.sum() + 12 * se[0]
+    )
 
 
 def test_expansion_expectations():

@@ -34,8 +34,10 @@ def compare_designs(
         ``design``, ``dose``, ``true_dlt``, ``p_select``, ``mean_n``, ``mean_dlt``,
         ``expected_n_total``, ``p_stop_early``, ``pct_treated_above_mtd``, ``exact``.
     """
-    items = scenarios.items() if isinstance(scenarios, Mapping) else (
-        (f"scenario {i + 1}", s) for i, s in enumerate(scenarios)
+    items = (
+        scenarios.items()
+        if isinstance(scenarios, Mapping)
+        else ((f"scenario {i + 1}", s) for i, s in enumerate(scenarios))
     )
     frames = []
     for label, truth in items:
@@ -57,7 +59,12 @@ def compare_designs(
 
 def side_by_side(frame: pd.DataFrame) -> pd.DataFrame:
     """Wide view: selection % per dose with one column per design (rows: scenario, dose)."""
-    wide = frame.pivot_table(index=["scenario", "dose"], columns="design", values="p_select", sort=False) * 100
+    wide = (
+        frame.pivot_table(
+            index=["scenario", "dose"], columns="design", values="p_select", sort=False
+        )
+        * 100
+    )
     wide.columns.name = None
     return wide.reset_index()
 
@@ -73,16 +80,24 @@ def plot_selection(frame: pd.DataFrame, path: str) -> None:
 
     scenarios = list(dict.fromkeys(frame["scenario"]))
     designs = list(dict.fromkeys(frame["design"]))
-    fig, axes = plt.subplots(1, len(scenarios), figsize=(4.2 * len(scenarios) + 1, 3.6), squeeze=False, sharey=True)
+    fig, axes = plt.subplots(
+        1, len(scenarios), figsize=(4.2 * len(scenarios) + 1, 3.6), squeeze=False, sharey=True
+    )
     width = 0.8 / len(designs)
-    colors = plt.get_cmap("tab10").colors
+    colors = [plt.get_cmap("tab10")(i) for i in range(10)]
     for ax, sc in zip(axes[0], scenarios, strict=True):
         sub = frame[frame["scenario"] == sc]
         doses = sorted(sub["dose"].unique())
         x = np.arange(len(doses))
         for i, name in enumerate(designs):
             vals = sub[sub["design"] == name].set_index("dose").reindex(doses)["p_select"] * 100
-            ax.bar(x + (i - (len(designs) - 1) / 2) * width, vals, width, label=name, color=colors[i % 10])
+            ax.bar(
+                x + (i - (len(designs) - 1) / 2) * width,
+                vals,
+                width,
+                label=name,
+                color=colors[i % 10],
+            )
         truth = sub.drop_duplicates("dose").set_index("dose").reindex(doses)["true_dlt"]
         ax.set_xticks(x, ["none" if d == 0 else f"{d}\n({truth[d]:.2f})" for d in doses])
         ax.set_title(str(sc), fontsize=10)

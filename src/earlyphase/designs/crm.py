@@ -45,7 +45,12 @@ GRID_POINTS = 241
 
 
 def getprior(
-    halfwidth: float, target: float, nu: int, n_levels: int, model: Model = "empiric", intercept: float = 3.0
+    halfwidth: float,
+    target: float,
+    nu: int,
+    n_levels: int,
+    model: Model = "empiric",
+    intercept: float = 3.0,
 ) -> np.ndarray:
     """CRM skeleton by indifference intervals (Lee & Cheung 2009), as ``dfcrm::getprior``.
 
@@ -63,7 +68,11 @@ def getprior(
     """
     check_target(target)
     if not 0 < halfwidth < min(target, 1 - target):
-        raise DesignError(describe_problem("halfwidth", halfwidth, f"a number in (0, {min(target, 1 - target):g})"))
+        raise DesignError(
+            describe_problem(
+                "halfwidth", halfwidth, f"a number in (0, {min(target, 1 - target):g})"
+            )
+        )
     if not 1 <= nu <= n_levels:
         raise DesignError(describe_problem("nu", nu, f"a dose level in 1..{n_levels}"))
     lo, hi = target - halfwidth, target + halfwidth
@@ -88,6 +97,25 @@ def getprior(
             x[k + 1] = (np.log(hi / (1 - hi)) - intercept) / np.exp(b)
         return 1.0 / (1.0 + np.exp(-intercept - x))
     raise DesignError(describe_problem("model", model, "'empiric' or 'logistic'"))
+
+
+def _distinct_rows(n: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Index of one row per distinct (n, y) state and the map back from every row.
+
+    Each dose's (n, y) pair gets a triangular code ``n (n + 1) / 2 + y``; the codes of all doses
+    are combined in mixed radix into one int64 key when it fits (fast 1-D unique), otherwise
+    rows are compared whole.
+    """
+    codes = n * (n + 1) // 2 + y
+    radix = int(codes.max()) + 1 if codes.size else 1
+    if radix ** codes.shape[1] < 2**62:
+        key = np.zeros(codes.shape[0], dtype=np.int64)
+        for j in range(codes.shape[1]):
+            key = key * radix + codes[:, j]
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    else:
+        _, first, inverse = np.unique(codes, axis=0, return_index=True, return_inverse=True)
+    return first, inverse.reshape(-1)
 
 
 @dataclass(frozen=True)
@@ -138,38 +166,62 @@ class CRM:
     startup: tuple[int, ...] | None = None
     safety_cutoff: float | None = None
     stop_n_at_dose: int | None = None
-    grid_points: int = field(default=GRID_POINTS, repr=False)
+    grid_points: int | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         check_target(self.target)
         sk = np.asarray(self.skeleton, dtype=float)
         object.__setattr__(self, "skeleton", tuple(float(v) for v in sk))
         if sk.ndim != 1 or sk.size < 1:
-            raise DesignError(describe_problem("skeleton", self.skeleton, "one prior DLT probability per dose"))
+            raise DesignError(
+                describe_problem("skeleton", self.skeleton, "one prior DLT probability per dose")
+            )
         for j, v in enumerate(sk):
             if not 0 < v < 1:
-                raise DesignError(describe_problem(f"skeleton[dose {j + 1}]", float(v), "a probability in (0, 1)"))
+                raise DesignError(
+                    describe_problem(f"skeleton[dose {j + 1}]", float(v), "a probability in (0, 1)")
+                )
             if j and v <= sk[j - 1]:
                 raise DesignError(
-                    describe_problem(f"skeleton[dose {j + 1}]", float(v), f"more than dose {j} ({sk[j - 1]}): the skeleton must increase")
+                    describe_problem(
+                        f"skeleton[dose {j + 1}]",
+                        float(v),
+                        f"more than dose {j} ({sk[j - 1]}): the skeleton must increase",
+                    )
                 )
         if self.model not in ("empiric", "logistic"):
             raise DesignError(describe_problem("model", self.model, "'empiric' or 'logistic'"))
         if self.model == "logistic" and not np.all(np.log(sk / (1 - sk)) - self.intercept < 0):
-            raise DesignError(describe_problem("intercept", self.intercept, "larger than every logit(skeleton)"))
+            raise DesignError(
+                describe_problem("intercept", self.intercept, "larger than every logit(skeleton)")
+            )
         if self.cohort_size < 1 or self.max_n < self.cohort_size or self.max_n % self.cohort_size:
-            raise DesignError(describe_problem("max_n", self.max_n, f"a positive multiple of cohort_size = {self.cohort_size}"))
+            raise DesignError(
+                describe_problem(
+                    "max_n", self.max_n, f"a positive multiple of cohort_size = {self.cohort_size}"
+                )
+            )
         if not self.prior_var > 0:
             raise DesignError(describe_problem("prior_var", self.prior_var, "a positive variance"))
         if not 1 <= self.start_dose <= sk.size:
-            raise DesignError(describe_problem("start_dose", self.start_dose, f"a dose in 1..{sk.size}"))
+            raise DesignError(
+                describe_problem("start_dose", self.start_dose, f"a dose in 1..{sk.size}")
+            )
         if self.startup is not None:
             st = tuple(int(v) for v in self.startup)
             object.__setattr__(self, "startup", st)
-            if not st or any(not 1 <= v <= sk.size for v in st) or any(b < a for a, b in zip(st, st[1:], strict=False)):
-                raise DesignError(describe_problem("startup", self.startup, "non-decreasing dose levels in range"))
+            if (
+                not st
+                or any(not 1 <= v <= sk.size for v in st)
+                or any(b < a for a, b in zip(st, st[1:], strict=False))
+            ):
+                raise DesignError(
+                    describe_problem("startup", self.startup, "non-decreasing dose levels in range")
+                )
         if self.safety_cutoff is not None and not 0 < self.safety_cutoff < 1:
-            raise DesignError(describe_problem("safety_cutoff", self.safety_cutoff, "a probability in (0, 1)"))
+            raise DesignError(
+                describe_problem("safety_cutoff", self.safety_cutoff, "a probability in (0, 1)")
+            )
 
     @property
     def n_doses(self) -> int:
@@ -180,8 +232,16 @@ class CRM:
         return f"CRM ({self.model})"
 
     # ----------------------------------------------------------------- model
+    @property
+    def n_grid(self) -> int:
+        """Quadrature points: 241 (step 1/12) keeps the trapezoid error below 1e-9 while the
+        posterior sd of beta exceeds the step, i.e. up to ~200 patients; more beyond."""
+        if self.grid_points is not None:
+            return int(self.grid_points)
+        return GRID_POINTS if self.max_n <= 200 else 2 * int(120 * np.sqrt(self.max_n / 200)) + 1
+
     def _grid(self, prior_var: float) -> _Grid:
-        g = np.linspace(-GRID_HALF_WIDTH, GRID_HALF_WIDTH, self.grid_points)
+        g = np.linspace(-GRID_HALF_WIDTH, GRID_HALF_WIDTH, self.n_grid)
         h = g[1] - g[0]
         w = np.full(g.size, h)
         w[[0, -1]] = h / 2
@@ -213,7 +273,9 @@ class CRM:
         x = np.log(sk / (1 - sk)) - self.intercept
         return 1.0 / (1.0 + np.exp(-self.intercept - np.exp(b) * x))
 
-    def posterior(self, n: np.ndarray, y: np.ndarray, flat: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def posterior(
+        self, n: np.ndarray, y: np.ndarray, flat: bool = False
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Posterior mean and variance of beta and Pr(p_1 > target) for rows of (n, y).
 
         The normalising integral includes the prior's mass beyond the grid (the likelihood
@@ -223,14 +285,14 @@ class CRM:
         y = np.atleast_2d(y)
         if n.shape[0] > 64:
             # many simulated trials share the same data: integrate once per distinct state
-            states, inverse = np.unique(np.hstack([n, y]).astype(np.int64), axis=0, return_inverse=True)
-            k = n.shape[1]
-            mean, var, p_over = self._posterior_rows(states[:, :k], states[:, k:], flat)
-            inverse = inverse.reshape(-1)
+            first, inverse = _distinct_rows(n.astype(np.int64), y.astype(np.int64))
+            mean, var, p_over = self._posterior_rows(n[first], y[first], flat)
             return mean[inverse], var[inverse], p_over[inverse]
         return self._posterior_rows(n, y, flat)
 
-    def _posterior_rows(self, n: np.ndarray, y: np.ndarray, flat: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _posterior_rows(
+        self, n: np.ndarray, y: np.ndarray, flat: bool
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         grid = self._flat_grid if flat else self._main_grid
         n = n.astype(float)
         y = y.astype(float)
@@ -240,7 +302,9 @@ class CRM:
         w = np.exp(logpost - m)
         s = np.sqrt(500.0**2 if flat else self.prior_var)
         tail = s * np.sqrt(2 * np.pi) * ndtr(-GRID_HALF_WIDTH / s)
-        den = w.sum(axis=1) + tail * (np.exp(loglik[:, 0] - m[:, 0]) + np.exp(loglik[:, -1] - m[:, 0]))
+        den = w.sum(axis=1) + tail * (
+            np.exp(loglik[:, 0] - m[:, 0]) + np.exp(loglik[:, -1] - m[:, 0])
+        )
         mean = (w @ grid.beta) / den
         var = (w @ grid.beta**2) / den - mean**2
         over = np.exp(grid.log_p[0]) > self.target
@@ -265,15 +329,32 @@ class CRM:
         for i, c in enumerate(out.cohorts):
             where = f"outcomes cohort {i + 1} ({c.token!r})"
             if c.dose - 1 > highest + 1:
-                raise DesignError(describe_problem(where, f"dose {c.dose}", f"a dose no higher than {highest + 2} (untried doses cannot be skipped)"))
+                raise DesignError(
+                    describe_problem(
+                        where,
+                        f"dose {c.dose}",
+                        f"a dose no higher than {highest + 2} (untried doses cannot be skipped)",
+                    )
+                )
             if n.sum() + c.n > self.max_n:
-                raise DesignError(describe_problem(where, f"{n.sum() + c.n} patients", f"at most max_n = {self.max_n}"))
+                raise DesignError(
+                    describe_problem(
+                        where, f"{n.sum() + c.n} patients", f"at most max_n = {self.max_n}"
+                    )
+                )
             highest = max(highest, c.dose - 1)
             n[c.dose - 1] += c.n
             y[c.dose - 1] += c.n_dlt
         if not out.cohorts:
             first = self.startup[0] if self.startup else self.start_dose
-            return Decision(first, False, None, (f"no patients treated yet: start at dose {first}",), tuple([0] * k), tuple([0] * k))
+            return Decision(
+                first,
+                False,
+                None,
+                (f"no patients treated yet: start at dose {first}",),
+                tuple([0] * k),
+                tuple([0] * k),
+            )
         last = out.cohorts[-1]
         reasons: list[str] = []
         total = int(n.sum())
@@ -282,7 +363,15 @@ class CRM:
         if self.startup and not any_dlt and total < self.max_n:
             idx = min(len(out.cohorts), len(self.startup) - 1)
             nxt = self.startup[idx]
-            return Decision(nxt, False, None, (f"start-up phase, no DLT yet: next start-up dose {nxt}",), nt, yt, last.dose)
+            return Decision(
+                nxt,
+                False,
+                None,
+                (f"start-up phase, no DLT yet: next start-up dose {nxt}",),
+                nt,
+                yt,
+                last.dose,
+            )
         flat = bool(self.startup) and y.sum() == n.sum()
         mean, var, p_over = self.posterior(n, y, flat=flat)
         est = float(mean[0])
@@ -294,23 +383,39 @@ class CRM:
             + f"; closest to the target {self.target:g}: dose {rec}"
         )
         if self.safety_cutoff is not None and n[0] > 0 and p_over[0] > self.safety_cutoff:
-            reasons.append(f"Pr(DLT rate at dose 1 > {self.target:g}) = {p_over[0]:.3f} > {self.safety_cutoff:g}: stop, no MTD")
-            return Decision(None, True, None, tuple(reasons), nt, yt, last.dose, tuple(map(float, p_hat)))
+            reasons.append(
+                f"Pr(DLT rate at dose 1 > {self.target:g}) = {p_over[0]:.3f} > {self.safety_cutoff:g}: stop, no MTD"
+            )
+            return Decision(
+                None, True, None, tuple(reasons), nt, yt, last.dose, tuple(map(float, p_hat))
+            )
         if total >= self.max_n:
-            reasons.append(f"{total} patients treated: maximum sample size reached; MTD = dose {rec}")
-            return Decision(None, True, rec, tuple(reasons), nt, yt, last.dose, tuple(map(float, p_hat)))
+            reasons.append(
+                f"{total} patients treated: maximum sample size reached; MTD = dose {rec}"
+            )
+            return Decision(
+                None, True, rec, tuple(reasons), nt, yt, last.dose, tuple(map(float, p_hat))
+            )
         nxt = rec
         if self.restrict:
             if last.n_dlt / last.n >= self.target and nxt > last.dose:
-                reasons.append(f"coherence: the last cohort had {last.n_dlt}/{last.n} DLTs (>= target): no escalation, stay at dose {last.dose}")
+                reasons.append(
+                    f"coherence: the last cohort had {last.n_dlt}/{last.n} DLTs (>= target): no escalation, stay at dose {last.dose}"
+                )
                 nxt = last.dose
             elif nxt > last.dose + 1:
                 reasons.append(f"no skipping: escalate by one level only, to dose {last.dose + 1}")
                 nxt = last.dose + 1
         if self.stop_n_at_dose is not None and n[nxt - 1] >= self.stop_n_at_dose:
-            reasons.append(f"dose {nxt} already has {int(n[nxt - 1])} >= {self.stop_n_at_dose} patients: stop, MTD = dose {nxt}")
-            return Decision(None, True, nxt, tuple(reasons), nt, yt, last.dose, tuple(map(float, p_hat)))
-        return Decision(nxt, False, None, tuple(reasons), nt, yt, last.dose, tuple(map(float, p_hat)))
+            reasons.append(
+                f"dose {nxt} already has {int(n[nxt - 1])} >= {self.stop_n_at_dose} patients: stop, MTD = dose {nxt}"
+            )
+            return Decision(
+                None, True, nxt, tuple(reasons), nt, yt, last.dose, tuple(map(float, p_hat))
+            )
+        return Decision(
+            nxt, False, None, tuple(reasons), nt, yt, last.dose, tuple(map(float, p_hat))
+        )
 
     def decision_table(self) -> pd.DataFrame:
         """Next dose for every DLT count in a cohort at each dose, for a fresh trial.
@@ -323,7 +428,15 @@ class CRM:
             for x in range(self.cohort_size + 1):
                 letters = "T" * x + "N" * (self.cohort_size - x)
                 dec = self.decide(f"{d}{letters}")
-                rows.append({"n": self.cohort_size, "dose": d, "n_dlt": x, "next_dose": dec.next_dose, "action": dec.action})
+                rows.append(
+                    {
+                        "n": self.cohort_size,
+                        "dose": d,
+                        "n_dlt": x,
+                        "next_dose": dec.next_dose,
+                        "action": dec.action,
+                    }
+                )
         return pd.DataFrame(rows)
 
     def _simulate_batch(self, p: np.ndarray, u: np.ndarray) -> TrialBatch:
@@ -393,5 +506,14 @@ class CRM:
     ) -> OperatingCharacteristics:
         """Operating characteristics by simulation (all trials of a chunk at once)."""
         p = check_true_dlt(true_dlt, self.n_doses)
-        return run_simulation(self.name, self._simulate_batch, p, self.max_n, n_trials, seed,
-                              chunk_size=chunk_size, target=self.target, progress=progress)
+        return run_simulation(
+            self.name,
+            self._simulate_batch,
+            p,
+            self.max_n,
+            n_trials,
+            seed,
+            chunk_size=chunk_size,
+            target=self.target,
+            progress=progress,
+        )

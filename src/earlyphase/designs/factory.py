@@ -28,8 +28,15 @@ _VARIANT_ALIASES = {
 
 def _canonical(name: str) -> str:
     key = name.strip().lower().replace("-", "").replace("_", "").replace(" ", "")
-    table = {"3+3": "3+3", "33": "3+3", "threeplusthree": "3+3", "boin": "boin", "mtpi2": "mtpi2",
-             "keyboard": "keyboard", "crm": "crm"}
+    table = {
+        "3+3": "3+3",
+        "33": "3+3",
+        "threeplusthree": "3+3",
+        "boin": "boin",
+        "mtpi2": "mtpi2",
+        "keyboard": "keyboard",
+        "crm": "crm",
+    }
     if key not in table:
         raise DesignError(describe_problem("design", name, "one of " + ", ".join(DESIGN_NAMES)))
     return table[key]
@@ -59,7 +66,9 @@ def make_design(
         return ThreePlusThree(n_doses, v, expansion=expansion)  # type: ignore[arg-type]
     if target is None:
         raise DesignError(describe_problem("target", None, f"a target DLT rate for {name}"))
-    common = dict(cohort_size=cohort_size, n_cohorts=n_cohorts, start_dose=start_dose)
+    common: dict[str, Any] = dict(
+        cohort_size=cohort_size, n_cohorts=n_cohorts, start_dose=start_dose
+    )
     if kind == "boin":
         return BOIN(target, n_doses, **common, **options)
     if kind == "mtpi2":
@@ -68,8 +77,14 @@ def make_design(
         return Keyboard(target, n_doses, **common, **options)
     if skeleton is None:
         skeleton = getprior(0.05, target, max(1, math.ceil(n_doses / 2)), n_doses)
-    return CRM(target, tuple(skeleton), cohort_size * n_cohorts, cohort_size=cohort_size,
-               start_dose=start_dose, **options)
+    return CRM(
+        target,
+        tuple(skeleton),
+        cohort_size * n_cohorts,
+        cohort_size=cohort_size,
+        start_dose=start_dose,
+        **options,
+    )
 
 
 def from_protocol(protocol: Any) -> Any:
@@ -95,9 +110,24 @@ def from_protocol(protocol: Any) -> Any:
     kind = _canonical(section.name)
     if kind == "3+3":
         if variant is None:
-            raise ProtocolError(describe_problem("design.variant", section.variant, "one of " + ", ".join(_VARIANT_ALIASES)))
+            raise ProtocolError(
+                describe_problem(
+                    "design.variant", section.variant, "one of " + ", ".join(_VARIANT_ALIASES)
+                )
+            )
         if start != 1:
-            raise ProtocolError(describe_problem("design.start_dose_level", section.start_dose_level, "the first dose level for a 3+3"))
+            raise ProtocolError(
+                describe_problem(
+                    "design.start_dose_level",
+                    section.start_dose_level,
+                    "the first dose level for a 3+3",
+                )
+            )
         return ThreePlusThree(section.n_doses, variant, expansion=section.expansion_size)  # type: ignore[arg-type]
-    return make_design(kind, section.n_doses, section.target_dlt_rate, cohort_size=section.cohort_size,
-                       start_dose=start)
+    return make_design(
+        kind,
+        section.n_doses,
+        section.target_dlt_rate,
+        cohort_size=section.cohort_size,
+        start_dose=start,
+    )
