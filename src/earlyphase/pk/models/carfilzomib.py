@@ -57,7 +57,7 @@ def two_compartment_infusion(
     root = np.sqrt(s * s - 4 * k10 * k21)
     alpha, beta = (s + root) / 2, (s - root) / 2
     out = np.zeros((len(cl), len(t)))
-    for lam, coef in ((alpha, (alpha - k21) / (alpha - beta)), (beta, (k21 - alpha) / (beta - alpha))):
+    for lam, coef in ((alpha, (alpha - k21) / (alpha - beta)), (beta, (beta - k21) / (beta - alpha))):
         lam_ = lam[:, None, None]
         tau = t[None, None, :] - dose_times[None, :, None]  # (1, doses, times)
         dur = durations[None, :, None]
