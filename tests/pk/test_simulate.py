@@ -50,18 +50,26 @@ def _lsoda(params, regimen, amounts, i):
 
 
 def test_rk4_matches_lsoda_with_variability():
+    """Lawson-RK4 (default steps) vs LSODA (rtol 1e-11) for random patients plus a stiff one
+    (Vm/Km = 7.8 /h, large Q): within 1e-4 relative, or 5e-4 mg/L (1 LLOQ) absolute where
+    concentrations fall to a few ng/mL."""
     regimen = isak_phase1b_regimen(2, n_cycles=4)
     rng = np.random.default_rng(3)
     cov = pd.DataFrame({"weight_kg": [50.0, 75.0, 110.0, 60.0, 90.0, 70.0],
                         "non_igg": [0, 1, 0, 1, 0, 1]})
     params = individual_parameters(cov, rng=rng)
-    amounts = cov["weight_kg"].to_numpy()[:, None] * regimen.doses[None, :]
+    stiff = {"cl_inf": 0.005159, "vc": 6.150792, "q": 0.250818, "vp": 5.533575, "vm": 1.27076,
+             "km": 0.162283, "cl_m": 0.554984, "k_cl": 837.176649, "gamma": 39.577374}
+    params = dataclasses.replace(
+        params, **{k: np.append(getattr(params, k), v) for k, v in stiff.items()})
+    weights = np.append(cov["weight_kg"].to_numpy(), 91.26)
+    amounts = weights[:, None] * regimen.doses[None, :]
     rk4 = integrate_isatuximab(params, regimen.dose_times_h, amounts, regimen.durations_h,
                                regimen.sample_times_h)
-    for i in range(len(cov)):
+    for i in range(len(weights)):
         ref = _lsoda(params, regimen, amounts, i)
-        pos = ref > 1e-3
-        np.testing.assert_allclose(rk4[i, pos], ref[pos], rtol=2e-5)
+        np.testing.assert_allclose(rk4[i], ref, rtol=1e-4, atol=5e-4)
+    assert (rk4 >= 0).all()
 
 
 def test_rk4_linear_case_matches_closed_form():

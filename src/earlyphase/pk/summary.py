@@ -16,7 +16,14 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["describe", "summarize", "format_mean_sd_geo", "format_median_range", "geometric_cv"]
+__all__ = [
+    "describe",
+    "summarize",
+    "format_mean_sd_geo",
+    "format_median_range",
+    "geometric_cv",
+    "parameter_table",
+]
 
 
 def geometric_cv(x: np.ndarray) -> float:
@@ -85,3 +92,31 @@ def format_mean_sd_geo(stats: dict[str, float], digits: int = 3) -> str:
 def format_median_range(stats: dict[str, float], decimals: int = 2) -> str:
     """``"median (min-max)"`` with fixed decimals, e.g. ``"6.30 (5.37-24.00)"``."""
     return f"{stats['median']:.{decimals}f} ({stats['min']:.{decimals}f}-{stats['max']:.{decimals}f})"
+
+
+#: Parameters shown as "median (range)" rather than "mean ± SD (geometric mean) [CV%]".
+MEDIAN_RANGE_PARAMETERS = frozenset({"TMAX", "TLST", "TLAG", "LAMZNPT", "LAMZLL", "LAMZUL"})
+
+
+def parameter_table(
+    parameters: pd.DataFrame,
+    by: Sequence[str],
+    codes: Sequence[str] | None = None,
+    digits: int = 3,
+) -> pd.DataFrame:
+    """Display table in the paper's format: one row per (group, parameter) with ``n`` and the
+    formatted ``summary`` ("median (range)" for times, "mean ± SD (geometric mean) [CV%]"
+    otherwise). ``parameters`` is a long table with ``parameter`` and ``value`` columns (e.g.
+    :attr:`NCAResult.parameters`, or accumulation ratios)."""
+    data = parameters if codes is None else parameters[parameters["parameter"].isin(list(codes))]
+    stats = summarize(data, [*by, "parameter"])
+    text = [
+        format_median_range(row) if row["parameter"] in MEDIAN_RANGE_PARAMETERS
+        else format_mean_sd_geo(row, digits)
+        for row in stats.to_dict("records")
+    ]
+    out = stats[[*by, "parameter", "n"]].assign(summary=text)
+    if codes is not None:
+        rank = {c: i for i, c in enumerate(codes)}
+        out = out.sort_values([*by, "parameter"], key=lambda s: s.map(rank) if s.name == "parameter" else s)
+    return out.reset_index(drop=True)
