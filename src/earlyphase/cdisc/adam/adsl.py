@@ -83,9 +83,10 @@ def _dates(df: pd.DataFrame, col: str, **kw: Any) -> pd.Series:
 
 
 def _any_y(frame: pd.DataFrame) -> pd.Series:
+    """"Y" if any column is Y, "N" if some are N and none Y, missing if none is known."""
     y = (frame == "Y").any(axis=1)
     known = frame.isin(["Y", "N"]).any(axis=1)
-    return pd.Series(np.where(y, "Y", np.where(known, "N", "")), index=frame.index, dtype="str")
+    return pd.Series(np.where(y, "Y", np.where(known, "N", None)), index=frame.index, dtype="str")
 
 
 def _last_on_or_before(
@@ -265,7 +266,7 @@ def derive_adsl(
             both = (adsl["IMIDREF"] == "Y") & (adsl["PIREF"] == "Y")
             known = adsl["IMIDREF"].isin(["Y", "N"]) & adsl["PIREF"].isin(["Y", "N"])
             adsl["DUALREF"] = pd.Series(
-                np.where(both, "Y", np.where(known, "N", "")), index=adsl.index, dtype="str"
+                np.where(both, "Y", np.where(known, "N", None)), index=adsl.index, dtype="str"
             )
 
     lb = study.get("LB")
@@ -325,9 +326,10 @@ def derive_adsl(
     ):
         frame = study.get(dom)
         if frame is not None and {"USUBJID", col} <= set(frame.columns):
-            alive_dates.append(
-                _dates(frame, col, highest_imputation="n").groupby(frame["USUBJID"]).max()
-            )
+            seen = _dates(frame, col, highest_imputation="n")
+            if cutoff is not None:
+                seen = seen.where(seen <= cutoff)
+            alive_dates.append(seen.groupby(frame["USUBJID"]).max())
     dth = (
         _dates(dm, "DTHDTC", date_imputation="first")
         if "DTHDTC" in dm
