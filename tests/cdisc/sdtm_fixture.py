@@ -177,3 +177,18 @@ def make_study() -> dict[str, pd.DataFrame]:
     pc = _domain("PC", pc_rows)
     return {"DM": dm, "SUPPDM": suppdm, "EX": ex, "SUPPEX": suppex, "AE": ae, "SUPPAE": suppae, "LB": lbd,
             "RS": rs, "DS": ds, "MH": mh, "VS": vs, "SC": sc, "PC": pc}
+
+
+def replicate(study: dict[str, pd.DataFrame], copies: int) -> dict[str, pd.DataFrame]:
+    """``copies`` copies of every subject under new USUBJIDs (for size and speed checks)."""
+    out = {}
+    for name, df in study.items():
+        parts = []
+        for k in range(copies):
+            part = df.copy()
+            part["USUBJID"] = part["USUBJID"] + f"-{k:02d}"
+            if "SUBJID" in part:
+                part["SUBJID"] = part["SUBJID"] + f"{k:02d}"
+            parts.append(part)
+        out[name] = pd.concat(parts, ignore_index=True)
+    return out

@@ -189,7 +189,9 @@ def _investigator(rs: pd.DataFrame, adsl: pd.DataFrame) -> pd.DataFrame:
 def _last_adequate(out: pd.DataFrame) -> pd.DataFrame:
     ovr = out[(out["PARAMCD"] == "OVR") & (out["AVALC"] != "NE") & out["ADT"].notna()]
     pd_dates = out[(out["PARAMCD"] == "PD") & (out["AVALC"] == "Y")].set_index("USUBJID")["ADT"]
-    limit = ovr["USUBJID"].map(pd_dates)
+    limit = pd.Series(
+        pd_dates.reindex(ovr["USUBJID"]).to_numpy(), index=ovr.index, dtype="datetime64[ns]"
+    )
     ovr = ovr[limit.isna() | (ovr["ADT"] <= limit)]
     last = ovr.sort_values("ADT").groupby("USUBJID", sort=False).tail(1)
     return last.assign(PARAMCD="LSTA")[["USUBJID", "PARAMCD", "AVALC", "ADT", "SRCDOM", "PARCAT1"]]

@@ -83,7 +83,7 @@ def _dates(df: pd.DataFrame, col: str, **kw: Any) -> pd.Series:
 
 
 def _any_y(frame: pd.DataFrame) -> pd.Series:
-    """"Y" if any column is Y, "N" if some are N and none Y, missing if none is known."""
+    """ "Y" if any column is Y, "N" if some are N and none Y, missing if none is known."""
     y = (frame == "Y").any(axis=1)
     known = frame.isin(["Y", "N"]).any(axis=1)
     return pd.Series(np.where(y, "Y", np.where(known, "N", None)), index=frame.index, dtype="str")

@@ -82,6 +82,13 @@ class AdamResult:
         return pd.DataFrame(rows, columns=["dataset", "derived", "n_records", "reason"])
 
 
+def _plain(df: pd.DataFrame) -> pd.DataFrame:
+    """A shallow copy without ``attrs`` (pandas deep-copies attrs on every operation)."""
+    out = df.copy(deep=False)
+    out.attrs = {}
+    return out
+
+
 def _after_cutoff_notes(
     study: Mapping[str, pd.DataFrame], cutoff: pd.Timestamp | None
 ) -> list[str]:
@@ -129,7 +136,7 @@ def derive_adam(
     -------
     AdamResult
     """
-    study = {k.upper(): v for k, v in study.items()}
+    study = {k.upper(): _plain(v) for k, v in study.items()}
     cycle_days = int(getattr(protocol, "cycle_length_days", None) or 28)
     done: dict[str, pd.DataFrame] = {}
     missing: list[MissingDataset] = []
