@@ -19,15 +19,8 @@ from earlyphase.cdisc.terms import RELATED_VALUES
 from earlyphase.clinical._validate import check_frame, flag_column, numeric_column, require_columns
 from earlyphase.clinical.dlt_rules import DLTRules, outcome_string
 from earlyphase.clinical.dlt_terms import (
-    ELECTROLYTES,
-    FEBRILE_NEUTROPENIA,
-    HEMATOLOGIC,
-    HYPERSENSITIVITY,
-    NEUTROPENIA,
-    THROMBOCYTOPENIA,
-    is_bleeding,
-    is_fever_or_infection,
-    normalise_term,
+    ELECTROLYTES, FEBRILE_NEUTROPENIA, HEMATOLOGIC, HYPERSENSITIVITY, NEUTROPENIA,
+    THROMBOCYTOPENIA, is_bleeding, is_fever_or_infection, normalise_term,
 )
 from earlyphase.errors import DataError, describe_problem
 

@@ -9,6 +9,7 @@ numbers at risk at the x-axis tick times in a table under the plot.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import matplotlib
 

@@ -8,13 +8,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from earlyphase.report.figures._base import (
-    DOSE_COLOURS,
-    FigureResult,
-    finish,
-    new_figure,
-    style_axes,
-)
+from earlyphase.report.figures._base import DOSE_COLOURS, FigureResult, finish, new_figure, style_axes
 from earlyphase.report.tables._common import groups, require
 
 __all__ = ["REQUIRES", "concentration_data", "concentration_figure"]

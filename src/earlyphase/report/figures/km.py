@@ -11,8 +11,8 @@ import pandas as pd
 
 from earlyphase.report._methods import KMCurve
 from earlyphase.report.figures._base import FigureResult, finish, new_figure, style_axes
-from earlyphase.report.tables._common import OVERALL
 from earlyphase.report.tables.time_to_event import REQUIRES, km_by_group
+from earlyphase.report.tables._common import OVERALL
 
 __all__ = ["REQUIRES", "km_figure", "km_frame"]
 

@@ -9,13 +9,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from earlyphase.report.figures._base import (
-    RESPONSE_COLOURS,
-    FigureResult,
-    finish,
-    new_figure,
-    style_axes,
-)
+from earlyphase.report.figures._base import RESPONSE_COLOURS, FigureResult, finish, new_figure, style_axes
 from earlyphase.report.tables._common import groups
 from earlyphase.report.tables.efficacy import REQUIRES, best_response
 

@@ -9,13 +9,7 @@ import numpy as np
 import pandas as pd
 
 from earlyphase.cdisc import terms
-from earlyphase.report.figures._base import (
-    DOSE_COLOURS,
-    FigureResult,
-    finish,
-    new_figure,
-    style_axes,
-)
+from earlyphase.report.figures._base import DOSE_COLOURS, FigureResult, finish, new_figure, style_axes
 from earlyphase.report.tables._common import require
 
 __all__ = ["REQUIRES", "swimmer_data", "swimmer_figure"]
