@@ -7,11 +7,11 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import REFERENCE
 from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats as sps
 
+from conftest import REFERENCE
 from earlyphase.report._methods import binomial_ci, describe, kaplan_meier, median_followup
 
 
@@ -59,8 +59,11 @@ def test_km_against_r_survival():
         d = data[data["PARAMCD"] == param]
         km = kaplan_meier(d["AVAL"].to_numpy(), 1 - d["CNSR"].to_numpy())
         r = ref.loc[param]
-        for mine, theirs in ((km.median, r["median"]), (km.median_lower, r["median_lower"]),
-                             (km.median_upper, r["median_upper"])):
+        for mine, theirs in (
+            (km.median, r["median"]),
+            (km.median_lower, r["median_lower"]),
+            (km.median_upper, r["median_upper"]),
+        ):
             assert (math.isnan(mine) and pd.isna(theirs)) or mine == pytest.approx(theirs, rel=1e-8)
         for month in (12, 24):
             est, lo, hi = km.survival_at(month)

@@ -74,17 +74,29 @@ def test_bad_format_code_is_a_clear_error():
 
 
 def test_template_missing_and_empty():
-    assert render_template("{median:1} ({lcl:1}-{ucl:1})", {"median": 10.06, "lcl": math.nan}) == "10.1 (NE-NE)"
+    assert (
+        render_template("{median:1} ({lcl:1}-{ucl:1})", {"median": 10.06, "lcl": math.nan})
+        == "10.1 (NE-NE)"
+    )
     assert render_template("{n}", {}) == "—"
 
 
 def test_display_keeps_numbers_unrounded_until_rendering():
     data = pd.DataFrame(
-        [("r", "A", "n", 2.0), ("r", "A", "pct", 66.666666), ("r", "B", "n", 0.0), ("r", "B", "pct", 0.0)],
+        [
+            ("r", "A", "n", 2.0),
+            ("r", "A", "pct", 66.666666),
+            ("r", "B", "n", 0.0),
+            ("r", "B", "pct", 0.0),
+        ],
         columns=["row", "column", "stat", "value"],
     )
-    spec = TableSpec("t", "T", (ColumnSpec("A", "a", "span"), ColumnSpec("B", "b", "span")),
-                     (RowSpec("h", "Heading"), RowSpec("r", "Row", "{n} ({pct:0})", 1)))
+    spec = TableSpec(
+        "t",
+        "T",
+        (ColumnSpec("A", "a", "span"), ColumnSpec("B", "b", "span")),
+        (RowSpec("h", "Heading"), RowSpec("r", "Row", "{n} ({pct:0})", 1)),
+    )
     result = TableResult(data, spec)
     shown = result.display()
     assert shown.body[1][3] == ("2 (67)", "0")

@@ -19,8 +19,14 @@ def _run_with_progress(job, total: int):  # type: ignore[no-untyped-def]
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     console = Console(stderr=True)
-    with Progress(SpinnerColumn(), TextColumn("{task.description:<45}"), BarColumn(),
-                  TimeElapsedColumn(), console=console, transient=False) as bar:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description:<45}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as bar:
         task = bar.add_task("Starting", total=total)
 
         def step(message: str) -> None:
@@ -34,13 +40,17 @@ def _run_with_progress(job, total: int):  # type: ignore[no-untyped-def]
 def _summary(result) -> None:  # type: ignore[no-untyped-def]
     typer.echo(f"Report written to {result.out_dir}/")
     typer.echo(f"  open {result.html_path}")
-    typer.echo(f"  {len(result.tables)} tables, {len(result.figures)} figures, {len(result.files)} files")
+    typer.echo(
+        f"  {len(result.tables)} tables, {len(result.figures)} figures, {len(result.files)} files"
+    )
     if result.comparison is not None:
         frame = result.comparison.to_frame()
         same = int((frame["status"] == "same at published precision").sum())
         flagged = int((frame["consistency"] == "inconsistent").sum())
-        typer.echo(f"  published vs reproduced: {same}/{len(frame)} at published precision; "
-                   f"{flagged} published numbers flagged inconsistent")
+        typer.echo(
+            f"  published vs reproduced: {same}/{len(frame)} at published precision; "
+            f"{flagged} published numbers flagged inconsistent"
+        )
     for skipped in result.skipped:
         typer.echo(f"  not produced: {skipped.title} (missing {', '.join(skipped.reasons)})")
 
@@ -51,29 +61,42 @@ def register(app: typer.Typer) -> None:
     @app.command("run")
     def run(
         out: Path = typer.Option(Path("earlyphase-output"), "--out", help="Output folder."),
-        seed: int = typer.Option(None, "--seed", help="Seed of the reconstruction (default: the reference seed)."),
-        formats: str = typer.Option("html,rtf,pdf,png,csv,parquet", "--formats", help=_FORMATS_HELP),
+        seed: int = typer.Option(
+            None, "--seed", help="Seed of the reconstruction (default: the reference seed)."
+        ),
+        formats: str = typer.Option(
+            "html,rtf,pdf,png,csv,parquet", "--formats", help=_FORMATS_HELP
+        ),
     ) -> None:
         """Reproduce the reference paper: reconstruct the trial, derive ADaM, analyse, report."""
         from earlyphase.report.pipeline import run_reference
 
         result = _run_with_progress(
-            lambda step: run_reference(out, seed=seed, formats=_formats(formats), progress=step), total=25
+            lambda step: run_reference(out, seed=seed, formats=_formats(formats), progress=step),
+            total=25,
         )
         _summary(result)
 
     @app.command("analyze")
     def analyze(
-        sdtm_dir: Path = typer.Argument(..., help="Folder of SDTM datasets (.xpt, .json, .parquet, .csv)."),
-        protocol: str = typer.Option(..., "--protocol", help="Protocol YAML file or built-in name."),
+        sdtm_dir: Path = typer.Argument(
+            ..., help="Folder of SDTM datasets (.xpt, .json, .parquet, .csv)."
+        ),
+        protocol: str = typer.Option(
+            ..., "--protocol", help="Protocol YAML file or built-in name."
+        ),
         out: Path = typer.Option(Path("earlyphase-output"), "--out", help="Output folder."),
-        formats: str = typer.Option("html,rtf,pdf,png,csv,parquet", "--formats", help=_FORMATS_HELP),
+        formats: str = typer.Option(
+            "html,rtf,pdf,png,csv,parquet", "--formats", help=_FORMATS_HELP
+        ),
     ) -> None:
         """Run the analyses and write the report for any trial's SDTM."""
         from earlyphase.report.pipeline import analyze as analyze_sdtm
 
         result = _run_with_progress(
-            lambda step: analyze_sdtm(sdtm_dir, protocol, out, formats=_formats(formats), progress=step),
+            lambda step: analyze_sdtm(
+                sdtm_dir, protocol, out, formats=_formats(formats), progress=step
+            ),
             total=24,
         )
         _summary(result)

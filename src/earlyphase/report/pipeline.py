@@ -52,7 +52,9 @@ class ReportResult:
         """One row per output: output_id, kind, status, reason."""
         rows = [(k, "table", "produced", "") for k in self.tables]
         rows += [(k, "figure", "produced", "") for k in self.figures]
-        rows += [(s.output_id, "output", "not produced", "; ".join(s.reasons)) for s in self.skipped]
+        rows += [
+            (s.output_id, "output", "not produced", "; ".join(s.reasons)) for s in self.skipped
+        ]
         return pd.DataFrame(rows, columns=["output_id", "kind", "status", "reason"])
 
 
@@ -60,7 +62,9 @@ def _normalise(adam: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     out = {}
     for name, frame in adam.items():
         if not isinstance(frame, pd.DataFrame):
-            raise DataError(describe_problem(f"adam[{name!r}]", type(frame).__name__, "a pandas DataFrame"))
+            raise DataError(
+                describe_problem(f"adam[{name!r}]", type(frame).__name__, "a pandas DataFrame")
+            )
         out[str(name).upper()] = frame
     return out
 
@@ -115,7 +119,9 @@ def build_report(
     formats = tuple(formats)
     unknown = [f for f in formats if f not in _KNOWN_FORMATS]
     if unknown:
-        raise DataError(describe_problem("formats", unknown, f"a subset of {sorted(_KNOWN_FORMATS)}"))
+        raise DataError(
+            describe_problem("formats", unknown, f"a subset of {sorted(_KNOWN_FORMATS)}")
+        )
     say = progress or (lambda _msg: None)
     adam = _normalise(adam)
     out = Path(out_dir)
@@ -141,8 +147,13 @@ def build_report(
     return ReportResult(out, tuple(files), tables, figures, comparison, content.skipped, timings)
 
 
-def _write(content: ReportContent, out: Path, formats: tuple[str, ...], say: Progress,
-           timings: dict[str, float]) -> list[Path]:
+def _write(
+    content: ReportContent,
+    out: Path,
+    formats: tuple[str, ...],
+    say: Progress,
+    timings: dict[str, float],
+) -> list[Path]:
     from earlyphase.report.render import render_html, write_frame, write_pdf, write_rtf_report
 
     files: list[Path] = []
@@ -161,9 +172,13 @@ def _write(content: ReportContent, out: Path, formats: tuple[str, ...], say: Pro
         for table in content.tables:
             files += write_frame(table.to_frame(), out / "tables" / table.table_id, data_formats)
         for fig in content.figures:
-            files += write_frame(fig.to_frame(), out / "figures" / f"{fig.figure_id}_data", data_formats)
+            files += write_frame(
+                fig.to_frame(), out / "figures" / f"{fig.figure_id}_data", data_formats
+            )
         if content.comparison is not None:
-            files += write_frame(content.comparison.to_frame(), out / "published_vs_reproduced", data_formats)
+            files += write_frame(
+                content.comparison.to_frame(), out / "published_vs_reproduced", data_formats
+            )
         if content.skipped:
             skipped = pd.DataFrame(
                 [(s.output_id, s.title, "; ".join(s.reasons)) for s in content.skipped],
@@ -200,7 +215,9 @@ def _import(module: str, name: str) -> Any:
         return getattr(importlib.import_module(module), name)
     except (ImportError, AttributeError) as exc:
         raise EarlyphaseError(
-            describe_problem(module, f"{name} not available ({exc})", f"an installed {module} providing {name}()")
+            describe_problem(
+                module, f"{name} not available ({exc})", f"an installed {module} providing {name}()"
+            )
         ) from exc
 
 
@@ -212,7 +229,9 @@ def _load_protocol(protocol: Any) -> Any:
         import earlyphase.protocol as proto
     except ImportError as exc:
         raise EarlyphaseError(
-            describe_problem("protocol", str(protocol), "an installed earlyphase.protocol to read it")
+            describe_problem(
+                "protocol", str(protocol), "an installed earlyphase.protocol to read it"
+            )
         ) from exc
     for name in ("load_protocol", "load", "builtin_protocol"):
         loader = getattr(proto, name, None)
@@ -235,7 +254,9 @@ def _write_adam(adam: Mapping[str, pd.DataFrame], folder: Path, say: Progress) -
     return paths
 
 
-def _derive(sdtm: Mapping[str, pd.DataFrame], protocol: Any) -> tuple[dict[str, pd.DataFrame], list[str]]:
+def _derive(
+    sdtm: Mapping[str, pd.DataFrame], protocol: Any
+) -> tuple[dict[str, pd.DataFrame], list[str]]:
     derive_adam = _import("earlyphase.cdisc.adam", "derive_adam")
     result = derive_adam(sdtm, protocol)
     datasets = getattr(result, "datasets", result)
@@ -243,8 +264,13 @@ def _derive(sdtm: Mapping[str, pd.DataFrame], protocol: Any) -> tuple[dict[str, 
     return dict(datasets), [str(m) for m in missing]
 
 
-def run_reference(out_dir: str | Path = "earlyphase-output", *, seed: int | None = None,
-                  formats: Iterable[str] = DEFAULT_FORMATS, progress: Progress | None = None) -> ReportResult:
+def run_reference(
+    out_dir: str | Path = "earlyphase-output",
+    *,
+    seed: int | None = None,
+    formats: Iterable[str] = DEFAULT_FORMATS,
+    progress: Progress | None = None,
+) -> ReportResult:
     """Reconstruct the reference trial, derive ADaM, run every analysis and write the report,
     with the published-versus-reproduced section."""
     from earlyphase.report.published import load_reference_published
@@ -262,24 +288,36 @@ def run_reference(out_dir: str | Path = "earlyphase-output", *, seed: int | None
     say("Reading published values")
     published = load_reference_published()
     return build_report(
-        adam, out, published=published, formats=formats, progress=say,
+        adam,
+        out,
+        published=published,
+        formats=formats,
+        progress=say,
         title="Isatuximab + carfilzomib phase 1b (reconstructed trial): tables and figures",
         subtitle="Reproduction of Chari et al., Cancer 2021;127:1816-1826, from patient-level data "
-                 "of the reconstructed trial (earlyphase.twin).",
+        "of the reconstructed trial (earlyphase.twin).",
         provenance="Patient-level SDTM of the reconstructed reference trial (earlyphase.twin."
-                   "reconstruct), ADaM derived by earlyphase.cdisc.adam.derive_adam.",
+        "reconstruct), ADaM derived by earlyphase.cdisc.adam.derive_adam.",
         notes=tuple(f"Missing SDTM input: {m}" for m in missing),
     )
 
 
-def analyze(sdtm_dir: str | Path, protocol: Any, out_dir: str | Path, *,
-            formats: Iterable[str] = DEFAULT_FORMATS, progress: Progress | None = None) -> ReportResult:
+def analyze(
+    sdtm_dir: str | Path,
+    protocol: Any,
+    out_dir: str | Path,
+    *,
+    formats: Iterable[str] = DEFAULT_FORMATS,
+    progress: Progress | None = None,
+) -> ReportResult:
     """Run the pipeline on any trial's SDTM folder (XPT, Dataset-JSON, Parquet or CSV files)."""
-    read_dataset = _import("earlyphase.cdisc.io", "read_dataset")
     say = progress or (lambda _msg: None)
     folder = Path(sdtm_dir)
     if not folder.is_dir():
-        raise DataError(describe_problem("SDTM_DIR", str(folder), "an existing folder of SDTM datasets"))
+        raise DataError(
+            describe_problem("SDTM_DIR", str(folder), "an existing folder of SDTM datasets")
+        )
+    read_dataset = _import("earlyphase.cdisc.io", "read_dataset")
     say("Reading SDTM")
     sdtm = {}
     for path in sorted(folder.iterdir()):
@@ -291,7 +329,10 @@ def analyze(sdtm_dir: str | Path, protocol: Any, out_dir: str | Path, *,
     adam, missing = _derive(sdtm, _load_protocol(protocol))
     _write_adam(adam, Path(out_dir) / "adam", say)
     return build_report(
-        adam, out_dir, formats=formats, progress=say,
+        adam,
+        out_dir,
+        formats=formats,
+        progress=say,
         subtitle=f"Analysis of the SDTM datasets in {folder}",
         provenance=f"SDTM read from {folder}; ADaM derived by earlyphase.cdisc.adam.derive_adam.",
         notes=tuple(f"Missing SDTM input: {m}" for m in missing),

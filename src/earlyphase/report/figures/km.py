@@ -11,13 +11,17 @@ import pandas as pd
 
 from earlyphase.report._methods import KMCurve
 from earlyphase.report.figures._base import FigureResult, finish, new_figure, style_axes
-from earlyphase.report.tables.time_to_event import REQUIRES, km_by_group
 from earlyphase.report.tables._common import OVERALL
+from earlyphase.report.tables.time_to_event import REQUIRES, km_by_group
 
 __all__ = ["REQUIRES", "km_figure", "km_frame"]
 
 _TITLES = {
-    "PFS": ("figure3_km_pfs", "Figure 3. Kaplan–Meier analysis of PFS", "Progression-free survival"),
+    "PFS": (
+        "figure3_km_pfs",
+        "Figure 3. Kaplan–Meier analysis of PFS",
+        "Progression-free survival",
+    ),
     "OS": ("figure4_km_os", "Figure 4. Kaplan–Meier analysis of OS", "Overall survival"),
 }
 
@@ -25,8 +29,14 @@ _TITLES = {
 def km_frame(km: KMCurve) -> pd.DataFrame:
     """Tidy step table of a curve (time, n_risk, n_event, survival, lower, upper)."""
     return pd.DataFrame(
-        {"time": km.time, "n_risk": km.n_risk, "n_event": km.n_event,
-         "survival": km.survival, "lower": km.lower, "upper": km.upper}
+        {
+            "time": km.time,
+            "n_risk": km.n_risk,
+            "n_event": km.n_event,
+            "survival": km.survival,
+            "lower": km.lower,
+            "upper": km.upper,
+        }
     )
 
 
@@ -38,7 +48,9 @@ def km_figure(adam: Mapping[str, pd.DataFrame], paramcd: str = "PFS") -> FigureR
     """Kaplan–Meier plot of ``paramcd`` for all treated patients."""
     curves = km_by_group(adam, paramcd)
     km = curves[OVERALL]
-    figure_id, title, ylabel = _TITLES.get(paramcd, (f"km_{paramcd.lower()}", f"Kaplan–Meier analysis of {paramcd}", paramcd))
+    figure_id, title, ylabel = _TITLES.get(
+        paramcd, (f"km_{paramcd.lower()}", f"Kaplan–Meier analysis of {paramcd}", paramcd)
+    )
     fig = new_figure(7.0, 4.8)
     ax = fig.add_axes((0.1, 0.3, 0.85, 0.66))
     t = np.concatenate([[0.0], km.time])
@@ -49,15 +61,32 @@ def km_figure(adam: Mapping[str, pd.DataFrame], paramcd: str = "PFS") -> FigureR
     ax.fill_between(t, lo, hi, step="post", color="#6baed6", alpha=0.25, lw=0, label="95% CI")
     cens = km.censor_times
     idx = np.searchsorted(km.time, cens, side="right") - 1
-    ax.plot(cens, np.where(idx >= 0, km.survival[np.maximum(idx, 0)], 1.0), "|", color="#08519c",
-            ms=7, mew=1.2, label="Censored")
+    ax.plot(
+        cens,
+        np.where(idx >= 0, km.survival[np.maximum(idx, 0)], 1.0),
+        "|",
+        color="#08519c",
+        ms=7,
+        mew=1.2,
+        label="Censored",
+    )
     if math.isfinite(km.median):
         ax.plot([0, km.median, km.median], [0.5, 0.5, 0], ls=":", color="grey", lw=1)
     head = f"Median {_fmt(km.median)} months" if math.isfinite(km.median) else "Median not reached"
-    text = (f"{head}\n(95% CI, {_fmt(km.median_lower)}–{_fmt(km.median_upper)})"
-            f"\n{km.events} events / {km.n} patients")
-    ax.text(0.98, 0.97, text, transform=ax.transAxes, ha="right", va="top", fontsize=8,
-            bbox={"boxstyle": "round", "fc": "white", "ec": "#bbbbbb"})
+    text = (
+        f"{head}\n(95% CI, {_fmt(km.median_lower)}–{_fmt(km.median_upper)})"
+        f"\n{km.events} events / {km.n} patients"
+    )
+    ax.text(
+        0.98,
+        0.97,
+        text,
+        transform=ax.transAxes,
+        ha="right",
+        va="top",
+        fontsize=8,
+        bbox={"boxstyle": "round", "fc": "white", "ec": "#bbbbbb"},
+    )
     tmax = float(km.raw_time.max())
     step = 6.0 if tmax <= 72 else 12.0
     ticks = np.arange(0, tmax + step, step)
@@ -78,6 +107,8 @@ def km_figure(adam: Mapping[str, pd.DataFrame], paramcd: str = "PFS") -> FigureR
     data.insert(0, "paramcd", paramcd)
     risk_rows = pd.DataFrame({"paramcd": paramcd, "time": ticks, "n_risk_display": at_risk})
     data = pd.concat([data, risk_rows], ignore_index=True)
-    caption = (f"Kaplan–Meier analysis of {ylabel.lower()} for all treated patients, with 95% "
-               "pointwise CI (log-log) and the median (Brookmeyer–Crowley 95% CI).")
+    caption = (
+        f"Kaplan–Meier analysis of {ylabel.lower()} for all treated patients, with 95% "
+        "pointwise CI (log-log) and the median (Brookmeyer–Crowley 95% CI)."
+    )
     return finish(figure_id, title, caption, data, fig)

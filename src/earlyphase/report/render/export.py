@@ -12,7 +12,9 @@ from earlyphase._files import atomic_path, atomic_write
 __all__ = ["write_frame"]
 
 
-def write_frame(frame: pd.DataFrame, stem: Path, formats: Iterable[str] = ("csv", "parquet")) -> list[Path]:
+def write_frame(
+    frame: pd.DataFrame, stem: Path, formats: Iterable[str] = ("csv", "parquet")
+) -> list[Path]:
     """Write ``frame`` to ``stem.csv`` / ``stem.parquet``; returns the paths written."""
     written = []
     for fmt in formats:

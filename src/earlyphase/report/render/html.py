@@ -34,15 +34,21 @@ def _e(text: object) -> str:
 
 def table_html(table: DisplayTable) -> str:
     """One table as an HTML ``<table>`` with its title and footnotes."""
-    parts = [f'<h3 id="{_e(table.table_id)}">{_e(table.title)}</h3>', f'<table data-table-id="{_e(table.table_id)}">', "<thead>"]
+    parts = [
+        f'<h3 id="{_e(table.table_id)}">{_e(table.title)}</h3>',
+        f'<table data-table-id="{_e(table.table_id)}">',
+        "<thead>",
+    ]
     if table.span_headers:
         cells = ['<th class="stub"></th>'] + [
             f'<th colspan="{n}" class="span">{_e(text)}</th>' for text, n in table.span_headers
         ]
         parts.append("<tr>" + "".join(cells) + "</tr>")
     parts.append(
-        "<tr>" + f'<th class="stub">{_e(table.stub_header)}</th>'
-        + "".join(f"<th>{_e(h)}</th>" for h in table.headers) + "</tr>"
+        "<tr>"
+        + f'<th class="stub">{_e(table.stub_header)}</th>'
+        + "".join(f"<th>{_e(h)}</th>" for h in table.headers)
+        + "</tr>"
     )
     parts.append("</thead><tbody>")
     for label, indent, section, cells in table.body:
@@ -81,9 +87,14 @@ def _comparison_html(content: ReportContent) -> str:
         "<th>Consistency</th><th>Note</th></tr></thead><tbody>",
     ]
     for r in frame.itertuples(index=False):
-        classes = " ".join(c for c in (
-            "differs" if r.status == "differs" else "", "inconsistent" if r.consistency == "inconsistent" else ""
-        ) if c)
+        classes = " ".join(
+            c
+            for c in (
+                "differs" if r.status == "differs" else "",
+                "inconsistent" if r.consistency == "inconsistent" else "",
+            )
+            if c
+        )
         parts.append(
             f'<tr class="{classes}" data-key="{_e(r.key)}"><td class="stub">{_e(r.key)}</td><td>{_e(r.location)}</td>'
             f"<td>{_e(r.published)}</td><td>{_fmt(r.reproduced, int(r.decimals))}</td>"
@@ -91,8 +102,10 @@ def _comparison_html(content: ReportContent) -> str:
             f'<td class="cons">{_e(r.consistency)}</td><td>{_e(r.note)}</td></tr>'
         )
     parts.append("</tbody></table>")
-    parts.append('<p class="foot">Reproduced values are shown with one more decimal than published; '
-                 "status compares them rounded half away from zero to the published decimals.</p>")
+    parts.append(
+        '<p class="foot">Reproduced values are shown with one more decimal than published; '
+        "status compares them rounded half away from zero to the published decimals.</p>"
+    )
     return "\n".join(parts)
 
 
@@ -102,17 +115,26 @@ def render_html(content: ReportContent) -> str:
     toc = [f'<li><a href="#{_e(d.table_id)}">{_e(d.title)}</a></li>' for d in displays]
     toc += [f'<li><a href="#{_e(f.figure_id)}">{_e(f.title)}</a></li>' for f in content.figures]
     body = [
-        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
         f"<title>{_e(content.title)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{_e(content.title)}</h1>", f'<p class="subtitle">{_e(content.subtitle)}</p>',
-        "<nav><ul>" + "".join(toc)
-        + ('<li><a href="#published">Published versus reproduced</a></li>' if content.comparison is not None else "")
+        f"<h1>{_e(content.title)}</h1>",
+        f'<p class="subtitle">{_e(content.subtitle)}</p>',
+        "<nav><ul>"
+        + "".join(toc)
+        + (
+            '<li><a href="#published">Published versus reproduced</a></li>'
+            if content.comparison is not None
+            else ""
+        )
         + '<li><a href="#methods">Methods</a></li></ul></nav>',
     ]
     if content.skipped:
         body.append('<div class="missing"><strong>Outputs not produced</strong><ul>')
         for s in content.skipped:
-            body.append(f"<li>{_e(s.title)} ({_e(s.output_id)}): missing {_e(', '.join(s.reasons))}</li>")
+            body.append(
+                f"<li>{_e(s.title)} ({_e(s.output_id)}): missing {_e(', '.join(s.reasons))}</li>"
+            )
         body.append("</ul></div>")
     body.append("<h2>Tables</h2>")
     body += [table_html(d) for d in displays]

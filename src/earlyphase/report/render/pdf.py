@@ -37,8 +37,12 @@ def _styles():  # type: ignore[no-untyped-def]
         "h1": ParagraphStyle("h1", parent=base["Heading1"], fontName=_BOLD, fontSize=15),
         "h2": ParagraphStyle("h2", parent=base["Heading2"], fontName=_BOLD, fontSize=12),
         "h3": ParagraphStyle("h3", parent=base["Heading3"], fontName=_BOLD, fontSize=9.5),
-        "body": ParagraphStyle("body", parent=base["BodyText"], fontName=_FONT, fontSize=8, leading=10),
-        "foot": ParagraphStyle("foot", parent=base["BodyText"], fontName=_FONT, fontSize=6.5, leading=8),
+        "body": ParagraphStyle(
+            "body", parent=base["BodyText"], fontName=_FONT, fontSize=8, leading=10
+        ),
+        "foot": ParagraphStyle(
+            "foot", parent=base["BodyText"], fontName=_FONT, fontSize=6.5, leading=8
+        ),
         "cell": ParagraphStyle("cell", fontName=_FONT, fontSize=6.5, leading=8, alignment=1),
         "stub": ParagraphStyle("stub", fontName=_FONT, fontSize=6.5, leading=8),
     }
@@ -55,8 +59,12 @@ def _table(table: DisplayTable, styles, width: float):  # type: ignore[no-untype
     P = Paragraph
     ncol = len(table.headers)
     data = []
-    style = [("FONTNAME", (0, 0), (-1, -1), _FONT), ("FONTSIZE", (0, 0), (-1, -1), 6.5),
-             ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEABOVE", (0, 0), (-1, 0), 1, colors.black)]
+    style = [
+        ("FONTNAME", (0, 0), (-1, -1), _FONT),
+        ("FONTSIZE", (0, 0), (-1, -1), 6.5),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEABOVE", (0, 0), (-1, 0), 1, colors.black),
+    ]
     header_rows = 0
     if table.span_headers:
         row, col = [""], 1
@@ -67,8 +75,10 @@ def _table(table: DisplayTable, styles, width: float):  # type: ignore[no-untype
             col += n
         data.append(row)
         header_rows += 1
-    data.append([P(f"<b>{_esc(table.stub_header)}</b>", styles["stub"])]
-                + [P(f"<b>{_esc(h)}</b>", styles["cell"]) for h in table.headers])
+    data.append(
+        [P(f"<b>{_esc(table.stub_header)}</b>", styles["stub"])]
+        + [P(f"<b>{_esc(h)}</b>", styles["cell"]) for h in table.headers]
+    )
     header_rows += 1
     style.append(("LINEBELOW", (0, header_rows - 1), (-1, header_rows - 1), 0.6, colors.black))
     for label, indent, section, cells in table.body:
@@ -92,11 +102,16 @@ def write_pdf(content: ReportContent, path: Path) -> Path:
     styles = _styles()
     page = landscape(letter)
     width = page[0] - 1.4 * inch
-    story = [Paragraph(_esc(content.title), styles["h1"]), Paragraph(_esc(content.subtitle), styles["body"])]
+    story = [
+        Paragraph(_esc(content.title), styles["h1"]),
+        Paragraph(_esc(content.subtitle), styles["body"]),
+    ]
     if content.skipped:
         story.append(Paragraph("Outputs not produced", styles["h2"]))
         for s in content.skipped:
-            story.append(Paragraph(_esc(f"{s.title}: missing {', '.join(s.reasons)}"), styles["body"]))
+            story.append(
+                Paragraph(_esc(f"{s.title}: missing {', '.join(s.reasons)}"), styles["body"])
+            )
     for t in content.tables:
         d = t.display()
         story += [Paragraph(_esc(d.title), styles["h2"]), _table(d, styles, width)]
@@ -113,21 +128,44 @@ def write_pdf(content: ReportContent, path: Path) -> Path:
         story += [PageBreak(), Paragraph("Published versus reproduced", styles["h2"])]
         frame = content.comparison.to_frame()
         rows = tuple(
-            (str(r.key), 0, False, (str(r.location), f"{r.published:g}",
-                                    "—" if math.isnan(r.reproduced) else f"{r.reproduced:.{int(r.decimals) + 1}f}",
-                                    "—" if math.isnan(r.difference) else f"{r.difference:+.{int(r.decimals) + 1}f}",
-                                    str(r.status), str(r.consistency)))
+            (
+                str(r.key),
+                0,
+                False,
+                (
+                    str(r.location),
+                    f"{r.published:g}",
+                    "—" if math.isnan(r.reproduced) else f"{r.reproduced:.{int(r.decimals) + 1}f}",
+                    "—" if math.isnan(r.difference) else f"{r.difference:+.{int(r.decimals) + 1}f}",
+                    str(r.status),
+                    str(r.consistency),
+                ),
+            )
             for r in frame.itertuples(index=False)
         )
-        display = DisplayTable("published", "", (), ("Location", "Published", "Reproduced", "Difference",
-                                                    "Status", "Consistency"), "Published number", rows, ())
+        display = DisplayTable(
+            "published",
+            "",
+            (),
+            ("Location", "Published", "Reproduced", "Difference", "Status", "Consistency"),
+            "Published number",
+            rows,
+            (),
+        )
         story.append(_table(display, styles, width))
     story += [PageBreak(), Paragraph("Methods", styles["h2"])]
     for section in content.methods:
         story.append(Paragraph(_esc(section.heading), styles["h3"]))
         story += [Paragraph(_esc(p), styles["body"]) for p in section.paragraphs if p]
     with atomic_path(path) as tmp:
-        doc = SimpleDocTemplate(str(tmp), pagesize=page, leftMargin=0.7 * inch, rightMargin=0.7 * inch,
-                                topMargin=0.6 * inch, bottomMargin=0.6 * inch, title=content.title)
+        doc = SimpleDocTemplate(
+            str(tmp),
+            pagesize=page,
+            leftMargin=0.7 * inch,
+            rightMargin=0.7 * inch,
+            topMargin=0.6 * inch,
+            bottomMargin=0.6 * inch,
+            title=content.title,
+        )
         doc.build(story)
     return path
