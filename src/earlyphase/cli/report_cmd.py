@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
 _FORMATS_HELP = "Comma-separated outputs: html,rtf,pdf,png,csv,parquet."
+_ALL_FORMATS = "html,rtf,pdf,png,csv,parquet"
+_DEFAULT_OUT = Path("earlyphase-output")
 
 
 def _formats(text: str) -> tuple[str, ...]:
@@ -60,13 +63,12 @@ def register(app: typer.Typer) -> None:
 
     @app.command("run")
     def run(
-        out: Path = typer.Option(Path("earlyphase-output"), "--out", help="Output folder."),
-        seed: int = typer.Option(
-            None, "--seed", help="Seed of the reconstruction (default: the reference seed)."
-        ),
-        formats: str = typer.Option(
-            "html,rtf,pdf,png,csv,parquet", "--formats", help=_FORMATS_HELP
-        ),
+        out: Annotated[Path, typer.Option("--out", help="Output folder.")] = _DEFAULT_OUT,
+        seed: Annotated[
+            int | None,
+            typer.Option("--seed", help="Seed of the reconstruction (default: the twin's)."),
+        ] = None,
+        formats: Annotated[str, typer.Option("--formats", help=_FORMATS_HELP)] = _ALL_FORMATS,
     ) -> None:
         """Reproduce the reference paper: reconstruct the trial, derive ADaM, analyse, report."""
         from earlyphase.report.pipeline import run_reference
@@ -79,16 +81,14 @@ def register(app: typer.Typer) -> None:
 
     @app.command("analyze")
     def analyze(
-        sdtm_dir: Path = typer.Argument(
-            ..., help="Folder of SDTM datasets (.xpt, .json, .parquet, .csv)."
-        ),
-        protocol: str = typer.Option(
-            ..., "--protocol", help="Protocol YAML file or built-in name."
-        ),
-        out: Path = typer.Option(Path("earlyphase-output"), "--out", help="Output folder."),
-        formats: str = typer.Option(
-            "html,rtf,pdf,png,csv,parquet", "--formats", help=_FORMATS_HELP
-        ),
+        sdtm_dir: Annotated[
+            Path, typer.Argument(help="Folder of SDTM datasets (.xpt, .json, .parquet, .csv).")
+        ],
+        protocol: Annotated[
+            str, typer.Option("--protocol", help="Protocol YAML file or built-in name.")
+        ],
+        out: Annotated[Path, typer.Option("--out", help="Output folder.")] = _DEFAULT_OUT,
+        formats: Annotated[str, typer.Option("--formats", help=_FORMATS_HELP)] = _ALL_FORMATS,
     ) -> None:
         """Run the analyses and write the report for any trial's SDTM."""
         from earlyphase.report.pipeline import analyze as analyze_sdtm
