@@ -36,21 +36,10 @@ def software_versions() -> dict[str, str]:
 
 
 def _engines() -> tuple[str, str]:
-    try:
-        import earlyphase.survival  # noqa: F401
-
-        km = "earlyphase.survival.kaplan_meier (validated against R survival)"
-    except ImportError:
-        km = (
-            "earlyphase.report's Kaplan–Meier (same conventions; earlyphase.survival not installed)"
-        )
-    try:
-        import earlyphase.stats  # noqa: F401
-
-        ci = "earlyphase.stats.binomial_ci"
-    except ImportError:
-        ci = "scipy beta quantiles (earlyphase.stats not installed)"
-    return km, ci
+    return (
+        "earlyphase.survival.kaplan_meier, conf_type='log-log', quantile_rule='sas'",
+        "earlyphase.stats.binomial_ci, method='clopper-pearson'",
+    )
 
 
 def _attrs_text(adam: Mapping[str, pd.DataFrame], name: str) -> str:
