@@ -18,7 +18,15 @@ from earlyphase.survival import KMResult
 from earlyphase.survival import kaplan_meier as _kaplan_meier
 from earlyphase.survival import median_followup as _median_followup
 
-__all__ = ["CONF_TYPE", "QUANTILE_RULE", "KMCurve", "binomial_ci", "describe", "kaplan_meier", "median_followup"]
+__all__ = [
+    "CONF_TYPE",
+    "QUANTILE_RULE",
+    "KMCurve",
+    "binomial_ci",
+    "describe",
+    "kaplan_meier",
+    "median_followup",
+]
 
 CONF_TYPE = "log-log"
 QUANTILE_RULE = "sas"
