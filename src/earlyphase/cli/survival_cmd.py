@@ -47,11 +47,18 @@ def _read_dataset(path: Path) -> Any:
                 columns, rows = doc["columns"], doc["rows"]
             else:
                 lines = path.read_text(encoding="utf-8").splitlines()
-                columns, rows = json.loads(lines[0])["columns"], [json.loads(x) for x in lines[1:] if x.strip()]
+                columns, rows = (
+                    json.loads(lines[0])["columns"],
+                    [json.loads(x) for x in lines[1:] if x.strip()],
+                )
             return pd.DataFrame(rows, columns=[c["name"] for c in columns])
     except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
-        raise DataError(describe_problem("FILE", str(path), f"a readable {suffix} dataset ({exc})")) from None
-    raise DataError(describe_problem("FILE", path.name, "a .parquet, .csv, .json, .ndjson or .xpt file"))
+        raise DataError(
+            describe_problem("FILE", str(path), f"a readable {suffix} dataset ({exc})")
+        ) from None
+    raise DataError(
+        describe_problem("FILE", path.name, "a .parquet, .csv, .json, .ndjson or .xpt file")
+    )
 
 
 def _write_table(frame: Any, path: Path) -> None:
@@ -69,18 +76,34 @@ def _write_table(frame: Any, path: Path) -> None:
 
 
 def km(
-    file: Path = typer.Argument(..., help="ADTTE dataset (.parquet, .csv, .json Dataset-JSON, .ndjson, .xpt)."),
+    file: Path = typer.Argument(
+        ..., help="ADTTE dataset (.parquet, .csv, .json Dataset-JSON, .ndjson, .xpt)."
+    ),
     param: str | None = typer.Option(None, "--param", help="PARAMCD to analyse (e.g. PFS, OS)."),
     time_col: str = typer.Option("AVAL", "--time-col", help="Column holding the time to event."),
-    cnsr_col: str = typer.Option("CNSR", "--cnsr-col", help="ADaM censoring flag (1 = censored, 0 = event)."),
+    cnsr_col: str = typer.Option(
+        "CNSR", "--cnsr-col", help="ADaM censoring flag (1 = censored, 0 = event)."
+    ),
     by: str | None = typer.Option(None, "--by", help="Group column, e.g. TRT01P or TRTA."),
-    conf_type: str = typer.Option("log-log", "--conf-type", help="log-log (SAS default), log (R default) or plain."),
+    conf_type: str = typer.Option(
+        "log-log", "--conf-type", help="log-log (SAS default), log (R default) or plain."
+    ),
     level: float = typer.Option(0.95, "--level", help="Confidence level."),
-    quantile_rule: str = typer.Option("midpoint", "--quantile-rule", help="midpoint (R), sas, first or strict."),
-    landmark: list[float] = typer.Option([], "--landmark", help="Landmark time for S(t) with CI (repeatable)."),
-    plot: Path | None = typer.Option(None, "--plot", help="Write the KM figure (.png, .pdf, .svg)."),
-    out: Path | None = typer.Option(None, "--out", help="Write the per-group summary (.csv or .json)."),
-    steps_out: Path | None = typer.Option(None, "--steps-out", help="Write the full step table (.csv or .json)."),
+    quantile_rule: str = typer.Option(
+        "midpoint", "--quantile-rule", help="midpoint (R), sas, first or strict."
+    ),
+    landmark: list[float] = typer.Option(
+        [], "--landmark", help="Landmark time for S(t) with CI (repeatable)."
+    ),
+    plot: Path | None = typer.Option(
+        None, "--plot", help="Write the KM figure (.png, .pdf, .svg)."
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help="Write the per-group summary (.csv or .json)."
+    ),
+    steps_out: Path | None = typer.Option(
+        None, "--steps-out", help="Write the full step table (.csv or .json)."
+    ),
 ) -> None:
     """Kaplan–Meier median (Brookmeyer–Crowley CI), quartiles, landmarks and log-rank."""
     import pandas as pd
@@ -121,9 +144,15 @@ def km(
     for t in landmark:
         table.add_column(f"S({t:g}) ({pct} CI)", justify="right")
     for _, r in summary.iterrows():
-        cells = [str(r["group"]), str(r["n"]), str(r["n_event"]), str(r["n_censor"]),
-                 f"{fmt(r['median'])} ({fmt(r['median_lower'])}–{fmt(r['median_upper'])})",
-                 fmt(r["q25"]), fmt(r["q75"])]
+        cells = [
+            str(r["group"]),
+            str(r["n"]),
+            str(r["n_event"]),
+            str(r["n_censor"]),
+            f"{fmt(r['median'])} ({fmt(r['median_lower'])}–{fmt(r['median_upper'])})",
+            fmt(r["q25"]),
+            fmt(r["q75"]),
+        ]
         for t in landmark:
             e, lo, hi = r[f"surv_{t:g}"], r[f"surv_{t:g}_lower"], r[f"surv_{t:g}_upper"]
             cells.append("NE" if pd.isna(e) else f"{prob(e)} ({prob(lo)}–{prob(hi)})")
@@ -137,13 +166,17 @@ def km(
     if by is not None and len(curves) > 1:
         sub = adtte_subset(data, param, time_col=time_col, cnsr_col=cnsr_col, by=by)
         test = logrank(sub["time"], sub["event"], sub["group"])
-        console.print(f"Log-rank test: chi-square = {test.chisq:.3f}, df = {test.df}, p = {test.p_value:.4g}")
+        console.print(
+            f"Log-rank test: chi-square = {test.chisq:.3f}, df = {test.df}, p = {test.p_value:.4g}"
+        )
 
     if out is not None:
         _write_table(summary, out)
         console.print(f"summary written to {out}")
     if steps_out is not None:
-        steps = pd.concat([c.to_frame().assign(group=g) for g, c in curves.items()], ignore_index=True)
+        steps = pd.concat(
+            [c.to_frame().assign(group=g) for g, c in curves.items()], ignore_index=True
+        )
         steps.insert(0, "group", steps.pop("group"))
         _write_table(steps, steps_out)
         console.print(f"step table written to {steps_out}")
@@ -156,9 +189,13 @@ def km(
         if param and "PARAM" in data.columns and "PARAMCD" in data.columns:
             labels = data.loc[data["PARAMCD"].astype(str) == param, "PARAM"].dropna()
             title = str(labels.iloc[0]) if len(labels) else title
-        fig, _ = plot_km(curves, title=title, xlabel=xlabel,
-                         time_unit={"months": "mo", "days": "d", "weeks": "wk", "years": "y"}.get(unit, unit),
-                         ylabel="Probability without event" if param is None else f"{param} probability")
+        fig, _ = plot_km(
+            curves,
+            title=title,
+            xlabel=xlabel,
+            time_unit={"months": "mo", "days": "d", "weeks": "wk", "years": "y"}.get(unit, unit),
+            ylabel="Probability without event" if param is None else f"{param} probability",
+        )
         with atomic_path(plot) as tmp:
             fig.savefig(tmp, dpi=150, bbox_inches="tight", format=plot.suffix.lstrip(".") or "png")
         console.print(f"figure written to {plot}")

@@ -136,5 +136,11 @@ def median_followup(
     )
     lo, hi = km.median_ci
     return FollowupResult(
-        median=km.median, lower=lo, upper=hi, min=float(t.min()), max=float(t.max()), n=int(t.size), reverse_km=km
+        median=km.median,
+        lower=lo,
+        upper=hi,
+        min=float(t.min()),
+        max=float(t.max()),
+        n=int(t.size),
+        reverse_km=km,
     )
