@@ -134,7 +134,7 @@ def summarize_continuous(
         return ContinuousSummary(
             0, int(arr.size), nan, nan, nan, nan, nan, nan, nan, quantile_method
         )
-    q1, med, q3 = np.quantile(present, [0.25, 0.5, 0.75], method=method)
+    q1, med, q3 = np.quantile(present, [0.25, 0.5, 0.75], method=method)  # type: ignore[call-overload]
     return ContinuousSummary(
         n=n,
         n_missing=int(arr.size - n),

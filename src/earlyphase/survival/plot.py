@@ -46,7 +46,8 @@ def median_label(km: KMResult, digits: int = 1, unit: str = "") -> str:
 
 def _default_risk_times(results: Mapping[str, KMResult]) -> np.ndarray:
     t_max = max(km.last_time for km in results.values())
-    ticks = MaxNLocator(nbins=8, steps=[1, 2, 3, 4, 5, 6, 10]).tick_values(0, t_max)
+    locator = MaxNLocator(nbins=8, steps=[1, 2, 3, 4, 5, 6, 10])
+    ticks = np.asarray(locator.tick_values(0, t_max), dtype=np.float64)
     return ticks[(ticks >= 0) & (ticks <= t_max * 1.0001)]
 
 
