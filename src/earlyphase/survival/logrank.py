@@ -35,7 +35,9 @@ class LogrankResult:
     Attributes
     ----------
     chisq, df, p_value : float, int, float
-        Test statistic, degrees of freedom, upper-tail chi-square p-value.
+        Test statistic, degrees of freedom, upper-tail chi-square p-value.  ``p_value`` is
+        NaN when no test is possible: fewer than two groups with expected events (df = 0,
+        where R reports chisq = 0) or a singular variance (chisq NaN too).
     groups : tuple of str
         Group labels in sorted order (the order of the arrays below).
     n, observed, expected : ndarray
@@ -76,7 +78,9 @@ class LogrankResult:
 def _labels(values: ArrayLike, name: str, size: int) -> NDArray[np.str_]:
     s = pd.Series(np.asarray(values, dtype=object).reshape(-1))
     if s.size != size:
-        raise DataError(describe_problem(name, f"length {s.size}", f"one label per subject ({size})"))
+        raise DataError(
+            describe_problem(name, f"length {s.size}", f"one label per subject ({size})")
+        )
     if s.isna().any():
         i = int(np.flatnonzero(s.isna().to_numpy())[0])
         raise DataError(describe_problem(f"{name}[{i}]", None, "a non-missing label"))
@@ -136,9 +140,15 @@ def logrank(
     g = _labels(group, "group", t.size)
     groups, gidx = np.unique(g, return_inverse=True)
     if groups.size < 2:
-        raise DataError(describe_problem("group", groups.tolist(), "at least two groups to compare"))
+        raise DataError(
+            describe_problem("group", groups.tolist(), "at least two groups to compare")
+        )
     k = groups.size
-    s = np.zeros(t.size, dtype=np.intp) if strata is None else np.unique(_labels(strata, "strata", t.size), return_inverse=True)[1]
+    s = (
+        np.zeros(t.size, dtype=np.intp)
+        if strata is None
+        else np.unique(_labels(strata, "strata", t.size), return_inverse=True)[1]
+    )
     n_strata = int(s.max()) + 1
     observed = np.zeros(k)
     expected = np.zeros(k)
@@ -156,8 +166,12 @@ def logrank(
     else:
         diff = (observed - expected)[used][1:]
         vv = variance[np.ix_(used, used)][1:, 1:]
-        chisq = float(diff @ np.linalg.solve(vv, diff))
-    p_value = float(chi2.sf(chisq, df)) if df >= 1 else float("nan")
+        try:
+            chisq = float(diff @ np.linalg.solve(vv, diff))
+        except np.linalg.LinAlgError:  # e.g. every subject at risk dies at the only event time
+            chisq = float("nan")
+    # df = 0 (events in one group only) or a singular variance: no test, p-value missing.
+    p_value = float(chi2.sf(chisq, df)) if df >= 1 and np.isfinite(chisq) else float("nan")
     return LogrankResult(
         chisq=chisq,
         df=df,
