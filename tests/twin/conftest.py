@@ -27,7 +27,7 @@ def published():
 @pytest.fixture(scope="session")
 def imwg_best(twin):
     """Best responses derived by earlyphase.clinical.imwg from the twin's LB (not the plan)."""
-    from _pipeline import imwg_visits
+    from _twin_pipeline import imwg_visits
 
     from earlyphase.clinical.imwg import assess
 

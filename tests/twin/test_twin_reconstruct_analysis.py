@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from _pipeline import isa_nca_inputs
+from _twin_pipeline import isa_nca_inputs
 from scipy.stats import gmean
 
 from earlyphase.cdisc import terms
