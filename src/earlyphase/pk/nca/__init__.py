@@ -1,0 +1,15 @@
+"""Noncompartmental analysis: options, parameter registry, vectorised engine, results."""
+
+from earlyphase.pk.nca.options import NCAOptions
+from earlyphase.pk.nca.parameters import PARAMETERS, ParameterSpec, parameter_spec
+from earlyphase.pk.nca.result import NCAResult, accumulation_ratios, nca
+
+__all__ = [
+    "NCAOptions",
+    "NCAResult",
+    "PARAMETERS",
+    "ParameterSpec",
+    "accumulation_ratios",
+    "nca",
+    "parameter_spec",
+]

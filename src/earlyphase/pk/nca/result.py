@@ -1,0 +1,180 @@
+"""The NCA entry point :func:`nca` and its result :class:`NCAResult`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from earlyphase.errors import DataError, describe_problem
+from earlyphase.pk.nca.engine import ROUTE_ONLY, compute_parameters
+from earlyphase.pk.nca.options import NCAOptions
+from earlyphase.pk.nca.parameters import PARAMETERS, parameter_spec
+from earlyphase.pk.nca.prepare import prepare_profiles
+from earlyphase.pk.nca.units import parameter_units
+
+__all__ = ["NCAResult", "nca", "accumulation_ratios"]
+
+
+@dataclass(frozen=True)
+class NCAResult:
+    """Result of :func:`nca`.
+
+    Attributes
+    ----------
+    parameters : DataFrame
+        Long table ``subject_id, [analyte,] [interval,] parameter, value, unit,
+        exclusion_reason``; ``parameter`` is the CDISC PPTESTCD; ``value`` is NaN exactly
+        when ``exclusion_reason`` says why.
+    profiles : DataFrame
+        One row per profile with its dose (``dose_time, amount, route, duration, tau``).
+    options : NCAOptions
+        The options used.
+    """
+
+    parameters: pd.DataFrame
+    profiles: pd.DataFrame
+    options: NCAOptions
+
+    @property
+    def keys(self) -> list[str]:
+        """Columns identifying a profile."""
+        return [c for c in ("subject_id", "analyte", "interval") if c in self.parameters.columns]
+
+    def to_frame(self) -> pd.DataFrame:
+        """The long parameter table (a copy)."""
+        return self.parameters.copy()
+
+    def to_wide(self) -> pd.DataFrame:
+        """One row per profile, one column per parameter (values only)."""
+        wide = self.parameters.pivot(index=self.keys, columns="parameter", values="value")
+        order = [c for c in self.parameters["parameter"].drop_duplicates()]
+        return wide[order].reset_index().rename_axis(columns=None)
+
+    def value(self, code: str) -> pd.Series:
+        """Values of one parameter indexed by the profile keys."""
+        sub = self.parameters[self.parameters["parameter"] == code]
+        return sub.set_index(self.keys)["value"]
+
+
+def nca(
+    conc: pd.DataFrame, doses: pd.DataFrame, options: NCAOptions | None = None
+) -> NCAResult:
+    """Noncompartmental analysis of every profile in ``conc``.
+
+    Parameters
+    ----------
+    conc : DataFrame
+        ``subject_id, time, conc``; optional ``analyte``, ``interval`` (e.g. "CYCLE 1 DAY 1";
+        then ``doses`` needs one too), ``blq`` (bool) or ``lloq``, ``lambda_z_include`` (bool,
+        manual terminal-phase points), ``time_unit``, ``conc_unit``. Times are on the same
+        clock as the dose times. BLQ samples: flag them, give conc < lloq, or conc = 0.
+    doses : DataFrame
+        ``subject_id, time, amount, route`` with route ``"extravascular" | "iv-bolus" |
+        "iv-infusion"``; ``duration`` for infusions; optional ``interval``, ``tau`` (dosing
+        interval for AUCTAU), ``amount_unit``.
+    options : NCAOptions, optional
+        Defaults: lin-up/log-down, WinNonlin time-zero and λz rules, BLQ 0/drop/drop.
+
+    Returns
+    -------
+    NCAResult
+
+    Raises
+    ------
+    DataError
+        Missing columns, non-numeric or negative values, duplicated or unsorted times within a
+        profile, unknown routes, infusions without duration, profiles without a dose.
+
+    Notes
+    -----
+    Reproduces Phoenix WinNonlin 6.3 on ``datasets::Theoph`` (extravascular) and
+    ``datasets::Indometh`` (bolus and Model 202 infusion), both AUC methods; see
+    ``tests/pk/test_nca_winnonlin.py`` and ``docs/pk.md`` for conventions and differences from
+    PKNCA.
+    """
+    options = options or NCAOptions()
+    p = prepare_profiles(conc, doses, options)
+    values, reasons = compute_parameters(p, options)
+    units = parameter_units(p.time_unit, p.conc_unit, p.amount_unit)
+    keys = [c for c in ("subject_id", "analyte", "interval") if c in p.keys.columns]
+
+    codes = [c for c in PARAMETERS if c in values] + [c for c in values if c not in PARAMETERS]
+    if "tau" not in doses.columns:
+        codes = [c for c in codes if c not in ("AUCTAU", "CTAU")]
+    n = len(p.keys)
+    route = p.route
+    blocks_idx, blocks_code, blocks_val, blocks_reason = [], [], [], []
+    for code in codes:
+        applicable = np.isin(route, ROUTE_ONLY[code]) if code in ROUTE_ONLY else np.ones(n, bool)
+        idx = np.flatnonzero(applicable)
+        if idx.size == 0:
+            continue
+        blocks_idx.append(idx)
+        blocks_code.append(np.full(idx.size, code, dtype=object))
+        blocks_val.append(values[code][idx])
+        blocks_reason.append(reasons[code][idx])
+    idx = np.concatenate(blocks_idx)
+    order = np.argsort(idx, kind="stable")
+    idx = idx[order]
+    code_col = np.concatenate(blocks_code)[order]
+    frame = {k: p.keys[k].to_numpy()[idx] for k in keys}
+    frame["parameter"] = code_col
+    frame["value"] = np.concatenate(blocks_val)[order]
+    unit_of = {c: units[parameter_spec(c).unit_kind] for c in codes}
+    frame["unit"] = pd.Series(code_col).map(unit_of).to_numpy()
+    frame["exclusion_reason"] = np.concatenate(blocks_reason)[order]
+    parameters = pd.DataFrame(frame)
+    return NCAResult(parameters=parameters, profiles=p.keys.reset_index(drop=True), options=options)
+
+
+def accumulation_ratios(
+    result: NCAResult,
+    reference: str,
+    test: str,
+    auc_per: float | None = 168.0,
+) -> pd.DataFrame:
+    """Accumulation ratios test/reference of Cmax (RACCMAX) and AUC over the dosing interval
+    (RACAUC), as in Table 3 of the isatuximab + carfilzomib phase 1b paper (cycle 3 day 1 vs
+    cycle 1 day 1).
+
+    Parameters
+    ----------
+    result : NCAResult
+        With an ``interval`` column and AUCTAU (doses had ``tau``).
+    reference, test : str
+        Interval labels, e.g. ``"CYCLE 1 DAY 1"`` and ``"CYCLE 3 DAY 1"``.
+    auc_per : float or None
+        Normalise each AUCTAU to this time span before the ratio (168 h = "per week", so a
+        2-week AUC in cycle 3 is halved); ``None`` compares the AUCs as they are.
+
+    Returns
+    -------
+    DataFrame
+        ``subject_id, [analyte,] parameter, value, exclusion_reason`` (PARAMCD RACCMAX, RACAUC).
+    """
+    if "interval" not in result.keys:
+        raise DataError(describe_problem("result", "no interval column", "an NCA by interval"))
+    par = result.parameters
+    ids = [k for k in result.keys if k != "interval"]
+    tau = result.profiles.set_index(result.keys)["tau"]
+    frames = []
+    for code, out_code in (("CMAX", "RACCMAX"), ("AUCTAU", "RACAUC")):
+        sub = par[par["parameter"] == code].set_index(result.keys)["value"]
+        if code == "AUCTAU" and auc_per is not None:
+            sub = sub / (tau.reindex(sub.index) / auc_per)
+        ref = sub.xs(reference, level="interval") if reference in sub.index.get_level_values("interval") else None
+        tst = sub.xs(test, level="interval") if test in sub.index.get_level_values("interval") else None
+        if ref is None or tst is None:
+            raise DataError(describe_problem("interval", (reference, test), f"labels present in the NCA result for {code}"))
+        both = pd.concat({"ref": ref, "test": tst}, axis=1)
+        value = both["test"] / both["ref"]
+        reason = np.where(
+            both["ref"].isna(), f"{code} missing in {reference}",
+            np.where(both["test"].isna(), f"{code} missing in {test}", None),
+        )
+        frames.append(pd.DataFrame({"parameter": out_code, "value": value.to_numpy(),
+                                    "exclusion_reason": reason}, index=both.index))
+    out = pd.concat(frames).reset_index()
+    return out[[*ids, "parameter", "value", "exclusion_reason"]]
