@@ -125,8 +125,10 @@ def convert(value: float, from_unit: str, to_unit: str) -> float:
         raise ValueError(
             f"cannot convert {a.symbol!r} ({a.dimension}) to {b.symbol!r} ({b.dimension})"
         )
+    if a.factor == b.factor:
+        return value
     out = value * a.factor / b.factor
-    if out == 0 or not math.isfinite(out):
+    if not math.isfinite(out) or abs(out) < 1e-250:
         return out
     return round(out, 11 - int(math.floor(math.log10(abs(out)))))
 
@@ -142,7 +144,7 @@ def convert_array(values: npt.ArrayLike, from_unit: str, to_unit: str) -> npt.ND
     if a.factor == b.factor:
         return x.copy()
     out = x * a.factor / b.factor
-    ok = np.isfinite(out) & (out != 0)
+    ok = np.isfinite(out) & (np.abs(out) > 1e-250)
     mags = np.zeros_like(out)
     mags[ok] = np.floor(np.log10(np.abs(out[ok])))
     scale = 10.0 ** (11 - mags)
