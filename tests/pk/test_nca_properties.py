@@ -26,7 +26,7 @@ def profiles(draw, n_max=6):
     return conc, doses
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(profiles())
 def test_auc_bounds_and_method_order(data):
     conc, doses = data
@@ -47,7 +47,7 @@ def test_auc_bounds_and_method_order(data):
         np.testing.assert_array_equal(lin[code].to_numpy(), log[code].to_numpy())
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(profiles())
 def test_batch_equals_one_profile_at_a_time(data):
     conc, doses = data
@@ -63,9 +63,11 @@ def test_batch_equals_one_profile_at_a_time(data):
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.floats(0.01, 2.0), st.floats(0.1, 1000.0), st.lists(st.floats(0.1, 48), min_size=4, max_size=10, unique=True))
-def test_mono_exponential_gives_exact_lambda_z(k, c0, times):
-    t = np.sort(np.asarray(times))
+@settings(max_examples=30, deadline=None)
+@given(st.floats(0.01, 2.0), st.floats(0.1, 1000.0),
+       st.lists(st.integers(1, 192), min_size=4, max_size=10, unique=True))
+def test_mono_exponential_gives_exact_lambda_z(k, c0, quarter_hours):
+    t = np.sort(np.asarray(quarter_hours)) / 4.0
     c = c0 * np.exp(-k * t)
     conc = pd.DataFrame({"subject_id": "A", "time": t, "conc": c})
     doses = pd.DataFrame({"subject_id": ["A"], "time": [0.0], "amount": [1.0], "route": ["iv-bolus"]})

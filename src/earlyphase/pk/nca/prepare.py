@@ -106,7 +106,7 @@ def _match_doses(
     conc: pd.DataFrame, doses: pd.DataFrame, keys: list[str], by_interval: bool
 ) -> pd.DataFrame:
     """One row per profile with its dose columns."""
-    profiles = conc[keys].drop_duplicates().reset_index(drop=True)
+    profiles = conc[keys].reset_index(drop=True)
     dose_keys = ["subject_id", "interval"] if by_interval else ["subject_id"]
     counts = doses.groupby(dose_keys, sort=False, dropna=False).size()
     if (counts > 1).any():
@@ -190,13 +190,13 @@ def prepare_profiles(conc: pd.DataFrame, doses: pd.DataFrame, options: NCAOption
     )
     if by_interval:
         dose_table["interval"] = doses["interval"].to_numpy()
-    profiles = _match_doses(conc, dose_table, keys, by_interval)
+    group_index = conc.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+    first_rows = np.unique(group_index, return_index=True)[1]
+    profiles = _match_doses(conc.iloc[first_rows], dose_table, keys, by_interval)
     n = len(profiles)
 
     # --- 2-D arrays --------------------------------------------------------------------------
-    profile_index = (
-        conc[keys].merge(profiles[keys].assign(_p=np.arange(n)), on=keys, how="left")["_p"].to_numpy()
-    )
+    profile_index = group_index
     order = np.lexsort((times, profile_index))
     p_sorted = profile_index[order]
     starts = np.searchsorted(p_sorted, np.arange(n))
@@ -342,10 +342,14 @@ def _back_extrapolate(T: np.ndarray, C: np.ndarray) -> np.ndarray:
     has2 = (rank[:, -1] >= 2) if T.shape[1] else np.zeros(n, bool)
     t1, c1 = T[rows, j1], C[rows, j1]
     t2, c2 = T[rows, j2], C[rows, j2]
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         slope = (np.log(c2) - np.log(c1)) / (t2 - t1)
         c0 = np.exp(np.log(c1) - slope * t1)
     out[has1] = c1[has1]
-    use = has2 & (c2 < c1)
+    # guard: a back-extrapolation beyond e^50 x C1 (a steep fall far from the dose, which
+    # would overflow the AUC) is meaningless; it falls back to C1 like a non-declining pair
+    with np.errstate(invalid="ignore"):
+        sane = -slope * t1 <= 50.0
+    use = has2 & (c2 < c1) & sane
     out[use] = c0[use]
     return out
