@@ -28,11 +28,20 @@ def make_profiles(n: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     t = np.array([0, 0.25, 0.5, 1, 2, 3, 4, 6, 8, 12, 16, 24.0])
     ka = rng.lognormal(np.log(1.5), 0.3, n)[:, None]
     ke = rng.lognormal(np.log(0.1), 0.3, n)[:, None]
-    c = 100 * ka / (ka - ke) * (np.exp(-ke * t) - np.exp(-ka * t)) * rng.lognormal(0, 0.1, (n, t.size))
+    c = (
+        100
+        * ka
+        / (ka - ke)
+        * (np.exp(-ke * t) - np.exp(-ka * t))
+        * rng.lognormal(0, 0.1, (n, t.size))
+    )
     ids = np.arange(n)
-    conc = pd.DataFrame({"subject_id": np.repeat(ids, t.size), "time": np.tile(t, n), "conc": c.ravel()})
-    doses = pd.DataFrame({"subject_id": ids, "time": 0.0, "amount": 100.0, "route": "extravascular",
-                          "tau": 24.0})
+    conc = pd.DataFrame(
+        {"subject_id": np.repeat(ids, t.size), "time": np.tile(t, n), "conc": c.ravel()}
+    )
+    doses = pd.DataFrame(
+        {"subject_id": ids, "time": 0.0, "amount": 100.0, "route": "extravascular", "tau": 24.0}
+    )
     return conc, doses
 
 
@@ -49,11 +58,15 @@ def bench_nca(n: int = 100_000, n_single: int = 200) -> None:
         nca(sub_c[sub_c.subject_id == sid], sub_d.iloc[[sid]], options)
     single = (time.perf_counter() - start) / n_single
     rate = n / vec
-    print(f"NCA: {n:,} profiles x 12 samples in {vec:.2f} s ({rate:,.0f} profiles/s; target <= 5 s), "
-          f"{len(result.parameters):,} parameter rows")
-    print(f"     one profile at a time: {single * 1e3:.2f} ms/profile ({1 / single:,.0f} profiles/s); "
-          f"vectorised is {rate * single:,.0f}x faster; vs PKNCA's ~26 ms/profile "
-          f"(shared/domain/pk.md sec. 3.6): {rate * 0.026:,.0f}x")
+    print(
+        f"NCA: {n:,} profiles x 12 samples in {vec:.2f} s ({rate:,.0f} profiles/s; target <= 5 s), "
+        f"{len(result.parameters):,} parameter rows"
+    )
+    print(
+        f"     one profile at a time: {single * 1e3:.2f} ms/profile ({1 / single:,.0f} profiles/s); "
+        f"vectorised is {rate * single:,.0f}x faster; vs PKNCA's ~26 ms/profile "
+        f"(shared/domain/pk.md sec. 3.6): {rate * 0.026:,.0f}x"
+    )
 
 
 def bench_simulation(n: int = 1000, n_single: int = 20) -> None:
@@ -66,10 +79,14 @@ def bench_simulation(n: int = 1000, n_single: int = 20) -> None:
     for i in range(n_single):
         simulate_isatuximab(regimen, covariates=patients.iloc[[i]], seed=i)
     single = (time.perf_counter() - start) / n_single
-    print(f"Simulation: {n:,} patients x 8 cycles ({len(regimen.sample_times_h)} samples, "
-          f"{len(regimen.dose_times_h)} doses each) in {vec:.2f} s ({n / vec:,.0f} patients/s; "
-          f"target <= 3 s), {len(sim.conc):,} concentrations")
-    print(f"     one patient at a time: {single:.3f} s/patient; vectorised is {single * n / vec:,.0f}x faster")
+    print(
+        f"Simulation: {n:,} patients x 8 cycles ({len(regimen.sample_times_h)} samples, "
+        f"{len(regimen.dose_times_h)} doses each) in {vec:.2f} s ({n / vec:,.0f} patients/s; "
+        f"target <= 3 s), {len(sim.conc):,} concentrations"
+    )
+    print(
+        f"     one patient at a time: {single:.3f} s/patient; vectorised is {single * n / vec:,.0f}x faster"
+    )
 
 
 if __name__ == "__main__":

@@ -102,8 +102,12 @@ def test_options_are_validated():
 
 
 def test_blq_rules_by_position():
-    conc = _conc(times=[0, 1, 2, 4, 8, 12, 24], conc=[np.nan, 8, np.nan, 7, 4, np.nan, np.nan],
-                 blq=[True, False, True, False, False, True, True], lloq=0.5)
+    conc = _conc(
+        times=[0, 1, 2, 4, 8, 12, 24],
+        conc=[np.nan, 8, np.nan, 7, 4, np.nan, np.nan],
+        blq=[True, False, True, False, False, True, True],
+        lloq=0.5,
+    )
     default = nca(conc, _doses()).to_wide().iloc[0]
     # BLQ at 0 -> 0; BLQ at 2 h dropped; trailing BLQ dropped: AUCall = AUClast
     # samples used: (0, 0), (1, 8), (4, 7), (8, 4); log-down on the two falling segments
@@ -111,11 +115,21 @@ def test_blq_rules_by_position():
     assert default["AUCLST"] == pytest.approx(expected, rel=1e-12)
     assert default["AUCALL"] == default["AUCLST"]
     assert default["TLST"] == 8
-    keep = nca(conc, _doses(), NCAOptions(blq_after_last="zero", auc_method="linear")).to_wide().iloc[0]
+    keep = (
+        nca(conc, _doses(), NCAOptions(blq_after_last="zero", auc_method="linear"))
+        .to_wide()
+        .iloc[0]
+    )
     assert keep["AUCALL"] == pytest.approx(keep["AUCLST"] + 4 * 4 / 2)  # triangle to 12 h
-    half = nca(conc, _doses(), NCAOptions(blq_between="half-lloq", auc_method="linear")).to_wide().iloc[0]
+    half = (
+        nca(conc, _doses(), NCAOptions(blq_between="half-lloq", auc_method="linear"))
+        .to_wide()
+        .iloc[0]
+    )
     lin = nca(conc, _doses(), NCAOptions(auc_method="linear")).to_wide().iloc[0]
-    assert half["AUCLST"] == pytest.approx(lin["AUCLST"] - 3 * (8 + 7) / 2 + (8 + 0.25) / 2 + 2 * (0.25 + 7) / 2)
+    assert half["AUCLST"] == pytest.approx(
+        lin["AUCLST"] - 3 * (8 + 7) / 2 + (8 + 0.25) / 2 + 2 * (0.25 + 7) / 2
+    )
 
 
 def test_manual_lambda_z_points():

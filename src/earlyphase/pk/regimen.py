@@ -68,7 +68,9 @@ class Regimen:
 def isak_phase1b_regimen(dose_level: int, n_cycles: int = 8) -> Regimen:
     """Isatuximab regimen and sampling of the phase 1b isatuximab + carfilzomib protocol."""
     if dose_level not in DOSE_LEVELS:
-        raise ProtocolError(describe_problem("dose_level", dose_level, f"one of {sorted(DOSE_LEVELS)}"))
+        raise ProtocolError(
+            describe_problem("dose_level", dose_level, f"one of {sorted(DOSE_LEVELS)}")
+        )
     if not (1 <= n_cycles <= 60):
         raise ProtocolError(describe_problem("n_cycles", n_cycles, "an integer in 1..60"))
     dose, weekly = DOSE_LEVELS[dose_level]
@@ -97,8 +99,13 @@ def isak_phase1b_regimen(dose_level: int, n_cycles: int = 8) -> Regimen:
                     samples.append((t, f"{h:g} h post end of infusion", occasion))
     t_s = np.array([s[0] for s in samples])
     return Regimen(
-        dose_times_h=starts, doses=np.full(len(days), dose), durations_h=durations,
-        dose_labels=labels, dose_unit="mg/kg", sample_times_h=t_s,
-        sample_labels=tuple(s[1] for s in samples), sample_occasions=tuple(s[2] for s in samples),
+        dose_times_h=starts,
+        doses=np.full(len(days), dose),
+        durations_h=durations,
+        dose_labels=labels,
+        dose_unit="mg/kg",
+        sample_times_h=t_s,
+        sample_labels=tuple(s[1] for s in samples),
+        sample_occasions=tuple(s[2] for s in samples),
         lloq_mg_l=0.5e-3,  # 0.500 ng/mL (paper, Methods)
     )

@@ -33,8 +33,13 @@ from earlyphase.pk.models.isatuximab import (
 )
 from earlyphase.pk.regimen import Regimen
 
-__all__ = ["SimulationResult", "virtual_patients", "simulate_isatuximab", "simulate_carfilzomib",
-           "integrate_isatuximab"]
+__all__ = [
+    "SimulationResult",
+    "virtual_patients",
+    "simulate_isatuximab",
+    "simulate_carfilzomib",
+    "integrate_isatuximab",
+]
 
 
 @dataclass(frozen=True)
@@ -69,15 +74,17 @@ def virtual_patients(n: int, rng: np.random.Generator) -> pd.DataFrame:
     if n < 1:
         raise DataError(describe_problem("n", n, "at least one patient"))
     sd_wt = np.log(110 / 51.3) / (2 * 1.6449)
-    return pd.DataFrame({
-        "subject_id": [f"P{i + 1:05d}" for i in range(n)],
-        "weight_kg": 75.6 * np.exp(rng.normal(0, sd_wt, n)),
-        "b2m_mg_l": 3.90 * np.exp(rng.normal(0, 0.5, n)),
-        "non_igg": (rng.random(n) < 0.45).astype(float),
-        "female": (rng.random(n) < 0.435).astype(float),
-        "asian": (rng.random(n) < 0.053).astype(float),
-        "p2f2": 0.0,
-    })
+    return pd.DataFrame(
+        {
+            "subject_id": [f"P{i + 1:05d}" for i in range(n)],
+            "weight_kg": 75.6 * np.exp(rng.normal(0, sd_wt, n)),
+            "b2m_mg_l": 3.90 * np.exp(rng.normal(0, 0.5, n)),
+            "non_igg": (rng.random(n) < 0.45).astype(float),
+            "female": (rng.random(n) < 0.435).astype(float),
+            "asian": (rng.random(n) < 0.053).astype(float),
+            "p2f2": 0.0,
+        }
+    )
 
 
 def _dose_mg(regimen: Regimen, patients: pd.DataFrame) -> np.ndarray:
@@ -160,9 +167,13 @@ def integrate_isatuximab(
             e1c = np.exp(lc * (h / 2))
             e2c = e1c * e1c
             k1c, k1p = residual(ac, ap, rate, cl_t, lc)
-            k2c, k2p = residual(e1c * (ac + h / 2 * k1c), e1p * (ap + h / 2 * k1p), rate, cl_mid, lc)
+            k2c, k2p = residual(
+                e1c * (ac + h / 2 * k1c), e1p * (ap + h / 2 * k1p), rate, cl_mid, lc
+            )
             k3c, k3p = residual(e1c * ac + h / 2 * k2c, e1p * ap + h / 2 * k2p, rate, cl_mid, lc)
-            k4c, k4p = residual(e2c * ac + h * e1c * k3c, e2p * ap + h * e1p * k3p, rate, cl_end, lc)
+            k4c, k4p = residual(
+                e2c * ac + h * e1c * k3c, e2p * ap + h * e1p * k3p, rate, cl_end, lc
+            )
             ac = e2c * ac + h / 6 * (e2c * k1c + 2 * e1c * (k2c + k3c) + k4c)
             ap = e2p * ap + h / 6 * (e2p * k1p + 2 * e1p * (k2p + k3p) + k4p)
             cl_t = cl_end
@@ -174,28 +185,32 @@ def _tables(regimen, patients, amounts, true, observed, unit):
     ids = patients["subject_id"].to_numpy()
     # a sample with no drug (before the first dose) is BLQ whatever the additive error
     blq = ~(observed >= regimen.lloq_mg_l) | (true <= 0)
-    conc = pd.DataFrame({
-        "subject_id": np.repeat(ids, s),
-        "time": np.tile(regimen.sample_times_h, n),
-        "interval": np.tile(np.array(regimen.sample_occasions, dtype=object), n),
-        "timepoint": np.tile(np.array(regimen.sample_labels, dtype=object), n),
-        "conc": np.where(blq, np.nan, observed).ravel(),
-        "conc_true": true.ravel(),
-        "blq": blq.ravel(),
-        "lloq": regimen.lloq_mg_l,
-        "conc_unit": unit,
-    })
+    conc = pd.DataFrame(
+        {
+            "subject_id": np.repeat(ids, s),
+            "time": np.tile(regimen.sample_times_h, n),
+            "interval": np.tile(np.array(regimen.sample_occasions, dtype=object), n),
+            "timepoint": np.tile(np.array(regimen.sample_labels, dtype=object), n),
+            "conc": np.where(blq, np.nan, observed).ravel(),
+            "conc_true": true.ravel(),
+            "blq": blq.ravel(),
+            "lloq": regimen.lloq_mg_l,
+            "conc_unit": unit,
+        }
+    )
     d = len(regimen.dose_times_h)
-    doses = pd.DataFrame({
-        "subject_id": np.repeat(ids, d),
-        "time": np.tile(regimen.dose_times_h, n),
-        "amount": amounts.ravel(),
-        "amount_unit": "mg",
-        "route": "iv-infusion",
-        "duration": np.tile(regimen.durations_h, n),
-        "interval": np.tile(np.array(regimen.dose_labels, dtype=object), n),
-        "tau": np.tile(regimen.tau_h(), n),
-    })
+    doses = pd.DataFrame(
+        {
+            "subject_id": np.repeat(ids, d),
+            "time": np.tile(regimen.dose_times_h, n),
+            "amount": amounts.ravel(),
+            "amount_unit": "mg",
+            "route": "iv-infusion",
+            "duration": np.tile(regimen.durations_h, n),
+            "interval": np.tile(np.array(regimen.dose_labels, dtype=object), n),
+            "tau": np.tile(regimen.tau_h(), n),
+        }
+    )
     return conc, doses
 
 
@@ -228,7 +243,9 @@ def simulate_isatuximab(
     """
     model = model or IsatuximabModel()
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    patients = covariates.reset_index(drop=True) if covariates is not None else virtual_patients(n, rng)
+    patients = (
+        covariates.reset_index(drop=True) if covariates is not None else virtual_patients(n, rng)
+    )
     params = individual_parameters(patients, model, rng if variability else None)
     amounts = _dose_mg(regimen, patients)
     n = len(patients)
@@ -239,9 +256,15 @@ def simulate_isatuximab(
     for lo in range(0, n, chunk_size):
         sl = slice(lo, min(lo + chunk_size, n))
         chunk = IsatuximabParameters(**{k: frame[k].to_numpy()[sl] for k in frame.columns})
-        true[sl] = integrate_isatuximab(chunk, regimen.dose_times_h, amounts[sl],
-                                        regimen.durations_h, regimen.sample_times_h, max_step_h,
-                                        max_step_infusion_h)
+        true[sl] = integrate_isatuximab(
+            chunk,
+            regimen.dose_times_h,
+            amounts[sl],
+            regimen.durations_h,
+            regimen.sample_times_h,
+            max_step_h,
+            max_step_infusion_h,
+        )
     observed = true * (1 + model.prop_error * eps_p) + model.add_error_mg_l * eps_a
     conc, doses = _tables(regimen, patients, amounts, true, observed, "ug/mL")
     return SimulationResult(conc=conc, doses=doses, patients=pd.concat([patients, frame], axis=1))
@@ -265,10 +288,19 @@ def simulate_carfilzomib(
     n = len(patients)
     ind = model.individual(n, rng if variability else None)
     amounts = _dose_mg(regimen, patients)
-    true = two_compartment_infusion(regimen.sample_times_h, regimen.dose_times_h, amounts,
-                                    regimen.durations_h, ind["cl"], ind["v1"], ind["q"], ind["v2"])
+    true = two_compartment_infusion(
+        regimen.sample_times_h,
+        regimen.dose_times_h,
+        amounts,
+        regimen.durations_h,
+        ind["cl"],
+        ind["v1"],
+        ind["q"],
+        ind["v2"],
+    )
     eps = rng.normal(0, 1, true.shape) if variability else 0.0
     observed = true * (1 + model.prop_error * eps)
     conc, doses = _tables(regimen, patients, amounts, true, observed, "ug/mL")
-    return SimulationResult(conc=conc, doses=doses,
-                            patients=pd.concat([patients, pd.DataFrame(ind)], axis=1))
+    return SimulationResult(
+        conc=conc, doses=doses, patients=pd.concat([patients, pd.DataFrame(ind)], axis=1)
+    )

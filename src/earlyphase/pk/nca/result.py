@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -69,9 +70,7 @@ def _strings(codes: np.ndarray, names: list[str]) -> pd.Series:
     return pd.Series(arr.dictionary_decode(), dtype="str")
 
 
-def nca(
-    conc: pd.DataFrame, doses: pd.DataFrame, options: NCAOptions | None = None
-) -> NCAResult:
+def nca(conc: pd.DataFrame, doses: pd.DataFrame, options: NCAOptions | None = None) -> NCAResult:
     """Noncompartmental analysis of every profile in ``conc``.
 
     Parameters
@@ -128,7 +127,7 @@ def nca(
     order = np.argsort(idx, kind="stable")
     idx = idx[order]
     code_number = np.concatenate(blocks_code)[order]
-    frame = {k: p.keys[k].to_numpy()[idx] for k in keys}
+    frame: dict[str, Any] = {k: p.keys[k].to_numpy()[idx] for k in keys}
     unit_of_code = [units[parameter_spec(c).unit_kind] for c in codes]
     frame["parameter"] = _strings(code_number, codes)
     frame["value"] = np.concatenate(blocks_val)[order]
@@ -175,17 +174,33 @@ def accumulation_ratios(
         sub = par[par["parameter"] == code].set_index(result.keys)["value"]
         if code == "AUCTAU" and auc_per is not None:
             sub = sub / (tau.reindex(sub.index) / auc_per)
-        ref = sub.xs(reference, level="interval") if reference in sub.index.get_level_values("interval") else None
-        tst = sub.xs(test, level="interval") if test in sub.index.get_level_values("interval") else None
+        ref = (
+            sub.xs(reference, level="interval")
+            if reference in sub.index.get_level_values("interval")
+            else None
+        )
+        tst = (
+            sub.xs(test, level="interval")
+            if test in sub.index.get_level_values("interval")
+            else None
+        )
         if ref is None or tst is None:
-            raise DataError(describe_problem("interval", (reference, test), f"labels present in the NCA result for {code}"))
+            raise DataError(
+                describe_problem(
+                    "interval", (reference, test), f"labels present in the NCA result for {code}"
+                )
+            )
         both = pd.concat({"ref": ref, "test": tst}, axis=1)
         value = both["test"] / both["ref"]
-        reason = np.where(
-            both["ref"].isna(), f"{code} missing in {reference}",
-            np.where(both["test"].isna(), f"{code} missing in {test}", None),
+        reason = pd.Series(None, index=both.index, dtype=object)
+        reason[both["test"].isna()] = f"{code} missing in {test}"
+        reason[both["ref"].isna()] = f"{code} missing in {reference}"
+        frames.append(
+            pd.DataFrame(
+                {"parameter": out_code, "value": value.to_numpy(),
+                 "exclusion_reason": reason.to_numpy()},
+                index=both.index,
+            )
         )
-        frames.append(pd.DataFrame({"parameter": out_code, "value": value.to_numpy(),
-                                    "exclusion_reason": reason}, index=both.index))
     out = pd.concat(frames).reset_index()
     return out[[*ids, "parameter", "value", "exclusion_reason"]]
