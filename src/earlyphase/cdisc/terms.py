@@ -26,7 +26,9 @@ RESPONDER_CATEGORIES = frozenset({"sCR", "CR", "VGPR", "PR"})
 CLINICAL_BENEFIT_CATEGORIES = RESPONDER_CATEGORIES | {"MR"}
 
 #: AEREL values counted as "at least possibly related" to study treatment.
-RELATED_VALUES = frozenset({"RELATED", "POSSIBLY RELATED", "PROBABLY RELATED", "DEFINITELY RELATED"})
+RELATED_VALUES = frozenset(
+    {"RELATED", "POSSIBLY RELATED", "PROBABLY RELATED", "DEFINITELY RELATED"}
+)
 
 #: Study drugs as written in EX.EXTRT and PC.PCTESTCD.
 DRUGS = MappingProxyType({"isatuximab": "ISATUXIMAB", "carfilzomib": "CARFILZOMIB"})
@@ -96,7 +98,9 @@ TABLE2_TERMS = MappingProxyType(
         "URI": "Upper respiratory tract infection",
     }
 )
-HEMATOLOGIC_TERMS = frozenset({"Neutropenia", "Anaemia", "Thrombocytopenia", "Leukopenia", "Lymphopenia"})
+HEMATOLOGIC_TERMS = frozenset(
+    {"Neutropenia", "Anaemia", "Thrombocytopenia", "Leukopenia", "Lymphopenia"}
+)
 #: AEs excluded from the safety analyses in the paper (expected event), still tabulated.
 EXCLUDED_FROM_ANALYSIS = frozenset({"Lymphopenia"})
 

@@ -1,0 +1,233 @@
+"""A folder of SDTM domains as one :class:`Study` object.
+
+``read_study("sdtm/")`` reads every dataset file (``dm.xpt``, ``ae.json``, ``suppdm.parquet``,
+...), names each domain after its file (upper case) and checks it against
+:mod:`earlyphase.cdisc.specs`; ``write_study(study, "out/", format="xpt")`` writes them back,
+one file per domain in lower case.  :func:`merge_supp` folds a SUPP-- dataset's qualifiers
+into its parent domain as columns.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+import pandas as pd
+
+from earlyphase.cdisc.io import FORMATS, read_dataset, write_dataset
+from earlyphase.cdisc.specs import ValidationReport, check_domain
+from earlyphase.errors import DataError, OptionsError, describe_problem
+
+__all__ = ["Study", "merge_supp", "read_study", "validate_study", "write_study"]
+
+
+@dataclass(frozen=True)
+class Study(Mapping[str, pd.DataFrame]):
+    """SDTM domains of one study: a read-only mapping ``"DM" -> DataFrame``.
+
+    Attributes
+    ----------
+    domains : Mapping[str, DataFrame]
+        Domain code (upper case) to dataset.
+    sources : Mapping[str, Path]
+        The file each domain was read from (empty for studies built in memory).
+    """
+
+    domains: Mapping[str, pd.DataFrame]
+    sources: Mapping[str, Path] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self, "domains", MappingProxyType({k.upper(): v for k, v in self.domains.items()})
+        )
+        object.__setattr__(self, "sources", MappingProxyType(dict(self.sources)))
+
+    def __getitem__(self, key: str) -> pd.DataFrame:
+        try:
+            return self.domains[key.upper()]
+        except KeyError:
+            raise KeyError(
+                f"domain {key.upper()} is not in this study (has {sorted(self.domains)})"
+            ) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.domains)
+
+    def __len__(self) -> int:
+        return len(self.domains)
+
+    def validate(self) -> ValidationReport:
+        """Check every domain against its specification."""
+        return validate_study(self)
+
+
+def validate_study(study: Mapping[str, pd.DataFrame]) -> ValidationReport:
+    """Findings for every domain of ``study`` plus cross-domain checks (subjects known to DM)."""
+    findings = []
+    for domain, df in study.items():
+        plain = df.copy(deep=False)
+        plain.attrs = {}  # pandas deep-copies attrs on every operation: check without them
+        findings.extend(check_domain(plain, domain))
+    dm = study.get("DM")
+    if dm is not None and "USUBJID" in dm.columns:
+        known = set(dm["USUBJID"].dropna())
+        for domain, df in study.items():
+            if domain != "DM" and "USUBJID" in df.columns:
+                unknown = sorted(set(df["USUBJID"].dropna()) - known)
+                if unknown:
+                    from earlyphase.cdisc.specs import Finding
+
+                    findings.append(
+                        Finding(
+                            domain,
+                            "USUBJID",
+                            "error",
+                            f"{len(unknown)} subject(s) not in DM: {unknown[:5]}",
+                            len(unknown),
+                        )
+                    )
+    return ValidationReport(tuple(findings))
+
+
+def read_study(
+    directory: str | os.PathLike[str], *, prefer: str | None = None, validate: bool = True
+) -> Study:
+    """Read every dataset file in ``directory`` into a :class:`Study`.
+
+    Parameters
+    ----------
+    directory : path
+        Folder holding one file per domain (``dm.xpt``, ``ae.json``, ...).
+    prefer : {"xpt", "json", "ndjson", "parquet", "csv"}, optional
+        Which file to use when a domain is present in more than one format; without it, two
+        files for one domain are an error (never a silent choice).
+    validate : bool
+        Check each domain against its specification and raise :class:`DataError` listing
+        every error (warnings are not raised; see :meth:`Study.validate`).
+    """
+    folder = Path(directory)
+    if not folder.is_dir():
+        raise DataError(describe_problem("SDTM folder", str(folder), "an existing directory"))
+    if prefer is not None and f".{prefer.lower().lstrip('.')}" not in FORMATS:
+        raise OptionsError(describe_problem("prefer", prefer, f"one of {[e[1:] for e in FORMATS]}"))
+    found: dict[str, list[Path]] = {}
+    for path in sorted(folder.iterdir()):
+        if (
+            path.is_file()
+            and path.suffix.lower() in FORMATS
+            and not path.name.endswith("-metadata.json")
+        ):
+            found.setdefault(path.stem.upper(), []).append(path)
+    if not found:
+        raise DataError(
+            describe_problem("SDTM folder", str(folder), f"dataset files ({', '.join(FORMATS)})")
+        )
+    chosen: dict[str, Path] = {}
+    for domain, paths in found.items():
+        if len(paths) > 1:
+            wanted = [
+                p for p in paths if prefer and p.suffix.lower() == f".{prefer.lower().lstrip('.')}"
+            ]
+            if not wanted:
+                raise DataError(
+                    describe_problem(
+                        f"domain {domain}",
+                        [p.name for p in paths],
+                        "one file per domain, or prefer= to choose a format",
+                    )
+                )
+            paths = wanted
+        chosen[domain] = paths[0]
+    study = Study({d: read_dataset(p) for d, p in chosen.items()}, sources=chosen)
+    if validate:
+        study.validate().raise_for_errors()
+    return study
+
+
+def write_study(
+    study: Mapping[str, pd.DataFrame], directory: str | os.PathLike[str], *, format: str = "xpt"
+) -> list[Path]:
+    """Write each domain to ``directory/<domain lower case>.<format>``; return the paths."""
+    ext = f".{format.lower().lstrip('.')}"
+    if ext not in FORMATS:
+        raise OptionsError(describe_problem("format", format, f"one of {[e[1:] for e in FORMATS]}"))
+    out = []
+    for domain, df in study.items():
+        path = Path(directory) / f"{domain.lower()}{ext}"
+        if not df.attrs.get("name"):
+            df = df.copy()
+            df.attrs["name"] = domain.upper()
+        write_dataset(df, path)
+        out.append(path)
+    return out
+
+
+def _idvarval(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return (
+        "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip()
+    )
+
+
+def merge_supp(
+    parent: pd.DataFrame, supp: pd.DataFrame | None, qnams: tuple[str, ...] | None = None
+) -> pd.DataFrame:
+    """Add SUPP-- qualifiers (``QNAM`` -> column holding ``QVAL``) to their parent records.
+
+    Records are matched on ``USUBJID`` and, when ``IDVAR`` is set, on the parent's ``IDVAR``
+    column equal to ``IDVARVAL`` (numbers compared as integers, e.g. ``EXSEQ`` 3 = "3").
+    Requested ``qnams`` absent from ``supp`` become empty columns.  Two values for one record
+    and QNAM are an error.
+    """
+    out = parent.copy()
+    wanted = list(qnams) if qnams is not None else []
+    if supp is None or supp.empty:
+        for q in wanted:
+            out[q] = pd.Series(pd.NA, index=out.index, dtype="str")
+        return out
+    supp = supp.copy()
+    if qnams is not None:
+        supp = supp[supp["QNAM"].isin(qnams)]
+    else:
+        wanted = sorted(supp["QNAM"].unique())
+    idvar = (
+        supp["IDVAR"].fillna("").astype(str).str.strip()
+        if "IDVAR" in supp
+        else pd.Series("", index=supp.index)
+    )
+    idval = (
+        supp["IDVARVAL"].map(_idvarval) if "IDVARVAL" in supp else pd.Series("", index=supp.index)
+    )
+    supp = supp.assign(_IDVAR=idvar, _IDVAL=idval)
+    dup = supp.duplicated(["USUBJID", "_IDVAR", "_IDVAL", "QNAM"], keep=False)
+    if dup.any():
+        row = supp[dup].iloc[0]
+        raise DataError(
+            describe_problem(
+                f"SUPP QNAM {row['QNAM']}",
+                f"several values for {row['USUBJID']}",
+                "one value per record",
+            )
+        )
+    for q in wanted:
+        out[q] = pd.Series(pd.NA, index=out.index, dtype="str")
+    for var, group in supp.groupby("_IDVAR", sort=False):
+        wide = group.pivot(index=["USUBJID", "_IDVAL"], columns="QNAM", values="QVAL")
+        if var:
+            if var not in out.columns:
+                raise DataError(
+                    describe_problem(
+                        "SUPP IDVAR", var, f"a variable of the parent domain ({list(out.columns)})"
+                    )
+                )
+            key = pd.MultiIndex.from_arrays([out["USUBJID"], out[var].map(_idvarval)])
+        else:
+            key = pd.MultiIndex.from_arrays([out["USUBJID"], pd.Series("", index=out.index)])
+        for q in wide.columns:
+            values = pd.Series(wide[q].reindex(key).to_numpy(), index=out.index)
+            out[q] = out[q].where(values.isna(), values.astype("str"))
+    return out

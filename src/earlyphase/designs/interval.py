@@ -1,0 +1,379 @@
+"""Machinery shared by the interval designs (BOIN, mTPI-2, Keyboard).
+
+An interval design's decision at the current dose depends only on ``(n, y)`` there (patients,
+DLTs) plus the set of eliminated doses, so it is a lookup table indexed by ``n``: escalate if
+``y <= escalate_le[n]``, de-escalate if ``y >= deescalate_ge[n]``, eliminate the dose and all
+higher ones if ``y >= eliminate_ge[n]``.  Trial conduct and MTD selection follow the R package
+``BOIN`` 2.7.2 (``get.oc`` / ``select.mtd``), which ``Keyboard`` 0.1.3 shares.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.stats import beta as beta_dist
+
+from earlyphase.designs.base import Decision
+from earlyphase.designs.isotonic import isotonic_minmax, pava
+from earlyphase.designs.outcomes import parse_outcomes
+from earlyphase.designs.simulate import TrialBatch
+from earlyphase.errors import DesignError, describe_problem
+
+__all__ = [
+    "IntervalRules",
+    "overdose_boundary",
+    "simulate_interval",
+    "decide_interval",
+    "select_mtd",
+]
+
+NEVER = 10**9  # "no boundary" sentinel for >= thresholds
+
+
+def overdose_boundary(target: float, max_n: int, cutoff: float, min_n: int = 3) -> np.ndarray:
+    """Smallest DLT count ``y`` with ``Pr(p > target | y, n) > cutoff`` under a Beta(1, 1) prior.
+
+    Index ``n`` (0..max_n); :data:`NEVER` where no count qualifies or ``n < min_n``.
+    """
+    out = np.full(max_n + 1, NEVER, dtype=np.int64)
+    for n in range(max(min_n, 1), max_n + 1):
+        y = np.arange(0, n + 1)
+        exceed = beta_dist.sf(target, y + 1, n - y + 1) > cutoff
+        # BOIN scans ntox = 1..n
+        exceed[0] = False
+        if exceed.any():
+            out[n] = int(np.argmax(exceed))
+    return out
+
+
+@dataclass(frozen=True)
+class IntervalRules:
+    """Lookup tables and conduct settings of an interval design (arrays indexed by n)."""
+
+    name: str
+    target: float
+    n_doses: int
+    cohort_size: int
+    n_cohorts: int
+    escalate_le: np.ndarray
+    deescalate_ge: np.ndarray
+    eliminate_ge: np.ndarray
+    extrasafe_ge: np.ndarray
+    extrasafe: bool
+    n_earlystop: int
+    start_dose: int
+    lambda_d: float | None = None
+    bound_mtd: bool = False
+
+    @property
+    def max_n(self) -> int:
+        return self.cohort_size * self.n_cohorts
+
+    def table(self) -> pd.DataFrame:
+        n = np.arange(1, self.max_n + 1)
+
+        def nullable(a: np.ndarray) -> pd.Series:
+            values = pd.Series(a[1:], dtype="Int64")
+            return values.mask(values >= NEVER)
+
+        frame = pd.DataFrame(
+            {
+                "n": n,
+                "escalate_if_dlt_le": pd.Series(self.escalate_le[1:], dtype="Int64"),
+                "deescalate_if_dlt_ge": nullable(self.deescalate_ge),
+                "eliminate_if_dlt_ge": nullable(self.eliminate_ge),
+            }
+        )
+        if self.extrasafe:
+            frame["stop_if_dlt_ge_at_lowest_dose"] = nullable(self.extrasafe_ge)
+        return frame
+
+
+def select_mtd(rules: IntervalRules, n: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """MTD selection of BOIN ``select.mtd`` for rows of (n, y); 0 = no MTD, else 1-based dose.
+
+    Doses are eliminated from the first dose with ``y >= eliminate_ge[n]`` upwards (and all of
+    them under ``extrasafe`` when dose 1 crosses the stricter boundary).  Among treated,
+    non-eliminated doses, the Beta(0.05, 0.05) posterior means ``(y+0.05)/(n+0.1)`` are made
+    non-decreasing by PAVA with weights 1/variance; ``j * 1e-10`` is added to the j-th
+    admissible estimate, so that among pooled doses the higher one wins below the target and
+    the lower one above it; the estimate closest to the target is selected (lowest dose on
+    exact ties).  With ``bound_mtd`` only doses with estimate <= lambda_d qualify.
+    """
+    n = np.atleast_2d(n).astype(np.int64)
+    y = np.atleast_2d(y).astype(np.int64)
+    rows, k = n.shape
+    over = (n >= 3) & (y >= rules.eliminate_ge[n])
+    first = np.where(over.any(axis=1), np.argmax(over, axis=1), k)
+    elim = np.arange(k)[None, :] >= first[:, None]
+    if rules.extrasafe:
+        elim |= ((n[:, 0] >= 3) & (y[:, 0] >= rules.extrasafe_ge[n[:, 0]]))[:, None]
+    adm = (n > 0) & ~elim
+    none = elim[:, 0] | ~adm.any(axis=1)
+    yf = y.astype(float)
+    nf = n.astype(float)
+    phat = (yf + 0.05) / (nf + 0.1)
+    var = (yf + 0.05) * (nf - yf + 0.05) / ((nf + 0.1) ** 2 * (nf + 1.1))
+    w = np.where(adm, 1.0 / var, 0.0)
+    iso = isotonic_minmax(phat, w) + np.cumsum(adm, axis=1) * 1e-10
+    cand = adm.copy()
+    if rules.bound_mtd and rules.lambda_d is not None:
+        cand &= iso <= rules.lambda_d
+    dist = np.where(cand, np.abs(iso - rules.target), np.inf)
+    chosen = np.argmin(dist, axis=1) + 1
+    return np.where(none | ~cand.any(axis=1), 0, chosen)
+
+
+def select_mtd_scalar(rules: IntervalRules, n: np.ndarray, y: np.ndarray) -> tuple[int, np.ndarray]:
+    """One trial's MTD by a plain PAVA (the independent check of :func:`select_mtd`)."""
+    k = n.size
+    elim = np.zeros(k, dtype=bool)
+    for j in range(k):
+        if n[j] >= 3 and y[j] >= rules.eliminate_ge[n[j]]:
+            elim[j:] = True
+            break
+    if rules.extrasafe and n[0] >= 3 and y[0] >= rules.extrasafe_ge[n[0]]:
+        elim[:] = True
+    iso_all = np.full(k, np.nan)
+    if elim[0] or n[~elim].sum() == 0:
+        return 0, iso_all
+    idx = np.nonzero((n > 0) & ~elim)[0]
+    ya, na = y[idx].astype(float), n[idx].astype(float)
+    phat = (ya + 0.05) / (na + 0.1)
+    var = (ya + 0.05) * (na - ya + 0.05) / ((na + 0.1) ** 2 * (na + 1.1))
+    iso = pava(phat, 1.0 / var)
+    iso_all[idx] = iso
+    iso = iso + np.arange(1, idx.size + 1) * 1e-10
+    if rules.bound_mtd and rules.lambda_d is not None:
+        keep = iso <= rules.lambda_d
+        if not keep.any():
+            return 0, iso_all
+        idx, iso = idx[keep], iso[keep]
+    return int(idx[np.argmin(np.abs(iso - rules.target))]) + 1, iso_all
+
+
+def simulate_interval(rules: IntervalRules, p: np.ndarray, u: np.ndarray) -> TrialBatch:
+    """Simulate trials of an interval design, all at once (rows of ``u`` are trials)."""
+    t = u.shape[0]
+    k = rules.n_doses
+    rows = np.arange(t)
+    n = np.zeros((t, k), dtype=np.int64)
+    y = np.zeros((t, k), dtype=np.int64)
+    d = np.full(t, rules.start_dose - 1, dtype=np.int64)
+    elim_from = np.full(t, k, dtype=np.int64)
+    active = np.ones(t, dtype=bool)
+    tox_stop = np.zeros(t, dtype=bool)
+    cs, max_n = rules.cohort_size, rules.max_n
+    for c in range(rules.n_cohorts):
+        start = c * cs
+        size = min(cs, max_n - start)
+        cnt = (u[:, start : start + size] < p[d][:, None]).sum(axis=1)
+        n[rows, d] += size * active
+        y[rows, d] += cnt * active
+        if start + size >= max_n:
+            break
+        nd, yd = n[rows, d], y[rows, d]
+        elim_now = active & (yd >= rules.eliminate_ge[nd])
+        elim_from = np.where(elim_now, np.minimum(elim_from, d), elim_from)
+        stop = elim_now & (d == 0)
+        if rules.extrasafe:
+            stop |= (
+                active
+                & (d == 0)
+                & (rules.eliminate_ge[nd] < NEVER)
+                & (yd >= rules.extrasafe_ge[nd])
+            )
+        tox_stop |= stop
+        active &= ~stop
+        esc = yd <= rules.escalate_le[nd]
+        de = yd >= rules.deescalate_ge[nd]
+        blocked_up = (d == k - 1) | (elim_from <= d + 1)
+        early = (nd >= rules.n_earlystop) & ((~esc & ~de) | ((d == 0) & de) | (blocked_up & esc))
+        active &= ~early
+        go_up = active & esc & (d < k - 1)
+        up = go_up & (elim_from > d + 1)
+        down = active & ~go_up & de & (d > 0)
+        d = d + up - down
+        if not active.any():
+            break
+    selected = select_mtd(rules, n, y)
+    selected[tox_stop] = 0
+    return TrialBatch(selected=selected, n=n, dlt=y, stopped_early=tox_stop)
+
+
+def _fmt(n: int, y: int) -> str:
+    return f"{y} DLT{'s' if y != 1 else ''} in {n} patient{'s' if n != 1 else ''}"
+
+
+def decide_interval(rules: IntervalRules, outcomes: Any, explain: Any = None) -> Decision:
+    """Replay the cohorts under the design's rules and say what comes next, with reasons.
+
+    Raises :class:`DesignError` for a cohort at a skipped (untried, not adjacent) dose, at an
+    eliminated dose, or after the trial should have stopped.
+    """
+    k = rules.n_doses
+    out = parse_outcomes(outcomes, n_doses=k)
+    n = np.zeros(k, dtype=np.int64)
+    y = np.zeros(k, dtype=np.int64)
+    elim_from = k
+    highest_tried = rules.start_dose - 1
+    stopped: str | None = None
+    no_mtd = False
+    reasons: list[str] = []
+    d = rules.start_dose - 1
+    if not out.cohorts:
+        return Decision(
+            next_dose=rules.start_dose,
+            stop=False,
+            mtd=None,
+            reasons=(f"no patients treated yet: start at dose {rules.start_dose}",),
+            n_per_dose=tuple([0] * k),
+            dlt_per_dose=tuple([0] * k),
+        )
+    for i, cohort in enumerate(out.cohorts):
+        where = f"outcomes cohort {i + 1} ({cohort.token!r})"
+        d = cohort.dose - 1
+        if stopped is not None:
+            raise DesignError(
+                describe_problem(where, cohort.token, f"no further cohort: {stopped}")
+            )
+        if d > highest_tried + 1:
+            raise DesignError(
+                describe_problem(
+                    where,
+                    f"dose {cohort.dose}",
+                    f"a dose no higher than {highest_tried + 2} (untried doses cannot be skipped)",
+                )
+            )
+        if d >= elim_from:
+            raise DesignError(
+                describe_problem(
+                    where,
+                    f"dose {cohort.dose}",
+                    f"a dose below the eliminated dose {elim_from + 1}",
+                )
+            )
+        if n.sum() + cohort.n > rules.max_n:
+            raise DesignError(
+                describe_problem(
+                    where,
+                    f"{n.sum() + cohort.n} patients",
+                    f"at most {rules.max_n} patients in total",
+                )
+            )
+        highest_tried = max(highest_tried, d)
+        n[d] += cohort.n
+        y[d] += cohort.n_dlt
+        last = i == len(out.cohorts) - 1
+        nd, yd = int(n[d]), int(y[d])
+        if n.sum() >= rules.max_n:
+            stopped = f"the maximum sample size of {rules.max_n} was reached"
+            if last:
+                reasons.append(f"{rules.max_n} patients treated: maximum sample size reached")
+            break
+        if nd >= 1 and yd >= rules.eliminate_ge[nd]:
+            if elim_from > d:
+                reasons.append(
+                    f"dose {d + 1}: {_fmt(nd, yd)}; Pr(DLT rate > {rules.target:g}) exceeds the "
+                    f"elimination cut-off (eliminate if >= {int(rules.eliminate_ge[nd])} DLTs): "
+                    f"dose {d + 1} and higher eliminated"
+                )
+            elim_from = min(elim_from, d)
+            if d == 0:
+                stopped = "dose 1 was eliminated (too toxic)"
+                no_mtd = True
+                reasons.append("the lowest dose is eliminated: stop the trial, no MTD")
+                break
+        if (
+            rules.extrasafe
+            and d == 0
+            and rules.eliminate_ge[nd] < NEVER
+            and yd >= rules.extrasafe_ge[nd]
+        ):
+            stopped = "the extra safety rule stopped the trial at dose 1"
+            no_mtd = True
+            reasons.append(
+                f"dose 1: {_fmt(nd, yd)} reaches the extra-safe stopping boundary "
+                f"({int(rules.extrasafe_ge[nd])} DLTs): stop the trial, no MTD"
+            )
+            break
+        esc = yd <= rules.escalate_le[nd]
+        de = yd >= rules.deescalate_ge[nd]
+        blocked_up = d == k - 1 or elim_from <= d + 1
+        if nd >= rules.n_earlystop and (
+            (not esc and not de) or (d == 0 and de) or (blocked_up and esc)
+        ):
+            stopped = f"{nd} patients at dose {d + 1} reached n_earlystop = {rules.n_earlystop}"
+            reasons.append(
+                f"dose {d + 1}: {nd} patients >= n_earlystop = {rules.n_earlystop} and the next "
+                "decision would be to stay: stop the trial"
+            )
+            break
+        if last:
+            reasons.extend(_move_reasons(rules, d, nd, yd, esc, de, elim_from, explain))
+        if esc and d < k - 1:
+            if elim_from > d + 1:
+                d += 1
+        elif de and d > 0:
+            d -= 1
+    decision_n = tuple(int(v) for v in n)
+    decision_y = tuple(int(v) for v in y)
+    current = out.cohorts[-1].dose
+    if stopped is not None:
+        if no_mtd:
+            return Decision(None, True, None, tuple(reasons), decision_n, decision_y, current)
+        mtd, iso = select_mtd_scalar(rules, n, y)
+        reasons.append(
+            "MTD selection: isotonic (PAVA) estimates of the DLT rate "
+            + ", ".join(f"dose {j + 1} {v:.3f}" for j, v in enumerate(iso) if np.isfinite(v))
+            + (
+                f"; closest to the target {rules.target:g}: dose {mtd}"
+                if mtd
+                else "; no dose qualifies: no MTD"
+            )
+        )
+        return Decision(
+            None,
+            True,
+            mtd or None,
+            tuple(reasons),
+            decision_n,
+            decision_y,
+            current,
+            tuple(float(v) for v in iso),
+        )
+    return Decision(d + 1, False, None, tuple(reasons), decision_n, decision_y, current)
+
+
+def _move_reasons(
+    rules: IntervalRules,
+    d: int,
+    nd: int,
+    yd: int,
+    esc: bool,
+    de: bool,
+    elim_from: int,
+    explain: Any,
+) -> list[str]:
+    k = rules.n_doses
+    basis = f"dose {d + 1}: {_fmt(nd, yd)} (observed rate {yd / nd:.3f})"
+    extra = f" [{explain(nd, yd)}]" if explain is not None else ""
+    if esc:
+        rule = f"{basis} <= escalation boundary {int(rules.escalate_le[nd])}{extra}"
+        if d == k - 1:
+            return [rule + ": escalate, but this is the highest dose: stay"]
+        if elim_from <= d + 1:
+            return [rule + f": escalate, but dose {d + 2} is eliminated: stay"]
+        return [rule + f": escalate to dose {d + 2}"]
+    if de:
+        rule = f"{basis} >= de-escalation boundary {int(rules.deescalate_ge[nd])}{extra}"
+        if d == 0:
+            return [rule + ": de-escalate, but this is the lowest dose: stay"]
+        return [rule + f": de-escalate to dose {d}"]
+    return [
+        f"{basis} is between the boundaries (escalate if <= {int(rules.escalate_le[nd])}, "
+        f"de-escalate if >= {int(rules.deescalate_ge[nd])}){extra}: stay at dose {d + 1}"
+    ]

@@ -1,0 +1,94 @@
+"""Mean (± SD) concentration–time profiles by dose level and visit for isatuximab and
+carfilzomib (ADPC, nominal time since the start of the infusion ``NRRLT``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from earlyphase.report.figures._base import (
+    DOSE_COLOURS,
+    FigureResult,
+    finish,
+    new_figure,
+    style_axes,
+)
+from earlyphase.report.tables._common import groups, require
+
+__all__ = ["REQUIRES", "concentration_data", "concentration_figure"]
+
+REQUIRES = {
+    "ADSL": ("USUBJID", "TRT01A", "TRT01AN"),
+    "ADPC": ("USUBJID", "PARAMCD", "AVAL", "NRRLT", "VISIT"),
+}
+_ANALYTES = {"ISATUXIM": ("Isatuximab", "μg/mL", "h"), "CARFILZO": ("Carfilzomib", "ng/mL", "h")}
+
+
+def concentration_data(adam: Mapping[str, pd.DataFrame], paramcd: str) -> pd.DataFrame:
+    """Tidy: group, visit, nominal_h, n, mean, sd (BLQ samples excluded from the means)."""
+    require(adam, REQUIRES)
+    adsl = adam["ADSL"]
+    adpc = adam["ADPC"]
+    sub = adpc[adpc["PARAMCD"].astype(str).str.upper().str.startswith(paramcd[:6])]
+    rows = []
+    for g in groups(adsl, overall=False):
+        part = sub[sub["USUBJID"].isin(g.subjects)]
+        for (visit, t), values in part.groupby(["VISIT", "NRRLT"])["AVAL"]:
+            v = pd.to_numeric(values, errors="coerce").dropna().to_numpy()
+            rows.append(
+                (
+                    g.key,
+                    g.label,
+                    str(visit),
+                    float(t),
+                    v.size,
+                    float(v.mean()) if v.size else np.nan,
+                    float(v.std(ddof=1)) if v.size > 1 else np.nan,
+                )
+            )
+    return pd.DataFrame(
+        rows, columns=["group", "group_label", "visit", "nominal_h", "n", "mean", "sd"]
+    )
+
+
+def concentration_figure(
+    adam: Mapping[str, pd.DataFrame], paramcd: str = "ISATUXIM"
+) -> FigureResult:
+    """One panel per visit, one line per dose level, mean ± SD."""
+    data = concentration_data(adam, paramcd)
+    name, unit, _ = _ANALYTES.get(paramcd, (paramcd.title(), "", "h"))
+    visits = list(dict.fromkeys(data["visit"]))
+    fig = new_figure(7.0, 3.6)
+    axes = fig.subplots(1, max(len(visits), 1), sharey=True, squeeze=False)[0]
+    for ax, visit in zip(axes, visits, strict=False):
+        for ci, key in enumerate(dict.fromkeys(data["group"])):
+            d = data[(data["group"] == key) & (data["visit"] == visit)].sort_values("nominal_h")
+            d = d[d["n"] > 0]
+            if d.empty:
+                continue
+            ax.errorbar(
+                d["nominal_h"],
+                d["mean"],
+                yerr=d["sd"].fillna(0),
+                marker="o",
+                ms=3,
+                lw=1.2,
+                capsize=2,
+                color=DOSE_COLOURS[ci % len(DOSE_COLOURS)],
+                label=str(d["group_label"].iloc[0]),
+            )
+        ax.set_title(visit.title(), fontsize=9)
+        ax.set_xlabel("Time since start of infusion (h)", fontsize=8)
+        style_axes(ax)
+    axes[0].set_ylabel(f"{name} concentration ({unit})", fontsize=8)
+    axes[0].legend(fontsize=7, frameon=False)
+    return finish(
+        f"figure_pk_{name.lower()}",
+        f"Mean {name.lower()} concentration–time profiles",
+        f"Mean (SD) {name.lower()} plasma concentrations by dose level at the intensive PK "
+        "visits; samples below the limit of quantification excluded.",
+        data,
+        fig,
+    )

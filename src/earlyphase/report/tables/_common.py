@@ -1,0 +1,90 @@
+"""Helpers shared by the table modules: treatment columns, populations, requirement checks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from earlyphase.errors import DataError, describe_problem
+from earlyphase.report.spec import ColumnSpec
+
+OVERALL = "OVERALL"
+
+
+@dataclass(frozen=True)
+class Group:
+    """One column of a by-dose-level table: key, header and the subjects in it."""
+
+    key: str
+    label: str
+    subjects: frozenset[str]
+
+    @property
+    def n(self) -> int:
+        return len(self.subjects)
+
+    def header(self) -> str:
+        return f"{self.label} (n = {self.n})"
+
+
+def require(adam: Mapping[str, pd.DataFrame], needs: Mapping[str, Sequence[str]]) -> None:
+    """Raise :class:`DataError` listing every missing dataset or variable."""
+    missing = missing_inputs(adam, needs)
+    if missing:
+        raise DataError(describe_problem("ADaM input", ", ".join(missing), "these to be present"))
+
+
+def missing_inputs(
+    adam: Mapping[str, pd.DataFrame], needs: Mapping[str, Sequence[str]]
+) -> list[str]:
+    """Names of missing datasets (``ADPP``) and variables (``ADSL.AGE``)."""
+    out: list[str] = []
+    for name, variables in needs.items():
+        frame = adam.get(name)
+        if frame is None:
+            out.append(name)
+            continue
+        out.extend(f"{name}.{v}" for v in variables if v not in frame.columns)
+    return out
+
+
+def population(adsl: pd.DataFrame, flag: str | None) -> pd.DataFrame:
+    """ADSL rows with ``flag == "Y"`` (all rows when the flag is None or absent)."""
+    if flag is None or flag not in adsl.columns:
+        return adsl
+    return adsl[adsl[flag] == "Y"]
+
+
+def groups(adsl: pd.DataFrame, *, overall: bool = True) -> list[Group]:
+    """Dose-level columns ordered by ``TRT01AN`` (key ``DL<n>``), then Overall."""
+    out = []
+    arms = adsl[["TRT01AN", "TRT01A"]].drop_duplicates().sort_values("TRT01AN")
+    if arms["TRT01AN"].duplicated().any():
+        raise DataError(
+            describe_problem("ADSL.TRT01A", sorted(arms["TRT01A"]), "one label per TRT01AN")
+        )
+    for number, label in arms.itertuples(index=False):
+        ids = frozenset(adsl.loc[adsl["TRT01AN"] == number, "USUBJID"])
+        out.append(Group(f"DL{int(number)}", str(label), ids))
+    if overall:
+        out.append(Group(OVERALL, "Overall", frozenset(adsl["USUBJID"])))
+    return out
+
+
+def column_specs(grps: Sequence[Group], span: str = "") -> tuple[ColumnSpec, ...]:
+    return tuple(ColumnSpec(g.key, g.header(), "" if g.key == OVERALL else span) for g in grps)
+
+
+def yes(series: pd.Series) -> np.ndarray:
+    """Boolean array: value is ``"Y"``."""
+    return (series.astype("string").str.upper() == "Y").fillna(False).to_numpy(dtype=bool)
+
+
+def count_pct(records: list, row: str, column: str, x: int, n: int) -> None:
+    """Append n, pct (0-100) and denominator records."""
+    records.append((row, column, "n", float(x)))
+    records.append((row, column, "denom", float(n)))
+    records.append((row, column, "pct", 100.0 * x / n if n else np.nan))

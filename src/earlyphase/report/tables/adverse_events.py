@@ -1,0 +1,134 @@
+"""Table 2: treatment-related adverse events by dose level, any grade (1-4) and grade >= 3.
+
+Counts are patients (worst grade per patient and preferred term; tern
+``count_occurrences_by_grade`` convention), as n (%) of the dose level's safety population.
+Treatment-related means ``RELFL == "Y"`` (AEREL at least possibly related); only
+treatment-emergent events (``TRTEMFL == "Y"``) count.  Events flagged ``ANLEXFL == "Y"``
+(lymphopenia in the reference trial) are tabulated but marked as excluded from the summary
+rows, as in Chari et al. 2021 (Table 2 and Results, Safety/AEs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from earlyphase.cdisc import terms
+from earlyphase.report.spec import ColumnSpec, RowSpec, TableResult, TableSpec, tidy
+from earlyphase.report.tables._common import OVERALL, count_pct, groups, population, require, yes
+
+__all__ = ["REQUIRES", "adverse_events_table"]
+
+REQUIRES = {
+    "ADSL": ("USUBJID", "TRT01A", "TRT01AN"),
+    "ADAE": ("USUBJID", "AEDECOD", "ATOXGRN", "RELFL"),
+}
+_HEME_SOC = "BLOOD AND LYMPHATIC SYSTEM DISORDERS"
+_NP = "{n} ({pct:0})"
+
+
+def _select_terms(related: pd.DataFrame, n_total: int) -> dict[str, str]:
+    present = set(related["AEDECOD"])
+    if present & set(terms.TABLE2_TERMS.values()):
+        return dict(terms.TABLE2_TERMS)
+    # any trial: preferred terms reported in at least 10% of patients, most frequent first
+    counts = related.groupby("AEDECOD")["USUBJID"].nunique().sort_values(ascending=False)
+    chosen = counts[counts >= 0.10 * n_total].index
+    return {str(t): str(t) for t in chosen}
+
+
+def _is_hematologic(decod: str, related: pd.DataFrame) -> bool:
+    if decod in terms.HEMATOLOGIC_TERMS:
+        return True
+    if "AEBODSYS" not in related.columns:
+        return False
+    soc = related.loc[related["AEDECOD"] == decod, "AEBODSYS"].astype("string").str.upper()
+    return bool((soc == _HEME_SOC).any())
+
+
+def adverse_events_table(
+    adam: Mapping[str, pd.DataFrame], term_map: Mapping[str, str] | None = None
+) -> TableResult:
+    """Compute Table 2.
+
+    Parameters
+    ----------
+    adam : mapping of ADaM datasets (needs ADSL and ADAE).
+    term_map : display label -> AEDECOD.  Default: the paper's terms
+        (``terms.TABLE2_TERMS``) when present, else every related PT in >= 10% of patients.
+    """
+    require(adam, REQUIRES)
+    adsl = population(adam["ADSL"], "SAFFL")
+    grps = groups(adsl)
+    adae = adam["ADAE"]
+    adae = adae[adae["USUBJID"].isin(adsl["USUBJID"])]
+    if "TRTEMFL" in adae.columns:
+        adae = adae[yes(adae["TRTEMFL"])]
+    related = adae[yes(adae["RELFL"])].copy()
+    related["grade"] = pd.to_numeric(related["ATOXGRN"], errors="coerce")
+    excluded = (
+        yes(related["ANLEXFL"]) if "ANLEXFL" in related.columns else np.zeros(len(related), bool)
+    )
+    term_map = dict(term_map) if term_map is not None else _select_terms(related, len(adsl))
+    worst = related.groupby(["AEDECOD", "USUBJID"])["grade"].max()
+    rec: list[tuple[str, str, str, float]] = []
+    analysed = related[~excluded]
+    worst_any = analysed.groupby("USUBJID")["grade"].max()
+    for g in grps:
+        ids = g.subjects
+        rec.append(("n_patients", f"{g.key}:any", "n", float(g.n)))
+        w = worst_any[worst_any.index.isin(ids)]
+        count_pct(rec, "any_related", f"{g.key}:any", int((w >= 1).sum()), g.n)
+        count_pct(rec, "any_related", f"{g.key}:ge3", int((w >= 3).sum()), g.n)
+        count_pct(rec, "any_related", f"{g.key}:ge2", int((w >= 2).sum()), g.n)
+        for label, decod in term_map.items():
+            per = (
+                worst[decod] if decod in worst.index.get_level_values(0) else pd.Series(dtype=float)
+            )
+            per = per[per.index.isin(ids)]
+            count_pct(rec, label, f"{g.key}:any", int(((per >= 1) & (per <= 4)).sum()), g.n)
+            count_pct(rec, label, f"{g.key}:ge3", int((per >= 3).sum()), g.n)
+            count_pct(rec, label, f"{g.key}:ge2", int((per >= 2).sum()), g.n)
+    columns = []
+    for g in grps:
+        span = "Overall" if g.key == OVERALL else g.label
+        columns.append(ColumnSpec(f"{g.key}:any", "1-4", span))
+        columns.append(ColumnSpec(f"{g.key}:ge3", "≥3", span))
+    heme = [lbl for lbl, d in term_map.items() if _is_hematologic(d, related)]
+    nonheme = [lbl for lbl in term_map if lbl not in heme]
+    excluded_terms = set(related.loc[excluded, "AEDECOD"])
+    rows = [
+        RowSpec("n_patients", "No. of patients", "{n}"),
+        RowSpec("any_related", "Any treatment-related AE, No. (%)", _NP),
+        RowSpec("heme", "Hematologic AEs, No. (%)"),
+    ]
+
+    def label_of(lbl: str) -> str:
+        return f"{lbl}ᵃ" if term_map[lbl] in excluded_terms else lbl
+
+    rows += [RowSpec(lbl, label_of(lbl), _NP, 1) for lbl in heme]
+    rows.append(RowSpec("nonheme", "Nonhematologic AEs, No. (%)"))
+    rows += [RowSpec(lbl, label_of(lbl), _NP, 1) for lbl in nonheme]
+    foot = [
+        "Patients counted once per term at their worst grade; related = at least possibly "
+        "related to study treatment; CTCAE v4.03 grades; treatment-emergent events only.",
+        "Any treatment-related AE excludes events flagged as excluded from analyses (ANLEXFL).",
+    ]
+    if excluded_terms:
+        foot.append(
+            "ᵃ Excluded from the safety analyses as an expected event: "
+            + ", ".join(sorted(excluded_terms))
+            + "."
+        )
+    spec = TableSpec(
+        table_id="table2_adverse_events",
+        title="Table 2. Treatment-Related AEs by Dose Level",
+        columns=tuple(columns),
+        rows=tuple(rows),
+        stub_header="Toxicity grade",
+        footnotes=tuple(foot),
+    )
+    # the "n_patients" row has only the any-column; fill the >=3 cell as not applicable
+    return TableResult(tidy(rec), spec, notes=("Table 2: safety population, related TEAEs.",))

@@ -1,0 +1,122 @@
+"""PFS and OS: Kaplan–Meier medians with 95% CIs, 2-year OS, median follow-up.
+
+Conventions: Kaplan–Meier product-limit estimate, Greenwood variance, log-log ("exponential
+Greenwood") pointwise CI — the SAS PROC LIFETEST default; medians by the SAS rule with the
+Brookmeyer–Crowley CI on the same transform; landmark survival read off the step function
+(not estimable beyond the last observation, as SAS); follow-up by reverse Kaplan–Meier
+(Schemper & Smith, Control Clin Trials 1996;17:343-346).  Times are months
+(days / 30.4375; ``ADTTE.AVAL``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from earlyphase.report._methods import KMCurve, kaplan_meier, median_followup
+from earlyphase.report.spec import RowSpec, TableResult, TableSpec, tidy
+from earlyphase.report.tables._common import column_specs, groups, population, require
+
+__all__ = ["LANDMARK_MONTHS", "REQUIRES", "km_by_group", "time_to_event_table"]
+
+REQUIRES = {
+    "ADSL": ("USUBJID", "TRT01A", "TRT01AN"),
+    "ADTTE": ("USUBJID", "PARAMCD", "AVAL", "CNSR"),
+}
+LANDMARK_MONTHS = (12.0, 24.0)
+
+
+def km_by_group(adam: Mapping[str, pd.DataFrame], paramcd: str) -> dict[str, KMCurve]:
+    """Kaplan–Meier curve of ``paramcd`` per dose level and overall (safety population)."""
+    require(adam, REQUIRES)
+    adsl = population(adam["ADSL"], "SAFFL")
+    adtte = adam["ADTTE"]
+    param = adtte[(adtte["PARAMCD"] == paramcd) & adtte["USUBJID"].isin(adsl["USUBJID"])]
+    out = {}
+    for g in groups(adsl):
+        sub = param[param["USUBJID"].isin(g.subjects)]
+        if sub.empty:
+            continue
+        t = pd.to_numeric(sub["AVAL"]).to_numpy(dtype=float)
+        e = (1 - pd.to_numeric(sub["CNSR"])).to_numpy(dtype=int)
+        out[g.key] = kaplan_meier(t, e)
+    return out
+
+
+def time_to_event_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
+    """Compute the PFS/OS summary table by dose level and overall."""
+    require(adam, REQUIRES)
+    adsl = population(adam["ADSL"], "SAFFL")
+    grps = groups(adsl)
+    rec: list[tuple[str, str, str, float]] = []
+    rows: list[RowSpec] = []
+    for param, label in (("PFS", "Progression-free survival"), ("OS", "Overall survival")):
+        curves = km_by_group(adam, param)
+        if not curves:
+            continue
+        rows.append(RowSpec(param, label))
+        rows.append(RowSpec(f"{param}:events", "Events, No. (%)", "{n} ({pct:0})", 1))
+        rows.append(
+            RowSpec(f"{param}:median", "Median (95% CI), months", "{median:1} ({lcl:1}-{ucl:1})", 1)
+        )
+        for key, km in curves.items():
+            rec += [
+                (f"{param}:events", key, "n", float(km.events)),
+                (f"{param}:events", key, "denom", float(km.n)),
+                (f"{param}:events", key, "pct", 100.0 * km.events / km.n),
+                (f"{param}:median", key, "median", km.median),
+                (f"{param}:median", key, "lcl", km.median_lower),
+                (f"{param}:median", key, "ucl", km.median_upper),
+            ]
+            for month in LANDMARK_MONTHS:
+                est, lo, hi = km.survival_at(month)
+                rk = f"{param}:rate{int(month)}"
+                rec += [
+                    (rk, key, "est", 100 * est),
+                    (rk, key, "lcl", 100 * lo),
+                    (rk, key, "ucl", 100 * hi),
+                ]
+        for month in LANDMARK_MONTHS:
+            rows.append(
+                RowSpec(
+                    f"{param}:rate{int(month)}",
+                    f"{int(month)}-month rate (95% CI), %",
+                    "{est:0} ({lcl:0}-{ucl:0})",
+                    1,
+                )
+            )
+    os_rows = adam["ADTTE"][adam["ADTTE"]["PARAMCD"] == "OS"]
+    if not os_rows.empty:
+        rows.append(RowSpec("followup", "Follow-up (reverse Kaplan–Meier on OS)"))
+        rows.append(
+            RowSpec("followup:median", "Median (range), months", "{median:1} ({min:1}-{max:1})", 1)
+        )
+        for g in grps:
+            sub = os_rows[os_rows["USUBJID"].isin(g.subjects)]
+            if sub.empty:
+                continue
+            t = pd.to_numeric(sub["AVAL"]).to_numpy(dtype=float)
+            e = (1 - pd.to_numeric(sub["CNSR"])).to_numpy(dtype=int)
+            rec += [
+                ("followup:median", g.key, "median", median_followup(t, e)),
+                ("followup:median", g.key, "min", float(np.min(t))),
+                ("followup:median", g.key, "max", float(np.max(t))),
+            ]
+    spec = TableSpec(
+        table_id="time_to_event",
+        title="Progression-Free and Overall Survival",
+        columns=column_specs(grps, "Isatuximab dose"),
+        rows=tuple(rows),
+        stub_header="Endpoint",
+        footnotes=(
+            "Kaplan–Meier estimates; 95% CIs by the log-log transform (SAS PROC LIFETEST "
+            "default); median CI by Brookmeyer–Crowley. NE, not estimable. Months = days / 30.4375.",
+            "PFS from first dose to progression or death, censored at the last adequate "
+            "assessment; OS censored at the last known alive date.",
+            "Follow-up: median of the reverse Kaplan–Meier (censoring as event); range of observed OS times.",
+        ),
+        zero_count_text=None,
+    )
+    return TableResult(tidy(rec), spec, notes=("KM log-log CIs; SAS median rule.",))
