@@ -4,6 +4,7 @@ import dataclasses
 
 import numpy as np
 import pandas as pd
+import pytest
 from scipy.integrate import solve_ivp
 
 from earlyphase.pk import accumulation_ratios, nca
@@ -156,3 +157,21 @@ def test_carfilzomib_half_life_under_one_hour():
     ).to_wide()
     assert np.allclose(w["LAMZHL"], 0.66, rtol=1e-3)  # beta half-life of the model = 0.66 h
     assert (w["TMAX"] == 10 / 60).all()
+
+
+def test_regimen_from_the_protocol_object():
+    from earlyphase.pk.regimen import regimen_from_protocol
+    from earlyphase.protocol import load_protocol
+
+    r = regimen_from_protocol(load_protocol("isak-phase1b"), "DL2", "isatuximab", n_cycles=3)
+    # DL2: 10 mg/kg on C1 days 1, 8, 15, 22, then days 1 and 15 (protocol YAML)
+    assert list(r.dose_times_h) == [0, 168, 336, 504, 672, 1008, 1344, 1680]
+    assert r.dose_unit == "mg/kg" and set(r.doses) == {10.0}
+    # infusions 200, 112.5, then 75 min (protocol's Sarclisa rate table)
+    assert np.allclose(r.durations_h[:3] * 60, [200, 112.5, 75])
+    c1 = r.sample_times_h[np.array(r.sample_occasions) == "CYCLE 1 DAY 1"]
+    # pre, mid, end, +3, +24, +48 h after the end; the 168 h sample is taken pre-dose of day 8
+    assert np.allclose(c1, [0, 100 / 60, 200 / 60, 200 / 60 + 3, 200 / 60 + 24, 200 / 60 + 48, 168])
+    assert r.lloq_mg_l == pytest.approx(0.5e-3)  # 0.500 ng/mL
+    k = regimen_from_protocol("isak-phase1b", 1, "carfilzomib", n_cycles=1)
+    assert k.dose_unit == "mg/m2" and list(k.doses[:3]) == [20, 20, 27]

@@ -12,7 +12,6 @@ import typer
 
 pk_app = typer.Typer(help="Pharmacokinetic simulation and figures.", no_args_is_help=True)
 
-_PROTOCOLS = ("isak-phase1b",)
 _TABLE_CODES = ("TMAX", "CMAX", "AUCTAU", "AUCLST", "TLST", "RACCMAX", "RACAUC")
 
 
@@ -88,19 +87,26 @@ def nca_command(
         _print_table(show.head(50), f"NCA ({method}), {len(result.profiles)} profiles")
 
 
-def _simulate(protocol: str, dose_level: int, n: int, cycles: int, seed: int):
-    from earlyphase.errors import OptionsError, describe_problem
-    from earlyphase.pk.regimen import isak_phase1b_regimen
-    from earlyphase.pk.simulate import simulate_isatuximab
+def _simulate(
+    protocol: str, dose_level: int, n: int, cycles: int, seed: int, drug: str = "isatuximab"
+):
+    from earlyphase.pk.regimen import regimen_from_protocol
+    from earlyphase.pk.simulate import simulate_carfilzomib, simulate_isatuximab
 
-    if protocol not in _PROTOCOLS:
-        raise OptionsError(describe_problem("--protocol", protocol, f"one of {_PROTOCOLS}"))
-    return simulate_isatuximab(isak_phase1b_regimen(dose_level, n_cycles=cycles), n=n, seed=seed)
+    regimen = regimen_from_protocol(protocol, dose_level, drug, n_cycles=cycles)
+    if drug.lower() in ("carfilzomib", "k"):
+        return simulate_carfilzomib(regimen, n=n, seed=seed)
+    return simulate_isatuximab(regimen, n=n, seed=seed)
 
 
 @pk_app.command("simulate")
 def simulate_command(
-    protocol: Annotated[str, typer.Option("--protocol", help="Built-in protocol")] = "isak-phase1b",
+    protocol: Annotated[
+        str, typer.Option("--protocol", help="Built-in protocol id or protocol YAML file")
+    ] = "isak-phase1b",
+    drug: Annotated[
+        str, typer.Option("--drug", help="'isatuximab' (Fau 2020 model) or 'carfilzomib'")
+    ] = "isatuximab",
     dose_level: int = typer.Option(2, "--dose-level", help="Dose level (1, 2 or 3)"),
     n: Annotated[int, typer.Option("--n", help="Number of virtual patients")] = 1000,
     cycles: Annotated[int, typer.Option("--cycles", help="Number of 28-day cycles")] = 8,
@@ -124,7 +130,7 @@ def simulate_command(
 
     with Progress(transient=True) as progress:
         task = progress.add_task("simulating", total=2)
-        sim = _simulate(protocol, dose_level, n, cycles, seed)
+        sim = _simulate(protocol, dose_level, n, cycles, seed, drug)
         progress.update(task, advance=1, description="NCA")
         occasions = [
             o for o in ("CYCLE 1 DAY 1", "CYCLE 3 DAY 1") if o in set(sim.conc["interval"])
@@ -139,7 +145,8 @@ def simulate_command(
         long = pd.concat([long, rac], ignore_index=True)
     table = parameter_table(long, ["interval"], _TABLE_CODES)
     _print_table(
-        table, f"Isatuximab DL{dose_level}, {n} simulated patients (mean ± SD (geo mean) [CV%])"
+        table,
+        f"{drug.capitalize()} DL{dose_level}, {n} simulated patients (mean ± SD (geo mean) [CV%])",
     )
     if out is not None:
         _write_table(sim.conc, out)

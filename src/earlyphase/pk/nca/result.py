@@ -197,8 +197,11 @@ def accumulation_ratios(
         reason[both["ref"].isna()] = f"{code} missing in {reference}"
         frames.append(
             pd.DataFrame(
-                {"parameter": out_code, "value": value.to_numpy(),
-                 "exclusion_reason": reason.to_numpy()},
+                {
+                    "parameter": out_code,
+                    "value": value.to_numpy(),
+                    "exclusion_reason": reason.to_numpy(),
+                },
                 index=both.index,
             )
         )
