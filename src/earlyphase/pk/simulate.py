@@ -122,11 +122,15 @@ class _EtdCoefficients:
             "f2": (2 + zl + el * (zl - 2)) / z3,
             "f3": (-4 - 3 * zl - zl * zl + el * (4 - zl)) / z3,
         }
+        values = {}
         for name, coefs in series.items():
             poly = np.zeros_like(zs)
             for c in reversed(coefs):
                 poly = poly * zs + c
-            setattr(self, name, np.where(small, poly, closed[name]))
+            values[name] = np.where(small, poly, closed[name])
+        self.f1: np.ndarray = values["f1"]
+        self.f2: np.ndarray = values["f2"]
+        self.f3: np.ndarray = values["f3"]
 
 
 def integrate_isatuximab(
