@@ -95,42 +95,39 @@ def _dose_mg(regimen: Regimen, patients: pd.DataFrame) -> np.ndarray:
     return np.broadcast_to(regimen.doses[None, :], (len(patients), len(regimen.doses))).copy()
 
 
+#: Taylor coefficients (z^0..z^5) of the ETDRK4 functions f1, f2, f3 (Kassam & Trefethen 2005).
+_SERIES = np.array(
+    [
+        [1 / 6, 1 / 6, 3 / 40, 1 / 45, 5 / 1008, 1 / 1120],
+        [1 / 6, 1 / 12, 1 / 40, 1 / 180, 1 / 1008, 1 / 6720],
+        [1 / 6, 0.0, -1 / 120, -1 / 360, -1 / 1680, -1 / 10080],
+    ]
+)
+
+
 class _EtdCoefficients:
     """Coefficients of one ETDRK4 step (Cox & Matthews 2002, J Comput Phys 176:430-455) for
     the scalar linear rates ``lam`` (one per patient) and step ``h``; the functions
     f1..f3 use their Taylor series (to z^5, error < 1e-9) for |lam h| < 0.1 to avoid
-    cancellation (Kassam &
-    Trefethen 2005, SIAM J Sci Comput 26:1214-1233)."""
+    cancellation (Kassam & Trefethen 2005, SIAM J Sci Comput 26:1214-1233)."""
 
     def __init__(self, lam: np.ndarray, h: float) -> None:
         z = lam * h
-        self.e = np.exp(z)
-        self.e2 = np.exp(z / 2)
-        self.q = np.expm1(z / 2) / lam
-        small = np.abs(z) < 0.1
-        zs = np.where(small, z, 1.0)
-        zl = np.where(small, 1.0, z)
-        el = np.where(small, 1.0, self.e)
-        z3 = zl**3
-        series = {
-            "f1": (1 / 6, 1 / 6, 3 / 40, 1 / 45, 5 / 1008, 1 / 1120),
-            "f2": (1 / 6, 1 / 12, 1 / 40, 1 / 180, 1 / 1008, 1 / 6720),
-            "f3": (1 / 6, 0.0, -1 / 120, -1 / 360, -1 / 1680, -1 / 10080),
-        }
-        closed = {
-            "f1": (-4 - zl + el * (4 - 3 * zl + zl * zl)) / z3,
-            "f2": (2 + zl + el * (zl - 2)) / z3,
-            "f3": (-4 - 3 * zl - zl * zl + el * (4 - zl)) / z3,
-        }
-        values = {}
-        for name, coefs in series.items():
-            poly = np.zeros_like(zs)
-            for c in reversed(coefs):
-                poly = poly * zs + c
-            values[name] = np.where(small, poly, closed[name])
-        self.f1: np.ndarray = values["f1"]
-        self.f2: np.ndarray = values["f2"]
-        self.f3: np.ndarray = values["f3"]
+        self.e2 = np.exp(0.5 * z)
+        self.e = self.e2 * self.e2
+        self.q = np.expm1(0.5 * z) / lam
+        powers = np.empty((_SERIES.shape[1], z.size))
+        powers[0] = 1.0
+        powers[1:] = np.cumprod(np.broadcast_to(z, (_SERIES.shape[1] - 1, z.size)), axis=0)
+        f = _SERIES @ powers
+        big = np.flatnonzero(np.abs(z) >= 0.1)
+        if big.size:
+            zb, eb = z[big], self.e[big]
+            z3 = zb**3
+            f[0, big] = (-4 - zb + eb * (4 - 3 * zb + zb * zb)) / z3
+            f[1, big] = (2 + zb + eb * (zb - 2)) / z3
+            f[2, big] = (-4 - 3 * zb - zb * zb + eb * (4 - zb)) / z3
+        self.f1, self.f2, self.f3 = f[0], f[1], f[2]
 
 
 def integrate_isatuximab(
