@@ -141,3 +141,35 @@ def test_manual_lambda_z_points():
     assert res["LAMZ"] == pytest.approx(np.log(7 / 4) / 4)
     assert res["LAMZLL"] == 4 and res["LAMZUL"] == 8
     assert t[3] == 4
+
+
+def test_lambda_z_selection_winnonlin_vs_pknca():
+    # the last three points rise on a perfect line (adjusted R^2 = 1, lambda-z < 0):
+    # WinNonlin discards that fit and keeps the best falling one; PKNCA takes the maximum
+    # adjusted R^2 over all fits first, finds no falling fit near it and reports none
+    # (PKNCA vignettes/v30-training-session.Rmd; shared/domain/pk.md sec. 1.6)
+    t = [0, 1, 2, 4, 6, 8, 10, 12, 14]
+    c = [0, 10, 8, 6, 4.5, 3.0, 3.1, 3.2, 3.3]
+    win = nca(_conc(times=t, conc=c), _doses()).to_wide().iloc[0]
+    pk = (
+        nca(_conc(times=t, conc=c), _doses(), NCAOptions(lambda_z_selection="pknca"))
+        .to_wide()
+        .iloc[0]
+    )
+    assert win["LAMZ"] > 0 and np.isnan(pk["LAMZ"])
+
+
+def test_cmax_point_in_lambda_z_for_bolus_only_by_default():
+    t = np.array([0.5, 1, 2, 4, 8])
+    c = 10 * np.exp(-0.3 * t)
+    bolus = nca(_conc(times=t, conc=c), _doses(route="iv-bolus")).to_wide().iloc[0]
+    excl = (
+        nca(
+            _conc(times=t, conc=c),
+            _doses(route="iv-bolus"),
+            NCAOptions(lambda_z_include_cmax=False),
+        )
+        .to_wide()
+        .iloc[0]
+    )
+    assert bolus["LAMZNPT"] == 5 and excl["LAMZNPT"] == 4

@@ -122,9 +122,13 @@ def parameter_table(
         for row in stats.to_dict("records")
     ]
     out = stats[[*by, "parameter", "n"]].assign(summary=text)
-    if codes is not None:
-        rank = {c: i for i, c in enumerate(codes)}
-        out = out.sort_values(
-            [*by, "parameter"], key=lambda s: s.map(rank) if s.name == "parameter" else s
-        )
-    return out.reset_index(drop=True)
+    # groups in order of first appearance, parameters in the order of ``codes``
+    groups = data[list(by)].drop_duplicates().itertuples(index=False, name=None)
+    group_rank = {k: i for i, k in enumerate(groups)}
+    code_rank = {c: i for i, c in enumerate(codes or list(pd.unique(data["parameter"])))}
+    keys = [
+        (group_rank.get(tuple(row[list(by)]), 0), code_rank.get(row["parameter"], 0))
+        for _, row in out.iterrows()
+    ]
+    order = sorted(range(len(out)), key=keys.__getitem__)
+    return out.iloc[order].reset_index(drop=True)
