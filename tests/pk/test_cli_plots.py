@@ -77,3 +77,26 @@ def test_figures_render(tmp_path):
     save_figure(plot_spaghetti(data), tmp_path / "spaghetti.png")
     assert (tmp_path / "mean.png").stat().st_size > 10_000
     assert (tmp_path / "spaghetti.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_pk_plot_command_from_files(tmp_path):
+    sim = simulate_isatuximab(isak_phase1b_regimen(1, n_cycles=1), n=4, seed=2)
+    sim.conc.assign(dose_level="DL1").to_csv(tmp_path / "c.csv", index=False)
+    sim.doses.to_csv(tmp_path / "d.csv", index=False)
+    out = tmp_path / "fig.png"
+    run = _cli(
+        "pk",
+        "plot",
+        "--conc",
+        str(tmp_path / "c.csv"),
+        "--doses",
+        str(tmp_path / "d.csv"),
+        "--out",
+        str(out),
+        "--kind",
+        "spaghetti",
+    )
+    assert run.returncode == 0, run.stderr
+    assert out.read_bytes()[:4] == b"\x89PNG"
+    bad = _cli("pk", "plot", "--conc", str(tmp_path / "c.csv"), "--out", str(out))
+    assert bad.returncode == 2 and "both or neither" in bad.stderr

@@ -159,35 +159,54 @@ def simulate_command(
 @pk_app.command("plot")
 def plot_command(
     out: Annotated[Path, typer.Option("--out", help="Figure file (.png, .pdf, .svg)")],
-    protocol: str = typer.Option("isak-phase1b", "--protocol", help="Built-in protocol"),
+    conc: Annotated[
+        Path | None, typer.Option("--conc", help="Plot these concentrations (with --doses)")
+    ] = None,
+    doses: Annotated[Path | None, typer.Option("--doses", help="Doses of --conc")] = None,
+    group: Annotated[
+        str, typer.Option("--group", help="Column of --conc that defines the lines")
+    ] = "dose_level",
+    protocol: Annotated[
+        str, typer.Option("--protocol", help="Built-in protocol id or YAML (simulation)")
+    ] = "isak-phase1b",
     n: Annotated[int, typer.Option("--n", help="Virtual patients per dose level")] = 100,
-    seed: int = typer.Option(0, "--seed", help="Random seed"),
+    seed: Annotated[int, typer.Option("--seed", help="Random seed")] = 0,
     kind: Annotated[str, typer.Option("--kind", help="'mean' (mean ± SD) or 'spaghetti'")] = "mean",
 ) -> None:
-    """Concentration-time figure of simulated patients at every dose level.
+    """Concentration-time figure by dose level and cycle (linear and log scale).
 
-    Cycle 1 and cycle 3, linear and log scale; mean ± SD or individual (spaghetti) lines.
+    Plots --conc/--doses (tables with subject_id, time, interval, conc and a group column);
+    without them, simulates isatuximab for every dose level of the protocol.
     """
     import pandas as pd
 
-    from earlyphase.errors import OptionsError, describe_problem
+    from earlyphase.errors import DataError, OptionsError, describe_problem
     from earlyphase.pk.plots import plot_mean_profiles, plot_spaghetti, save_figure, time_after_dose
 
     if kind not in ("mean", "spaghetti"):
         raise OptionsError(describe_problem("--kind", kind, "'mean' or 'spaghetti'"))
-    frames = []
-    for level in (1, 2, 3):
-        sim = _simulate(protocol, level, n, 3, seed + level)
-        c = time_after_dose(sim.conc, sim.doses).assign(dose_level=f"DL{level}")
-        c["subject_id"] = f"DL{level}-" + c["subject_id"].astype(str)
-        frames.append(c)
-    data = pd.concat(frames, ignore_index=True)
-    data = data[data["interval"].isin(["CYCLE 1 DAY 1", "CYCLE 3 DAY 1"])]
-    title = f"Isatuximab, {n} simulated patients per dose level (Fau 2020 model)"
+    if (conc is None) != (doses is None):
+        raise OptionsError(describe_problem("--conc/--doses", "only one given", "both or neither"))
+    if conc is not None and doses is not None:
+        data = time_after_dose(_read_table(conc), _read_table(doses))
+        if group not in data.columns:
+            raise DataError(describe_problem("--group", group, f"a column of {conc}"))
+        title = f"{conc.name}: concentrations by {group}"
+    else:
+        frames = []
+        for level in (1, 2, 3):
+            sim = _simulate(protocol, level, n, 3, seed + level)
+            c = time_after_dose(sim.conc, sim.doses).assign(dose_level=f"DL{level}")
+            c["subject_id"] = f"DL{level}-" + c["subject_id"].astype(str)
+            frames.append(c)
+        data = pd.concat(frames, ignore_index=True)
+        data = data[data["interval"].isin(["CYCLE 1 DAY 1", "CYCLE 3 DAY 1"])]
+        group = "dose_level"
+        title = f"Isatuximab, {n} simulated patients per dose level (Fau 2020 model)"
     fig = (
-        plot_mean_profiles(data, title=title)
+        plot_mean_profiles(data, group=group, title=title)
         if kind == "mean"
-        else plot_spaghetti(data, log=(False, True), title=title)
+        else plot_spaghetti(data, group=group, log=(False, True), title=title)
     )
     save_figure(fig, out)
     typer.echo(f"wrote {out}")
