@@ -1,0 +1,58 @@
+"""Speed of SDTM I/O and ADaM derivation at the size of the reference trial (33 patients).
+
+Run: ``python benchmarks/bench_cdisc.py``.  Prints subjects/second for ``derive_adam`` and for
+writing + reading the SDTM folder in each format, and the ratio against a one-subject-at-a-time
+reference (deriving each subject's ADaM separately), measured in the same run.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests" / "cdisc")]
+
+from sdtm_fixture import make_study, replicate  # noqa: E402
+
+from earlyphase.cdisc.adam import derive_adam  # noqa: E402
+from earlyphase.cdisc.study import read_study, write_study  # noqa: E402
+
+
+def _best(fn, repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    study = replicate(make_study(), 9)  # 36 subjects, ~ the 33 of the reference trial
+    n = study["DM"].shape[0]
+    derive_adam(study)  # warm-up (imports)
+    batch = _best(lambda: derive_adam(study))
+    subjects = list(study["DM"]["USUBJID"])
+
+    def one_at_a_time() -> None:
+        for sid in subjects[:6]:
+            derive_adam({k: v[v["USUBJID"] == sid] for k, v in study.items()})
+
+    single = _best(one_at_a_time, repeat=1) / 6
+    print(
+        f"derive_adam: {n} subjects in {batch:.3f} s = {n / batch:.0f} subjects/s; "
+        f"one subject at a time {1 / single:.1f} subjects/s; ratio {single * n / batch:.1f}x"
+    )
+    for fmt in ("xpt", "json", "parquet", "csv"):
+        with tempfile.TemporaryDirectory() as tmp:
+            t = _best(
+                lambda tmp=tmp, fmt=fmt: (write_study(study, tmp, format=fmt), read_study(tmp))
+            )
+            print(f"write + read + validate SDTM as {fmt:8s}: {t:.3f} s ({n / t:.0f} subjects/s)")
+
+
+if __name__ == "__main__":
+    main()
