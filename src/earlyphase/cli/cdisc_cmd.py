@@ -53,8 +53,11 @@ def validate(
     if report.findings:
         console.print(table)
     console.print(
-        f"{len(study)} domains ({', '.join(study)}): {len(report.errors)} error(s), {len(report.warnings)} warning(s)"
+        f"{len(report.errors)} error(s), {len(report.warnings)} warning(s) in {len(study)} domains "
+        f"({', '.join(study)})",
+        soft_wrap=True,
     )
+
     if out is not None:
         _write_table(report.to_frame(), out)
     if report.errors:

@@ -24,10 +24,12 @@ import pandas as pd
 
 from earlyphase._files import atomic_path
 from earlyphase.cdisc.io.metadata import (
+    byte_lengths,
     column_metadata,
     dataset_label,
     dataset_name,
     infer_column,
+    without_attrs,
 )
 from earlyphase.errors import DataError, describe_problem
 
@@ -192,6 +194,8 @@ def write_xpt(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
     meta = column_metadata(df)
     name = dataset_name(df, default=path.stem.upper())
     _check_v5_limits(df, name, meta)
+    label = dataset_label(df)
+    df = without_attrs(df)
     out = pd.DataFrame(index=range(len(df)))
     formats: dict[str, str] = {}
     for col, entry in meta.items():
@@ -218,7 +222,7 @@ def write_xpt(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
                 formats[col] = fmt
         else:
             text = series.astype("object").where(series.notna(), "").astype(str)
-            too_long = text.map(lambda v: len(v.encode("utf-8"))) > 200
+            too_long = pd.Series(byte_lengths(text) > 200, index=text.index)
             if too_long.any():
                 raise DataError(
                     describe_problem(
@@ -237,7 +241,7 @@ def write_xpt(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
         pyreadstat.write_xport(
             out,
             str(tmp),
-            file_label=dataset_label(df),
+            file_label=label,
             column_labels=labels,
             table_name=name,
             file_format_version=5,
