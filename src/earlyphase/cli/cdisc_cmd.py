@@ -116,7 +116,16 @@ def adam(
 
         proto = load_protocol(protocol)
     study = read_study(directory, prefer=prefer, validate=True)
-    result = derive_adam(study, proto, data_cutoff=data_cutoff, response_source=response_source)
+    if response_source not in ("auto", "imwg", "investigator"):
+        raise OptionsError(
+            describe_problem("--response", response_source, "auto, imwg or investigator")
+        )
+    result = derive_adam(
+        study,
+        proto,
+        data_cutoff=data_cutoff,
+        response_source=response_source,  # type: ignore[arg-type]
+    )
     console = Console()
     table = Table(title=f"ADaM from {directory}")
     for col in ("dataset", "records", "file / reason"):

@@ -43,11 +43,11 @@ def _strict_datetimes(values: pd.Series, field: str) -> pd.Series:
 
 
 def derive_adpc(
-    pc: pd.DataFrame, ex: pd.DataFrame, adsl: pd.DataFrame, *, cycle_days: int = 28
+    pc: pd.DataFrame | None, ex: pd.DataFrame | None, adsl: pd.DataFrame, *, cycle_days: int = 28
 ) -> pd.DataFrame:
     """Derive ADPC from SDTM PC, EX and ADSL."""
-    require(pc, "ADPC", "PC", ["USUBJID", "PCTESTCD", "PCDTC"])
-    require(ex, "ADPC", "EX", ["USUBJID", "EXTRT", "EXSTDTC", "EXDOSE"])
+    pc = require(pc, "ADPC", "PC", ["USUBJID", "PCTESTCD", "PCDTC"])
+    ex = require(ex, "ADPC", "EX", ["USUBJID", "EXTRT", "EXSTDTC", "EXDOSE"])
     pc = pc.reset_index(drop=True).copy()
     pc["ADTM"] = _strict_datetimes(pc["PCDTC"], "PC.PCDTC")
     pc["_DRUG"] = pc["PCTESTCD"].map(_DRUG_OF)

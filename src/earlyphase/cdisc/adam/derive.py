@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -117,7 +117,7 @@ def derive_adam(
     protocol: Any = None,
     *,
     data_cutoff: Any = None,
-    response_source: str = "auto",
+    response_source: Literal["auto", "imwg", "investigator"] = "auto",
 ) -> AdamResult:
     """Derive every ADaM dataset the SDTM ``study`` allows.
 
