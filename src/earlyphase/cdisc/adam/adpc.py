@@ -105,6 +105,9 @@ def derive_adpc(
                 "a non-negative time after dose for a post-dose sample",
             )
         )
+    if "DCUTDT" in adsl.columns:  # samples after the data cut-off are not used
+        cut = pc["USUBJID"].map(dict(zip(adsl["USUBJID"], adsl["DCUTDT"], strict=True)))
+        pc = pc[~(pc["ADTM"].dt.normalize() > pd.to_datetime(cut))]
     out = pc.merge(
         adsl[[c for c in ADSL_KEYS if c in adsl.columns]],
         on="USUBJID",
