@@ -1,9 +1,102 @@
-"""Commands of the report area (placeholder until that area lands)."""
+"""Commands of the report area: ``earlyphase run`` (the main job) and ``earlyphase analyze``."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+_FORMATS_HELP = "Comma-separated outputs: html,rtf,pdf,png,csv,parquet."
+_ALL_FORMATS = "html,rtf,pdf,png,csv,parquet"
+_DEFAULT_OUT = Path("earlyphase-output")
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    return tuple(f.strip().lower() for f in text.split(",") if f.strip())
+
+
+def _run_with_progress(job, total: int):  # type: ignore[no-untyped-def]
+    """Run ``job(progress_callback)`` under a rich progress bar; returns its result."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description:<45}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as bar:
+        task = bar.add_task("Starting", total=total)
+
+        def step(message: str) -> None:
+            bar.update(task, description=message, advance=1)
+
+        result = job(step)
+        bar.update(task, description="Done", completed=total)
+    return result
+
+
+def _summary(result) -> None:  # type: ignore[no-untyped-def]
+    typer.echo(f"Report written to {result.out_dir}/")
+    typer.echo(f"  open {result.html_path}")
+    typer.echo(
+        f"  {len(result.tables)} tables, {len(result.figures)} figures, {len(result.files)} files"
+    )
+    if result.comparison is not None:
+        frame = result.comparison.to_frame()
+        same = int((frame["status"] == "same at published precision").sum())
+        flagged = int((frame["consistency"] == "inconsistent").sum())
+        typer.echo(
+            f"  published vs reproduced: {same}/{len(frame)} at published precision; "
+            f"{flagged} published numbers flagged inconsistent"
+        )
+    for skipped in result.skipped:
+        typer.echo(f"  not produced: {skipped.title} (missing {', '.join(skipped.reasons)})")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to app."""
+    """Add ``run`` and ``analyze`` to the main application."""
+
+    @app.command("run")
+    def run(
+        out: Annotated[Path, typer.Option("--out", help="Output folder.")] = _DEFAULT_OUT,
+        seed: Annotated[
+            int | None,
+            typer.Option("--seed", help="Seed of the reconstruction (default: the twin's)."),
+        ] = None,
+        formats: Annotated[str, typer.Option("--formats", help=_FORMATS_HELP)] = _ALL_FORMATS,
+    ) -> None:
+        """Reproduce the reference paper: reconstruct the trial, derive ADaM, analyse, report."""
+        from earlyphase.report.pipeline import run_reference
+
+        result = _run_with_progress(
+            lambda step: run_reference(out, seed=seed, formats=_formats(formats), progress=step),
+            total=25,
+        )
+        _summary(result)
+
+    @app.command("analyze")
+    def analyze(
+        sdtm_dir: Annotated[
+            Path, typer.Argument(help="Folder of SDTM datasets (.xpt, .json, .parquet, .csv).")
+        ],
+        protocol: Annotated[
+            str, typer.Option("--protocol", help="Protocol YAML file or built-in name.")
+        ],
+        out: Annotated[Path, typer.Option("--out", help="Output folder.")] = _DEFAULT_OUT,
+        formats: Annotated[str, typer.Option("--formats", help=_FORMATS_HELP)] = _ALL_FORMATS,
+    ) -> None:
+        """Run the analyses and write the report for any trial's SDTM."""
+        from earlyphase.report.pipeline import analyze as analyze_sdtm
+
+        result = _run_with_progress(
+            lambda step: analyze_sdtm(
+                sdtm_dir, protocol, out, formats=_formats(formats), progress=step
+            ),
+            total=24,
+        )
+        _summary(result)

@@ -45,37 +45,50 @@ def _build_addresses() -> dict[str, str]:
         a[f"age.median.{dl}"] = f"table1_demographics/age/{col}/median"
         a[f"prior_lines.median.{dl}"] = f"table1_demographics/priorln/{col}/median"
         a[f"dual_refractory.pct.{dl}"] = f"table1_demographics/dualref/{col}/pct"
-    a.update({
-        "orr.overall.ci_lower": "efficacy_best_response/ORR/OVERALL/lcl",
-        "orr.overall.ci_upper": "efficacy_best_response/ORR/OVERALL/ucl",
-        "bor.scr.n": "efficacy_best_response/sCR/OVERALL/n",
-        "bor.cr.n": "efficacy_best_response/CR/OVERALL/n",
-        "bor.scr_cr.n": "efficacy_best_response/sCR/CR/OVERALL/n",
-        "bor.vgpr.n": "efficacy_best_response/VGPR/OVERALL/n",
-        "bor.pr.n": "efficacy_best_response/PR/OVERALL/n",
-        "bor.mr.n": "efficacy_best_response/MR/OVERALL/n",
-        "pfs.median": "time_to_event/PFS:median/OVERALL/median",
-        "pfs.median.ci_lower": "time_to_event/PFS:median/OVERALL/lcl",
-        "pfs.median.ci_upper": "time_to_event/PFS:median/OVERALL/ucl",
-        "pfs.events": "time_to_event/PFS:events/OVERALL/n",
-        "os.rate_24m": "time_to_event/OS:rate24/OVERALL/est",
-        "os.rate_24m.ci_lower": "time_to_event/OS:rate24/OVERALL/lcl",
-        "os.rate_24m.ci_upper": "time_to_event/OS:rate24/OVERALL/ucl",
-        "os.deaths": "time_to_event/OS:events/OVERALL/n",
-        "followup.median": "time_to_event/followup:median/OVERALL/median",
-        "followup.min": "time_to_event/followup:median/OVERALL/min",
-        "followup.max": "time_to_event/followup:median/OVERALL/max",
-        "ttr.median_weeks": "efficacy_response_timing/TTR/value/median",
-        "ttbr.median_weeks": "efficacy_response_timing/TTBR/value/median",
-        "dor.median": "efficacy_response_timing/DOR/value/median",
-        "cycles.median": "exposure/ncycles/OVERALL/median",
-        "cycles.min": "exposure/ncycles/OVERALL/min",
-        "cycles.max": "exposure/ncycles/OVERALL/max",
-        "related_ae_grade3plus.n": "table2_adverse_events/any_related/OVERALL:ge3/n",
-        "related_ae_grade3plus.pct": "table2_adverse_events/any_related/OVERALL:ge3/pct",
-    })
-    for key in ("lenref", "imidref", "piref", "dualref", "carfexp", "carfref", "cyto_high",
-                "gain1q", "hr_or_gain1q", "age_lt65", "age_ge65"):
+    a.update(
+        {
+            "orr.overall.ci_lower": "efficacy_best_response/ORR/OVERALL/lcl",
+            "orr.overall.ci_upper": "efficacy_best_response/ORR/OVERALL/ucl",
+            "bor.scr.n": "efficacy_best_response/sCR/OVERALL/n",
+            "bor.cr.n": "efficacy_best_response/CR/OVERALL/n",
+            "bor.scr_cr.n": "efficacy_best_response/sCR/CR/OVERALL/n",
+            "bor.vgpr.n": "efficacy_best_response/VGPR/OVERALL/n",
+            "bor.pr.n": "efficacy_best_response/PR/OVERALL/n",
+            "bor.mr.n": "efficacy_best_response/MR/OVERALL/n",
+            "pfs.median": "time_to_event/PFS:median/OVERALL/median",
+            "pfs.median.ci_lower": "time_to_event/PFS:median/OVERALL/lcl",
+            "pfs.median.ci_upper": "time_to_event/PFS:median/OVERALL/ucl",
+            "pfs.events": "time_to_event/PFS:events/OVERALL/n",
+            "os.rate_24m": "time_to_event/OS:rate24/OVERALL/est",
+            "os.rate_24m.ci_lower": "time_to_event/OS:rate24/OVERALL/lcl",
+            "os.rate_24m.ci_upper": "time_to_event/OS:rate24/OVERALL/ucl",
+            "os.deaths": "time_to_event/OS:events/OVERALL/n",
+            "followup.median": "time_to_event/followup:median/OVERALL/median",
+            "followup.min": "time_to_event/followup:median/OVERALL/min",
+            "followup.max": "time_to_event/followup:median/OVERALL/max",
+            "ttr.median_weeks": "efficacy_response_timing/TTR/value/median",
+            "ttbr.median_weeks": "efficacy_response_timing/TTBR/value/median",
+            "dor.median": "efficacy_response_timing/DOR/value/median",
+            "cycles.median": "exposure/ncycles/OVERALL/median",
+            "cycles.min": "exposure/ncycles/OVERALL/min",
+            "cycles.max": "exposure/ncycles/OVERALL/max",
+            "related_ae_grade3plus.n": "table2_adverse_events/any_related/OVERALL:ge3/n",
+            "related_ae_grade3plus.pct": "table2_adverse_events/any_related/OVERALL:ge3/pct",
+        }
+    )
+    for key in (
+        "lenref",
+        "imidref",
+        "piref",
+        "dualref",
+        "carfexp",
+        "carfref",
+        "cyto_high",
+        "gain1q",
+        "hr_or_gain1q",
+        "age_lt65",
+        "age_ge65",
+    ):
         a[f"subgroup.{key}.orr"] = f"efficacy_subgroups/{key}/ORR/pct"
         a[f"subgroup.{key}.n"] = f"efficacy_subgroups/{key}/N/n"
     return a
@@ -146,14 +159,21 @@ def flatten_published(obj: Any, prefix: str = "") -> list[PublishedValue]:
             if isinstance(loc, Mapping):
                 loc = ", ".join(f"{k}: {v}" for k, v in loc.items())
             note = obj.get("inconsistency") or obj.get("note") or obj.get("notes") or ""
-            out.append(PublishedValue(
-                key=key, value=value, location=str(loc), unit=str(obj.get("unit") or ""),
-                count=_num(obj.get("count") if "count" in obj else obj.get("numerator")),
-                denominator=_num(obj.get("denominator")),
-                note=str(note) if not isinstance(note, list | tuple) else "; ".join(map(str, note)),
-                text=str(obj.get("text") or obj.get("published_text") or ""),
-                address=str(obj.get("address") or ""),
-            ))
+            out.append(
+                PublishedValue(
+                    key=key,
+                    value=value,
+                    location=str(loc),
+                    unit=str(obj.get("unit") or ""),
+                    count=_num(obj.get("count") if "count" in obj else obj.get("numerator")),
+                    denominator=_num(obj.get("denominator")),
+                    note=str(note)
+                    if not isinstance(note, list | tuple)
+                    else "; ".join(map(str, note)),
+                    text=str(obj.get("text") or obj.get("published_text") or ""),
+                    address=str(obj.get("address") or ""),
+                )
+            )
             return out
         for k, v in obj.items():
             out += flatten_published(v, f"{prefix}.{k}" if prefix else str(k))
@@ -230,24 +250,47 @@ def compare_published(
             same = sas_round(reproduced, decimals) == sas_round(item.value, decimals)
             status = "same at published precision" if same else "differs"
         consistency = ""
-        if item.count is not None and item.denominator is not None and item.unit in ("%", "percent", ""):
+        if (
+            item.count is not None
+            and item.denominator is not None
+            and item.unit in ("%", "percent", "")
+        ):
             if item.unit == "%" or "pct" in item.key or "percent" in item.key:
-                consistency = "consistent" if percent_consistent(item.value, item.count, item.denominator) else "inconsistent"
+                consistency = (
+                    "consistent"
+                    if percent_consistent(item.value, item.count, item.denominator)
+                    else "inconsistent"
+                )
         if item.note and "inconsistent" in item.note.lower():
             consistency = "inconsistent"
-        rows.append({
-            "key": item.key,
-            "location": item.location,
-            "published": item.value,
-            "reproduced": reproduced if reproduced is not None else math.nan,
-            "difference": diff,
-            "decimals": decimals,
-            "status": status,
-            "consistency": consistency,
-            "note": item.note,
-            "address": address,
-        })
-    return Comparison(pd.DataFrame(rows, columns=[
-        "key", "location", "published", "reproduced", "difference", "decimals", "status",
-        "consistency", "note", "address",
-    ]))
+        rows.append(
+            {
+                "key": item.key,
+                "location": item.location,
+                "published": item.value,
+                "reproduced": reproduced if reproduced is not None else math.nan,
+                "difference": diff,
+                "decimals": decimals,
+                "status": status,
+                "consistency": consistency,
+                "note": item.note,
+                "address": address,
+            }
+        )
+    return Comparison(
+        pd.DataFrame(
+            rows,
+            columns=[
+                "key",
+                "location",
+                "published",
+                "reproduced",
+                "difference",
+                "decimals",
+                "status",
+                "consistency",
+                "note",
+                "address",
+            ],
+        )
+    )

@@ -57,8 +57,15 @@ def finish(
     figure_id: str, title: str, caption: str, data: pd.DataFrame, fig: Figure
 ) -> FigureResult:
     width, height = fig.get_size_inches()
-    return FigureResult(figure_id, title, caption, data.reset_index(drop=True), to_png(fig),
-                        float(width), float(height))
+    return FigureResult(
+        figure_id,
+        title,
+        caption,
+        data.reset_index(drop=True),
+        to_png(fig),
+        float(width),
+        float(height),
+    )
 
 
 def style_axes(ax) -> None:  # type: ignore[no-untyped-def]

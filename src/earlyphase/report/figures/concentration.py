@@ -8,12 +8,21 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from earlyphase.report.figures._base import DOSE_COLOURS, FigureResult, finish, new_figure, style_axes
+from earlyphase.report.figures._base import (
+    DOSE_COLOURS,
+    FigureResult,
+    finish,
+    new_figure,
+    style_axes,
+)
 from earlyphase.report.tables._common import groups, require
 
 __all__ = ["REQUIRES", "concentration_data", "concentration_figure"]
 
-REQUIRES = {"ADSL": ("USUBJID", "TRT01A", "TRT01AN"), "ADPC": ("USUBJID", "PARAMCD", "AVAL", "NRRLT", "VISIT")}
+REQUIRES = {
+    "ADSL": ("USUBJID", "TRT01A", "TRT01AN"),
+    "ADPC": ("USUBJID", "PARAMCD", "AVAL", "NRRLT", "VISIT"),
+}
 _ANALYTES = {"ISATUXIM": ("Isatuximab", "μg/mL", "h"), "CARFILZO": ("Carfilzomib", "ng/mL", "h")}
 
 
@@ -28,13 +37,25 @@ def concentration_data(adam: Mapping[str, pd.DataFrame], paramcd: str) -> pd.Dat
         part = sub[sub["USUBJID"].isin(g.subjects)]
         for (visit, t), values in part.groupby(["VISIT", "NRRLT"])["AVAL"]:
             v = pd.to_numeric(values, errors="coerce").dropna().to_numpy()
-            rows.append((g.key, g.label, str(visit), float(t), v.size,
-                         float(v.mean()) if v.size else np.nan,
-                         float(v.std(ddof=1)) if v.size > 1 else np.nan))
-    return pd.DataFrame(rows, columns=["group", "group_label", "visit", "nominal_h", "n", "mean", "sd"])
+            rows.append(
+                (
+                    g.key,
+                    g.label,
+                    str(visit),
+                    float(t),
+                    v.size,
+                    float(v.mean()) if v.size else np.nan,
+                    float(v.std(ddof=1)) if v.size > 1 else np.nan,
+                )
+            )
+    return pd.DataFrame(
+        rows, columns=["group", "group_label", "visit", "nominal_h", "n", "mean", "sd"]
+    )
 
 
-def concentration_figure(adam: Mapping[str, pd.DataFrame], paramcd: str = "ISATUXIM") -> FigureResult:
+def concentration_figure(
+    adam: Mapping[str, pd.DataFrame], paramcd: str = "ISATUXIM"
+) -> FigureResult:
     """One panel per visit, one line per dose level, mean ± SD."""
     data = concentration_data(adam, paramcd)
     name, unit, _ = _ANALYTES.get(paramcd, (paramcd.title(), "", "h"))
@@ -47,9 +68,17 @@ def concentration_figure(adam: Mapping[str, pd.DataFrame], paramcd: str = "ISATU
             d = d[d["n"] > 0]
             if d.empty:
                 continue
-            ax.errorbar(d["nominal_h"], d["mean"], yerr=d["sd"].fillna(0), marker="o", ms=3,
-                        lw=1.2, capsize=2, color=DOSE_COLOURS[ci % len(DOSE_COLOURS)],
-                        label=str(d["group_label"].iloc[0]))
+            ax.errorbar(
+                d["nominal_h"],
+                d["mean"],
+                yerr=d["sd"].fillna(0),
+                marker="o",
+                ms=3,
+                lw=1.2,
+                capsize=2,
+                color=DOSE_COLOURS[ci % len(DOSE_COLOURS)],
+                label=str(d["group_label"].iloc[0]),
+            )
         ax.set_title(visit.title(), fontsize=9)
         ax.set_xlabel("Time since start of infusion (h)", fontsize=8)
         style_axes(ax)

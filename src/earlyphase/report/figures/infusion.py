@@ -58,17 +58,39 @@ def infusion_reactions_figure(adam: Mapping[str, pd.DataFrame]) -> FigureResult:
         for grade in grades:
             sub = data[(data["drug"] == drug) & (data["grade"] == grade)].set_index("infusion_day")
             counts = sub["n_patients"].reindex(days).fillna(0).to_numpy(dtype=float)
-            ax.bar(x, counts, width * 0.92, bottom=bottom, color=_GRADE_COLOURS.get(grade, "grey"),
-                   edgecolor="white", linewidth=0.5, label=None if grade in seen else f"Gr {grade}")
+            ax.bar(
+                x,
+                counts,
+                width * 0.92,
+                bottom=bottom,
+                color=_GRADE_COLOURS.get(grade, "grey"),
+                edgecolor="white",
+                linewidth=0.5,
+                label=None if grade in seen else f"Gr {grade}",
+            )
             seen.add(grade)
             bottom += counts
         for xi, total in zip(x, bottom, strict=True):
             if total > 0:
-                ax.text(xi, total + 0.2, f"{_DRUG_LABEL.get(drug, drug.title())}\n{int(total)}",
-                        ha="center", va="bottom", fontsize=7)
-    ax.set_xticks(np.arange(len(days)), [d.replace("C1", "Cycle 1, ") .replace("D", "D") for d in days], fontsize=8)
+                ax.text(
+                    xi,
+                    total + 0.2,
+                    f"{_DRUG_LABEL.get(drug, drug.title())}\n{int(total)}",
+                    ha="center",
+                    va="bottom",
+                    fontsize=7,
+                )
+    ax.set_xticks(
+        np.arange(len(days)),
+        [d.replace("C1", "Cycle 1, ").replace("D", "D") for d in days],
+        fontsize=8,
+    )
     ax.set_ylabel("Patients with an infusion reaction (n)", fontsize=9)
-    top = max(float(data.groupby(["drug", "infusion_day"])["n_patients"].sum().max()), 1.0) if not data.empty else 1.0
+    top = (
+        max(float(data.groupby(["drug", "infusion_day"])["n_patients"].sum().max()), 1.0)
+        if not data.empty
+        else 1.0
+    )
     ax.set_ylim(0, top * 1.3)
     ax.legend(title="Grade", fontsize=7, title_fontsize=8, frameon=False, loc="upper right")
     style_axes(ax)
@@ -77,6 +99,10 @@ def infusion_reactions_figure(adam: Mapping[str, pd.DataFrame]) -> FigureResult:
         "patients. Patients counted once per drug and day at their worst grade. "
         "Isa, isatuximab; K, carfilzomib; Gr, grade."
     )
-    return finish("figure1_infusion_reactions",
-                  "Figure 1. Infusion reactions in cycle 1 by drug, grade and infusion day",
-                  caption, data, fig)
+    return finish(
+        "figure1_infusion_reactions",
+        "Figure 1. Infusion reactions in cycle 1 by drug, grade and infusion day",
+        caption,
+        data,
+        fig,
+    )

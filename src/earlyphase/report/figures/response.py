@@ -9,7 +9,13 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from earlyphase.report.figures._base import RESPONSE_COLOURS, FigureResult, finish, new_figure, style_axes
+from earlyphase.report.figures._base import (
+    RESPONSE_COLOURS,
+    FigureResult,
+    finish,
+    new_figure,
+    style_axes,
+)
 from earlyphase.report.tables._common import groups
 from earlyphase.report.tables.efficacy import REQUIRES, best_response
 
@@ -46,20 +52,35 @@ def response_rates_figure(adam: Mapping[str, pd.DataFrame]) -> FigureResult:
     bottom = np.zeros(len(keys))
     for band, _ in _BANDS:
         pct = data[data["category"] == band].set_index("group").loc[keys, "pct"].to_numpy()
-        ax.bar(x, pct, 0.6, bottom=bottom, color=RESPONSE_COLOURS[band], label=band,
-               edgecolor="white", linewidth=0.6)
+        ax.bar(
+            x,
+            pct,
+            0.6,
+            bottom=bottom,
+            color=RESPONSE_COLOURS[band],
+            label=band,
+            edgecolor="white",
+            linewidth=0.6,
+        )
         for xi, (b, p) in enumerate(zip(bottom, pct, strict=True)):
             if p >= 6:
                 colour = "white" if band in ("sCR/CR", "VGPR") else "black"
-                ax.text(xi, b + p / 2, f"{p:.0f}%", ha="center", va="center", fontsize=7, color=colour)
+                ax.text(
+                    xi, b + p / 2, f"{p:.0f}%", ha="center", va="center", fontsize=7, color=colour
+                )
         bottom += pct
     for xi, key in enumerate(keys):
         sub = data[data["group"] == key].set_index("category")["pct"]
         orr = sub[["sCR/CR", "VGPR", "PR"]].sum()
         cbr = orr + sub["MR"]
-        ax.text(xi, cbr + 2, f"ORR {orr:.0f}%\nCBR {cbr:.0f}%", ha="center", va="bottom", fontsize=8)
+        ax.text(
+            xi, cbr + 2, f"ORR {orr:.0f}%\nCBR {cbr:.0f}%", ha="center", va="bottom", fontsize=8
+        )
     labels = data.drop_duplicates("group").set_index("group").loc[keys]
-    ticks = [f"{_short(lbl)}\n(n = {n})" for lbl, n in zip(labels["group_label"], labels["n_total"], strict=True)]
+    ticks = [
+        f"{_short(lbl)}\n(n = {n})"
+        for lbl, n in zip(labels["group_label"], labels["n_total"], strict=True)
+    ]
     ax.set_xticks(x, ticks, fontsize=8)
     ax.set_ylim(0, 118)
     ax.set_ylabel("Patients (%)", fontsize=9)

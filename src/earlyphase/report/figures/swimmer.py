@@ -9,7 +9,13 @@ import numpy as np
 import pandas as pd
 
 from earlyphase.cdisc import terms
-from earlyphase.report.figures._base import DOSE_COLOURS, FigureResult, finish, new_figure, style_axes
+from earlyphase.report.figures._base import (
+    DOSE_COLOURS,
+    FigureResult,
+    finish,
+    new_figure,
+    style_axes,
+)
 from earlyphase.report.tables._common import require
 
 __all__ = ["REQUIRES", "swimmer_data", "swimmer_figure"]
@@ -22,16 +28,23 @@ def swimmer_data(adam: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     require(adam, REQUIRES)
     adsl = adam["ADSL"].copy()
     days = (pd.to_datetime(adsl["TRTEDT"]) - pd.to_datetime(adsl["TRTSDT"])).dt.days + 1
-    out = pd.DataFrame({
-        "usubjid": adsl["USUBJID"].to_numpy(),
-        "group": adsl["TRT01AN"].to_numpy(),
-        "group_label": adsl["TRT01A"].to_numpy(),
-        "duration_months": (days / terms.DAYS_PER_MONTH).to_numpy(),
-        "ongoing": (adsl["EOSSTT"].astype(str).str.upper() == "ONGOING").to_numpy()
-        if "EOSSTT" in adsl.columns else np.zeros(len(adsl), bool),
-    })
+    out = pd.DataFrame(
+        {
+            "usubjid": adsl["USUBJID"].to_numpy(),
+            "group": adsl["TRT01AN"].to_numpy(),
+            "group_label": adsl["TRT01A"].to_numpy(),
+            "duration_months": (days / terms.DAYS_PER_MONTH).to_numpy(),
+            "ongoing": (adsl["EOSSTT"].astype(str).str.upper() == "ONGOING").to_numpy()
+            if "EOSSTT" in adsl.columns
+            else np.zeros(len(adsl), bool),
+        }
+    )
     adtte = adam.get("ADTTE")
-    for code, col in (("TTR", "first_response_months"), ("PFS", "pfs_event_months"), ("OS", "death_months")):
+    for code, col in (
+        ("TTR", "first_response_months"),
+        ("PFS", "pfs_event_months"),
+        ("OS", "death_months"),
+    ):
         if adtte is None or "PARAMCD" not in adtte.columns:
             out[col] = np.nan
             continue
@@ -39,7 +52,9 @@ def swimmer_data(adam: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         out[col] = out["usubjid"].map(ev).astype(float)
     adrs = adam.get("ADRS")
     if adrs is not None and {"PARAMCD", "AVALC"} <= set(adrs.columns):
-        bor = adrs[adrs["PARAMCD"] == "BOR"].drop_duplicates("USUBJID").set_index("USUBJID")["AVALC"]
+        bor = (
+            adrs[adrs["PARAMCD"] == "BOR"].drop_duplicates("USUBJID").set_index("USUBJID")["AVALC"]
+        )
         out["bor"] = out["usubjid"].map(bor).fillna("NE")
     else:
         out["bor"] = ""
@@ -56,13 +71,22 @@ def swimmer_figure(adam: Mapping[str, pd.DataFrame]) -> FigureResult:
     labels = data.drop_duplicates("group").set_index("group")["group_label"]
     for li, level in enumerate(levels):
         mask = (data["group"] == level).to_numpy()
-        ax.barh(y[mask], data.loc[mask, "duration_months"], 0.7,
-                color=DOSE_COLOURS[li % len(DOSE_COLOURS)], label=str(labels[level]))
-    ax.plot(data["first_response_months"], y, "v", color="black", ms=4, label="First response (≥PR)")
+        ax.barh(
+            y[mask],
+            data.loc[mask, "duration_months"],
+            0.7,
+            color=DOSE_COLOURS[li % len(DOSE_COLOURS)],
+            label=str(labels[level]),
+        )
+    ax.plot(
+        data["first_response_months"], y, "v", color="black", ms=4, label="First response (≥PR)"
+    )
     ax.plot(data["pfs_event_months"], y, "x", color="#b2182b", ms=4, label="Progression or death")
     end = data["duration_months"].to_numpy()
     ongoing = data["ongoing"].to_numpy(dtype=bool)
-    ax.plot(end[ongoing] + 0.6, y[ongoing], ">", color="#444444", ms=4, label="On treatment at cut-off")
+    ax.plot(
+        end[ongoing] + 0.6, y[ongoing], ">", color="#444444", ms=4, label="On treatment at cut-off"
+    )
     for yi, (e, bor) in enumerate(zip(end, data["bor"], strict=True)):
         ax.text(e + 1.4, yi, str(bor), va="center", fontsize=6)
     ax.set_yticks([])

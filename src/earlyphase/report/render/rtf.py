@@ -38,12 +38,18 @@ def table_rtf(table: DisplayTable, source: str = "") -> str:
         span_text = [""] + [text for text, _ in table.span_headers]
         span_width = [_STUB_WIDTH] + [float(n) for _, n in table.span_headers]
         headers.append(
-            rtf.RTFColumnHeader(text=span_text, col_rel_width=span_width,
-                                text_justification=["l"] + ["c"] * len(table.span_headers))
+            rtf.RTFColumnHeader(
+                text=span_text,
+                col_rel_width=span_width,
+                text_justification=["l"] + ["c"] * len(table.span_headers),
+            )
         )
     headers.append(
-        rtf.RTFColumnHeader(text=[table.stub_header or " ", *table.headers], col_rel_width=widths,
-                            text_justification=["l"] + ["c"] * ncol)
+        rtf.RTFColumnHeader(
+            text=[table.stub_header or " ", *table.headers],
+            col_rel_width=widths,
+            text_justification=["l"] + ["c"] * ncol,
+        )
     )
     bold = ["b" if sec else "" for _l, _i, sec, _c in table.body]
     doc = rtf.RTFDocument(
@@ -71,7 +77,9 @@ def figure_rtf(figure: FigureResult, png_path: Path) -> str:
     doc = rtf.RTFDocument(
         rtf_page=rtf.RTFPage(orientation="landscape"),
         rtf_title=rtf.RTFTitle(text=[figure.title]),
-        rtf_figure=rtf.RTFFigure(figures=str(png_path), fig_width=width, fig_height=min(height, 6.0)),
+        rtf_figure=rtf.RTFFigure(
+            figures=str(png_path), fig_width=width, fig_height=min(height, 6.0)
+        ),
         rtf_footnote=rtf.RTFFootnote(text=[figure.caption], as_table=False),
     )
     return doc.rtf_encode()

@@ -9,7 +9,7 @@ variation (SD / mean x 100), which reproduces the paper's bracketed values (e.g.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -17,25 +17,25 @@ from earlyphase.report._methods import describe
 from earlyphase.report.spec import RowSpec, TableResult, TableSpec, tidy
 from earlyphase.report.tables._common import column_specs, groups, population, require
 
-__all__ = ["PARAMETER_LABELS", "REQUIRES", "pk_parameters_table"]
+__all__ = ["PARAMETER_LABELS", "REQUIRES", "TABLE3_PARAMETERS", "pk_parameters_table"]
 
 REQUIRES = {
     "ADSL": ("USUBJID", "TRT01A", "TRT01AN"),
     "ADPP": ("USUBJID", "PARAMCD", "AVAL", "VISIT"),
 }
 
-#: PARAMCD -> row label, in display order.  Codes not listed follow in data order.
+#: PARAMCD -> row label, in display order.
 PARAMETER_LABELS = {
     "TMAX": "tmax, median (range), h",
     "CMAX": "Cmax, μg/mL",
     "AUCTAU": "AUCtau, μg·h/mL",
-    "AUC1WK": "AUC1week, μg·h/mL",
-    "AUC2WK": "AUC2weeks, μg·h/mL",
     "AUCLST": "AUClast, μg·h/mL",
     "TLST": "tlast, h",
     "RACCMAX": "Rac Cmax",
-    "RACAUC": "Rac AUC",
+    "RACAUC": "Rac AUC (per week)",
 }
+#: The parameters of the paper's Table 3 (the default selection).
+TABLE3_PARAMETERS = ("TMAX", "CMAX", "AUCTAU", "RACCMAX", "RACAUC")
 _MEAN_FMT = "{mean:3s} ± {sd:3s} ({geomean:3s}) [{cv:0}]"
 _MEDIAN_FMT = "{median:2} ({min:2}-{max:2})"
 
@@ -48,17 +48,22 @@ def _analyte_rows(adpp: pd.DataFrame, analyte: str) -> pd.DataFrame:
 
 
 def pk_parameters_table(
-    adam: Mapping[str, pd.DataFrame], analyte: str = "ISATUXIMAB"
+    adam: Mapping[str, pd.DataFrame],
+    analyte: str = "ISATUXIMAB",
+    parameters: Sequence[str] = TABLE3_PARAMETERS,
 ) -> TableResult:
-    """Compute Table 3 for ``analyte`` (matched on the first 6 letters of ``PARCAT1``)."""
+    """Compute Table 3 for ``analyte`` (matched on the first 6 letters of ``PARCAT1``).
+
+    ``parameters`` are the ADPP ``PARAMCD`` rows shown, in order (default: the paper's).
+    """
     require(adam, REQUIRES)
     adsl = population(adam["ADSL"], "PKFL")
     grps = groups(adsl, overall=False)
     adpp = _analyte_rows(adam["ADPP"], analyte)
     adpp = adpp[adpp["USUBJID"].isin(adsl["USUBJID"])]
     visits = list(dict.fromkeys(adpp["VISIT"].astype(str)))
-    codes = [c for c in PARAMETER_LABELS if c in set(adpp["PARAMCD"])]
-    codes += [c for c in dict.fromkeys(adpp["PARAMCD"].astype(str)) if c not in codes]
+    codes = [c for c in parameters if c in set(adpp["PARAMCD"])]
+    adpp = adpp[adpp["PARAMCD"].isin(codes)]
     rec: list[tuple[str, str, str, float]] = []
     rows: list[RowSpec] = []
     n_missing = int(adpp["AVAL"].isna().sum())
@@ -87,7 +92,8 @@ def pk_parameters_table(
     foot = [
         "Continuous variables are summarized as mean ± SD (geometric mean) [CV%] unless "
         "otherwise stated; three significant figures.",
-        "PK population (PKFL = Y). tau = dosing interval of the regimen at that visit.",
+        "PK population (PKFL = Y). tau = dosing interval of the regimen at that visit (1 week "
+        "for weekly, 2 weeks for every-2-week dosing); Rac AUC compares AUCtau per week.",
     ]
     if n_missing:
         foot.append(

@@ -1,0 +1,58 @@
+"""The report's figures in order, with the ADaM inputs each needs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from earlyphase.report.figures import concentration, infusion, km, response, swimmer
+from earlyphase.report.figures._base import FigureResult
+
+__all__ = ["FIGURES", "FigureBuilder"]
+
+
+@dataclass(frozen=True)
+class FigureBuilder:
+    """A figure of the report: id, title, required inputs and the function drawing it."""
+
+    figure_id: str
+    title: str
+    requires: Mapping[str, Sequence[str]]
+    build: Callable[[Mapping[str, pd.DataFrame]], FigureResult]
+
+
+FIGURES: tuple[FigureBuilder, ...] = (
+    FigureBuilder(
+        "figure1_infusion_reactions",
+        "Figure 1 (infusion reactions)",
+        infusion.REQUIRES,
+        infusion.infusion_reactions_figure,
+    ),
+    FigureBuilder(
+        "figure2_response_rates",
+        "Figure 2 (response rates)",
+        response.REQUIRES,
+        response.response_rates_figure,
+    ),
+    FigureBuilder(
+        "figure3_km_pfs", "Figure 3 (KM PFS)", km.REQUIRES, lambda a: km.km_figure(a, "PFS")
+    ),
+    FigureBuilder(
+        "figure4_km_os", "Figure 4 (KM OS)", km.REQUIRES, lambda a: km.km_figure(a, "OS")
+    ),
+    FigureBuilder(
+        "figure_pk_isatuximab",
+        "Isatuximab concentrations",
+        concentration.REQUIRES,
+        lambda a: concentration.concentration_figure(a, "ISATUXIM"),
+    ),
+    FigureBuilder(
+        "figure_pk_carfilzomib",
+        "Carfilzomib concentrations",
+        concentration.REQUIRES,
+        lambda a: concentration.concentration_figure(a, "CARFILZO"),
+    ),
+    FigureBuilder("figure_swimmer", "Swimmer plot", swimmer.REQUIRES, swimmer.swimmer_figure),
+)

@@ -1,0 +1,132 @@
+"""The methods section: every convention the numbers depend on, and the software used."""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Mapping
+from importlib import metadata
+
+import pandas as pd
+
+from earlyphase.report.content import MethodsSection
+
+__all__ = ["methods_sections", "software_versions"]
+
+_PACKAGES = (
+    "earlyphase",
+    "numpy",
+    "scipy",
+    "pandas",
+    "matplotlib",
+    "rtflite",
+    "polars",
+    "reportlab",
+)
+
+
+def software_versions() -> dict[str, str]:
+    """Python and package versions used to produce the report."""
+    out = {"python": platform.python_version()}
+    for name in _PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def _engines() -> tuple[str, str]:
+    return (
+        "earlyphase.survival.kaplan_meier, conf_type='log-log', quantile_rule='sas'",
+        "earlyphase.stats.binomial_ci, method='clopper-pearson'",
+    )
+
+
+def _attrs_text(adam: Mapping[str, pd.DataFrame], name: str) -> str:
+    frame = adam.get(name)
+    if frame is None:
+        return ""
+    info = {k: v for k, v in frame.attrs.items() if isinstance(v, str | int | float)}
+    return "; ".join(f"{k} = {v}" for k, v in info.items())
+
+
+def methods_sections(
+    adam: Mapping[str, pd.DataFrame], provenance: str
+) -> tuple[MethodsSection, ...]:
+    """Methods paragraphs for a report built from ``adam``."""
+    km_engine, ci_engine = _engines()
+    nca = _attrs_text(adam, "ADPP")
+    versions = software_versions()
+    return (
+        MethodsSection(
+            "Data",
+            (
+                provenance,
+                "Analysis datasets follow CDISC ADaM (ADSL, ADAE, ADRS, ADTTE, ADPC, ADPP) as "
+                "described in docs/data_conventions.md. Populations: safety (SAFFL), "
+                "response-evaluable (EFFFL), pharmacokinetic (PKFL). Columns are the actual dose "
+                "levels (TRT01A) plus the overall column.",
+            ),
+        ),
+        MethodsSection(
+            "Categorical data and confidence intervals",
+            (
+                "Counts are patients; percentages use the column N unless a footnote states another "
+                "denominator. Percentages and other numbers are rounded half away from zero at "
+                "display (SAS ROUND convention); the CSV/Parquet exports keep unrounded values.",
+                f"Response rates carry Clopper–Pearson exact 95% CIs ({ci_engine}), as SAS PROC "
+                "FREQ BINOMIAL exact limits and R binom.test.",
+            ),
+        ),
+        MethodsSection(
+            "Response (IMWG)",
+            (
+                "Best overall response from ADRS (PARAMCD = BOR), derived by the International "
+                "Myeloma Working Group uniform response criteria (Kumar et al., Lancet Oncol 2016) "
+                "with the EBMT minimal response, investigator assessment. ORR = sCR + CR + VGPR + PR; "
+                "CBR = ORR + MR. Time to first and best response are described among responders "
+                "(weeks = days / 7).",
+            ),
+        ),
+        MethodsSection(
+            "Time-to-event endpoints",
+            (
+                f"Kaplan–Meier product-limit estimates ({km_engine}); Greenwood variance; pointwise "
+                "95% CIs on the log-log scale (SAS PROC LIFETEST default CONFTYPE=LOGLOG; R's "
+                "survfit default is conf.type = 'log'); median by the SAS rule (average of the "
+                "first times the curve is below and at or below 0.5; not estimable if it never "
+                "drops below 0.5) with the Brookmeyer–Crowley CI on the same transform; landmark "
+                "survival read off the step function, not estimable beyond the last observation.",
+                "PFS from first dose to progression or death, censored at the last adequate "
+                "assessment; OS censored at the last known alive date; DOR from first response "
+                "(≥PR) to progression or death. Months = days / 30.4375. Median follow-up by the "
+                "reverse Kaplan–Meier method (Schemper & Smith 1996).",
+            ),
+        ),
+        MethodsSection(
+            "Adverse events",
+            (
+                "CTCAE v4.03 grades; treatment-emergent events judged at least possibly related; "
+                "each patient counted once per preferred term at the worst grade. Events flagged "
+                "ANLEXFL (lymphopenia, an expected event) are shown but excluded from summary rows. "
+                "Infusion reactions (ADAE.IRFL) in cycle 1 are counted per drug and infusion day.",
+            ),
+        ),
+        MethodsSection(
+            "Pharmacokinetics",
+            (
+                "Noncompartmental parameters read from ADPP (constant-infusion model, as Phoenix "
+                "WinNonlin Model 202); summarised as arithmetic mean ± SD (geometric mean) [CV% = "
+                "SD / mean x 100], three significant figures; tmax as median (range). Parameters "
+                "that could not be computed are missing with a reason (ADPP.EXCLREAS) and excluded. "
+                + (f"NCA settings recorded with ADPP: {nca}." if nca else ""),
+            ),
+        ),
+        MethodsSection(
+            "Software",
+            (
+                ", ".join(f"{k} {v}" for k, v in versions.items()) + ".",
+                "Figures: matplotlib (Agg). RTF: rtflite. PDF: reportlab.",
+            ),
+        ),
+    )

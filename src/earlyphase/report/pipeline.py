@@ -1,0 +1,339 @@
+"""The main job: ADaM in, the report out (HTML, RTF, PDF, PNG, CSV/Parquet).
+
+``build_report`` does not care where the ADaM came from.  ``run_reference`` reconstructs the
+reference trial (``earlyphase.twin``), derives its ADaM (``earlyphase.cdisc.adam``) and adds
+the published-versus-reproduced section; ``analyze`` does the same for any trial's SDTM
+folder.  Tables or figures whose inputs are missing are listed with what is missing, and the
+rest of the report is still produced.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from earlyphase._files import atomic_write
+from earlyphase.errors import DataError, EarlyphaseError, describe_problem
+from earlyphase.report.content import ReportContent, SkippedOutput
+from earlyphase.report.figures._base import FigureResult
+from earlyphase.report.published import Comparison, compare_published
+from earlyphase.report.spec import TableResult
+from earlyphase.report.tables._common import missing_inputs
+
+__all__ = ["DEFAULT_FORMATS", "ReportResult", "analyze", "build_report", "run_reference"]
+
+DEFAULT_FORMATS = ("html", "rtf", "pdf", "png", "csv", "parquet")
+_KNOWN_FORMATS = frozenset(DEFAULT_FORMATS)
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """What ``build_report`` produced."""
+
+    out_dir: Path
+    files: tuple[Path, ...]
+    tables: Mapping[str, TableResult]
+    figures: Mapping[str, FigureResult]
+    comparison: Comparison | None
+    skipped: tuple[SkippedOutput, ...]
+    timings: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def html_path(self) -> Path:
+        return self.out_dir / "report.html"
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per output: output_id, kind, status, reason."""
+        rows = [(k, "table", "produced", "") for k in self.tables]
+        rows += [(k, "figure", "produced", "") for k in self.figures]
+        rows += [
+            (s.output_id, "output", "not produced", "; ".join(s.reasons)) for s in self.skipped
+        ]
+        return pd.DataFrame(rows, columns=["output_id", "kind", "status", "reason"])
+
+
+def _normalise(adam: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    out = {}
+    for name, frame in adam.items():
+        if not isinstance(frame, pd.DataFrame):
+            raise DataError(
+                describe_problem(f"adam[{name!r}]", type(frame).__name__, "a pandas DataFrame")
+            )
+        out[str(name).upper()] = frame
+    return out
+
+
+def _build_outputs(
+    adam: Mapping[str, pd.DataFrame], builders: Iterable[Any], id_attr: str, say: Progress
+) -> tuple[dict[str, Any], list[SkippedOutput]]:
+    built: dict[str, Any] = {}
+    skipped: list[SkippedOutput] = []
+    for builder in builders:
+        output_id = getattr(builder, id_attr)
+        missing = missing_inputs(adam, builder.requires)
+        if missing:
+            skipped.append(SkippedOutput(output_id, builder.title, tuple(missing)))
+            continue
+        say(f"{builder.title}")
+        try:
+            built[output_id] = builder.build(adam)
+        except EarlyphaseError as exc:
+            skipped.append(SkippedOutput(output_id, builder.title, (str(exc),)))
+    return built, skipped
+
+
+def build_report(
+    adam: Mapping[str, pd.DataFrame],
+    out_dir: str | Path,
+    *,
+    published: Any = None,
+    formats: Iterable[str] = DEFAULT_FORMATS,
+    title: str = "Clinical study report: tables, listings and figures",
+    subtitle: str = "",
+    provenance: str = "ADaM datasets supplied by the caller.",
+    notes: Iterable[str] = (),
+    progress: Progress | None = None,
+) -> ReportResult:
+    """Compute every table and figure from ``adam`` and write the report to ``out_dir``.
+
+    Parameters
+    ----------
+    adam : mapping of ADaM dataset name (``"ADSL"``, ``"ADAE"``, ...) to DataFrame.
+    out_dir : folder to write ``report.html``, ``report.rtf``, ``report.pdf``, ``figures/``,
+        ``tables/`` (created if needed).
+    published : published values (list of :class:`~earlyphase.report.published.PublishedValue`
+        or the YAML structure); adds the published-versus-reproduced section.
+    formats : any of ``html``, ``rtf``, ``pdf``, ``png``, ``csv``, ``parquet``.
+    progress : called with a short message before each step.
+    """
+    from earlyphase.report.figures.registry import FIGURES
+    from earlyphase.report.methods import methods_sections
+    from earlyphase.report.tables import TABLES
+
+    formats = tuple(formats)
+    unknown = [f for f in formats if f not in _KNOWN_FORMATS]
+    if unknown:
+        raise DataError(
+            describe_problem("formats", unknown, f"a subset of {sorted(_KNOWN_FORMATS)}")
+        )
+    say = progress or (lambda _msg: None)
+    adam = _normalise(adam)
+    out = Path(out_dir)
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    tables, skipped_t = _build_outputs(adam, TABLES, "table_id", say)
+    timings["tables"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    figures, skipped_f = _build_outputs(adam, FIGURES, "figure_id", say)
+    timings["figures"] = time.perf_counter() - t0
+    comparison = compare_published(published, tables) if published is not None else None
+    content = ReportContent(
+        title=title,
+        subtitle=subtitle,
+        tables=tuple(tables.values()),
+        figures=tuple(figures.values()),
+        methods=methods_sections(adam, provenance),
+        comparison=comparison,
+        skipped=tuple(skipped_t + skipped_f),
+        data_notes=tuple(notes),
+    )
+    files = _write(content, out, formats, say, timings)
+    return ReportResult(out, tuple(files), tables, figures, comparison, content.skipped, timings)
+
+
+def _write(
+    content: ReportContent,
+    out: Path,
+    formats: tuple[str, ...],
+    say: Progress,
+    timings: dict[str, float],
+) -> list[Path]:
+    from earlyphase.report.render import render_html, write_frame, write_pdf, write_rtf_report
+
+    files: list[Path] = []
+    t0 = time.perf_counter()
+    png_paths: list[tuple[FigureResult, Path]] = []
+    if "png" in formats or "rtf" in formats:
+        for fig in content.figures:
+            path = out / "figures" / f"{fig.figure_id}.png"
+            with atomic_write(path, "wb") as handle:
+                handle.write(fig.png)
+            png_paths.append((fig, path))
+            files.append(path)
+    data_formats = [f for f in ("csv", "parquet") if f in formats]
+    if data_formats:
+        say("Exporting tidy data")
+        for table in content.tables:
+            files += write_frame(table.to_frame(), out / "tables" / table.table_id, data_formats)
+        for fig in content.figures:
+            files += write_frame(
+                fig.to_frame(), out / "figures" / f"{fig.figure_id}_data", data_formats
+            )
+        if content.comparison is not None:
+            files += write_frame(
+                content.comparison.to_frame(), out / "published_vs_reproduced", data_formats
+            )
+        if content.skipped:
+            skipped = pd.DataFrame(
+                [(s.output_id, s.title, "; ".join(s.reasons)) for s in content.skipped],
+                columns=["output_id", "title", "missing"],
+            )
+            files += write_frame(skipped, out / "not_produced", ["csv"])
+    timings["png_data"] = time.perf_counter() - t0
+    if "html" in formats:
+        say("Writing HTML")
+        t0 = time.perf_counter()
+        with atomic_write(out / "report.html") as handle:
+            handle.write(render_html(content))
+        files.append(out / "report.html")
+        timings["html"] = time.perf_counter() - t0
+    if "rtf" in formats:
+        say("Writing RTF")
+        t0 = time.perf_counter()
+        displays = [t.display() for t in content.tables]
+        files += write_rtf_report(displays, png_paths, out, source=content.subtitle)
+        timings["rtf"] = time.perf_counter() - t0
+    if "pdf" in formats:
+        say("Writing PDF")
+        t0 = time.perf_counter()
+        files.append(write_pdf(content, out / "report.pdf"))
+        timings["pdf"] = time.perf_counter() - t0
+    return files
+
+
+def _import(module: str, name: str) -> Any:
+    """``from module import name`` with a clear error when that part of earlyphase is absent."""
+    import importlib
+
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as exc:
+        raise EarlyphaseError(
+            describe_problem(
+                module, f"{name} not available ({exc})", f"an installed {module} providing {name}()"
+            )
+        ) from exc
+
+
+def _load_protocol(protocol: Any) -> Any:
+    """A protocol object from a name (``"isak-phase1b"``), a file path or an object."""
+    if not isinstance(protocol, str | Path):
+        return protocol
+    try:
+        import earlyphase.protocol as proto
+    except ImportError as exc:
+        raise EarlyphaseError(
+            describe_problem(
+                "protocol", str(protocol), "an installed earlyphase.protocol to read it"
+            )
+        ) from exc
+    for name in ("load_protocol", "load", "builtin_protocol"):
+        loader = getattr(proto, name, None)
+        if loader is not None:
+            return loader(protocol)
+    raise EarlyphaseError("earlyphase.protocol has no load_protocol(); cannot read the protocol")
+
+
+def _write_adam(adam: Mapping[str, pd.DataFrame], folder: Path, say: Progress) -> list[Path]:
+    try:
+        from earlyphase.cdisc.io import write_dataset
+    except ImportError:
+        return []
+    say("Writing ADaM as Dataset-JSON")
+    paths = []
+    for name, frame in adam.items():
+        path = folder / f"{name.lower()}.json"
+        write_dataset(frame, path)
+        paths.append(path)
+    return paths
+
+
+def _derive(
+    sdtm: Mapping[str, pd.DataFrame], protocol: Any
+) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    derive_adam = _import("earlyphase.cdisc.adam", "derive_adam")
+    result = derive_adam(sdtm, protocol)
+    datasets = getattr(result, "datasets", result)
+    missing = list(getattr(result, "missing", []) or [])
+    return dict(datasets), [str(m) for m in missing]
+
+
+def run_reference(
+    out_dir: str | Path = "earlyphase-output",
+    *,
+    seed: int | None = None,
+    formats: Iterable[str] = DEFAULT_FORMATS,
+    progress: Progress | None = None,
+) -> ReportResult:
+    """Reconstruct the reference trial, derive ADaM, run every analysis and write the report,
+    with the published-versus-reproduced section."""
+    from earlyphase.report.published import load_reference_published
+
+    reconstruct = _import("earlyphase.twin", "reconstruct")
+
+    say = progress or (lambda _msg: None)
+    out = Path(out_dir)
+    say("Reconstructing the reference trial (SDTM)")
+    sdtm = reconstruct(seed) if seed is not None else reconstruct()
+    sdtm = getattr(sdtm, "datasets", sdtm)
+    say("Deriving ADaM")
+    adam, missing = _derive(sdtm, _load_protocol("isak-phase1b"))
+    _write_adam(adam, out / "adam", say)
+    say("Reading published values")
+    published = load_reference_published()
+    return build_report(
+        adam,
+        out,
+        published=published,
+        formats=formats,
+        progress=say,
+        title="Isatuximab + carfilzomib phase 1b (reconstructed trial): tables and figures",
+        subtitle="Reproduction of Chari et al., Cancer 2021;127:1816-1826, from patient-level data "
+        "of the reconstructed trial (earlyphase.twin).",
+        provenance="Patient-level SDTM of the reconstructed reference trial (earlyphase.twin."
+        "reconstruct), ADaM derived by earlyphase.cdisc.adam.derive_adam.",
+        notes=tuple(f"Missing SDTM input: {m}" for m in missing),
+    )
+
+
+def analyze(
+    sdtm_dir: str | Path,
+    protocol: Any,
+    out_dir: str | Path,
+    *,
+    formats: Iterable[str] = DEFAULT_FORMATS,
+    progress: Progress | None = None,
+) -> ReportResult:
+    """Run the pipeline on any trial's SDTM folder (XPT, Dataset-JSON, Parquet or CSV files)."""
+    say = progress or (lambda _msg: None)
+    folder = Path(sdtm_dir)
+    if not folder.is_dir():
+        raise DataError(
+            describe_problem("SDTM_DIR", str(folder), "an existing folder of SDTM datasets")
+        )
+    read_dataset = _import("earlyphase.cdisc.io", "read_dataset")
+    say("Reading SDTM")
+    sdtm = {}
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() in (".xpt", ".json", ".ndjson", ".parquet", ".csv"):
+            sdtm.setdefault(path.stem.upper(), read_dataset(path))
+    if not sdtm:
+        raise DataError(describe_problem("SDTM_DIR", str(folder), "files .xpt/.json/.parquet/.csv"))
+    say("Deriving ADaM")
+    adam, missing = _derive(sdtm, _load_protocol(protocol))
+    _write_adam(adam, Path(out_dir) / "adam", say)
+    return build_report(
+        adam,
+        out_dir,
+        formats=formats,
+        progress=say,
+        subtitle=f"Analysis of the SDTM datasets in {folder}",
+        provenance=f"SDTM read from {folder}; ADaM derived by earlyphase.cdisc.adam.derive_adam.",
+        notes=tuple(f"Missing SDTM input: {m}" for m in missing),
+    )

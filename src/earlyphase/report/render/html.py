@@ -1,0 +1,156 @@
+"""Self-contained HTML report: inline CSS, figures embedded as base64 PNG, no external files."""
+
+from __future__ import annotations
+
+import base64
+import html
+import math
+
+from earlyphase.report.content import ReportContent
+from earlyphase.report.spec import DisplayTable
+
+__all__ = ["render_html", "table_html"]
+
+_CSS = """
+body{font-family:Helvetica,Arial,sans-serif;max-width:1100px;margin:2em auto;color:#222;line-height:1.4}
+h1{font-size:1.6em;margin-bottom:0}h2{border-bottom:2px solid #08519c;padding-bottom:.2em;margin-top:2em}
+h3{font-size:1.05em;margin:1.6em 0 .4em}.subtitle{color:#555;margin-top:.2em}
+table{border-collapse:collapse;font-size:.82em;margin:.4em 0}
+th,td{padding:.25em .6em;text-align:center;vertical-align:top}
+thead{border-top:2px solid #222;border-bottom:1px solid #222}tbody{border-bottom:2px solid #222}
+td.stub,th.stub{text-align:left}tr.section td{font-weight:bold;padding-top:.6em}
+td.i1{padding-left:1.8em}td.i2{padding-left:3em}th.span{border-bottom:1px solid #888}
+.foot{font-size:.78em;color:#444;margin:.2em 0}figure{margin:1em 0}
+figure img{max-width:100%}figcaption{font-size:.85em;color:#333}
+.differs td{background:#fff4e5}.inconsistent td.cons{color:#b30000;font-weight:bold}
+.missing{background:#fdecea;border-left:4px solid #b30000;padding:.5em 1em}
+nav ul{columns:2;font-size:.9em}
+"""
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text))
+
+
+def table_html(table: DisplayTable) -> str:
+    """One table as an HTML ``<table>`` with its title and footnotes."""
+    parts = [
+        f'<h3 id="{_e(table.table_id)}">{_e(table.title)}</h3>',
+        f'<table data-table-id="{_e(table.table_id)}">',
+        "<thead>",
+    ]
+    if table.span_headers:
+        cells = ['<th class="stub"></th>'] + [
+            f'<th colspan="{n}" class="span">{_e(text)}</th>' for text, n in table.span_headers
+        ]
+        parts.append("<tr>" + "".join(cells) + "</tr>")
+    parts.append(
+        "<tr>"
+        + f'<th class="stub">{_e(table.stub_header)}</th>'
+        + "".join(f"<th>{_e(h)}</th>" for h in table.headers)
+        + "</tr>"
+    )
+    parts.append("</thead><tbody>")
+    for label, indent, section, cells in table.body:
+        cls = ' class="section"' if section else ""
+        row = [f'<td class="stub i{min(indent, 2)}">{_e(label)}</td>']
+        row += [f"<td>{_e(c)}</td>" for c in cells]
+        parts.append(f'<tr{cls} data-row="{_e(label)}">' + "".join(row) + "</tr>")
+    parts.append("</tbody></table>")
+    parts += [f'<p class="foot">{_e(f)}</p>' for f in table.footnotes]
+    return "\n".join(parts)
+
+
+def _fmt(value: float, decimals: int) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{value:.{max(decimals, 0) + 1}f}" if decimals >= 0 else str(value)
+
+
+def _comparison_html(content: ReportContent) -> str:
+    comp = content.comparison
+    if comp is None:
+        return ""
+    frame = comp.to_frame()
+    n = len(frame)
+    same = int((frame["status"] == "same at published precision").sum())
+    differs = int((frame["status"] == "differs").sum())
+    absent = int((frame["status"] == "not reproduced").sum())
+    inconsistent = int((frame["consistency"] == "inconsistent").sum())
+    parts = [
+        '<h2 id="published">Published versus reproduced</h2>',
+        f"<p>{n} published numbers: {same} reproduced at the published precision, {differs} differ, "
+        f"{absent} not produced by this report; {inconsistent} published numbers are internally "
+        "inconsistent (flagged).</p>",
+        '<table data-table-id="published_vs_reproduced"><thead><tr><th class="stub">Published number</th>'
+        "<th>Location</th><th>Published</th><th>Reproduced</th><th>Difference</th><th>Status</th>"
+        "<th>Consistency</th><th>Note</th></tr></thead><tbody>",
+    ]
+    for r in frame.itertuples(index=False):
+        classes = " ".join(
+            c
+            for c in (
+                "differs" if r.status == "differs" else "",
+                "inconsistent" if r.consistency == "inconsistent" else "",
+            )
+            if c
+        )
+        parts.append(
+            f'<tr class="{classes}" data-key="{_e(r.key)}"><td class="stub">{_e(r.key)}</td><td>{_e(r.location)}</td>'
+            f"<td>{_e(r.published)}</td><td>{_fmt(r.reproduced, int(r.decimals))}</td>"
+            f"<td>{_fmt(r.difference, int(r.decimals))}</td><td>{_e(r.status)}</td>"
+            f'<td class="cons">{_e(r.consistency)}</td><td>{_e(r.note)}</td></tr>'
+        )
+    parts.append("</tbody></table>")
+    parts.append(
+        '<p class="foot">Reproduced values are shown with one more decimal than published; '
+        "status compares them rounded half away from zero to the published decimals.</p>"
+    )
+    return "\n".join(parts)
+
+
+def render_html(content: ReportContent) -> str:
+    """The whole report as one HTML document."""
+    displays = [t.display() for t in content.tables]
+    toc = [f'<li><a href="#{_e(d.table_id)}">{_e(d.title)}</a></li>' for d in displays]
+    toc += [f'<li><a href="#{_e(f.figure_id)}">{_e(f.title)}</a></li>' for f in content.figures]
+    body = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{_e(content.title)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{_e(content.title)}</h1>",
+        f'<p class="subtitle">{_e(content.subtitle)}</p>',
+        "<nav><ul>"
+        + "".join(toc)
+        + (
+            '<li><a href="#published">Published versus reproduced</a></li>'
+            if content.comparison is not None
+            else ""
+        )
+        + '<li><a href="#methods">Methods</a></li></ul></nav>',
+    ]
+    if content.skipped:
+        body.append('<div class="missing"><strong>Outputs not produced</strong><ul>')
+        for s in content.skipped:
+            body.append(
+                f"<li>{_e(s.title)} ({_e(s.output_id)}): missing {_e(', '.join(s.reasons))}</li>"
+            )
+        body.append("</ul></div>")
+    body.append("<h2>Tables</h2>")
+    body += [table_html(d) for d in displays]
+    body.append("<h2>Figures</h2>")
+    for f in content.figures:
+        data = base64.b64encode(f.png).decode("ascii")
+        body.append(
+            f'<figure id="{_e(f.figure_id)}"><h3>{_e(f.title)}</h3>'
+            f'<img alt="{_e(f.title)}" src="data:image/png;base64,{data}">'
+            f"<figcaption>{_e(f.caption)}</figcaption></figure>"
+        )
+    body.append(_comparison_html(content))
+    body.append('<h2 id="methods">Methods</h2>')
+    for section in content.methods:
+        body.append(f"<h3>{_e(section.heading)}</h3>")
+        body += [f"<p>{_e(p)}</p>" for p in section.paragraphs if p]
+    body += [f'<p class="foot">{_e(n)}</p>' for n in content.data_notes]
+    body.append("</body></html>")
+    return "\n".join(body)

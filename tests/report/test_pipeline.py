@@ -1,0 +1,70 @@
+"""The pipeline with missing inputs, bad options, and the command line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from earlyphase.errors import DataError
+from earlyphase.report import build_report
+
+
+def test_missing_domains_and_variables_are_listed_and_the_rest_is_produced(adam, tmp_path):
+    broken = {k: v for k, v in adam.items() if k != "ADPP"}
+    broken["ADAE"] = adam["ADAE"].drop(columns=["IRFL"])
+    result = build_report(broken, tmp_path, formats=("html", "csv"))
+    skipped = {s.output_id: s.reasons for s in result.skipped}
+    assert skipped == {
+        "table3_pk_parameters": ("ADPP",),
+        "figure1_infusion_reactions": ("ADAE.IRFL",),
+    }
+    assert "table2_adverse_events" in result.tables and "figure2_response_rates" in result.figures
+    html = result.html_path.read_text(encoding="utf-8")
+    assert "Outputs not produced" in html and "ADAE.IRFL" in html
+    assert (tmp_path / "not_produced.csv").read_text().count("\n") == 3
+    assert not (tmp_path / "report.pdf").exists()  # only the formats asked for
+
+
+def test_lower_case_dataset_names_are_accepted(adam, tmp_path):
+    result = build_report({k.lower(): v for k, v in adam.items()}, tmp_path, formats=("csv",))
+    assert not result.skipped
+
+
+def test_unknown_format_is_a_clear_error(adam, tmp_path):
+    with pytest.raises(DataError, match="formats"):
+        build_report(adam, tmp_path, formats=("docx",))
+
+
+def test_non_dataframe_input_is_a_clear_error(tmp_path):
+    with pytest.raises(DataError, match=r"adam\['ADSL'\]"):
+        build_report({"ADSL": [1, 2]}, tmp_path)
+
+
+def test_cli_analyze_missing_folder_exits_2(tmp_path):
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "earlyphase",
+            "analyze",
+            str(tmp_path / "nope"),
+            "--protocol",
+            "x",
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert "error:" in proc.stderr and "SDTM" in proc.stderr
+
+
+def test_cli_help_lists_run_and_analyze():
+    proc = subprocess.run(
+        [sys.executable, "-m", "earlyphase", "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0 and " run " in proc.stdout and " analyze " in proc.stdout
