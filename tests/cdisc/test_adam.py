@@ -54,8 +54,8 @@ def test_adsl_treatment_populations_and_dates(adam):
     assert list(adsl["COHORT"]) == ["ESCALATION", "EXPANSION", "ESCALATION", "EXPANSION"]
     assert list(adsl["SAFFL"]) == ["Y"] * 4
     # 004 withdrew before any re-evaluation: not response-evaluable
-    assert list(adsl["EFFFL"]) == ["Y", "Y", "Y", ""]
-    assert list(adsl["PKFL"]) == ["Y", "", "", ""]
+    assert list(adsl["EFFFL"]) == ["Y", "Y", "Y", "N"]  # ADaMIG population flags: Y/N
+    assert list(adsl["PKFL"]) == ["Y", "N", "N", "N"]
     assert _row(adsl, S[1])["TRTEDT"] == pd.Timestamp(
         "2020-03-02"
     )  # the 2020-03-30 dose follows the cut-off
@@ -150,14 +150,14 @@ def test_adlb_grades_and_baseline(adam):
 def test_adrs_investigator(adam):
     adrs = adam["ADRS"]
     bor = adrs[adrs["PARAMCD"] == "BOR"].set_index("USUBJID")
-    assert list(bor["AVALC"]) == ["VGPR", "CR", "PD"]  # 004 has no assessment
-    assert list(bor["AVAL"]) == [3.0, 2.0, 7.0]  # ranks in RESPONSE_ORDER
+    assert list(bor["AVALC"]) == ["VGPR", "CR", "PD", "NE"]  # 004 was never assessed
+    assert list(bor["AVAL"]) == [3.0, 2.0, 7.0, 8.0]  # ranks in RESPONSE_ORDER
     assert bor.loc[S[1], "ADT"] == pd.Timestamp("2016-03-28")
     rsp = adrs[adrs["PARAMCD"] == "RSP"].set_index("USUBJID")
-    assert list(rsp["AVALC"]) == ["Y", "Y", "N"]
+    assert list(rsp["AVALC"]) == ["Y", "Y", "N", "N"]
     assert rsp.loc[S[0], "ADT"] == pd.Timestamp("2015-03-30")
     pd_ = adrs[adrs["PARAMCD"] == "PD"].set_index("USUBJID")
-    assert list(pd_["AVALC"]) == ["Y", "N", "Y"]  # 002's PD is after the cut-off
+    assert list(pd_["AVALC"]) == ["Y", "N", "Y", "N"]  # 002's PD is after the cut-off
     assert set(adrs["AVALC"]) <= set(terms.RESPONSE_ORDER) | {"Y", "N"}
 
 
@@ -301,4 +301,4 @@ def test_cutoff_argument_overrides_ds(study):
     adsl = early["ADSL"].set_index("USUBJID")
     assert adsl.loc[S[0], "DTHFL"] == ""  # died 2015-09-01, after this cut-off
     assert adsl.loc[S[0], "LSTALVDT"] <= pd.Timestamp("2015-06-30")
-    assert early["ADSL"]["SAFFL"].tolist() == ["Y", "", "", ""]  # others start treatment later
+    assert early["ADSL"]["SAFFL"].tolist() == ["Y", "N", "N", "N"]  # others start treatment later

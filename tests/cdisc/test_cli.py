@@ -16,7 +16,7 @@ runner = CliRunner()
 
 
 def test_sdtm_validate_exit_codes(study, tmp_path):
-    write_study(study, tmp_path / "ok", format="xpt")
+    write_study(study, tmp_path / "ok", format="parquet")
     res = runner.invoke(
         app, ["sdtm", "validate", str(tmp_path / "ok"), "--out", str(tmp_path / "f.csv")]
     )
@@ -24,7 +24,7 @@ def test_sdtm_validate_exit_codes(study, tmp_path):
     assert "0 error(s)" in res.output
     assert set(pd.read_csv(tmp_path / "f.csv")["severity"]) == {"warning"}
     study["DM"] = study["DM"].drop(columns=["SEX"])
-    write_study(study, tmp_path / "bad", format="xpt")
+    write_study(study, tmp_path / "bad", format="parquet")
     res = runner.invoke(app, ["sdtm", "validate", str(tmp_path / "bad")])
     assert res.exit_code == 1 and "SEX" in res.output
 
