@@ -160,3 +160,18 @@ def test_imputed_date_lies_in_the_partial_period(day, precision):
         assert last.day == calendar.monthrange(day.year, day.month)[1]
     if precision == "day":
         assert first == last == pd.Timestamp(day)
+
+
+@given(
+    st.datetimes(min_value=dt.datetime(1950, 1, 1), max_value=dt.datetime(2090, 12, 31)),
+    st.sampled_from(["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]),
+    st.sampled_from(["first", "mid", "last"]),
+)
+def test_vectorised_and_per_value_parsers_agree(moment, fmt, rule):
+    # complete values take a vectorised path; a "Z" suffix sends the same value through the
+    # per-value parser (the suffix is ignored): both must give the same date-time and flags
+    text = moment.strftime(fmt)
+    fast = impute_dtc([text], date_imputation=rule)
+    slow = impute_dtc([text + "Z"], date_imputation=rule)
+    assert fast.datetimes[0] == slow.datetimes[0]
+    assert fast.time_flag[0] == slow.time_flag[0] and fast.date_flag[0] == slow.date_flag[0] == ""
