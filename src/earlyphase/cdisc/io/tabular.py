@@ -147,6 +147,8 @@ def read_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
                     row.append(None if value == "" else _number(value, f"{path.name}.{names[j]}"))
                 elif value == "" and meta["columns"][j].get("targetDataType") == "integer":
                     row.append(None)
+                elif meta["columns"][j]["dataType"] == "boolean":
+                    row.append({"True": True, "False": False}.get(value))
                 else:
                     row.append(value)
             rows.append(row)

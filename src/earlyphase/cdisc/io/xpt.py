@@ -235,7 +235,8 @@ def write_xpt(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
             if len(text):
                 first = text.iloc[0]
                 text.iloc[0] = first + " " * max(0, length - len(first.encode("utf-8")))
-            out[col] = text
+            # object dtype: pyreadstat iterates rows, far slower over arrow-backed strings
+            out[col] = pd.Series(text.to_numpy(dtype=object), index=out.index, dtype=object)
     labels = {col: (entry.get("label") or None) for col, entry in meta.items()}
     with atomic_path(path) as tmp:
         pyreadstat.write_xport(
