@@ -302,3 +302,9 @@ def test_cutoff_argument_overrides_ds(study):
     assert adsl.loc[S[0], "DTHFL"] == ""  # died 2015-09-01, after this cut-off
     assert adsl.loc[S[0], "LSTALVDT"] <= pd.Timestamp("2015-06-30")
     assert early["ADSL"]["SAFFL"].tolist() == ["Y", "N", "N", "N"]  # others start treatment later
+
+
+def test_result_is_a_mapping_and_protocol_by_name(study):
+    result = derive_adam(study, "isak-phase1b", response_source="investigator")
+    assert list(result) == ["ADSL", "ADEX", "ADAE", "ADLB", "ADRS", "ADTTE", "ADPC", "ADPP"]
+    assert dict(result)["ADSL"] is result["adsl"] and len(result) == 8
