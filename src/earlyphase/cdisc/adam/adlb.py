@@ -46,7 +46,7 @@ def lb_test_key(testcd: pd.Series, spec: pd.Series | None) -> pd.Series:
     specimen = (
         spec.astype("str").str.upper() if spec is not None else pd.Series("", index=testcd.index)
     )
-    by_code_only = {}
+    by_code_only: dict[str, list[str]] = {}
     for (code, _sp), key in _BY_CODE.items():
         by_code_only.setdefault(code, []).append(key)
     keys = [

@@ -235,11 +235,13 @@ def derive_adrs(
         and lb["LBTESTCD"].isin(MARKER_TESTS).any()
     )
     if source == "imwg" or (source == "auto" and has_markers):
-        require(lb if has_markers else None, "ADRS", "LB", ["LBTESTCD", "LBDTC", "LBSTRESN"])
-        out = _imwg(lb, adsl, options)
+        markers = require(
+            lb if has_markers else None, "ADRS", "LB", ["LBTESTCD", "LBDTC", "LBSTRESN"]
+        )
+        out = _imwg(markers, adsl, options)
     else:
-        require(rs, "ADRS", "RS", ["USUBJID", "RSTESTCD", "RSSTRESC", "RSDTC"])
-        out = _investigator(rs, adsl)
+        responses = require(rs, "ADRS", "RS", ["USUBJID", "RSTESTCD", "RSSTRESC", "RSDTC"])
+        out = _investigator(responses, adsl)
     out = pd.concat([out, _last_adequate(out)], ignore_index=True)
     out["ADT"] = pd.to_datetime(out["ADT"]).astype("datetime64[ns]")
     out["PARAM"] = out["PARAMCD"].map(_PARAMS)

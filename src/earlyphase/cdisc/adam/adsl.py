@@ -91,7 +91,7 @@ def _any_y(frame: pd.DataFrame) -> pd.Series:
 
 
 def _last_on_or_before(
-    df: pd.DataFrame, date_col: str, value_col: str, first_dose: pd.Series
+    df: pd.DataFrame, date_col: str, value_col: str, first_dose: Mapping[str, Any]
 ) -> pd.Series:
     """Per subject, the value of the latest record dated on or before first dose."""
     ref = df["USUBJID"].map(first_dose)
