@@ -274,8 +274,14 @@ def _fast_complete(series: pd.Series, rule: str, out: np.ndarray, tflag: np.ndar
     the mask of rows handled; everything else (partial, invalid, missing) goes through the
     per-value parser, which imputes or raises with the row number.
     """
-    is_text = series.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
-    text = pd.Series(np.where(is_text, series.to_numpy(dtype=object), ""), dtype="str").str.strip()
+    if isinstance(series.dtype, pd.StringDtype):
+        is_text = series.notna().to_numpy(dtype=bool)
+        text = series.fillna("").str.strip()
+    else:
+        is_text = series.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+        text = pd.Series(
+            np.where(is_text, series.to_numpy(dtype=object), ""), dtype="str"
+        ).str.strip()
     complete = text.str.fullmatch(_COMPLETE).to_numpy(dtype=bool)
     if not complete.any():
         return complete
