@@ -139,15 +139,15 @@ def read_xpt(path: str | os.PathLike[str]) -> pd.DataFrame:
         if display and not display.startswith("$"):
             entry["displayFormat"] = display
         columns[col] = entry
+    # refine ISO 8601 character dates (--DTC) the way metadata inference does
+    for col, entry in columns.items():
+        if entry["dataType"] == "string" and col.upper().endswith("DTC"):
+            entry["dataType"] = infer_column(df[col], col)["dataType"]
     df.attrs = {
         "name": meta.table_name or path.stem.upper(),
         "label": meta.file_label or "",
         "columns": columns,
     }
-    # refine ISO 8601 character dates (--DTC) the way metadata inference does
-    for col, entry in columns.items():
-        if entry["dataType"] == "string" and col.upper().endswith("DTC"):
-            entry["dataType"] = infer_column(df[col], col)["dataType"]
     return df
 
 
