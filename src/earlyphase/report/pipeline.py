@@ -319,7 +319,7 @@ def analyze(
         )
     read_dataset = _import("earlyphase.cdisc.io", "read_dataset")
     say("Reading SDTM")
-    sdtm = {}
+    sdtm: dict[str, pd.DataFrame] = {}
     for path in sorted(folder.iterdir()):
         if path.suffix.lower() in (".xpt", ".json", ".ndjson", ".parquet", ".csv"):
             sdtm.setdefault(path.stem.upper(), read_dataset(path))

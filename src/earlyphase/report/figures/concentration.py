@@ -42,7 +42,7 @@ def concentration_data(adam: Mapping[str, pd.DataFrame], paramcd: str) -> pd.Dat
                     g.key,
                     g.label,
                     str(visit),
-                    float(t),
+                    float(t),  # type: ignore[arg-type]
                     v.size,
                     float(v.mean()) if v.size else np.nan,
                     float(v.std(ddof=1)) if v.size > 1 else np.nan,

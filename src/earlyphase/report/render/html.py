@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import math
+from typing import Any
 
 from earlyphase.report.content import ReportContent
 from earlyphase.report.spec import DisplayTable
@@ -40,10 +41,10 @@ def table_html(table: DisplayTable) -> str:
         "<thead>",
     ]
     if table.span_headers:
-        cells = ['<th class="stub"></th>'] + [
+        spans = ['<th class="stub"></th>'] + [
             f'<th colspan="{n}" class="span">{_e(text)}</th>' for text, n in table.span_headers
         ]
-        parts.append("<tr>" + "".join(cells) + "</tr>")
+        parts.append("<tr>" + "".join(spans) + "</tr>")
     parts.append(
         "<tr>"
         + f'<th class="stub">{_e(table.stub_header)}</th>'
@@ -53,7 +54,7 @@ def table_html(table: DisplayTable) -> str:
     parts.append("</thead><tbody>")
     for label, indent, section, cells in table.body:
         cls = ' class="section"' if section else ""
-        row = [f'<td class="stub i{min(indent, 2)}">{_e(label)}</td>']
+        row: list[str] = [f'<td class="stub i{min(indent, 2)}">{_e(label)}</td>']
         row += [f"<td>{_e(c)}</td>" for c in cells]
         parts.append(f'<tr{cls} data-row="{_e(label)}">' + "".join(row) + "</tr>")
     parts.append("</tbody></table>")
@@ -61,7 +62,7 @@ def table_html(table: DisplayTable) -> str:
     return "\n".join(parts)
 
 
-def _fmt(value: float, decimals: int) -> str:
+def _fmt(value: Any, decimals: int) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     return f"{value:.{max(decimals, 0) + 1}f}" if decimals >= 0 else str(value)
@@ -86,20 +87,22 @@ def _comparison_html(content: ReportContent) -> str:
         "<th>Location</th><th>Published</th><th>Reproduced</th><th>Difference</th><th>Status</th>"
         "<th>Consistency</th><th>Note</th></tr></thead><tbody>",
     ]
-    for r in frame.itertuples(index=False):
-        classes = " ".join(
-            c
-            for c in (
-                "differs" if r.status == "differs" else "",
-                "inconsistent" if r.consistency == "inconsistent" else "",
-            )
-            if c
+    records: list[dict[str, Any]] = [
+        {str(k): v for k, v in rec.items()} for rec in frame.to_dict("records")
+    ]
+    for r in records:
+        flags = (
+            "differs" if r["status"] == "differs" else "",
+            "inconsistent" if r["consistency"] == "inconsistent" else "",
         )
+        classes = " ".join(c for c in flags if c)
+        decimals = int(r["decimals"])
         parts.append(
-            f'<tr class="{classes}" data-key="{_e(r.key)}"><td class="stub">{_e(r.key)}</td><td>{_e(r.location)}</td>'
-            f"<td>{_e(r.published)}</td><td>{_fmt(r.reproduced, int(r.decimals))}</td>"
-            f"<td>{_fmt(r.difference, int(r.decimals))}</td><td>{_e(r.status)}</td>"
-            f'<td class="cons">{_e(r.consistency)}</td><td>{_e(r.note)}</td></tr>'
+            f'<tr class="{classes}" data-key="{_e(r["key"])}"><td class="stub">{_e(r["key"])}</td>'
+            f"<td>{_e(r['location'])}</td><td>{_e(r['published'])}</td>"
+            f"<td>{_fmt(r['reproduced'], decimals)}</td><td>{_fmt(r['difference'], decimals)}</td>"
+            f'<td>{_e(r["status"])}</td><td class="cons">{_e(r["consistency"])}</td>'
+            f"<td>{_e(r['note'])}</td></tr>"
         )
     parts.append("</tbody></table>")
     parts.append(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import math
 from pathlib import Path
+from typing import Any
 
 from earlyphase._files import atomic_path
 from earlyphase.report.content import ReportContent
@@ -92,6 +93,12 @@ def _table(table: DisplayTable, styles, width: float):  # type: ignore[no-untype
     return out
 
 
+def _num(value: Any, decimals: int, sign: str) -> str:  # noqa: D103
+    return (
+        "—" if value is None or math.isnan(float(value)) else f"{float(value):{sign}.{decimals}f}"
+    )
+
+
 def write_pdf(content: ReportContent, path: Path) -> Path:
     """Write the report as a landscape PDF."""
     from reportlab.lib.pagesizes import landscape, letter
@@ -129,19 +136,19 @@ def write_pdf(content: ReportContent, path: Path) -> Path:
         frame = content.comparison.to_frame()
         rows = tuple(
             (
-                str(r.key),
+                str(r["key"]),
                 0,
                 False,
                 (
-                    str(r.location),
-                    f"{r.published:g}",
-                    "—" if math.isnan(r.reproduced) else f"{r.reproduced:.{int(r.decimals) + 1}f}",
-                    "—" if math.isnan(r.difference) else f"{r.difference:+.{int(r.decimals) + 1}f}",
-                    str(r.status),
-                    str(r.consistency),
+                    str(r["location"]),
+                    f"{r['published']:g}",
+                    _num(r["reproduced"], int(r["decimals"]) + 1, ""),
+                    _num(r["difference"], int(r["decimals"]) + 1, "+"),
+                    str(r["status"]),
+                    str(r["consistency"]),
                 ),
             )
-            for r in frame.itertuples(index=False)
+            for r in ({str(k): v for k, v in rec.items()} for rec in frame.to_dict("records"))
         )
         display = DisplayTable(
             "published",
