@@ -29,6 +29,7 @@ __all__ = ["DEFAULT_FORMATS", "ReportResult", "analyze", "build_report", "run_re
 
 DEFAULT_FORMATS = ("html", "rtf", "pdf", "png", "csv", "parquet")
 _KNOWN_FORMATS = frozenset(DEFAULT_FORMATS)
+_IMAGE_FORMATS = frozenset({"html", "rtf", "pdf", "png"})
 Progress = Callable[[str], None]
 
 
@@ -130,7 +131,10 @@ def build_report(
     tables, skipped_t = _build_outputs(adam, TABLES, "table_id", say)
     timings["tables"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    figures, skipped_f = _build_outputs(adam, FIGURES, "figure_id", say)
+    if _IMAGE_FORMATS & set(formats):
+        figures, skipped_f = _build_outputs(adam, FIGURES, "figure_id", say)
+    else:  # data-only output: figures are not drawn
+        figures, skipped_f = {}, []
     timings["figures"] = time.perf_counter() - t0
     comparison = compare_published(published, tables) if published is not None else None
     content = ReportContent(
