@@ -452,9 +452,16 @@ def check_domain(df: pd.DataFrame, domain: str) -> list[Finding]:
         complete = len(keys) == len(spec.keys) or (
             spec.domain == "SUPP--" and {"USUBJID", "QNAM"} <= set(keys)
         )
-        dup = df.duplicated(subset=keys, keep=False) if complete else pd.Series(False, index=df.index)
+        dup = (
+            df.duplicated(subset=keys, keep=False) if complete else pd.Series(False, index=df.index)
+        )
         if dup.any():
-            add("/".join(keys), "error", f"{int(dup.sum())} row(s) share the same key {keys}", int(dup.sum()))
+            add(
+                "/".join(keys),
+                "error",
+                f"{int(dup.sum())} row(s) share the same key {keys}",
+                int(dup.sum()),
+            )
     for col in df.columns:
         if str(col).endswith("DTC") and not pd.api.types.is_numeric_dtype(df[col].dtype):
             try:

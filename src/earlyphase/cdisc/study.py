@@ -68,7 +68,9 @@ def validate_study(study: Mapping[str, pd.DataFrame]) -> ValidationReport:
     """Findings for every domain of ``study`` plus cross-domain checks (subjects known to DM)."""
     findings = []
     for domain, df in study.items():
-        findings.extend(check_domain(df, domain))
+        plain = df.copy(deep=False)
+        plain.attrs = {}  # pandas deep-copies attrs on every operation: check without them
+        findings.extend(check_domain(plain, domain))
     dm = study.get("DM")
     if dm is not None and "USUBJID" in dm.columns:
         known = set(dm["USUBJID"].dropna())

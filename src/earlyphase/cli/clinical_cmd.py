@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
-_OUT = typer.Option(None, "--out", "-o", help="Write the full table to this .csv or .json file.")
+OutOption = Annotated[
+    Path | None,
+    typer.Option("--out", "-o", help="Write the full table to this .csv or .json file."),
+]
 
 
 def _read_table(path: Path) -> Any:
@@ -26,7 +29,9 @@ def _read_table(path: Path) -> Any:
         if suffix == ".parquet":
             return pd.read_parquet(path)
     except (ValueError, OSError) as exc:
-        raise DataError(describe_problem("input file", str(path), f"a readable table ({exc})"))
+        raise DataError(
+            describe_problem("input file", str(path), f"a readable table ({exc})")
+        ) from exc
     raise DataError(describe_problem("input file", str(path), "a .csv, .json or .parquet file"))
 
 
@@ -46,6 +51,7 @@ def _write_table(frame: Any, out: Path) -> None:
 
 
 def _print_table(frame: Any, title: str, columns: list[str], max_rows: int = 40) -> None:
+    import pandas as pd
     from rich.console import Console
     from rich.table import Table
 
@@ -54,8 +60,9 @@ def _print_table(frame: Any, title: str, columns: list[str], max_rows: int = 40)
     for c in shown:
         table.add_column(c, overflow="fold")
     for row in frame[shown].head(max_rows).itertuples(index=False):
-        table.add_row(*("" if v is None or v != v else f"{v:g}" if isinstance(v, float)
-                        else str(v) for v in row))
+        table.add_row(
+            *("" if pd.isna(v) else f"{v:g}" if isinstance(v, float) else str(v) for v in row)
+        )
     console = Console()
     console.print(table)
     if len(frame) > max_rows:
@@ -63,38 +70,73 @@ def _print_table(frame: Any, title: str, columns: list[str], max_rows: int = 40)
 
 
 def ctcae(
-    labs: Path = typer.Argument(..., help="Lab records: subject_id, day|date, test, value, "
-                                "unit, lln, uln[, baseline]."),
-    version: str = typer.Option("4.03", "--version", "-v", help="CTCAE version: 4.03 or 5.0."),
-    skip_unknown: bool = typer.Option(False, "--skip-unknown",
-                                      help="Keep tests that are not CTCAE-gradable ungraded "
-                                      "instead of failing."),
-    out: Path | None = _OUT,
+    labs: Annotated[
+        Path,
+        typer.Argument(
+            help="Lab records: subject_id, day|date, test, value, unit, lln, uln[, baseline]."
+        ),
+    ],
+    version: Annotated[
+        str, typer.Option("--version", "-v", help="CTCAE version: 4.03 or 5.0.")
+    ] = "4.03",
+    skip_unknown: Annotated[
+        bool,
+        typer.Option(
+            "--skip-unknown",
+            help="Keep tests that are not CTCAE-gradable ungraded instead of failing.",
+        ),
+    ] = False,
+    out: OutOption = None,
 ) -> None:
     """Grade laboratory values by NCI CTCAE (v4.03 or v5.0)."""
     from earlyphase.clinical.ctcae import grade_labs
 
-    graded = grade_labs(_read_table(labs), version,  # type: ignore[arg-type]
-                        unknown_tests="skip" if skip_unknown else "error")
+    graded = grade_labs(
+        _read_table(labs),
+        version,  # type: ignore[arg-type]
+        unknown_tests="skip" if skip_unknown else "error",
+    )
     day = "day" if "day" in graded.columns else "date"
     shown = graded.assign(rule=graded["criterion"].str.split(" [", regex=False).str[0])
-    _print_table(shown, f"CTCAE v{version} grades",
-                 ["subject_id", day, "test", "value", "unit", "ctcae_term", "grade", "rule"])
+    _print_table(
+        shown,
+        f"CTCAE v{version} grades",
+        ["subject_id", day, "test", "value", "unit", "ctcae_term", "grade", "rule"],
+    )
     if out is not None:
         _write_table(graded, out)
 
 
 def dlt(
-    adverse_events: Path = typer.Argument(..., help="AEs: subject_id, term, grade, related, "
-                                          "start_day[, end_day] (or start_date/end_date)."),
-    labs: Path | None = typer.Option(None, "--labs", help="Serial labs, raw or already graded "
-                                     "(output of 'earlyphase ctcae')."),
-    protocol: str | None = typer.Option(None, "--protocol", help="Protocol name or YAML file "
-                                        "whose DLT section to use (default: the paper's rules)."),
-    window_days: int | None = typer.Option(None, "--window-days", help="DLT window in days."),
-    first_dose: str | None = typer.Option(None, "--first-dose-column",
-                                          help="Column with first-dose dates (date inputs)."),
-    out: Path | None = _OUT,
+    adverse_events: Annotated[
+        Path,
+        typer.Argument(
+            help="AEs: subject_id, term, grade, related, start_day[, end_day] "
+            "(or start_date/end_date)."
+        ),
+    ],
+    labs: Annotated[
+        Path | None,
+        typer.Option(
+            "--labs", help="Serial labs, raw or already graded (output of 'earlyphase ctcae')."
+        ),
+    ] = None,
+    protocol: Annotated[
+        str | None,
+        typer.Option(
+            "--protocol",
+            help="Protocol name or YAML file whose DLT section to use "
+            "(default: the paper's rules).",
+        ),
+    ] = None,
+    window_days: Annotated[
+        int | None, typer.Option("--window-days", help="DLT window in days.")
+    ] = None,
+    first_dose: Annotated[
+        str | None,
+        typer.Option("--first-dose-column", help="Column with first-dose dates (date inputs)."),
+    ] = None,
+    out: OutOption = None,
 ) -> None:
     """Evaluate dose-limiting toxicities per patient over the DLT window."""
     from earlyphase.clinical.ctcae import grade_labs
@@ -107,33 +149,57 @@ def dlt(
         try:
             from earlyphase.protocol import load_protocol  # type: ignore[attr-defined]
         except ImportError as exc:
-            raise ProtocolError("protocol support is not installed in this build; "
-                                "omit --protocol to use the paper's DLT rules") from exc
+            raise ProtocolError(
+                "protocol support is not installed in this build; "
+                "omit --protocol to use the paper's DLT rules"
+            ) from exc
         rules = DLTRules.from_protocol(load_protocol(protocol))
     lab_table = None
     if labs is not None:
         lab_table = _read_table(labs)
         if "grade" not in lab_table.columns or "ctcae_term" not in lab_table.columns:
             lab_table = grade_labs(lab_table, unknown_tests="skip")
-    result = evaluate_dlt(_read_table(adverse_events), lab_table, first_dose=first_dose,
-                          window_days=window_days, rules=rules)
-    _print_table(result, f"DLT evaluation ({rules.window_days if window_days is None else window_days}"
-                 "-day window)", ["subject_id", "dlt", "rule", "qualifying_events",
-                                  "excluded_events"])
+    result = evaluate_dlt(
+        _read_table(adverse_events),
+        lab_table,
+        first_dose=first_dose,
+        window_days=window_days,
+        rules=rules,
+    )
+    window = rules.window_days if window_days is None else window_days
+    _print_table(
+        result,
+        f"DLT evaluation ({window}-day window)",
+        ["subject_id", "dlt", "rule", "qualifying_events", "excluded_events"],
+    )
     typer.echo(f"{int(result['dlt'].sum())} of {len(result)} patients with a DLT")
     if out is not None:
         _write_table(result, out)
 
 
 def imwg(
-    visits: Path = typer.Argument(..., help="Assessments: subject_id, day, serum_m_protein, "
-                                  "urine_m_protein, kappa_flc, lambda_flc, serum_ife, ..."),
-    strict: bool = typer.Option(False, "--strict", help="Serum measurable from 1.0 g/dL "
-                                "(strict IMWG) instead of 0.5 g/dL."),
-    no_mr: bool = typer.Option(False, "--no-mr", help="Do not assign minimal response."),
-    by_visit: bool = typer.Option(False, "--by-visit", help="Print and write the per-visit "
-                                  "table instead of the best response per patient."),
-    out: Path | None = _OUT,
+    visits: Annotated[
+        Path,
+        typer.Argument(
+            help="Assessments: subject_id, day, serum_m_protein, urine_m_protein, "
+            "kappa_flc, lambda_flc, serum_ife, urine_ife, bm_plasma_cells, ..."
+        ),
+    ],
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="Serum measurable from 1.0 g/dL (strict IMWG) instead of 0.5 g/dL."
+        ),
+    ] = False,
+    no_mr: Annotated[bool, typer.Option("--no-mr", help="Do not assign minimal response.")] = False,
+    by_visit: Annotated[
+        bool,
+        typer.Option(
+            "--by-visit",
+            help="Print and write the per-visit table instead of the best response per patient.",
+        ),
+    ] = False,
+    out: OutOption = None,
 ) -> None:
     """Assess multiple-myeloma response by IMWG criteria (with EBMT minimal response)."""
     from earlyphase.clinical.imwg import IMWGOptions, assess
@@ -142,13 +208,25 @@ def imwg(
     result = assess(_read_table(visits), opts)
     if by_visit:
         table = result.by_visit
-        _print_table(table, "IMWG response per assessment",
-                     ["subject_id", "day", "category", "confirmed_category", "reasons"])
+        _print_table(
+            table,
+            "IMWG response per assessment",
+            ["subject_id", "day", "category", "confirmed_category", "reasons"],
+        )
     else:
         table = result.best
-        _print_table(table, "IMWG best overall response",
-                     ["subject_id", "measurable", "best_response", "first_response_day",
-                      "best_response_day", "progression_day"])
+        _print_table(
+            table,
+            "IMWG best overall response",
+            [
+                "subject_id",
+                "measurable",
+                "best_response",
+                "first_response_day",
+                "best_response_day",
+                "progression_day",
+            ],
+        )
     if out is not None:
         _write_table(table, out)
 

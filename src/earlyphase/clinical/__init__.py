@@ -1,6 +1,6 @@
 """Clinical rules: CTCAE lab grading, DLT evaluation and IMWG myeloma response."""
 
-from earlyphase.clinical.ctcae import grade_labs, gradable_tests
+from earlyphase.clinical.ctcae import gradable_tests, grade_labs
 from earlyphase.clinical.dlt import evaluate_dlt, lab_episodes
 from earlyphase.clinical.dlt_rules import DLTRules, outcome_string
 from earlyphase.clinical.imwg import IMWGOptions, IMWGResult, assess

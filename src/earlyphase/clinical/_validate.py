@@ -27,13 +27,15 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], name: str) -> N
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise DataError(
-            describe_problem(f"{name} columns", sorted(map(str, frame.columns)),
-                             f"columns including {missing}")
+            describe_problem(
+                f"{name} columns", sorted(map(str, frame.columns)), f"columns including {missing}"
+            )
         )
 
 
-def numeric_column(frame: pd.DataFrame, column: str, name: str, *,
-                   allow_negative: bool = False) -> np.ndarray:
+def numeric_column(
+    frame: pd.DataFrame, column: str, name: str, *, allow_negative: bool = False
+) -> np.ndarray:
     """Return a float array of ``frame[column]``; text or negative values raise DataError."""
     raw = frame[column]
     values = pd.to_numeric(raw, errors="coerce")
@@ -46,16 +48,20 @@ def numeric_column(frame: pd.DataFrame, column: str, name: str, *,
         neg = arr < 0
         if neg.any():
             i = int(neg.nonzero()[0][0])
-            raise DataError(describe_problem(f"{name}.{column} (row {i})", arr[i],
-                                             "a value >= 0"))
+            raise DataError(describe_problem(f"{name}.{column} (row {i})", arr[i], "a value >= 0"))
     if np.isinf(arr).any():
         i = int(np.isinf(arr).nonzero()[0][0])
         raise DataError(describe_problem(f"{name}.{column} (row {i})", arr[i], "a finite number"))
     return arr
 
 
-def flag_column(frame: pd.DataFrame, column: str, name: str,
-                true_values: Iterable[str] = (), false_values: Iterable[str] = ()) -> np.ndarray:
+def flag_column(
+    frame: pd.DataFrame,
+    column: str,
+    name: str,
+    true_values: Iterable[str] = (),
+    false_values: Iterable[str] = (),
+) -> np.ndarray:
     """Parse a yes/no or positive/negative column to a float array (1, 0, NaN for missing)."""
     trues = _TRUE | {v.lower() for v in true_values}
     falses = _FALSE | {v.lower() for v in false_values}
@@ -78,6 +84,9 @@ def flag_column(frame: pd.DataFrame, column: str, name: str,
         elif text in falses:
             out[i] = 0.0
         else:
-            raise DataError(describe_problem(f"{name}.{column} (row {i})", v,
-                                             "yes/no, true/false or positive/negative"))
+            raise DataError(
+                describe_problem(
+                    f"{name}.{column} (row {i})", v, "yes/no, true/false or positive/negative"
+                )
+            )
     return out

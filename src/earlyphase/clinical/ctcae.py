@@ -45,15 +45,24 @@ def _resolve_tests(tests: pd.Series, unknown: str) -> pd.Series:
     bad = resolved.isna()
     if bad.any() and unknown == "error":
         raise DataError(
-            describe_problem("labs.test", tests[bad].iloc[0],
-                             f"one of {sorted(direct)} or a CTCAE term name such as "
-                             "'Neutrophil count decreased' (or pass unknown_tests='skip')")
+            describe_problem(
+                "labs.test",
+                tests[bad].iloc[0],
+                f"one of {sorted(direct)} or a CTCAE term name such as "
+                "'Neutrophil count decreased' (or pass unknown_tests='skip')",
+            )
         )
     return resolved
 
 
-def _grade_term(term: LabTerm, value: np.ndarray, lln: np.ndarray, uln: np.ndarray,
-                base: np.ndarray, digits: int) -> tuple[np.ndarray, np.ndarray]:
+def _grade_term(
+    term: LabTerm,
+    value: np.ndarray,
+    lln: np.ndarray,
+    uln: np.ndarray,
+    base: np.ndarray,
+    digits: int,
+) -> tuple[np.ndarray, np.ndarray]:
     n = len(value)
     grade = np.full(n, -1, dtype=np.int64)  # -1: not yet decided
     criterion = np.full(n, "", dtype=object)
@@ -147,22 +156,26 @@ def grade_labs(
     NCI CTCAE v4.03 (14 June 2010) and v5.0 (27 November 2017); see
     :mod:`earlyphase.clinical.ctcae_criteria`.
     """
-    version = str(version)
-    if version not in CTCAE_VERSIONS:
+    version_key = str(version)
+    if version_key not in CTCAE_VERSIONS:
         raise OptionsError(describe_problem("version", version, f"one of {CTCAE_VERSIONS}"))
     if unknown_tests not in ("error", "skip"):
         raise OptionsError(describe_problem("unknown_tests", unknown_tests, "'error' or 'skip'"))
     labs = check_frame(labs, "labs")
     require_columns(labs, ["subject_id", "test", "value", "unit"], "labs")
     if "day" not in labs.columns and "date" not in labs.columns:
-        raise DataError(describe_problem("labs columns", list(labs.columns),
-                                         "a 'day' (study day) or 'date' column"))
+        raise DataError(
+            describe_problem(
+                "labs columns", list(labs.columns), "a 'day' (study day) or 'date' column"
+            )
+        )
     out = labs.copy().reset_index(drop=True)
     value = numeric_column(out, "value", "labs")
     lln = numeric_column(out, "lln", "labs") if "lln" in out else np.full(len(out), np.nan)
     uln = numeric_column(out, "uln", "labs") if "uln" in out else np.full(len(out), np.nan)
-    base = (numeric_column(out, "baseline", "labs") if "baseline" in out
-            else np.full(len(out), np.nan))
+    base = (
+        numeric_column(out, "baseline", "labs") if "baseline" in out else np.full(len(out), np.nan)
+    )
     keys = _resolve_tests(out["test"], unknown_tests)
 
     n = len(out)
@@ -171,13 +184,19 @@ def grade_labs(
     term_name = np.full(n, None, dtype=object)
     value_std = np.full(n, np.nan)
     unit_std = np.full(n, None, dtype=object)
-    criteria = CRITERIA[version]
+    criteria = CRITERIA[version_key]
     for key, idx in keys.groupby(keys, sort=False).groups.items():
         rows = np.asarray(out.index.get_indexer(idx))
         term = criteria[str(key)]
         factor = to_standard(term.test, out["unit"].iloc[rows])
-        g, c = _grade_term(term, value[rows] * factor, lln[rows] * factor, uln[rows] * factor,
-                           base[rows] * factor, signif_digits)
+        g, c = _grade_term(
+            term,
+            value[rows] * factor,
+            lln[rows] * factor,
+            uln[rows] * factor,
+            base[rows] * factor,
+            signif_digits,
+        )
         grade[rows] = g
         criterion[rows] = c
         term_name[rows] = term.term
@@ -187,7 +206,7 @@ def grade_labs(
     out["value_std"] = value_std
     out["unit_std"] = unit_std
     out["ctcae_term"] = term_name
-    out["ctcae_version"] = version
-    out["grade"] = pd.array(np.where(np.isnan(grade), pd.NA, grade), dtype="Int64")
+    out["ctcae_version"] = version_key
+    out["grade"] = pd.Series(grade, index=out.index).astype("Int64")
     out["criterion"] = criterion
     return out

@@ -78,8 +78,9 @@ class LabTerm:
     rules: tuple[GradeRule, ...]
 
 
-def _low(term: str, test: str, soc: str, g4: float | None, g3: float, g2: float,
-         texts: tuple[str, ...]) -> LabTerm:
+def _low(
+    term: str, test: str, soc: str, g4: float | None, g3: float, g2: float, texts: tuple[str, ...]
+) -> LabTerm:
     rules = []
     if g4 is not None:
         rules.append(GradeRule(4, "<", g4, "abs", texts[3]))
@@ -95,36 +96,81 @@ _INV = "Investigations"
 _BLOOD = "Blood and lymphatic system disorders"
 
 _NEUT = _low(
-    "Neutrophil count decreased", "neutrophils", _INV, 0.5, 1.0, 1.5,
-    ("<LLN - 1500/mm3; <LLN - 1.5 x 10e9/L", "<1500 - 1000/mm3; <1.5 - 1.0 x 10e9/L",
-     "<1000 - 500/mm3; <1.0 - 0.5 x 10e9/L", "<500/mm3; <0.5 x 10e9/L"),
+    "Neutrophil count decreased",
+    "neutrophils",
+    _INV,
+    0.5,
+    1.0,
+    1.5,
+    (
+        "<LLN - 1500/mm3; <LLN - 1.5 x 10e9/L",
+        "<1500 - 1000/mm3; <1.5 - 1.0 x 10e9/L",
+        "<1000 - 500/mm3; <1.0 - 0.5 x 10e9/L",
+        "<500/mm3; <0.5 x 10e9/L",
+    ),
 )
 _PLAT = _low(
-    "Platelet count decreased", "platelets", _INV, 25.0, 50.0, 75.0,
-    ("<LLN - 75,000/mm3; <LLN - 75.0 x 10e9/L", "<75,000 - 50,000/mm3; <75.0 - 50.0 x 10e9/L",
-     "<50,000 - 25,000/mm3; <50.0 - 25.0 x 10e9/L", "<25,000/mm3; <25.0 x 10e9/L"),
+    "Platelet count decreased",
+    "platelets",
+    _INV,
+    25.0,
+    50.0,
+    75.0,
+    (
+        "<LLN - 75,000/mm3; <LLN - 75.0 x 10e9/L",
+        "<75,000 - 50,000/mm3; <75.0 - 50.0 x 10e9/L",
+        "<50,000 - 25,000/mm3; <50.0 - 25.0 x 10e9/L",
+        "<25,000/mm3; <25.0 x 10e9/L",
+    ),
 )
 _WBC = _low(
-    "White blood cell decreased", "wbc", _INV, 1.0, 2.0, 3.0,
-    ("<LLN - 3000/mm3; <LLN - 3.0 x 10e9/L", "<3000 - 2000/mm3; <3.0 - 2.0 x 10e9/L",
-     "<2000 - 1000/mm3; <2.0 - 1.0 x 10e9/L", "<1000/mm3; <1.0 x 10e9/L"),
+    "White blood cell decreased",
+    "wbc",
+    _INV,
+    1.0,
+    2.0,
+    3.0,
+    (
+        "<LLN - 3000/mm3; <LLN - 3.0 x 10e9/L",
+        "<3000 - 2000/mm3; <3.0 - 2.0 x 10e9/L",
+        "<2000 - 1000/mm3; <2.0 - 1.0 x 10e9/L",
+        "<1000/mm3; <1.0 x 10e9/L",
+    ),
 )
 _LYM = _low(
-    "Lymphocyte count decreased", "lymphocytes", _INV, 0.2, 0.5, 0.8,
-    ("<LLN - 800/mm3; <LLN - 0.8 x 10e9/L", "<800 - 500/mm3; <0.8 - 0.5 x 10e9/L",
-     "<500 - 200/mm3; <0.5 - 0.2 x 10e9/L", "<200/mm3; <0.2 x 10e9/L"),
+    "Lymphocyte count decreased",
+    "lymphocytes",
+    _INV,
+    0.2,
+    0.5,
+    0.8,
+    (
+        "<LLN - 800/mm3; <LLN - 0.8 x 10e9/L",
+        "<800 - 500/mm3; <0.8 - 0.5 x 10e9/L",
+        "<500 - 200/mm3; <0.5 - 0.2 x 10e9/L",
+        "<200/mm3; <0.2 x 10e9/L",
+    ),
 )
 # Anemia grade 4 is "Life-threatening consequences; urgent intervention indicated": not lab-gradable.
 _ANEMIA = _low(
-    "Anemia", "hemoglobin", _BLOOD, None, 80.0, 100.0,
-    ("Hgb <LLN - 10.0 g/dL; <LLN - 6.2 mmol/L; <LLN - 100 g/L",
-     "Hgb <10.0 - 8.0 g/dL; <6.2 - 4.9 mmol/L; <100 - 80 g/L",
-     "Hgb <8.0 g/dL; <4.9 mmol/L; <80 g/L; transfusion indicated", ""),
+    "Anemia",
+    "hemoglobin",
+    _BLOOD,
+    None,
+    80.0,
+    100.0,
+    (
+        "Hgb <LLN - 10.0 g/dL; <LLN - 6.2 mmol/L; <LLN - 100 g/L",
+        "Hgb <10.0 - 8.0 g/dL; <6.2 - 4.9 mmol/L; <100 - 80 g/L",
+        "Hgb <8.0 g/dL; <4.9 mmol/L; <80 g/L; transfusion indicated",
+        "",
+    ),
 )
 
 
-def _uln_rules(mult: tuple[float, float, float], texts: tuple[str, ...],
-               condition: Condition = "always") -> list[GradeRule]:
+def _uln_rules(
+    mult: tuple[float, float, float], texts: tuple[str, ...], condition: Condition = "always"
+) -> list[GradeRule]:
     g4, g3, g2 = mult
     return [
         GradeRule(4, ">", g4, "uln", texts[3], condition),
@@ -169,8 +215,9 @@ def _transaminase(term: str, test: str, version: str) -> LabTerm:
 def _bilirubin(version: str) -> LabTerm:
     term = "Blood bilirubin increased"
     if version == "4.03":
-        return LabTerm(term, "bilirubin", "high", _INV,
-                       tuple(_uln_rules((10.0, 3.0, 1.5), _BILI_V4)))
+        return LabTerm(
+            term, "bilirubin", "high", _INV, tuple(_uln_rules((10.0, 3.0, 1.5), _BILI_V4))
+        )
     t = _BILI_V5
     abnormal = [
         GradeRule(4, ">", 10.0, "baseline", t[3], "baseline_abnormal"),
@@ -188,9 +235,13 @@ def _creatinine(version: str) -> LabTerm:
         # v4.03: G1 ">1 - 1.5 x baseline; >ULN - 1.5 x ULN"; G2 ">1.5 - 3.0 x baseline;
         # >1.5 - 3.0 x ULN"; G3 ">3.0 baseline; >3.0 - 6.0 x ULN"; G4 ">6.0 x ULN".
         # The worse of the ULN-based and the baseline-based grade applies (as in admiral).
-        t = (">1 - 1.5 x baseline; >ULN - 1.5 x ULN", ">1.5 - 3.0 x baseline; >1.5 - 3.0 x ULN",
-             ">3.0 baseline; >3.0 - 6.0 x ULN", ">6.0 x ULN")
-        rules = (
+        t = (
+            ">1 - 1.5 x baseline; >ULN - 1.5 x ULN",
+            ">1.5 - 3.0 x baseline; >1.5 - 3.0 x ULN",
+            ">3.0 baseline; >3.0 - 6.0 x ULN",
+            ">6.0 x ULN",
+        )
+        rules: tuple[GradeRule, ...] = (
             GradeRule(4, ">", 6.0, "uln", t[3]),
             GradeRule(3, ">", 3.0, "uln", t[2]),
             GradeRule(3, ">", 3.0, "baseline", t[2]),
@@ -201,8 +252,12 @@ def _creatinine(version: str) -> LabTerm:
         )
         return LabTerm(term, "creatinine", "high", _INV, rules)
     # v5.0: grade 1 became ULN-only (">ULN - 1.5 x ULN"); grades 2-3 keep the baseline branch.
-    t = (">ULN - 1.5 x ULN", ">1.5 - 3.0 x baseline; >1.5 - 3.0 x ULN",
-         ">3.0 baseline; >3.0 - 6.0 x ULN", ">6.0 x ULN")
+    t = (
+        ">ULN - 1.5 x ULN",
+        ">1.5 - 3.0 x baseline; >1.5 - 3.0 x ULN",
+        ">3.0 baseline; >3.0 - 6.0 x ULN",
+        ">6.0 x ULN",
+    )
     rules = (
         GradeRule(4, ">", 6.0, "uln", t[3]),
         GradeRule(3, ">", 3.0, "uln", t[2]),
@@ -216,7 +271,11 @@ def _creatinine(version: str) -> LabTerm:
 
 def _criteria(version: str) -> MappingProxyType[str, LabTerm]:
     terms = (
-        _NEUT, _PLAT, _WBC, _LYM, _ANEMIA,
+        _NEUT,
+        _PLAT,
+        _WBC,
+        _LYM,
+        _ANEMIA,
         _creatinine(version),
         _transaminase("Alanine aminotransferase increased", "alt", version),
         _transaminase("Aspartate aminotransferase increased", "ast", version),
@@ -232,8 +291,14 @@ CRITERIA = MappingProxyType({v: _criteria(v) for v in CTCAE_VERSIONS})
 TERM_TO_TEST = MappingProxyType(
     {
         **{t.term.lower(): t.test for t in CRITERIA["4.03"].values()},
-        "neut": "neutrophils", "anc": "neutrophils", "plat": "platelets", "hgb": "hemoglobin",
-        "lym": "lymphocytes", "creat": "creatinine", "bili": "bilirubin",
-        "alt increased": "alt", "ast increased": "ast",
+        "neut": "neutrophils",
+        "anc": "neutrophils",
+        "plat": "platelets",
+        "hgb": "hemoglobin",
+        "lym": "lymphocytes",
+        "creat": "creatinine",
+        "bili": "bilirubin",
+        "alt increased": "alt",
+        "ast increased": "ast",
     }
 )

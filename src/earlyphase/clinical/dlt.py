@@ -10,7 +10,7 @@ that each met, plus the events that an exception removed.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -19,8 +19,15 @@ from earlyphase.cdisc.terms import RELATED_VALUES
 from earlyphase.clinical._validate import check_frame, flag_column, numeric_column, require_columns
 from earlyphase.clinical.dlt_rules import DLTRules, outcome_string
 from earlyphase.clinical.dlt_terms import (
-    ELECTROLYTES, FEBRILE_NEUTROPENIA, HEMATOLOGIC, HYPERSENSITIVITY, NEUTROPENIA,
-    THROMBOCYTOPENIA, is_bleeding, is_fever_or_infection, normalise_term,
+    ELECTROLYTES,
+    FEBRILE_NEUTROPENIA,
+    HEMATOLOGIC,
+    HYPERSENSITIVITY,
+    NEUTROPENIA,
+    THROMBOCYTOPENIA,
+    is_bleeding,
+    is_fever_or_infection,
+    normalise_term,
 )
 from earlyphase.errors import DataError, describe_problem
 
@@ -40,16 +47,22 @@ def _study_days(frame: pd.DataFrame, start: str, first_dose: Any, name: str) -> 
     dates = pd.to_datetime(frame[start], errors="coerce")
     bad = dates.isna() & frame[start].notna()
     if bad.any():
-        raise DataError(describe_problem(f"{name}.{start}", frame[start][bad].iloc[0],
-                                         "an ISO 8601 date"))
+        raise DataError(
+            describe_problem(f"{name}.{start}", frame[start][bad].iloc[0], "an ISO 8601 date")
+        )
     if isinstance(first_dose, str) and first_dose in frame.columns:
         ref = pd.to_datetime(frame[first_dose], errors="coerce")
     elif isinstance(first_dose, Mapping):
         ref = pd.to_datetime(frame["subject_id"].map(dict(first_dose)), errors="coerce")
     else:
-        raise DataError(describe_problem("first_dose", first_dose,
-                                         "a mapping subject -> first-dose date, or the name of "
-                                         f"a column of {name}, when {name} has dates"))
+        raise DataError(
+            describe_problem(
+                "first_dose",
+                first_dose,
+                "a mapping subject -> first-dose date, or the name of "
+                f"a column of {name}, when {name} has dates",
+            )
+        )
     if ref[dates.notna()].isna().any():
         s = frame["subject_id"][dates.notna() & ref.isna()].iloc[0]
         raise DataError(describe_problem("first_dose", s, "a first-dose date for every subject"))
@@ -60,38 +73,70 @@ def _study_days(frame: pd.DataFrame, start: str, first_dose: Any, name: str) -> 
 def _ae_days(ae: pd.DataFrame, first_dose: Any) -> tuple[np.ndarray, np.ndarray]:
     if "start_day" in ae.columns:
         start = numeric_column(ae, "start_day", "adverse_events", allow_negative=True)
-        end = (numeric_column(ae, "end_day", "adverse_events", allow_negative=True)
-               if "end_day" in ae.columns else np.full(len(ae), np.nan))
+        end = (
+            numeric_column(ae, "end_day", "adverse_events", allow_negative=True)
+            if "end_day" in ae.columns
+            else np.full(len(ae), np.nan)
+        )
     elif "start_date" in ae.columns:
         start = _study_days(ae, "start_date", first_dose, "adverse_events")
-        end = (_study_days(ae, "end_date", first_dose, "adverse_events")
-               if "end_date" in ae.columns else np.full(len(ae), np.nan))
+        end = (
+            _study_days(ae, "end_date", first_dose, "adverse_events")
+            if "end_date" in ae.columns
+            else np.full(len(ae), np.nan)
+        )
     else:
-        raise DataError(describe_problem("adverse_events columns", list(ae.columns),
-                                         "'start_day' (and 'end_day') or 'start_date'"))
+        raise DataError(
+            describe_problem(
+                "adverse_events columns",
+                list(ae.columns),
+                "'start_day' (and 'end_day') or 'start_date'",
+            )
+        )
     if np.isnan(start).any():
         i = int(np.isnan(start).nonzero()[0][0])
-        raise DataError(describe_problem(f"adverse_events start (row {i})", "missing",
-                                         "a start day or date on every AE"))
+        raise DataError(
+            describe_problem(
+                f"adverse_events start (row {i})", "missing", "a start day or date on every AE"
+            )
+        )
     order = end < start
     if order.any():
         i = int(order.nonzero()[0][0])
-        raise DataError(describe_problem(f"adverse_events end (row {i})", end[i],
-                                         f"an end on or after the start ({start[i]:g})"))
+        raise DataError(
+            describe_problem(
+                f"adverse_events end (row {i})",
+                end[i],
+                f"an end on or after the start ({start[i]:g})",
+            )
+        )
     return start, end
 
 
 def _related(ae: pd.DataFrame) -> np.ndarray:
     if "related" not in ae.columns:
-        raise DataError(describe_problem("adverse_events columns", list(ae.columns),
-                                         "a 'related' column (bool or AEREL text)"))
-    return flag_column(ae, "related", "adverse_events",
-                       true_values=[v.lower() for v in RELATED_VALUES],
-                       false_values=["not related", "unlikely related", "unrelated"]) == 1.0
+        raise DataError(
+            describe_problem(
+                "adverse_events columns",
+                list(ae.columns),
+                "a 'related' column (bool or AEREL text)",
+            )
+        )
+    return (
+        flag_column(
+            ae,
+            "related",
+            "adverse_events",
+            true_values=[v.lower() for v in RELATED_VALUES],
+            false_values=["not related", "unlikely related", "unrelated"],
+        )
+        == 1.0
+    )
 
 
-def lab_episodes(lab_grades: pd.DataFrame, term: str, min_grade: int,
-                 first_dose: Any = None) -> pd.DataFrame:
+def lab_episodes(
+    lab_grades: pd.DataFrame, term: str, min_grade: int, first_dose: Any = None
+) -> pd.DataFrame:
     """Episodes of consecutive samples with grade >= ``min_grade`` for one CTCAE term.
 
     Returns one row per episode: ``subject_id, onset_day, last_low_day, recovery_day``
@@ -105,11 +150,11 @@ def lab_episodes(lab_grades: pd.DataFrame, term: str, min_grade: int,
     if "day" in labs.columns:
         day = numeric_column(labs, "day", "lab_grades", allow_negative=True)
     elif "date" in labs.columns:
-        day = _study_days(labs.rename(columns={"date": "start"}), "start", first_dose,
-                          "lab_grades")
+        day = _study_days(labs.rename(columns={"date": "start"}), "start", first_dose, "lab_grades")
     else:
-        raise DataError(describe_problem("lab_grades columns", list(labs.columns),
-                                         "'day' or 'date'"))
+        raise DataError(
+            describe_problem("lab_grades columns", list(labs.columns), "'day' or 'date'")
+        )
     grade = pd.to_numeric(labs["grade"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     df = pd.DataFrame({"subject_id": labs["subject_id"].to_numpy(), "day": day, "grade": grade})
     df = df[np.isfinite(df["grade"])].sort_values(["subject_id", "day"], kind="stable")
@@ -127,8 +172,16 @@ def lab_episodes(lab_grades: pd.DataFrame, term: str, min_grade: int,
     for _, ep in df[low].groupby("episode", sort=True):
         last = ep.index[-1]
         rec = nxt_day[last] if nxt_same[last] else np.nan
-        rows.append((ep["subject_id"].iloc[0], ep["day"].iloc[0], ep["day"].iloc[-1], rec,
-                     int(ep["grade"].max()), len(ep)))
+        rows.append(
+            (
+                ep["subject_id"].iloc[0],
+                ep["day"].iloc[0],
+                ep["day"].iloc[-1],
+                rec,
+                int(ep["grade"].max()),
+                len(ep),
+            )
+        )
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -170,25 +223,36 @@ def evaluate_dlt(
     """
     r = rules or DLTRules()
     if window_days is not None:
-        r = DLTRules.from_mapping({**{k: getattr(r, k) for k in r.__dataclass_fields__},
-                                   "window_days": window_days})
+        r = DLTRules.from_mapping(
+            {**{k: getattr(r, k) for k in r.__dataclass_fields__}, "window_days": window_days}
+        )
     ae = check_frame(adverse_events, "adverse_events").reset_index(drop=True)
     require_columns(ae, ["subject_id", "term", "grade"], "adverse_events")
     grade = numeric_column(ae, "grade", "adverse_events")
     if np.isnan(grade).any() or not np.isin(grade, [1, 2, 3, 4, 5]).all():
         bad = ~np.isin(grade, [1, 2, 3, 4, 5])
-        raise DataError(describe_problem("adverse_events.grade", ae["grade"][bad].iloc[0],
-                                         "a CTCAE grade 1-5"))
+        raise DataError(
+            describe_problem("adverse_events.grade", ae["grade"][bad].iloc[0], "a CTCAE grade 1-5")
+        )
     start, end = _ae_days(ae, first_dose)
     related = _related(ae) if r.require_related else np.ones(len(ae), bool)
     terms = ae["term"].map(normalise_term).to_numpy(dtype=object)
-    opt = {c: (flag_column(ae, c, "adverse_events") == 1.0) if c in ae.columns
-           else np.zeros(len(ae), bool) for c in ("fever_or_infection", "bleeding",
-                                                  "dose_modified")}
-    hours = (numeric_column(ae, "resolved_within_hours", "adverse_events")
-             if "resolved_within_hours" in ae.columns else np.full(len(ae), np.nan))
-    delay = (numeric_column(ae, "treatment_delay_days", "adverse_events")
-             if "treatment_delay_days" in ae.columns else np.full(len(ae), np.nan))
+    opt = {
+        c: (flag_column(ae, c, "adverse_events") == 1.0)
+        if c in ae.columns
+        else np.zeros(len(ae), bool)
+        for c in ("fever_or_infection", "bleeding", "dose_modified")
+    }
+    hours = (
+        numeric_column(ae, "resolved_within_hours", "adverse_events")
+        if "resolved_within_hours" in ae.columns
+        else np.full(len(ae), np.nan)
+    )
+    delay = (
+        numeric_column(ae, "treatment_delay_days", "adverse_events")
+        if "treatment_delay_days" in ae.columns
+        else np.full(len(ae), np.nan)
+    )
     in_window = (start >= 1) & (start <= r.window_days)
 
     hits: dict[Any, list[tuple[str, str]]] = {}
@@ -197,15 +261,18 @@ def evaluate_dlt(
     def hit(subject: Any, event: str, rule: str) -> None:
         hits.setdefault(subject, []).append((event, rule))
 
-    def describe(i: int) -> str:
+    def describe(i: Any) -> str:
         span = f"day {start[i]:g}" + (f"-{end[i]:g}" if np.isfinite(end[i]) else "")
         return f"{ae['term'].iloc[i]} grade {grade[i]:g} ({span})"
 
     for i in np.flatnonzero(in_window):
         subj, term, g = ae["subject_id"].iloc[i], terms[i], grade[i]
         if np.isfinite(delay[i]) and delay[i] > r.treatment_delay_max_days:
-            hit(subj, f"{describe(i)}: treatment delayed {delay[i]:g} days",
-                RULE_DELAY.format(d=r.treatment_delay_max_days))
+            hit(
+                subj,
+                f"{describe(i)}: treatment delayed {delay[i]:g} days",
+                RULE_DELAY.format(d=r.treatment_delay_max_days),
+            )
         if opt["dose_modified"][i] and r.dose_modification_is_dlt:
             hit(subj, f"{describe(i)}: dose modified", RULE_DOSEMOD)
         if not related[i]:
@@ -213,18 +280,25 @@ def evaluate_dlt(
         if term in HYPERSENSITIVITY and g >= r.hypersensitivity_min_grade:
             hit(subj, describe(i), RULE_HYPERSENS.format(g=r.hypersensitivity_min_grade))
         elif term in NEUTROPENIA | FEBRILE_NEUTROPENIA:
-            if g >= r.neutropenia_fever_min_grade and (opt["fever_or_infection"][i]
-                                                        or term in FEBRILE_NEUTROPENIA):
+            if g >= r.neutropenia_fever_min_grade and (
+                opt["fever_or_infection"][i] or term in FEBRILE_NEUTROPENIA
+            ):
                 hit(subj, describe(i), RULE_NEUT_FEVER.format(g=r.neutropenia_fever_min_grade))
             if g >= 4 and term in NEUTROPENIA:
                 dur = end[i] - start[i] if np.isfinite(end[i]) else np.nan
                 if np.isfinite(dur) and dur >= r.neutropenia_g4_min_days:
-                    hit(subj, f"{describe(i)}: {dur:g} days",
-                        RULE_NEUT_G4.format(d=r.neutropenia_g4_min_days))
+                    hit(
+                        subj,
+                        f"{describe(i)}: {dur:g} days",
+                        RULE_NEUT_G4.format(d=r.neutropenia_g4_min_days),
+                    )
         elif term in THROMBOCYTOPENIA:
             if g >= r.thrombocytopenia_bleeding_min_grade and opt["bleeding"][i]:
-                hit(subj, f"{describe(i)} with bleeding",
-                    RULE_THROMBO.format(g=r.thrombocytopenia_bleeding_min_grade))
+                hit(
+                    subj,
+                    f"{describe(i)} with bleeding",
+                    RULE_THROMBO.format(g=r.thrombocytopenia_bleeding_min_grade),
+                )
         elif term not in HEMATOLOGIC and g >= r.nonhematologic_min_grade:
             resolved = np.isfinite(end[i]) or np.isfinite(hours[i])
             gi_hours = hours[i] if np.isfinite(hours[i]) else (end[i] - start[i]) * 24.0
@@ -232,37 +306,86 @@ def evaluate_dlt(
                 excluded.setdefault(subj, []).append(f"{describe(i)}: reversible electrolyte")
             elif g == 3 and term in r.grade3_excluded_terms:
                 excluded.setdefault(subj, []).append(f"{describe(i)}: grade 3 {term} excluded")
-            elif (g == 3 and term in r.gi_terms and np.isfinite(gi_hours)
-                  and gi_hours <= r.gi_resolution_hours):
+            elif (
+                g == 3
+                and term in r.gi_terms
+                and np.isfinite(gi_hours)
+                and gi_hours <= r.gi_resolution_hours
+            ):
                 excluded.setdefault(subj, []).append(
-                    f"{describe(i)}: responded within {r.gi_resolution_hours:g} h")
+                    f"{describe(i)}: responded within {r.gi_resolution_hours:g} h"
+                )
             else:
                 hit(subj, describe(i), RULE_NONHEME.format(g=r.nonhematologic_min_grade))
 
     if lab_grades is not None and len(lab_grades):
-        _lab_rules(check_frame(lab_grades, "lab_grades"), ae, terms, start, end, grade, r,
-                   first_dose, hit)
+        _lab_rules(
+            check_frame(lab_grades, "lab_grades"), ae, terms, start, end, grade, r, first_dose, hit
+        )
 
-    everyone = list(dict.fromkeys([*ae["subject_id"], *(subjects or []),
-                                   *(first_dose.keys() if isinstance(first_dose, Mapping) else []),
-                                   *([] if lab_grades is None else lab_grades["subject_id"])]))
+    everyone = list(
+        dict.fromkeys(
+            [
+                *ae["subject_id"],
+                *(subjects or []),
+                *(first_dose.keys() if isinstance(first_dose, Mapping) else []),
+                *([] if lab_grades is None else lab_grades["subject_id"]),
+            ]
+        )
+    )
     rows = []
     for s in everyone:
         events = list(dict.fromkeys(hits.get(s, [])))
-        rows.append({
-            "subject_id": s,
-            "dlt": bool(events),
-            "qualifying_events": "; ".join(e for e, _ in events),
-            "rule": "; ".join(dict.fromkeys(rule for _, rule in events)),
-            "n_qualifying": len(events),
-            "excluded_events": "; ".join(excluded.get(s, [])),
-        })
-    return pd.DataFrame(rows, columns=["subject_id", "dlt", "qualifying_events", "rule",
-                                       "n_qualifying", "excluded_events"])
+        rows.append(
+            {
+                "subject_id": s,
+                "dlt": bool(events),
+                "qualifying_events": "; ".join(e for e, _ in events),
+                "rule": "; ".join(dict.fromkeys(rule for _, rule in events)),
+                "n_qualifying": len(events),
+                "excluded_events": "; ".join(excluded.get(s, [])),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "subject_id",
+            "dlt",
+            "qualifying_events",
+            "rule",
+            "n_qualifying",
+            "excluded_events",
+        ],
+    )
 
 
-def _lab_rules(labs: pd.DataFrame, ae: pd.DataFrame, terms: np.ndarray, start: np.ndarray,
-               end: np.ndarray, grade: np.ndarray, r: DLTRules, first_dose: Any, hit: Any) -> None:
+class _Episode(NamedTuple):
+    subject_id: Any
+    onset_day: float
+    last_low_day: float
+    recovery_day: float
+    worst_grade: int
+
+
+def _episodes(frame: pd.DataFrame) -> list[_Episode]:
+    cols = ("subject_id", "onset_day", "last_low_day", "recovery_day", "worst_grade")
+    return [
+        _Episode(s, float(o), float(lo), float(r), int(w))
+        for s, o, lo, r, w in zip(*(frame[c] for c in cols), strict=True)
+    ]
+
+
+def _lab_rules(
+    labs: pd.DataFrame,
+    ae: pd.DataFrame,
+    terms: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    grade: np.ndarray,
+    r: DLTRules,
+    first_dose: Any,
+    hit: Any,
+) -> None:
     """Neutropenia and thrombocytopenia rules from serial graded labs."""
     require_columns(labs, ["subject_id", "ctcae_term", "grade"], "lab_grades")
     if not r.labs_assumed_related:
@@ -280,7 +403,7 @@ def _lab_rules(labs: pd.DataFrame, ae: pd.DataFrame, terms: np.ndarray, start: n
     def in_win(day: float) -> bool:
         return 1 <= day <= r.window_days
 
-    for ep in lab_episodes(labs, "Neutrophil count decreased", 4, first_dose).itertuples():
+    for ep in _episodes(lab_episodes(labs, "Neutrophil count decreased", 4, first_dose)):
         if not in_win(ep.onset_day):
             continue
         if r.neutropenia_duration == "until_recovery":
@@ -289,21 +412,34 @@ def _lab_rules(labs: pd.DataFrame, ae: pd.DataFrame, terms: np.ndarray, start: n
         else:
             dur = ep.last_low_day - ep.onset_day + 1
         if dur >= r.neutropenia_g4_min_days:
-            hit(ep.subject_id, f"lab ANC grade 4 from day {ep.onset_day:g} for {dur:g} days",
-                RULE_NEUT_G4.format(d=r.neutropenia_g4_min_days))
-    for ep in lab_episodes(labs, "Neutrophil count decreased", r.neutropenia_fever_min_grade,
-                           first_dose).itertuples():
+            hit(
+                ep.subject_id,
+                f"lab ANC grade 4 from day {ep.onset_day:g} for {dur:g} days",
+                RULE_NEUT_G4.format(d=r.neutropenia_g4_min_days),
+            )
+    for ep in _episodes(
+        lab_episodes(labs, "Neutrophil count decreased", r.neutropenia_fever_min_grade, first_dose)
+    ):
         b = ep.recovery_day if np.isfinite(ep.recovery_day) else ep.last_low_day
         for j in overlapping(fever, ep.subject_id, ep.onset_day, b):
             if in_win(max(ep.onset_day, start[j])):
-                hit(ep.subject_id, f"lab ANC grade {ep.worst_grade} from day {ep.onset_day:g} "
+                hit(
+                    ep.subject_id,
+                    f"lab ANC grade {ep.worst_grade} from day {ep.onset_day:g} "
                     f"with {ae['term'].iloc[j]} (day {start[j]:g})",
-                    RULE_NEUT_FEVER.format(g=r.neutropenia_fever_min_grade))
-    for ep in lab_episodes(labs, "Platelet count decreased", r.thrombocytopenia_bleeding_min_grade,
-                           first_dose).itertuples():
+                    RULE_NEUT_FEVER.format(g=r.neutropenia_fever_min_grade),
+                )
+    for ep in _episodes(
+        lab_episodes(
+            labs, "Platelet count decreased", r.thrombocytopenia_bleeding_min_grade, first_dose
+        )
+    ):
         b = ep.recovery_day if np.isfinite(ep.recovery_day) else ep.last_low_day
         for j in overlapping(bleed, ep.subject_id, ep.onset_day, b):
             if in_win(max(ep.onset_day, start[j])):
-                hit(ep.subject_id, f"lab platelets grade {ep.worst_grade} from day "
+                hit(
+                    ep.subject_id,
+                    f"lab platelets grade {ep.worst_grade} from day "
                     f"{ep.onset_day:g} with {ae['term'].iloc[j]} grade {grade[j]:g}",
-                    RULE_THROMBO.format(g=r.thrombocytopenia_bleeding_min_grade))
+                    RULE_THROMBO.format(g=r.thrombocytopenia_bleeding_min_grade),
+                )

@@ -91,18 +91,32 @@ class DLTRules:
 
     def __post_init__(self) -> None:
         if not isinstance(self.window_days, int) or self.window_days < 1:
-            raise OptionsError(describe_problem("window_days", self.window_days,
-                                                "a positive whole number of days"))
-        for name in ("nonhematologic_min_grade", "hypersensitivity_min_grade",
-                     "neutropenia_fever_min_grade", "thrombocytopenia_bleeding_min_grade",
-                     "bleeding_min_grade"):
+            raise OptionsError(
+                describe_problem("window_days", self.window_days, "a positive whole number of days")
+            )
+        for name in (
+            "nonhematologic_min_grade",
+            "hypersensitivity_min_grade",
+            "neutropenia_fever_min_grade",
+            "thrombocytopenia_bleeding_min_grade",
+            "bleeding_min_grade",
+        ):
             if getattr(self, name) not in (1, 2, 3, 4, 5):
                 raise OptionsError(describe_problem(name, getattr(self, name), "a grade 1-5"))
         if self.neutropenia_duration not in ("until_recovery", "between_low_samples"):
-            raise OptionsError(describe_problem("neutropenia_duration", self.neutropenia_duration,
-                                                "'until_recovery' or 'between_low_samples'"))
-        for name in ("gi_resolution_hours", "neutropenia_g4_min_days",
-                     "treatment_delay_max_days", "overlap_tolerance_days"):
+            raise OptionsError(
+                describe_problem(
+                    "neutropenia_duration",
+                    self.neutropenia_duration,
+                    "'until_recovery' or 'between_low_samples'",
+                )
+            )
+        for name in (
+            "gi_resolution_hours",
+            "neutropenia_g4_min_days",
+            "treatment_delay_max_days",
+            "overlap_tolerance_days",
+        ):
             if not getattr(self, name) >= 0:
                 raise OptionsError(describe_problem(name, getattr(self, name), "a value >= 0"))
 
@@ -112,8 +126,9 @@ class DLTRules:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(spec) - known)
         if unknown:
-            raise ProtocolError(describe_problem("dlt rules", unknown,
-                                                 f"keys among {sorted(known)}"))
+            raise ProtocolError(
+                describe_problem("dlt rules", unknown, f"keys among {sorted(known)}")
+            )
         values = dict(spec)
         for name in ("grade3_excluded_terms", "gi_terms"):
             if name in values:
@@ -136,8 +151,11 @@ class DLTRules:
         if hasattr(section, "model_dump"):
             section = section.model_dump(exclude_none=True)
         if not isinstance(section, Mapping):
-            raise ProtocolError(describe_problem("protocol.dlt", type(section).__name__,
-                                                 "a mapping of DLT rule options"))
+            raise ProtocolError(
+                describe_problem(
+                    "protocol.dlt", type(section).__name__, "a mapping of DLT rule options"
+                )
+            )
         spec = {k: v for k, v in section.items() if k in {f.name for f in fields(cls)}}
         window = getattr(protocol, "dlt_window_days", None)
         if window is not None and "window_days" not in spec:
@@ -148,13 +166,18 @@ class DLTRules:
 def _dose_number(value: object) -> int:
     match = re.fullmatch(r"\s*(?:dl)?\s*(\d+)\s*", str(value).lower())
     if not match:
-        raise DataError(describe_problem("dose_level", value, "a dose level number such as 2 or "
-                                         "'DL2'"))
+        raise DataError(
+            describe_problem("dose_level", value, "a dose level number such as 2 or 'DL2'")
+        )
     return int(match.group(1))
 
 
-def outcome_string(dlt: pd.DataFrame, dose_levels: Mapping[Any, Any] | None = None, *,
-                   cohorts: Mapping[Any, Any] | None = None) -> str:
+def outcome_string(
+    dlt: pd.DataFrame,
+    dose_levels: Mapping[Any, Any] | None = None,
+    *,
+    cohorts: Mapping[Any, Any] | None = None,
+) -> str:
     """Turn per-patient DLT flags into the designs' outcome grammar, e.g. ``"1NNN 2NTN"``.
 
     Parameters
@@ -169,19 +192,22 @@ def outcome_string(dlt: pd.DataFrame, dose_levels: Mapping[Any, Any] | None = No
         dose level form one cohort.
     """
     if not {"subject_id", "dlt"} <= set(dlt.columns):
-        raise DataError(describe_problem("dlt columns", list(dlt.columns),
-                                         "'subject_id' and 'dlt'"))
+        raise DataError(
+            describe_problem("dlt columns", list(dlt.columns), "'subject_id' and 'dlt'")
+        )
     subj = dlt["subject_id"]
     if dose_levels is not None:
         levels = subj.map(dict(dose_levels))
     elif "dose_level" in dlt.columns:
         levels = dlt["dose_level"]
     else:
-        raise DataError(describe_problem("dose_levels", None,
-                                         "a mapping or a 'dose_level' column"))
+        raise DataError(describe_problem("dose_levels", None, "a mapping or a 'dose_level' column"))
     if levels.isna().any():
-        raise DataError(describe_problem("dose_levels", subj[levels.isna()].iloc[0],
-                                         "a dose level for every patient"))
+        raise DataError(
+            describe_problem(
+                "dose_levels", subj[levels.isna()].iloc[0], "a dose level for every patient"
+            )
+        )
     nums = [_dose_number(v) for v in levels]
     if cohorts is not None:
         keys = list(subj.map(dict(cohorts)))
@@ -195,7 +221,10 @@ def outcome_string(dlt: pd.DataFrame, dose_levels: Mapping[Any, Any] | None = No
     groups: dict[Any, tuple[int, list[str]]] = {}
     for key, d, flag in zip(keys, nums, dlt["dlt"], strict=True):
         if key in groups and groups[key][0] != d:
-            raise DataError(describe_problem(f"cohort {key!r}", [groups[key][0], d],
-                                             "one dose level per cohort"))
+            raise DataError(
+                describe_problem(
+                    f"cohort {key!r}", [groups[key][0], d], "one dose level per cohort"
+                )
+            )
         groups.setdefault(key, (d, []))[1].append("T" if bool(flag) else "N")
     return " ".join(f"{d}{''.join(letters)}" for d, letters in groups.values())

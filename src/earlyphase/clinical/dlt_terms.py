@@ -8,9 +8,19 @@ Terms are matched after :func:`normalise_term` (lower case, British spellings fo
 from __future__ import annotations
 
 __all__ = [
-    "normalise_term", "NEUTROPENIA", "FEBRILE_NEUTROPENIA", "THROMBOCYTOPENIA", "HEMATOLOGIC",
-    "ELECTROLYTES", "FATIGUE_HYPERTENSION", "GASTROINTESTINAL", "HYPERSENSITIVITY",
-    "FEVER_OR_INFECTION_WORDS", "BLEEDING_WORDS", "is_fever_or_infection", "is_bleeding",
+    "normalise_term",
+    "NEUTROPENIA",
+    "FEBRILE_NEUTROPENIA",
+    "THROMBOCYTOPENIA",
+    "HEMATOLOGIC",
+    "ELECTROLYTES",
+    "FATIGUE_HYPERTENSION",
+    "GASTROINTESTINAL",
+    "HYPERSENSITIVITY",
+    "FEVER_OR_INFECTION_WORDS",
+    "BLEEDING_WORDS",
+    "is_fever_or_infection",
+    "is_bleeding",
 ]
 
 
@@ -24,29 +34,80 @@ NEUTROPENIA = frozenset({"neutropenia", "neutrophil count decreased"})
 FEBRILE_NEUTROPENIA = frozenset({"febrile neutropenia"})
 THROMBOCYTOPENIA = frozenset({"thrombocytopenia", "platelet count decreased"})
 HEMATOLOGIC = frozenset(
-    NEUTROPENIA | FEBRILE_NEUTROPENIA | THROMBOCYTOPENIA
-    | {"anemia", "leukopenia", "white blood cell decreased", "lymphopenia",
-       "lymphocyte count decreased", "pancytopenia", "bone marrow hypocellular"}
+    NEUTROPENIA
+    | FEBRILE_NEUTROPENIA
+    | THROMBOCYTOPENIA
+    | {
+        "anemia",
+        "leukopenia",
+        "white blood cell decreased",
+        "lymphopenia",
+        "lymphocyte count decreased",
+        "pancytopenia",
+        "bone marrow hypocellular",
+    }
 )
 ELECTROLYTES = frozenset(
-    {"hypokalemia", "hyperkalemia", "hyponatremia", "hypernatremia", "hypocalcemia",
-     "hypercalcemia", "hypomagnesemia", "hypermagnesemia", "hypophosphatemia",
-     "hyperphosphatemia", "blood potassium decreased", "blood potassium increased",
-     "blood sodium decreased", "blood sodium increased", "blood calcium decreased",
-     "blood calcium increased", "blood magnesium decreased", "blood magnesium increased",
-     "blood phosphorus decreased", "blood phosphorus increased", "electrolyte imbalance"}
+    {
+        "hypokalemia",
+        "hyperkalemia",
+        "hyponatremia",
+        "hypernatremia",
+        "hypocalcemia",
+        "hypercalcemia",
+        "hypomagnesemia",
+        "hypermagnesemia",
+        "hypophosphatemia",
+        "hyperphosphatemia",
+        "blood potassium decreased",
+        "blood potassium increased",
+        "blood sodium decreased",
+        "blood sodium increased",
+        "blood calcium decreased",
+        "blood calcium increased",
+        "blood magnesium decreased",
+        "blood magnesium increased",
+        "blood phosphorus decreased",
+        "blood phosphorus increased",
+        "electrolyte imbalance",
+    }
 )
 FATIGUE_HYPERTENSION = frozenset({"fatigue", "hypertension"})
 GASTROINTESTINAL = frozenset({"nausea", "vomiting", "diarrhea"})
 HYPERSENSITIVITY = frozenset(
-    {"hypersensitivity", "drug hypersensitivity", "allergic reaction", "anaphylactic reaction",
-     "anaphylaxis", "infusion related reaction", "infusion-related reaction",
-     "cytokine release syndrome"}
+    {
+        "hypersensitivity",
+        "drug hypersensitivity",
+        "allergic reaction",
+        "anaphylactic reaction",
+        "anaphylaxis",
+        "infusion related reaction",
+        "infusion-related reaction",
+        "cytokine release syndrome",
+    }
 )
-FEVER_OR_INFECTION_WORDS = ("fever", "pyrexia", "febrile", "infection", "sepsis", "septic",
-                            "pneumonia", "bacteremia", "cellulitis")
-BLEEDING_WORDS = ("hemorrhag", "bleed", "hematoma", "epistaxis", "hematuria", "hematemesis",
-                  "melena", "melaena", "hemoptysis")
+FEVER_OR_INFECTION_WORDS = (
+    "fever",
+    "pyrexia",
+    "febrile",
+    "infection",
+    "sepsis",
+    "septic",
+    "pneumonia",
+    "bacteremia",
+    "cellulitis",
+)
+BLEEDING_WORDS = (
+    "hemorrhag",
+    "bleed",
+    "hematoma",
+    "epistaxis",
+    "hematuria",
+    "hematemesis",
+    "melena",
+    "melaena",
+    "hemoptysis",
+)
 
 
 def is_fever_or_infection(term: str) -> bool:

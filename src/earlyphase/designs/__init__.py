@@ -2,20 +2,43 @@
 
 Every design offers ``decide(outcomes)``, ``decision_table()`` and
 ``simulate(true_dlt, n_trials, seed)``; see :class:`earlyphase.designs.base.Design`.
+
+>>> from earlyphase.designs import BOIN
+>>> BOIN(target=0.25, n_doses=5).decide("1NNN 2NTN").next_dose
+1
 """
 
 from earlyphase.designs.base import Decision, Design
 from earlyphase.designs.boin import BOIN, boin_lambdas
+from earlyphase.designs.compare import compare_designs, plot_selection, side_by_side
+from earlyphase.designs.crm import CRM, getprior
+from earlyphase.designs.factory import DESIGN_NAMES, from_protocol, make_design
+from earlyphase.designs.isotonic import pava
+from earlyphase.designs.mtpi2 import MTPI2, Keyboard
 from earlyphase.designs.operating_characteristics import OperatingCharacteristics
 from earlyphase.designs.outcomes import Cohort, Outcomes, parse_outcomes
+from earlyphase.designs.three_plus_three import VARIANTS, ThreePlusThree
 
 __all__ = [
     "BOIN",
+    "CRM",
+    "DESIGN_NAMES",
+    "MTPI2",
+    "VARIANTS",
     "Cohort",
     "Decision",
     "Design",
+    "Keyboard",
     "OperatingCharacteristics",
     "Outcomes",
+    "ThreePlusThree",
     "boin_lambdas",
+    "compare_designs",
+    "from_protocol",
+    "getprior",
+    "make_design",
     "parse_outcomes",
+    "pava",
+    "plot_selection",
+    "side_by_side",
 ]

@@ -101,7 +101,9 @@ def check_target(target: float) -> float:
     """Validate a target DLT rate in (0, 1)."""
     t = float(target)
     if not 0.0 < t < 1.0:
-        raise DesignError(describe_problem("target", target, "a DLT probability strictly between 0 and 1"))
+        raise DesignError(
+            describe_problem("target", target, "a DLT probability strictly between 0 and 1")
+        )
     return t
 
 
@@ -110,14 +112,20 @@ def check_true_dlt(true_dlt: Sequence[float], n_doses: int, increasing: bool = F
     try:
         p = np.asarray(true_dlt, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise DesignError(describe_problem("true_dlt", true_dlt, "a list of probabilities")) from exc
+        raise DesignError(
+            describe_problem("true_dlt", true_dlt, "a list of probabilities")
+        ) from exc
     if p.ndim != 1 or p.size != n_doses:
         raise DesignError(
-            describe_problem("true_dlt", list(np.atleast_1d(p)), f"{n_doses} probabilities, one per dose")
+            describe_problem(
+                "true_dlt", list(np.atleast_1d(p)), f"{n_doses} probabilities, one per dose"
+            )
         )
     for j, v in enumerate(p):
         if not 0.0 <= v <= 1.0:
-            raise DesignError(describe_problem(f"true_dlt[dose {j + 1}]", float(v), "a probability in [0, 1]"))
+            raise DesignError(
+                describe_problem(f"true_dlt[dose {j + 1}]", float(v), "a probability in [0, 1]")
+            )
     if increasing:
         for j in range(1, p.size):
             if p[j] < p[j - 1]:

@@ -45,7 +45,9 @@ from earlyphase.errors import DesignError, describe_problem
 __all__ = ["BOIN", "boin_lambdas"]
 
 
-def boin_lambdas(target: float, p_saf: float | None = None, p_tox: float | None = None) -> tuple[float, float]:
+def boin_lambdas(
+    target: float, p_saf: float | None = None, p_tox: float | None = None
+) -> tuple[float, float]:
     """BOIN escalation and de-escalation boundaries (lambda_e, lambda_d) (Liu & Yuan 2015, eq. 2)."""
     phi = target
     phi1 = 0.6 * phi if p_saf is None else p_saf
@@ -113,9 +115,13 @@ class BOIN:
         _check_int("n_earlystop", self.n_earlystop, 1)
         _check_int("start_dose", self.start_dose, 1)
         if self.start_dose > self.n_doses:
-            raise DesignError(describe_problem("start_dose", self.start_dose, f"a dose in 1..{self.n_doses}"))
+            raise DesignError(
+                describe_problem("start_dose", self.start_dose, f"a dose in 1..{self.n_doses}")
+            )
         if not 0.0 < self.cutoff_eli < 1.0:
-            raise DesignError(describe_problem("cutoff_eli", self.cutoff_eli, "a probability in (0, 1)"))
+            raise DesignError(
+                describe_problem("cutoff_eli", self.cutoff_eli, "a probability in (0, 1)")
+            )
         phi1 = 0.6 * self.target if self.p_saf is None else self.p_saf
         phi2 = 1.4 * self.target if self.p_tox is None else self.p_tox
         if not 0 < phi1 <= self.target - 0.1 * self.target:
@@ -127,7 +133,7 @@ class BOIN:
 
     @property
     def name(self) -> str:
-        return f"BOIN (target {self.target:g})"
+        return "BOIN"
 
     @property
     def max_n(self) -> int:
@@ -145,7 +151,9 @@ class BOIN:
         n = np.arange(0, self.max_n + 1)
         esc = np.floor(lam_e * n).astype(np.int64)
         raw = lam_d * n
-        de = np.where(np.abs(np.round(raw) - raw) < 1e-12, np.round(raw) + 1, np.ceil(raw)).astype(np.int64)
+        de = np.where(np.abs(np.round(raw) - raw) < 1e-12, np.round(raw) + 1, np.ceil(raw)).astype(
+            np.int64
+        )
         elim = overdose_boundary(self.target, self.max_n, self.cutoff_eli)
         de = np.minimum(de, elim)
         if self.stay_on_1_of_3 and self.max_n >= 3:

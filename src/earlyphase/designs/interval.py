@@ -22,7 +22,13 @@ from earlyphase.designs.outcomes import parse_outcomes
 from earlyphase.designs.simulate import TrialBatch
 from earlyphase.errors import DesignError, describe_problem
 
-__all__ = ["IntervalRules", "overdose_boundary", "simulate_interval", "decide_interval", "select_mtd"]
+__all__ = [
+    "IntervalRules",
+    "overdose_boundary",
+    "simulate_interval",
+    "decide_interval",
+    "select_mtd",
+]
 
 NEVER = 10**9  # "no boundary" sentinel for >= thresholds
 
@@ -70,7 +76,8 @@ class IntervalRules:
         n = np.arange(1, self.max_n + 1)
 
         def nullable(a: np.ndarray) -> pd.Series:
-            return pd.Series(np.where(a[1:] >= NEVER, pd.NA, a[1:]), dtype="Int64")
+            values = pd.Series(a[1:], dtype="Int64")
+            return values.mask(values >= NEVER)
 
         frame = pd.DataFrame(
             {
@@ -184,9 +191,7 @@ def simulate_interval(rules: IntervalRules, p: np.ndarray, u: np.ndarray) -> Tri
         esc = yd <= rules.escalate_le[nd]
         de = yd >= rules.deescalate_ge[nd]
         blocked_up = (d == k - 1) | (elim_from <= d + 1)
-        early = (nd >= rules.n_earlystop) & (
-            (~esc & ~de) | ((d == 0) & de) | (blocked_up & esc)
-        )
+        early = (nd >= rules.n_earlystop) & ((~esc & ~de) | ((d == 0) & de) | (blocked_up & esc))
         active &= ~early
         go_up = active & esc & (d < k - 1)
         up = go_up & (elim_from > d + 1)
@@ -232,7 +237,9 @@ def decide_interval(rules: IntervalRules, outcomes: Any, explain: Any = None) ->
         where = f"outcomes cohort {i + 1} ({cohort.token!r})"
         d = cohort.dose - 1
         if stopped is not None:
-            raise DesignError(describe_problem(where, cohort.token, f"no further cohort: {stopped}"))
+            raise DesignError(
+                describe_problem(where, cohort.token, f"no further cohort: {stopped}")
+            )
         if d > highest_tried + 1:
             raise DesignError(
                 describe_problem(
@@ -243,11 +250,19 @@ def decide_interval(rules: IntervalRules, outcomes: Any, explain: Any = None) ->
             )
         if d >= elim_from:
             raise DesignError(
-                describe_problem(where, f"dose {cohort.dose}", f"a dose below the eliminated dose {elim_from + 1}")
+                describe_problem(
+                    where,
+                    f"dose {cohort.dose}",
+                    f"a dose below the eliminated dose {elim_from + 1}",
+                )
             )
         if n.sum() + cohort.n > rules.max_n:
             raise DesignError(
-                describe_problem(where, f"{n.sum() + cohort.n} patients", f"at most {rules.max_n} patients in total")
+                describe_problem(
+                    where,
+                    f"{n.sum() + cohort.n} patients",
+                    f"at most {rules.max_n} patients in total",
+                )
             )
         highest_tried = max(highest_tried, d)
         n[d] += cohort.n
@@ -288,7 +303,9 @@ def decide_interval(rules: IntervalRules, outcomes: Any, explain: Any = None) ->
         esc = yd <= rules.escalate_le[nd]
         de = yd >= rules.deescalate_ge[nd]
         blocked_up = d == k - 1 or elim_from <= d + 1
-        if nd >= rules.n_earlystop and ((not esc and not de) or (d == 0 and de) or (blocked_up and esc)):
+        if nd >= rules.n_earlystop and (
+            (not esc and not de) or (d == 0 and de) or (blocked_up and esc)
+        ):
             stopped = f"{nd} patients at dose {d + 1} reached n_earlystop = {rules.n_earlystop}"
             reasons.append(
                 f"dose {d + 1}: {nd} patients >= n_earlystop = {rules.n_earlystop} and the next "
@@ -312,17 +329,34 @@ def decide_interval(rules: IntervalRules, outcomes: Any, explain: Any = None) ->
         reasons.append(
             "MTD selection: isotonic (PAVA) estimates of the DLT rate "
             + ", ".join(f"dose {j + 1} {v:.3f}" for j, v in enumerate(iso) if np.isfinite(v))
-            + (f"; closest to the target {rules.target:g}: dose {mtd}" if mtd else "; no dose qualifies: no MTD")
+            + (
+                f"; closest to the target {rules.target:g}: dose {mtd}"
+                if mtd
+                else "; no dose qualifies: no MTD"
+            )
         )
         return Decision(
-            None, True, mtd or None, tuple(reasons), decision_n, decision_y, current,
+            None,
+            True,
+            mtd or None,
+            tuple(reasons),
+            decision_n,
+            decision_y,
+            current,
             tuple(float(v) for v in iso),
         )
     return Decision(d + 1, False, None, tuple(reasons), decision_n, decision_y, current)
 
 
 def _move_reasons(
-    rules: IntervalRules, d: int, nd: int, yd: int, esc: bool, de: bool, elim_from: int, explain: Any
+    rules: IntervalRules,
+    d: int,
+    nd: int,
+    yd: int,
+    esc: bool,
+    de: bool,
+    elim_from: int,
+    explain: Any,
 ) -> list[str]:
     k = rules.n_doses
     basis = f"dose {d + 1}: {_fmt(nd, yd)} (observed rate {yd / nd:.3f})"

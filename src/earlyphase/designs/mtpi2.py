@@ -61,7 +61,9 @@ def keys(target: float, epsilon1: float, epsilon2: float) -> np.ndarray:
     return np.array(cuts)
 
 
-def _decisions(target: float, eps1: float, eps2: float, max_n: int, highest_on_tie: bool) -> np.ndarray:
+def _decisions(
+    target: float, eps1: float, eps2: float, max_n: int, highest_on_tie: bool
+) -> np.ndarray:
     """Decision codes (+1 escalate, 0 stay, -1 de-escalate) for every (n, y), n = 0..max_n."""
     cuts = keys(target, eps1, eps2)
     width = eps1 + eps2
@@ -90,7 +92,9 @@ def _check(target: float, n_doses: int, eps1: float, eps2: float) -> None:
         raise DesignError(describe_problem("n_doses", n_doses, "a positive integer"))
     for name, eps in (("epsilon1", eps1), ("epsilon2", eps2)):
         if not 0 < eps < target if name == "epsilon1" else not 0 < eps < 1 - target:
-            raise DesignError(describe_problem(name, eps, "a half-width inside (0, 1) around the target"))
+            raise DesignError(
+                describe_problem(name, eps, "a half-width inside (0, 1) around the target")
+            )
 
 
 @dataclass(frozen=True)
@@ -113,11 +117,13 @@ class _UnitIntervalDesign:
     def __post_init__(self) -> None:
         _check(self.target, self.n_doses, self.epsilon1, self.epsilon2)
         if not 1 <= self.start_dose <= self.n_doses:
-            raise DesignError(describe_problem("start_dose", self.start_dose, f"a dose in 1..{self.n_doses}"))
+            raise DesignError(
+                describe_problem("start_dose", self.start_dose, f"a dose in 1..{self.n_doses}")
+            )
 
     @property
     def name(self) -> str:
-        return f"{self._label} (target {self.target:g})"
+        return self._label
 
     @property
     def max_n(self) -> int:
@@ -125,7 +131,9 @@ class _UnitIntervalDesign:
 
     @cached_property
     def rules(self) -> IntervalRules:
-        codes = _decisions(self.target, self.epsilon1, self.epsilon2, self.max_n, self._highest_on_tie)
+        codes = _decisions(
+            self.target, self.epsilon1, self.epsilon2, self.max_n, self._highest_on_tie
+        )
         n_max = self.max_n
         esc = np.full(n_max + 1, -1, dtype=np.int64)
         de = np.full(n_max + 1, 10**9, dtype=np.int64)
@@ -172,8 +180,15 @@ class _UnitIntervalDesign:
         p = check_true_dlt(true_dlt, self.n_doses)
         rules = self.rules
         return run_simulation(
-            self.name, lambda pp, u: simulate_interval(rules, pp, u), p, self.max_n,
-            n_trials, seed, chunk_size=chunk_size, target=self.target, progress=progress,
+            self.name,
+            lambda pp, u: simulate_interval(rules, pp, u),
+            p,
+            self.max_n,
+            n_trials,
+            seed,
+            chunk_size=chunk_size,
+            target=self.target,
+            progress=progress,
         )
 
 

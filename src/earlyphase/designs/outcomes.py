@@ -64,7 +64,9 @@ class Outcomes:
         return sum(c.n for c in self.cohorts)
 
     def __str__(self) -> str:
-        return " ".join(f"{c.dose}{''.join('T' if t else 'N' for t in c.dlt)}" for c in self.cohorts)
+        return " ".join(
+            f"{c.dose}{''.join('T' if t else 'N' for t in c.dlt)}" for c in self.cohorts
+        )
 
 
 def _parse_string(text: str, n_doses: int | None) -> Outcomes:
@@ -127,7 +129,9 @@ def parse_outcomes(outcomes: Any, n_doses: int | None = None) -> Outcomes:
         for item in outcomes:
             if not (isinstance(item, Sequence) and len(item) == 2):
                 raise DesignError(
-                    describe_problem("outcomes item", item, "a pair (dose, 'NNT') or (dose, [0,0,1])")
+                    describe_problem(
+                        "outcomes item", item, "a pair (dose, 'NNT') or (dose, [0,0,1])"
+                    )
                 )
             dose, flags = item
             letters = flags if isinstance(flags, str) else "".join("T" if f else "N" for f in flags)
@@ -140,7 +144,9 @@ def _parse_table(table: Any, n_doses: int | None) -> Outcomes:
     missing = {"dose", "dlt"} - set(table.columns)
     if missing:
         raise DesignError(
-            describe_problem("outcomes table columns", list(table.columns), "columns 'dose' and 'dlt'")
+            describe_problem(
+                "outcomes table columns", list(table.columns), "columns 'dose' and 'dlt'"
+            )
         )
     doses = [int(d) for d in table["dose"].to_numpy()]
     dlts = [int(v) for v in table["dlt"].to_numpy()]
@@ -156,7 +162,9 @@ def _parse_table(table: Any, n_doses: int | None) -> Outcomes:
             tokens.append(str(dose))
         elif keys is not None and not tokens[-1].startswith(str(dose)):
             raise DesignError(
-                describe_problem(f"outcomes table row {row + 1} dose", dose, "the dose of its cohort")
+                describe_problem(
+                    f"outcomes table row {row + 1} dose", dose, "the dose of its cohort"
+                )
             )
         tokens[-1] += "T" if v else "N"
         prev = key

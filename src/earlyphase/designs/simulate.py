@@ -42,7 +42,9 @@ class TrialBatch:
     stopped_early: np.ndarray
 
 
-def patient_uniforms(seed: int | np.random.SeedSequence, n_trials: int, max_patients: int) -> np.ndarray:
+def patient_uniforms(
+    seed: int | np.random.SeedSequence, n_trials: int, max_patients: int
+) -> np.ndarray:
     """All the latent uniforms of ``n_trials`` trials, block by block (for tests and loops)."""
     parts = []
     root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
@@ -131,7 +133,9 @@ def run_simulation(
         expected_n_total=total / n_trials,
         expected_dlt_total=float(sum_dlt.sum()) / n_trials,
         p_stop_early=n_early / n_trials,
-        pct_treated_above_mtd=100.0 * sum_above / total if target is not None and total > 0 else float("nan"),
+        pct_treated_above_mtd=100.0 * sum_above / total
+        if target is not None and total > 0
+        else float("nan"),
         n_trials=n_trials,
         se_p_select=np.sqrt(p_select * (1 - p_select) / n_trials),
         se_mean_n=np.sqrt(var_n / n_trials),

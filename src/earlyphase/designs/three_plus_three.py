@@ -67,9 +67,17 @@ class ThreePlusThree:
         if isinstance(self.n_doses, bool) or int(self.n_doses) != self.n_doses or self.n_doses < 1:
             raise DesignError(describe_problem("n_doses", self.n_doses, "a positive integer"))
         if self.variant not in VARIANTS:
-            raise DesignError(describe_problem("variant", self.variant, "one of " + ", ".join(VARIANTS)))
-        if isinstance(self.expansion, bool) or int(self.expansion) != self.expansion or self.expansion < 0:
-            raise DesignError(describe_problem("expansion", self.expansion, "a number of patients >= 0"))
+            raise DesignError(
+                describe_problem("variant", self.variant, "one of " + ", ".join(VARIANTS))
+            )
+        if (
+            isinstance(self.expansion, bool)
+            or int(self.expansion) != self.expansion
+            or self.expansion < 0
+        ):
+            raise DesignError(
+                describe_problem("expansion", self.expansion, "a number of patients >= 0")
+            )
 
     @property
     def name(self) -> str:
@@ -92,7 +100,11 @@ class ThreePlusThree:
             if self.variant == "escalate-only":
                 return -1, d, why + f"; stop, MTD = dose {d} (the dose below)"
             if n[d - 1] == 3:
-                return d - 1, -1, why + f"; dose {d} had only 3 patients: de-escalate and treat 3 more"
+                return (
+                    d - 1,
+                    -1,
+                    why + f"; dose {d} had only 3 patients: de-escalate and treat 3 more",
+                )
             return -1, d, why + f"; dose {d} had 6 patients with <= 1 DLT: stop, MTD = dose {d}"
         if nd == 3 and yd == 1:
             return d, -1, f"dose {d + 1}: 1 DLT in 3 patients: treat 3 more at dose {d + 1}"
@@ -100,14 +112,26 @@ class ThreePlusThree:
             if not top:
                 return d + 1, -1, f"dose {d + 1}: 0 DLTs in 3 patients: escalate to dose {d + 2}"
             if self.variant == "de-escalate-confirm-top":
-                return d, -1, (
-                    f"dose {d + 1}: 0 DLTs in 3 patients at the highest dose: treat 3 more "
-                    "(the top dose needs 6 patients before it can be the MTD)"
+                return (
+                    d,
+                    -1,
+                    (
+                        f"dose {d + 1}: 0 DLTs in 3 patients at the highest dose: treat 3 more "
+                        "(the top dose needs 6 patients before it can be the MTD)"
+                    ),
                 )
-            return -1, d + 1, f"dose {d + 1}: 0 DLTs in 3 patients at the highest dose: stop, MTD = dose {d + 1}"
+            return (
+                -1,
+                d + 1,
+                f"dose {d + 1}: 0 DLTs in 3 patients at the highest dose: stop, MTD = dose {d + 1}",
+            )
         # six patients, <= 1 DLT
         if not top and n[d + 1] == 0:
-            return d + 1, -1, f"dose {d + 1}: {yd} DLT in 6 patients (<= 1): escalate to dose {d + 2}"
+            return (
+                d + 1,
+                -1,
+                f"dose {d + 1}: {yd} DLT in 6 patients (<= 1): escalate to dose {d + 2}",
+            )
         why = f"dose {d + 1}: {yd} DLT{'s' if yd != 1 else ''} in 6 patients (<= 1)"
         if top:
             return -1, d + 1, why + f" at the highest dose: stop, MTD = dose {d + 1}"
@@ -131,17 +155,31 @@ class ThreePlusThree:
         for i, cohort in enumerate(out.cohorts):
             where = f"outcomes cohort {i + 1} ({cohort.token!r})"
             if cohort.n != 3:
-                raise DesignError(describe_problem(where, f"{cohort.n} patients", "a cohort of 3 patients"))
+                raise DesignError(
+                    describe_problem(where, f"{cohort.n} patients", "a cohort of 3 patients")
+                )
             d = cohort.dose - 1
             if expected < 0:
-                raise DesignError(describe_problem(where, cohort.token, f"no further cohort: the trial stopped ({reason})"))
+                raise DesignError(
+                    describe_problem(
+                        where, cohort.token, f"no further cohort: the trial stopped ({reason})"
+                    )
+                )
             if n[d] + 3 > 6:
                 raise DesignError(
-                    describe_problem(where, f"{n[d] + 3} patients at dose {d + 1}", "at most 6 patients at a 3+3 dose")
+                    describe_problem(
+                        where,
+                        f"{n[d] + 3} patients at dose {d + 1}",
+                        "at most 6 patients at a 3+3 dose",
+                    )
                 )
             if d != expected:
                 raise DesignError(
-                    describe_problem(where, f"dose {d + 1}", f"dose {expected + 1}, the dose the 3+3 rules give next")
+                    describe_problem(
+                        where,
+                        f"dose {d + 1}",
+                        f"dose {expected + 1}, the dose the 3+3 rules give next",
+                    )
                 )
             n[d] += 3
             y[d] += cohort.n_dlt
@@ -185,20 +223,38 @@ class ThreePlusThree:
         dist = joint.sum(axis=0)
         sizes = 3 * np.arange(dist.size)
         keep = dist > 0
-        return self._result(p, p_select, mean_n, mean_dlt, None,
-                            pd.Series(dist[keep], index=pd.Index(sizes[keep], name="n_total"), name="probability"))
+        return self._result(
+            p,
+            p_select,
+            mean_n,
+            mean_dlt,
+            None,
+            pd.Series(dist[keep], index=pd.Index(sizes[keep], name="n_total"), name="probability"),
+        )
 
     def _result(
-        self, p: np.ndarray, p_select: np.ndarray, mean_n: np.ndarray, mean_dlt: np.ndarray,
-        sim: OperatingCharacteristics | None, dist: pd.Series | None,
+        self,
+        p: np.ndarray,
+        p_select: np.ndarray,
+        mean_n: np.ndarray,
+        mean_dlt: np.ndarray,
+        sim: OperatingCharacteristics | None,
+        dist: pd.Series | None,
     ) -> OperatingCharacteristics:
         m = self.expansion
         exp_n = m * (1.0 - p_select[0])
         exp_dlt = m * float(p_select[1:] @ p)
         dlt_dist = None
         if m:
-            dlt_dist = np.array([sum(p_select[j + 1] * comb(m, x) * p[j] ** x * (1 - p[j]) ** (m - x)
-                                     for j in range(p.size)) for x in range(m + 1)])
+            dlt_dist = np.array(
+                [
+                    sum(
+                        p_select[j + 1] * comb(m, x) * p[j] ** x * (1 - p[j]) ** (m - x)
+                        for j in range(p.size)
+                    )
+                    for x in range(m + 1)
+                ]
+            )
         return OperatingCharacteristics(
             design=self.name,
             true_dlt=p.copy(),
@@ -362,6 +418,14 @@ class ThreePlusThree:
     ) -> OperatingCharacteristics:
         """Operating characteristics by simulation (for checking :meth:`exact_oc`)."""
         p = check_true_dlt(true_dlt, self.n_doses)
-        sim = run_simulation(self.name, self._simulate_batch, p, self.max_n, n_trials, seed,
-                             chunk_size=chunk_size, progress=progress)
+        sim = run_simulation(
+            self.name,
+            self._simulate_batch,
+            p,
+            self.max_n,
+            n_trials,
+            seed,
+            chunk_size=chunk_size,
+            progress=progress,
+        )
         return self._result(p, sim.p_select, sim.mean_n, sim.mean_dlt, sim, None)

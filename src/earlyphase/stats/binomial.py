@@ -70,11 +70,11 @@ class BinomialCI:
         """Tidy table: x, n, estimate, lower, upper, method, level (one row per proportion)."""
         return pd.DataFrame(
             {
-                "x": np.atleast_1d(self.x),
-                "n": np.atleast_1d(self.n),
-                "estimate": np.atleast_1d(self.estimate),
-                "lower": np.atleast_1d(self.lower),
-                "upper": np.atleast_1d(self.upper),
+                "x": np.ravel(self.x),
+                "n": np.ravel(self.n),
+                "estimate": np.ravel(self.estimate),
+                "lower": np.ravel(self.lower),
+                "upper": np.ravel(self.upper),
                 "method": self.method,
                 "level": self.level,
             }
@@ -163,6 +163,9 @@ def _limits(
             centre = (x + z**2 / 2) / (n + z**2)
             half = z * np.sqrt(n) / (n + z**2) * np.sqrt(p * (1 - p) + z**2 / (4 * n))
             lower, upper = np.maximum(centre - half, 0.0), np.minimum(centre + half, 1.0)
+            # exact at the boundaries (the formula leaves ~1e-18 of rounding noise)
+            lower = np.where(x == 0, 0.0, lower)
+            upper = np.where(x == n, 1.0, upper)
         elif method == "wilson-cc":
             lower, upper = _wilson_cc(x, n, p, z)
         elif method == "agresti-coull":

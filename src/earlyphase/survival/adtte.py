@@ -58,7 +58,9 @@ def adtte_subset(
     bad = ~np.isfinite(cnsr) | (cnsr < 0) | (cnsr != np.floor(cnsr))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise DataError(describe_problem(f"{cnsr_col}[{i}]", data[cnsr_col].iloc[i], "0 (event) or an integer >= 1 (censored)"))
+        value = data[cnsr_col].iloc[i]
+        value = value.item() if hasattr(value, "item") else value
+        raise DataError(describe_problem(f"{cnsr_col}[{i}]", value, "0 (event) or an integer >= 1 (censored)"))
     out = pd.DataFrame({"time": time, "event": (cnsr == 0).astype(np.int64)}, index=data.index)
     if by is not None:
         out["group"] = data[by].to_numpy()

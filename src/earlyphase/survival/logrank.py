@@ -35,7 +35,9 @@ class LogrankResult:
     Attributes
     ----------
     chisq, df, p_value : float, int, float
-        Test statistic, degrees of freedom, upper-tail chi-square p-value.
+        Test statistic, degrees of freedom, upper-tail chi-square p-value.  ``p_value`` is
+        NaN when no test is possible: fewer than two groups with expected events (df = 0,
+        where R reports chisq = 0) or a singular variance (chisq NaN too).
     groups : tuple of str
         Group labels in sorted order (the order of the arrays below).
     n, observed, expected : ndarray
@@ -156,8 +158,12 @@ def logrank(
     else:
         diff = (observed - expected)[used][1:]
         vv = variance[np.ix_(used, used)][1:, 1:]
-        chisq = float(diff @ np.linalg.solve(vv, diff))
-    p_value = float(chi2.sf(chisq, df)) if df >= 1 else float("nan")
+        try:
+            chisq = float(diff @ np.linalg.solve(vv, diff))
+        except np.linalg.LinAlgError:  # e.g. every subject at risk dies at the only event time
+            chisq = float("nan")
+    # df = 0 (events in one group only) or a singular variance: no test, p-value missing.
+    p_value = float(chi2.sf(chisq, df)) if df >= 1 and np.isfinite(chisq) else float("nan")
     return LogrankResult(
         chisq=chisq,
         df=df,

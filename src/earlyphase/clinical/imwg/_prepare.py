@@ -48,24 +48,28 @@ def prepare_visits(visits: pd.DataFrame) -> Prepared:
         raise DataError(describe_problem("visits", "an empty table", "at least one assessment"))
     frame = pd.DataFrame({"subject_id": visits["subject_id"].to_numpy()})
     if frame["subject_id"].isna().any():
-        raise DataError(describe_problem("visits.subject_id", "a missing value",
-                                         "an identifier on every row"))
+        raise DataError(
+            describe_problem("visits.subject_id", "a missing value", "an identifier on every row")
+        )
     day = numeric_column(visits, "day", "visits", allow_negative=True)
     if np.isnan(day).any():
         i = int(np.isnan(day).nonzero()[0][0])
         raise DataError(describe_problem(f"visits.day (row {i})", "missing", "a study day"))
     frame["day"] = day
     for name in NUMERIC_MARKERS:
-        frame[name] = (numeric_column(visits, name, "visits") if name in visits.columns
-                       else np.nan)
+        frame[name] = numeric_column(visits, name, "visits") if name in visits.columns else np.nan
     for name in FLAG_MARKERS:
         frame[name] = flag_column(visits, name, "visits") if name in visits.columns else np.nan
     dup = frame.duplicated(["subject_id", "day"], keep=False)
     if dup.any():
         row = frame[dup].iloc[0]
-        raise DataError(describe_problem(
-            "visits (subject_id, day)", (row["subject_id"], row["day"]),
-            "one assessment per subject and day (merge the results of one day into one row)"))
+        raise DataError(
+            describe_problem(
+                "visits (subject_id, day)",
+                (row["subject_id"], row["day"]),
+                "one assessment per subject and day (merge the results of one day into one row)",
+            )
+        )
 
     frame = frame.sort_values(["subject_id", "day"], kind="stable").reset_index(drop=True)
     has_pre = frame["day"].le(0).groupby(frame["subject_id"]).transform("any")
@@ -78,8 +82,9 @@ def prepare_visits(visits: pd.DataFrame) -> Prepared:
     post = frame[~is_base].copy()
     post["is_baseline"] = False
     out = pd.concat([base, post], ignore_index=True)
-    out = out.sort_values(["subject_id", "is_baseline", "day"], ascending=[True, False, True],
-                          kind="stable").reset_index(drop=True)
+    out = out.sort_values(
+        ["subject_id", "is_baseline", "day"], ascending=[True, False, True], kind="stable"
+    ).reset_index(drop=True)
     group = out["subject_id"].factorize(sort=False)[0]
     starts = np.r_[0, np.flatnonzero(np.diff(group)) + 1]
     first = np.repeat(starts, np.diff(np.r_[starts, len(out)]))

@@ -72,25 +72,34 @@ def assess(visits: pd.DataFrame, options: IMWGOptions | None = None) -> IMWGResu
     reasons[is_base] = "baseline"
     unconfirmed_pd = (cat.rank == PD) & (conf.state != PD)
     reasons[unconfirmed_pd] = reasons[unconfirmed_pd] + "; PD not confirmed by the next assessment"
-    by_visit = pd.DataFrame({
-        "subject_id": frame["subject_id"].to_numpy(),
-        "day": day,
-        "baseline": is_base,
-        "category": _labels(cat.rank),
-        "confirmed_category": _labels(conf.state),
-        "pd_confirmed": conf.pd_confirmed,
-        "reasons": reasons,
-    })
+    by_visit = pd.DataFrame(
+        {
+            "subject_id": frame["subject_id"].to_numpy(),
+            "day": day,
+            "baseline": is_base,
+            "category": _labels(cat.rank),
+            "confirmed_category": _labels(conf.state),
+            "pd_confirmed": conf.pd_confirmed,
+            "reasons": reasons,
+        }
+    )
     by_visit = pd.concat([by_visit, cat.audit], axis=1)
 
-    subjects = frame["subject_id"].to_numpy()[prep.first[np.r_[0, np.flatnonzero(
-        np.diff(prep.group)) + 1]]]
-    best = pd.DataFrame({
-        "subject_id": subjects,
-        "best_response": _LABELS[conf.best],
-        "first_response_day": conf.first_response_day,
-        "best_response_day": conf.best_response_day,
-        "progression_day": conf.progression_day,
-        "measurable": cat.measurable[np.r_[0, np.flatnonzero(np.diff(prep.group)) + 1]],
-    })
+    subjects = frame["subject_id"].to_numpy()[
+        prep.first[np.r_[0, np.flatnonzero(np.diff(prep.group)) + 1]]
+    ]
+    best = pd.DataFrame(
+        {
+            "subject_id": subjects,
+            "best_response": _LABELS[conf.best],
+            "first_response_day": conf.first_response_day,
+            "best_response_day": conf.best_response_day,
+            "progression_day": conf.progression_day,
+            "measurable": cat.measurable[np.r_[0, np.flatnonzero(np.diff(prep.group)) + 1]],
+        }
+    )
+    if np.all(day == np.round(day)):
+        by_visit["day"] = by_visit["day"].astype("int64")
+        for col in ("first_response_day", "best_response_day", "progression_day"):
+            best[col] = best[col].astype("Int64")
     return IMWGResult(by_visit=by_visit, best=best, options=opts)

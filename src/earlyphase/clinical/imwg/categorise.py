@@ -89,6 +89,21 @@ class _Reasons:
             self.text[mask] = np.where(cur == "", message, cur + "; " + message)
 
 
+def _describe_levels(
+    why: _Reasons, mask: np.ndarray, name: str, value: np.ndarray, red: np.ndarray, unit: str
+) -> None:
+    """Append e.g. 'serum 0.9 g/dL (-55% from baseline)' to the rows in ``mask``."""
+    rows = np.flatnonzero(mask & np.isfinite(value) & np.isfinite(red))
+    if len(rows) == 0:
+        return
+    text = [
+        f"{name} {v:.4g} {unit} ({-r:+.4g}% from baseline)"
+        for v, r in zip(value[rows], red[rows], strict=True)
+    ]
+    cur = why.text[rows]
+    why.text[rows] = np.where(cur == "", text, cur.astype(str) + "; " + np.array(text, object))
+
+
 def categorise(prep: Prepared, opts: IMWGOptions) -> Categorised:
     """Assign sCR/CR/VGPR/PR/MR/SD/PD/NE to every post-baseline assessment."""
     m, g, first = prep.markers, prep.group, prep.first
@@ -119,7 +134,9 @@ def categorise(prep: Prepared, opts: IMWGOptions) -> Categorised:
     has_pct = spd0 > 0
     measurable = np.select(
         [s_meas & u_meas, s_meas, u_meas, f_meas, b_meas],
-        ["serum+urine", "serum", "urine", "flc", "marrow"], "none").astype(object)
+        ["serum+urine", "serum", "urine", "flc", "marrow"],
+        "none",
+    ).astype(object)
 
     dflc = np.where(kappa_inv, kappa - lam, np.where(lambda_inv, lam - kappa, np.nan))
     dflc0 = dflc[first]
@@ -142,8 +159,11 @@ def categorise(prep: Prepared, opts: IMWGOptions) -> Categorised:
     pd_marrow = post & marrow_rule & _ge(inc_b, 10.0) & _ge(inc_b, 0.25 * nad_b)
     pd_spd = post & _gt(spd, 0.0) & (_ge(spd - nad_p, 0.5 * nad_p) | (nad_p == 0))
     pd_new = post & (m["new_lesion"] == 1.0)
-    why.add(pd_serum, "PD: serum M-protein up >= 25% and >= 0.5 g/dL (or >= 1 g/dL from a "
-            "nadir >= 5 g/dL) from the nadir")
+    why.add(
+        pd_serum,
+        "PD: serum M-protein up >= 25% and >= 0.5 g/dL (or >= 1 g/dL from a "
+        "nadir >= 5 g/dL) from the nadir",
+    )
     why.add(pd_urine, "PD: urine M-protein up >= 25% and >= 200 mg/24h from the nadir")
     why.add(pd_flc, "PD: dFLC up >= 25% and > 10 mg/dL from the nadir")
     why.add(pd_marrow, "PD: marrow plasma cells up >= 25% and >= 10 points from the nadir")
@@ -171,21 +191,25 @@ def categorise(prep: Prepared, opts: IMWGOptions) -> Categorised:
     miss_s = use_s & np.isnan(serum)
     why.add(miss_s, "NE: serum M-protein not assessed")
     # urine (when measurable at baseline)
-    lev_u = np.select([_lt(urine, 100), _ge(r_u, 90) | _lt(urine, 200), mr_band(r_u, 50, 89)],
-                      [VGPR, PR, MR], SD)
+    lev_u = np.select(
+        [_lt(urine, 100), _ge(r_u, 90) | _lt(urine, 200), mr_band(r_u, 50, 89)], [VGPR, PR, MR], SD
+    )
     use_u = post & u_meas
     miss_u = use_u & np.isnan(urine)
     why.add(miss_u, "NE: urine M-protein not assessed")
     # urine not measurable at baseline but measured now
     lev_u_abs = np.select([_lt(urine, 100), _lt(urine, 200)], [VGPR, PR], SD)
-    use_u_abs = (post & s_meas & ~u_meas & ~np.isnan(urine)
-                 & (opts.urine_not_measurable == "require"))
+    use_u_abs = (
+        post & s_meas & ~u_meas & ~np.isnan(urine) & (opts.urine_not_measurable == "require")
+    )
     level = np.where(use_s & ~miss_s, lev_s, level)
     level = np.where(use_u & ~miss_u & ~use_s, lev_u, level)
     level = np.where(use_u & ~miss_u & use_s, np.maximum(level, lev_u), level)
     level = np.where(use_u_abs, np.maximum(level, lev_u_abs), level)
-    why.add(post & s_meas & u_meas & ~miss_s & ~miss_u & (lev_u > lev_s),
-            "urine response below the serum response limits the category")
+    why.add(
+        post & s_meas & u_meas & ~miss_s & ~miss_u & (lev_u > lev_s),
+        "urine response below the serum response limits the category",
+    )
     # FLC-only disease
     use_f = post & f_meas
     miss_f = use_f & np.isnan(dflc)
@@ -220,7 +244,8 @@ def categorise(prep: Prepared, opts: IMWGOptions) -> Categorised:
     ife_neg = m["serum_ife"] == 0.0
     uife_ok = (m["urine_ife"] == 0.0) if opts.cr_requires_urine_ife else np.ones(n, bool)
     ratio_normal = _ge(ratio, lo_ratio) & ~_gt(ratio, hi_ratio)
-    cand = post & (level == VGPR) & ife_neg
+    # marrow-only disease has no VGPR level: its CR rests on IFE and marrow alone
+    cand = post & ((level == VGPR) | (b_meas & (level == PR))) & ife_neg
     flc_ok = ~f_meas | ratio_normal
     marrow_ok = _lt(bm_now, 5.0)
     no_marrow = np.isnan(bm_now) & opts.cr_requires_marrow
@@ -228,20 +253,35 @@ def categorise(prep: Prepared, opts: IMWGOptions) -> Categorised:
     cr = cand & uife_ok & flc_ok & pct_ok & (marrow_ok | (np.isnan(bm_now) & ~no_marrow))
     why.add(cand & ~uife_ok, "CR not assigned: urine immunofixation not negative/not done")
     why.add(cand & uife_ok & no_marrow, "CR not assigned: no post-baseline bone marrow (VGPR)")
-    why.add(cand & uife_ok & ~np.isnan(bm_now) & ~marrow_ok,
-            "CR not assigned: marrow plasma cells >= 5%")
+    why.add(
+        cand & uife_ok & ~np.isnan(bm_now) & ~marrow_ok,
+        "CR not assigned: marrow plasma cells >= 5%",
+    )
     why.add(cand & uife_ok & ~flc_ok, "CR not assigned: FLC ratio abnormal (FLC-only disease)")
     scr = cr & ratio_normal & (clonal_now == 0.0)
     why.add(cr & ~ratio_normal, "sCR not assigned: FLC ratio abnormal or not assessed")
-    why.add(cr & ratio_normal & (clonal_now != 0.0),
-            "sCR not assigned: clonal plasma cells present or not assessed")
+    why.add(
+        cr & ratio_normal & (clonal_now != 0.0),
+        "sCR not assigned: clonal plasma cells present or not assessed",
+    )
     level = np.where(scr, SCR, np.where(cr, CR, level))
 
+    _describe_levels(why, post & s_meas, "serum", serum, r_s, "g/dL")
+    _describe_levels(why, post & u_meas, "urine", urine, r_u, "mg/24h")
+    _describe_levels(why, post & f_meas, "dFLC", dflc, r_d, "mg/dL")
+    _describe_levels(why, post & b_meas, "marrow PC", bm, r_b, "%")
     rank = np.where(any_pd, PD, np.where(missing, NE, level))
     rank = np.where(is_base, -1, rank)
-    audit = pd.DataFrame({
-        "serum_reduction_pct": r_s, "urine_reduction_pct": r_u, "dflc": dflc,
-        "dflc_reduction_pct": r_d, "serum_nadir": nad_s, "urine_nadir": nad_u,
-        "dflc_nadir": nad_d, "flc_ratio": ratio,
-    })
+    audit = pd.DataFrame(
+        {
+            "serum_reduction_pct": r_s,
+            "urine_reduction_pct": r_u,
+            "dflc": dflc,
+            "dflc_reduction_pct": r_d,
+            "serum_nadir": nad_s,
+            "urine_nadir": nad_u,
+            "dflc_nadir": nad_d,
+            "flc_ratio": ratio,
+        }
+    )
     return Categorised(rank, pd_immediate & post, why.text, measurable, audit)

@@ -39,8 +39,14 @@ class Confirmed:
     progression_day: np.ndarray
 
 
-def confirm(group: np.ndarray, day: np.ndarray, rank: np.ndarray, pd_immediate: np.ndarray,
-            n_subjects: int, opts: IMWGOptions) -> Confirmed:
+def confirm(
+    group: np.ndarray,
+    day: np.ndarray,
+    rank: np.ndarray,
+    pd_immediate: np.ndarray,
+    n_subjects: int,
+    opts: IMWGOptions,
+) -> Confirmed:
     """Confirm per-assessment categories; see the module docstring for the rules."""
     n = len(rank)
     post = rank >= 0
@@ -52,8 +58,7 @@ def confirm(group: np.ndarray, day: np.ndarray, rank: np.ndarray, pd_immediate: 
         next_rank[idx] = nxt.fillna(-1).to_numpy(dtype=np.int64)
 
     is_pd = rank == PD
-    pd_conf = is_pd & (pd_immediate | (next_rank == PD)
-                       | ((next_rank == -1) & opts.last_pd_counts))
+    pd_conf = is_pd & (pd_immediate | (next_rank == PD) | ((next_rank == -1) & opts.last_pd_counts))
     prog_day = np.full(n_subjects, np.nan)
     if pd_conf.any():
         first_pd = pd.Series(day[pd_conf]).groupby(group[pd_conf]).min()

@@ -87,15 +87,17 @@ class IMWGOptions:
     last_pd_counts: bool = False
 
     def __post_init__(self) -> None:
-        for name in ("serum_measurable", "urine_measurable", "flc_measurable",
-                     "marrow_measurable"):
+        for name in ("serum_measurable", "urine_measurable", "flc_measurable", "marrow_measurable"):
             value = getattr(self, name)
             if not isinstance(value, (int, float)) or not value > 0:
                 raise OptionsError(describe_problem(name, value, "a positive number"))
         lo, hi = self.flc_ratio_normal
         if not 0 < lo < hi:
-            raise OptionsError(describe_problem("flc_ratio_normal", self.flc_ratio_normal,
-                                                "(low, high) with 0 < low < high"))
+            raise OptionsError(
+                describe_problem(
+                    "flc_ratio_normal", self.flc_ratio_normal, "(low, high) with 0 < low < high"
+                )
+            )
         choices = {
             "boundaries": ("half_open", "literal"),
             "urine_not_measurable": ("ignore", "require"),
@@ -104,11 +106,11 @@ class IMWGOptions:
         }
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:
-                raise OptionsError(describe_problem(name, getattr(self, name),
-                                                    f"one of {allowed}"))
+                raise OptionsError(describe_problem(name, getattr(self, name), f"one of {allowed}"))
         if not isinstance(self.percent_decimals, int) or self.percent_decimals < 0:
-            raise OptionsError(describe_problem("percent_decimals", self.percent_decimals,
-                                                "an integer >= 0"))
+            raise OptionsError(
+                describe_problem("percent_decimals", self.percent_decimals, "an integer >= 0")
+            )
 
     @classmethod
     def strict_imwg(cls) -> IMWGOptions:

@@ -46,11 +46,16 @@ class IMWGResult:
         """
         visits = self.by_visit[~self.by_visit["baseline"]]
         ovr = visits[["subject_id", "day", "category", "reasons"]].assign(param="OVR")
-        conf = visits[["subject_id", "day", "confirmed_category"]].rename(
-            columns={"confirmed_category": "category"}).assign(param="CONFRESP", reasons="")
-        bor = self.best[["subject_id", "best_response_day", "best_response"]].rename(
-            columns={"best_response_day": "day", "best_response": "category"}
-        ).assign(param="BOR", reasons="")
+        conf = (
+            visits[["subject_id", "day", "confirmed_category"]]
+            .rename(columns={"confirmed_category": "category"})
+            .assign(param="CONFRESP", reasons="")
+        )
+        bor = (
+            self.best[["subject_id", "best_response_day", "best_response"]]
+            .rename(columns={"best_response_day": "day", "best_response": "category"})
+            .assign(param="BOR", reasons="")
+        )
         out = pd.concat([ovr, conf, bor], ignore_index=True)
         rank = {c: i + 1 for i, c in enumerate(RESPONSE_ORDER)}
         out["rank"] = out["category"].map(rank).astype("Int64")

@@ -50,7 +50,7 @@ def interpolate(t, t1, c1, t2, c2, use_log) -> np.ndarray:
     """Concentration at ``t`` inside the segment, linear or log-linear."""
     frac = np.where(t2 > t1, (t - t1) / np.where(t2 > t1, t2 - t1, 1.0), 0.0)
     lin = c1 + frac * (c2 - c1)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         log = np.exp(np.log(c1) + frac * (np.log(c2) - np.log(c1)))
     return np.where(use_log, log, lin)
 

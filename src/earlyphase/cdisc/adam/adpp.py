@@ -1,0 +1,167 @@
+"""ADPP: PK parameters by noncompartmental analysis of ADPC (:func:`earlyphase.pk.nca`).
+
+* One profile per subject, analyte (``PARCAT1``) and visit (``VISIT``, e.g. "CYCLE 1 DAY 1")
+  with at least ``min_samples`` concentrations; sparse trough-only visits are not profiles.
+* NCA input: ``conc`` = ``subject_id, analyte, interval, time`` (``AFRLT``, h), ``conc``
+  (BLQ as 0 with ``blq`` True), units from ``AVALU``; ``doses`` = the reference infusion
+  (``time`` its start in h from first dose, ``amount`` ``DOSEA`` mg, ``route``
+  "iv-infusion", ``duration`` ``INFDUR`` h, ``tau`` = hours to the next infusion of the
+  drug, so ``AUCTAU`` is the AUC over the actual dosing interval).
+* ``PARAMCD`` = the NCA parameter (CDISC PPTESTCD), ``AVAL``, ``AVALU``, ``EXCLREAS``
+  (why a value is missing); with cycle 1 and cycle 3 day 1 profiles, the accumulation
+  ratios ``RACCMAX`` and ``RACAUC`` (AUCTAU per week; paper Table 3) at ``"CYCLE 3 DAY 1"``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from earlyphase.cdisc import terms
+from earlyphase.cdisc.adam._common import ADSL_KEYS, MissingInputError, finish, require
+
+__all__ = ["derive_adpp"]
+
+REFERENCE_VISIT = "CYCLE 1 DAY 1"
+TEST_VISIT = "CYCLE 3 DAY 1"
+
+
+def _infusion_starts(ex: pd.DataFrame, adpc: pd.DataFrame) -> pd.DataFrame:
+    """Every infusion start in hours from the subject's first infusion of the drug, by PARAMCD."""
+    from earlyphase.cdisc.dates import impute_dtc
+
+    ex = ex[ex["EXDOSE"] > 0]
+    start = impute_dtc(
+        ex["EXSTDTC"], highest_imputation="n", field="EX.EXSTDTC"
+    ).datetimes.to_numpy()
+    frame = pd.DataFrame(
+        {
+            "USUBJID": ex["USUBJID"].to_numpy(),
+            "PARAMCD": ex["EXTRT"].astype("str").str.upper().map(terms.PC_TESTCD).to_numpy(),
+            "_S": start,
+        }
+    ).dropna()
+    frame["_T"] = (
+        frame["_S"] - frame.groupby(["USUBJID", "PARAMCD"])["_S"].transform("min")
+    ) / pd.Timedelta(hours=1)
+    return frame[["USUBJID", "PARAMCD", "_T"]]
+
+
+def derive_adpp(
+    adpc: pd.DataFrame, ex: pd.DataFrame | None = None, *, options: Any = None, min_samples: int = 3
+) -> pd.DataFrame:
+    """Derive ADPP from ADPC; SDTM ``ex`` gives the next infusion of each dose (``tau``).
+
+    Without ``ex`` the dosing interval is unknown: ``AUCTAU`` and the accumulation ratios are
+    then not computed (the NCA leaves them out).
+    """
+    from earlyphase.pk import nca
+    from earlyphase.pk.nca import accumulation_ratios
+
+    require(
+        adpc,
+        "ADPP",
+        "ADPC",
+        ["USUBJID", "PARAMCD", "VISIT", "AFRLT", "ARRLT", "AVAL", "DOSEA", "INFDUR"],
+    )
+    data = adpc[adpc["AFRLT"].notna() & adpc["DOSEA"].notna() & (adpc["INFDUR"] > 0)].copy()
+    data["_N"] = data.groupby(["USUBJID", "PARAMCD", "VISIT"])["AFRLT"].transform("size")
+    data = data[data["_N"] >= min_samples].sort_values(
+        ["USUBJID", "PARAMCD", "VISIT", "AFRLT"], kind="stable"
+    )
+    if data.empty:
+        raise MissingInputError("ADPP", "ADPC", [f"profiles with >= {min_samples} samples"])
+    blq = data["BLQFL"] == "Y"
+    conc = pd.DataFrame(
+        {
+            "subject_id": data["USUBJID"].to_numpy(),
+            "analyte": data["PARAMCD"].to_numpy(),
+            "interval": data["VISIT"].to_numpy(),
+            "time": data["AFRLT"].to_numpy(),
+            "conc": np.where(blq, 0.0, data["AVAL"].to_numpy(dtype=float)),
+            "blq": blq.to_numpy(),
+            "time_unit": "h",
+            "conc_unit": data["AVALU"].astype("str").to_numpy(),
+        }
+    )
+    dose_rows = data.assign(_T=data["AFRLT"] - data["ARRLT"]).drop_duplicates(
+        ["USUBJID", "PARAMCD", "VISIT"]
+    )
+    doses = pd.DataFrame(
+        {
+            "subject_id": dose_rows["USUBJID"].to_numpy(),
+            "analyte": dose_rows["PARAMCD"].to_numpy(),
+            "interval": dose_rows["VISIT"].to_numpy(),
+            "time": dose_rows["_T"].to_numpy(),
+            "amount": dose_rows["DOSEA"].to_numpy(dtype=float),
+            "route": "iv-infusion",
+            "duration": dose_rows["INFDUR"].to_numpy(dtype=float),
+            "amount_unit": "mg",
+        }
+    )
+    if ex is not None:
+        doses["tau"] = _next_start(dose_rows, _infusion_starts(ex, adpc))
+    result = nca(conc, doses, options)
+    par = result.parameters.rename(
+        columns={
+            "subject_id": "USUBJID",
+            "analyte": "PARCAT1",
+            "interval": "VISIT",
+            "parameter": "PARAMCD",
+            "value": "AVAL",
+            "unit": "AVALU",
+            "exclusion_reason": "EXCLREAS",
+        }
+    )
+    frames = [par]
+    visits = set(par["VISIT"])
+    if {REFERENCE_VISIT, TEST_VISIT} <= visits:
+        both = par.groupby(["USUBJID", "PARCAT1"])["VISIT"].agg(
+            lambda v: {REFERENCE_VISIT, TEST_VISIT} <= set(v)
+        )
+        keep = both[both].index
+        if len(keep):
+            ratios = accumulation_ratios(result, REFERENCE_VISIT, TEST_VISIT)
+            ratios = ratios.rename(
+                columns={
+                    "subject_id": "USUBJID",
+                    "analyte": "PARCAT1",
+                    "parameter": "PARAMCD",
+                    "value": "AVAL",
+                    "exclusion_reason": "EXCLREAS",
+                }
+            )
+            frames.append(ratios.assign(VISIT=TEST_VISIT, AVALU="ratio"))
+    out = pd.concat(frames, ignore_index=True)
+    out["EXCLREAS"] = out["EXCLREAS"].fillna("").astype("str")
+    out = out.merge(
+        adpc[[c for c in ADSL_KEYS if c in adpc.columns]].drop_duplicates("USUBJID"),
+        on="USUBJID",
+        how="left",
+    )
+    order = [*ADSL_KEYS, "PARCAT1", "VISIT", "PARAMCD", "AVAL", "AVALU", "EXCLREAS"]
+    return finish(out, "ADPP", "PK Parameters Analysis Dataset", order)
+
+
+def _next_start(dose_rows: pd.DataFrame, starts: pd.DataFrame) -> np.ndarray:
+    """Hours from each profile's dose to the next infusion of that drug (NaN for the last)."""
+    left = (
+        dose_rows[["USUBJID", "PARAMCD", "_T"]]
+        .reset_index(drop=True)
+        .assign(_i=np.arange(len(dose_rows)))
+    )
+    nxt = pd.merge_asof(
+        left.sort_values("_T"),
+        starts.rename(columns={"_T": "_NEXT"}).sort_values("_NEXT"),
+        left_on="_T",
+        right_on="_NEXT",
+        by=["USUBJID", "PARAMCD"],
+        direction="forward",
+        allow_exact_matches=False,
+        tolerance=None,
+    )
+    tau = np.full(len(left), np.nan)
+    tau[nxt["_i"].to_numpy()] = (nxt["_NEXT"] - nxt["_T"]).to_numpy(dtype=float)
+    return tau

@@ -1,0 +1,204 @@
+"""Per-patient dosing calendar: every planned administration with its date and dose in mg."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import pandas as pd
+
+from earlyphase.dosing.bsa import check_body_size
+from earlyphase.dosing.dose import DosingOptions, calculate_dose
+from earlyphase.dosing.modifications import DoseModification, reduced_dose
+from earlyphase.errors import DataError, describe_problem
+from earlyphase.protocol.model import Protocol
+
+__all__ = ["CALENDAR_COLUMNS", "dosing_calendar"]
+
+#: Columns of the calendar, in order.
+CALENDAR_COLUMNS = (
+    "date",
+    "planned_date",
+    "cycle",
+    "day",
+    "study_day",
+    "drug",
+    "drug_name",
+    "cdisc_name",
+    "administration",
+    "dose_level",
+    "planned_dose",
+    "dose",
+    "dose_unit",
+    "basis_value",
+    "basis_unit",
+    "bsa_capped",
+    "planned_dose_mg",
+    "dose_mg",
+    "infusion_minutes",
+    "route",
+    "status",
+    "reason",
+)
+
+
+def _as_date(value: dt.date | str | pd.Timestamp) -> dt.date:
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise DataError(
+            describe_problem("start_date", value, "an ISO date such as '2025-01-06'")
+        ) from None
+
+
+def dosing_calendar(
+    protocol: Protocol,
+    dose_level: str | int,
+    weight_kg: float,
+    height_cm: float,
+    start_date: dt.date | str,
+    cycles: int,
+    *,
+    schedule_options: Sequence[str] = (),
+    dosing_options: DosingOptions | None = None,
+    modifications: Sequence[DoseModification] = (),
+) -> pd.DataFrame:
+    """Every administration of every drug for one patient, with dates and doses in mg.
+
+    Parameters
+    ----------
+    protocol : Protocol
+        E.g. ``load_protocol("isak-phase1b")``.
+    dose_level : str or int
+        ``"DL2"`` or 2.
+    weight_kg, height_cm : float
+        Actual weight (mg/kg doses) and height (BSA for mg/m2 doses, baseline, capped per the
+        drug's ``bsa_cap_m2``).
+    start_date : date or ISO string
+        Date of cycle 1 day 1 (study day 1).
+    cycles : int
+        Number of cycles to lay out (>= 1).
+    schedule_options : sequence of str
+        Active optional schedule changes, e.g. ``["carfilzomib-reduced-frequency"]``.
+    dosing_options : DosingOptions, optional
+        BSA formula, BSA cap, rounding.
+    modifications : sequence of DoseModification
+        Skips, delays and reductions (see :mod:`earlyphase.dosing.modifications`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per administration (columns :data:`CALENDAR_COLUMNS`), sorted by date then
+        protocol drug order. ``date`` and ``planned_date`` are ``datetime64``; ``study_day``
+        counts from the first dose (day 1, no day 0); ``dose``/``planned_dose`` are in
+        ``dose_unit``; ``status`` is planned / delayed / reduced / skipped.
+    """
+    if isinstance(cycles, bool) or not isinstance(cycles, int) or cycles < 1:
+        raise DataError(describe_problem("cycles", cycles, "an integer >= 1"))
+    check_body_size(height_cm, weight_kg)
+    opts = dosing_options or DosingOptions()
+    start = _as_date(start_date)
+    level = protocol.dose_level(dose_level)
+    for option in schedule_options:
+        protocol.schedule_option(option)
+
+    rows: list[dict[str, object]] = []
+    for cycle in range(1, cycles + 1):
+        for order, drug in enumerate(protocol.drugs):
+            for planned in protocol.planned_doses(
+                level.id, drug.id, cycle, tuple(schedule_options)
+            ):
+                offset = (cycle - 1) * protocol.cycle_length_days + planned.day - 1
+                rows.append(
+                    {
+                        "cycle": cycle,
+                        "day": planned.day,
+                        "drug": drug.id,
+                        "order": order,
+                        "planned_dose": planned.dose,
+                        "offset": offset,
+                    }
+                )
+    rows.sort(key=lambda r: (r["offset"], r["order"]))  # type: ignore[arg-type,return-value]
+
+    mods = {(m.cycle, m.day, protocol.drug(m.drug).id): m for m in modifications}
+    planned_keys = {(r["cycle"], r["day"], r["drug"]) for r in rows}
+    for key, wanted in mods.items():
+        if key not in planned_keys:
+            raise DataError(
+                describe_problem(
+                    "modification",
+                    f"C{wanted.cycle}D{wanted.day} {key[2]}",
+                    "a planned administration in the calendar",
+                )
+            )
+
+    shift, reductions, counts = (
+        0,
+        dict.fromkeys(protocol.drug_ids, 0),
+        dict.fromkeys(protocol.drug_ids, 0),
+    )
+    out: list[dict[str, object]] = []
+    for r in rows:
+        drug = protocol.drug(str(r["drug"]))
+        mod = mods.get((int(r["cycle"]), int(r["day"]), drug.id))  # type: ignore[call-overload]
+        status, reason = "planned", ""
+        if mod is not None:
+            reason = mod.reason
+            if mod.action == "delay":
+                shift += mod.days
+                status = "delayed"
+            elif mod.action == "reduce":
+                reductions[drug.id] += 1
+        planned_dose = float(r["planned_dose"])  # type: ignore[arg-type]
+        dose = reduced_dose(drug, planned_dose, reductions[drug.id])
+        if dose != planned_dose and status == "planned":
+            status = "reduced"
+        given = not (mod is not None and mod.action == "skip")
+        if not given:
+            status = "skipped"
+        else:
+            counts[drug.id] += 1
+        planned_calc = calculate_dose(drug, planned_dose, weight_kg, height_cm, opts)
+        calc = calculate_dose(drug, dose, weight_kg, height_cm, opts)
+        planned_date = start + dt.timedelta(days=int(r["offset"]))  # type: ignore[call-overload]
+        date = planned_date + dt.timedelta(days=shift)
+        out.append(
+            {
+                "date": pd.Timestamp(date),
+                "planned_date": pd.Timestamp(planned_date),
+                "cycle": r["cycle"],
+                "day": r["day"],
+                "study_day": (date - start).days + 1,
+                "drug": drug.id,
+                "drug_name": drug.name,
+                "cdisc_name": drug.cdisc_name or drug.id.upper(),
+                "administration": counts[drug.id] if given else pd.NA,
+                "dose_level": level.id,
+                "planned_dose": planned_dose,
+                "dose": dose if given else 0.0,
+                "dose_unit": drug.dose_unit,
+                "basis_value": calc.basis_value,
+                "basis_unit": calc.basis_unit,
+                "bsa_capped": calc.capped,
+                "planned_dose_mg": planned_calc.dose_mg,
+                "dose_mg": calc.dose_mg if given else 0.0,
+                "infusion_minutes": drug.infusion_minutes_for(counts[drug.id])
+                if given
+                else float("nan"),
+                "route": drug.route,
+                "status": status,
+                "reason": reason,
+            }
+        )
+    frame = pd.DataFrame(out, columns=list(CALENDAR_COLUMNS))
+    frame["administration"] = frame["administration"].astype("Int64")
+    frame["cycle"] = frame["cycle"].astype("int64")
+    frame["day"] = frame["day"].astype("int64")
+    return frame
