@@ -19,11 +19,12 @@ def test_missing_domains_and_variables_are_listed_and_the_rest_is_produced(adam,
     assert skipped == {
         "table3_pk_parameters": ("ADPP",),
         "figure1_infusion_reactions": ("ADAE.IRFL",),
+        "infusion_reactions": ("ADAE.IRFL",),
     }
     assert "table2_adverse_events" in result.tables and "figure2_response_rates" in result.figures
     html = result.html_path.read_text(encoding="utf-8")
     assert "Outputs not produced" in html and "ADAE.IRFL" in html
-    assert (tmp_path / "not_produced.csv").read_text().count("\n") == 3
+    assert (tmp_path / "not_produced.csv").read_text().count("\n") == 4
     assert not (tmp_path / "report.pdf").exists()  # only the formats asked for
 
 

@@ -68,28 +68,8 @@ def _fmt(value: Any, decimals: int) -> str:
     return f"{value:.{max(decimals, 0) + 1}f}" if decimals >= 0 else str(value)
 
 
-def _comparison_html(content: ReportContent) -> str:
-    comp = content.comparison
-    if comp is None:
-        return ""
-    frame = comp.to_frame()
-    n = len(frame)
-    same = int((frame["status"] == "same at published precision").sum())
-    differs = int((frame["status"] == "differs").sum())
-    absent = int((frame["status"] == "not reproduced").sum())
-    inconsistent = int((frame["consistency"] == "inconsistent").sum())
-    parts = [
-        '<h2 id="published">Published versus reproduced</h2>',
-        f"<p>{n} published numbers: {same} reproduced at the published precision, {differs} differ, "
-        f"{absent} not produced by this report; {inconsistent} published numbers are internally "
-        "inconsistent (flagged).</p>",
-        '<table data-table-id="published_vs_reproduced"><thead><tr><th class="stub">Published number</th>'
-        "<th>Location</th><th>Published</th><th>Reproduced</th><th>Difference</th><th>Status</th>"
-        "<th>Consistency</th><th>Note</th></tr></thead><tbody>",
-    ]
-    records: list[dict[str, Any]] = [
-        {str(k): v for k, v in rec.items()} for rec in frame.to_dict("records")
-    ]
+def _comparison_rows(records: list[dict[str, Any]]) -> list[str]:
+    out = []
     for r in records:
         flags = (
             "differs" if r["status"] == "differs" else "",
@@ -97,18 +77,62 @@ def _comparison_html(content: ReportContent) -> str:
         )
         classes = " ".join(c for c in flags if c)
         decimals = int(r["decimals"])
-        parts.append(
+        out.append(
             f'<tr class="{classes}" data-key="{_e(r["key"])}"><td class="stub">{_e(r["key"])}</td>'
-            f"<td>{_e(r['location'])}</td><td>{_e(r['published'])}</td>"
+            f"<td>{_e(r['location'])}</td><td>{_e(r['published_text'])}</td>"
             f"<td>{_fmt(r['reproduced'], decimals)}</td><td>{_fmt(r['difference'], decimals)}</td>"
             f'<td>{_e(r["status"])}</td><td class="cons">{_e(r["consistency"])}</td>'
             f"<td>{_e(r['note'])}</td></tr>"
         )
-    parts.append("</tbody></table>")
-    parts.append(
-        '<p class="foot">Reproduced values are shown with one more decimal than published; '
-        "status compares them rounded half away from zero to the published decimals.</p>"
-    )
+    return out
+
+
+_COMPARISON_HEAD = (
+    '<thead><tr><th class="stub">Published number</th><th>Location</th><th>Published</th>'
+    "<th>Reproduced</th><th>Difference</th><th>Status</th><th>Consistency</th><th>Note</th>"
+    "</tr></thead><tbody>"
+)
+
+
+def _comparison_html(content: ReportContent) -> str:
+    comp = content.comparison
+    if comp is None:
+        return ""
+    frame = comp.to_frame()
+    records: list[dict[str, Any]] = [
+        {str(k): v for k, v in rec.items()} for rec in frame.to_dict("records")
+    ]
+    shown = [r for r in records if r["status"] != "not reproduced"]
+    absent = [r for r in records if r["status"] == "not reproduced"]
+    same = sum(str(r["status"]).startswith("same") for r in shown)
+    inconsistent = [r for r in records if r["consistency"] == "inconsistent"]
+    parts = [
+        '<h2 id="published">Published versus reproduced</h2>',
+        f"<p>{len(records)} published numbers: {len(shown)} reproduced by this report, of which "
+        f"{same} agree at the published precision and {len(shown) - same} differ; "
+        f"{len(absent)} are not analysis results of this report (design constants, comparator "
+        f"trials, outputs not produced). {len(inconsistent)} published numbers are internally "
+        "inconsistent (flagged in red; the note says why).</p>",
+        f'<table data-table-id="published_vs_reproduced">{_COMPARISON_HEAD}',
+        *_comparison_rows(shown),
+        "</tbody></table>",
+        '<p class="foot">Reproduced values carry one more decimal than published; the status '
+        "compares them rounded half away from zero to the published decimals.</p>",
+    ]
+    if inconsistent:
+        parts.append("<h3>Internally inconsistent published numbers</h3><ul>")
+        parts += [
+            f"<li><b>{_e(r['key'])}</b> ({_e(r['location'])}): {_e(r['note'])}</li>"
+            for r in inconsistent
+        ]
+        parts.append("</ul>")
+    if absent:
+        parts.append(
+            f"<details><summary>{len(absent)} published numbers not produced by this report"
+            f'</summary><table data-table-id="published_not_reproduced">{_COMPARISON_HEAD}'
+        )
+        parts += _comparison_rows(absent)
+        parts.append("</tbody></table></details>")
     return "\n".join(parts)
 
 

@@ -141,7 +141,7 @@ def write_pdf(content: ReportContent, path: Path) -> Path:
                 False,
                 (
                     str(r["location"]),
-                    f"{r['published']:g}",
+                    str(r["published_text"]),
                     _num(r["reproduced"], int(r["decimals"]) + 1, ""),
                     _num(r["difference"], int(r["decimals"]) + 1, "+"),
                     str(r["status"]),

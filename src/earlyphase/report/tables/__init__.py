@@ -17,7 +17,7 @@ from earlyphase.report.tables import (
     pk_parameters,
     time_to_event,
 )
-from earlyphase.report.tables.adverse_events import adverse_events_table
+from earlyphase.report.tables.adverse_events import adverse_events_table, infusion_reactions_table
 from earlyphase.report.tables.demographics import demographics_table
 from earlyphase.report.tables.disposition import disposition_table
 from earlyphase.report.tables.efficacy import (
@@ -34,6 +34,7 @@ __all__ = [
     "TableBuilder",
     "adverse_events_table",
     "best_response_table",
+    "infusion_reactions_table",
     "demographics_table",
     "disposition_table",
     "exposure_table",
@@ -65,6 +66,12 @@ TABLES: tuple[TableBuilder, ...] = (
         "Table 2 (related AEs)",
         adverse_events.REQUIRES,
         adverse_events_table,
+    ),
+    TableBuilder(
+        "infusion_reactions",
+        "Infusion reactions",
+        adverse_events.REQUIRES_IR,
+        infusion_reactions_table,
     ),
     TableBuilder(
         "table3_pk_parameters",

@@ -105,6 +105,7 @@ def demographics_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
                 rec.append((key, g.key, stat, value))
         rec.append(("sex", g.key, "male", float((sub["SEX"] == "M").sum())))
         rec.append(("sex", g.key, "female", float((sub["SEX"] == "F").sum())))
+        rec.append(("sex", g.key, "pct_male", 100.0 * float((sub["SEX"] == "M").sum()) / n))
         race = sub["RACE"].astype("string").str.upper()
         for code, _ in _RACES:
             count_pct(rec, f"race_{code}", g.key, int((race == code).sum()), n)
@@ -117,7 +118,9 @@ def demographics_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
         count_pct(rec, "priorsct", g.key, int(yes(sub["PRIORSCT"]).sum()), n)
         for key, var, _ in _DRUGS:
             rec.append((f"{key}_exp_ref", g.key, "exposed", float(yes(sub[f"{var}EXP"]).sum())))
-            rec.append((f"{key}_exp_ref", g.key, "refractory", float(yes(sub[f"{var}REF"]).sum())))
+            refractory = float(yes(sub[f"{var}REF"]).sum())
+            rec.append((f"{key}_exp_ref", g.key, "refractory", refractory))
+            rec.append((f"{key}_exp_ref", g.key, "refractory_pct", 100.0 * refractory / n))
         count_pct(rec, "dualref", g.key, int(yes(sub["DUALREF"]).sum()), n)
         cyto = sub["CYTORISK"].astype("string").str.upper()
         known = int((cyto.isin(["HIGH", "STANDARD"])).sum())
