@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -69,3 +70,41 @@ def test_cli_help_lists_run_and_analyze():
         [sys.executable, "-m", "earlyphase", "--help"], capture_output=True, text=True, timeout=60
     )
     assert proc.returncode == 0 and " run " in proc.stdout and " analyze " in proc.stdout
+
+
+def _write_sdtm(folder, drop=()):
+    sys.path.insert(0, str(Path(__file__).parents[1] / "cdisc"))
+    from sdtm_fixture import make_study  # the shared 4-subject SDTM study of tests/cdisc
+
+    from earlyphase.cdisc.io import write_dataset
+
+    folder.mkdir()
+    for name, frame in make_study().items():
+        if name not in drop:
+            write_dataset(frame, folder / f"{name.lower()}.parquet")
+    return folder
+
+
+def test_analyze_sdtm_end_to_end(tmp_path):
+    from earlyphase.report.pipeline import analyze
+
+    sdtm = _write_sdtm(tmp_path / "sdtm")
+    result = analyze(sdtm, "isak-phase1b", tmp_path / "out", formats=("html", "csv"))
+    assert result.skipped == ()
+    assert result.tables["disposition"].value("enrolled", "OVERALL", "n") == 4
+    assert (tmp_path / "out" / "adam" / "adsl.json").exists()
+
+
+def test_analyze_with_missing_domains_lists_them_and_reports_the_rest(tmp_path):
+    from earlyphase.report.pipeline import analyze
+
+    sdtm = _write_sdtm(tmp_path / "sdtm", drop=("PC", "AE", "SUPPAE"))
+    result = analyze(sdtm, "isak-phase1b", tmp_path / "out", formats=("html", "csv"))
+    missing = {s.output_id: " ".join(s.reasons) for s in result.skipped}
+    assert {"table2_adverse_events", "table3_pk_parameters", "figure1_infusion_reactions"} <= set(
+        missing
+    )
+    assert "ADAE" in missing["table2_adverse_events"] and "ADPP" in missing["table3_pk_parameters"]
+    assert "efficacy_best_response" in result.tables and "table1_demographics" in result.tables
+    html = result.html_path.read_text(encoding="utf-8")
+    assert "Missing SDTM input" in html and "Outputs not produced" in html

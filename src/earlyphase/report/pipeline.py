@@ -86,6 +86,9 @@ def _build_outputs(
             built[output_id] = builder.build(adam)
         except EarlyphaseError as exc:
             skipped.append(SkippedOutput(output_id, builder.title, (str(exc),)))
+        except Exception as exc:  # one failing output must not take the whole report down
+            reason = f"failed: {type(exc).__name__}: {exc}"
+            skipped.append(SkippedOutput(output_id, builder.title, (reason,)))
     return built, skipped
 
 
@@ -265,7 +268,8 @@ def _derive(
     result = derive_adam(sdtm, protocol)
     datasets = getattr(result, "datasets", result)
     missing = list(getattr(result, "missing", []) or [])
-    return dict(datasets), [str(m) for m in missing]
+    text = [f"{m.dataset}: {m.reason}" if hasattr(m, "dataset") else str(m) for m in missing]
+    return dict(datasets), text
 
 
 def run_reference(

@@ -29,7 +29,7 @@ def infusion_reactions_data(adam: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     require(adam, REQUIRES)
     adae = adam["ADAE"]
     ir = adae[yes(adae["IRFL"])].copy()
-    ir["IRDAY"] = ir["IRDAY"].astype(str).str.upper()
+    ir["IRDAY"] = ir["IRDAY"].astype("string").str.upper().fillna("")
     ir = ir[ir["IRDAY"].str.startswith("C1D")]
     ir["grade"] = pd.to_numeric(ir["ATOXGRN"], errors="coerce").astype("Int64")
     worst = ir.groupby(["IRDRUG", "IRDAY", "USUBJID"], as_index=False)["grade"].max()

@@ -164,7 +164,7 @@ def infusion_reactions_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
         "ir_first": (day == "C1D1").to_numpy(bool),
         "ir_isatuximab": (drug == "ISATUXIMAB").to_numpy(bool),
         "ir_carfilzomib": (drug == "CARFILZOMIB").to_numpy(bool),
-        "ir_ge3": (ir["grade"] >= 3).to_numpy(bool),
+        "ir_ge3": (ir["grade"] >= 3).fillna(False).to_numpy(bool),
         "ir_after_c1": (~day.str.startswith("C1D")).to_numpy(bool),
     }
     rec: list[tuple[str, str, str, float]] = []

@@ -106,13 +106,13 @@ def demographics_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
         rec.append(("sex", g.key, "male", float((sub["SEX"] == "M").sum())))
         rec.append(("sex", g.key, "female", float((sub["SEX"] == "F").sum())))
         rec.append(("sex", g.key, "pct_male", 100.0 * float((sub["SEX"] == "M").sum()) / n))
-        race = sub["RACE"].astype("string").str.upper()
+        race = sub["RACE"].astype("string").str.upper().fillna("")
         for code, _ in _RACES:
             count_pct(rec, f"race_{code}", g.key, int((race == code).sum()), n)
         if "ETHNIC" in sub.columns:
             hisp = int((sub["ETHNIC"].astype("string").str.upper() == "HISPANIC OR LATINO").sum())
             count_pct(rec, "ethnic_hispanic", g.key, hisp, n)
-        mmtype = sub["MMTYPE"].astype("string").str.upper()
+        mmtype = sub["MMTYPE"].astype("string").str.upper().fillna("")
         for code, _ in _MMTYPES:
             count_pct(rec, f"mmtype_{code}", g.key, int((mmtype == code).sum()), n)
         count_pct(rec, "priorsct", g.key, int(yes(sub["PRIORSCT"]).sum()), n)
@@ -122,7 +122,7 @@ def demographics_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
             rec.append((f"{key}_exp_ref", g.key, "refractory", refractory))
             rec.append((f"{key}_exp_ref", g.key, "refractory_pct", 100.0 * refractory / n))
         count_pct(rec, "dualref", g.key, int(yes(sub["DUALREF"]).sum()), n)
-        cyto = sub["CYTORISK"].astype("string").str.upper()
+        cyto = sub["CYTORISK"].astype("string").str.upper().fillna("")
         known = int((cyto.isin(["HIGH", "STANDARD"])).sum())
         count_pct(rec, "cyto_high", g.key, int((cyto == "HIGH").sum()), known)
         gain = yes(sub["GAIN1Q"]) & (cyto != "HIGH").to_numpy(dtype=bool)
