@@ -414,7 +414,7 @@ def _status(item: PublishedNumber, reproduced: float | None) -> tuple[str, float
         ), diff
     decimals = _decimals(item.value)
     same = sas_round(reproduced, decimals) == sas_round(item.value, decimals)
-    return ("same at published precision" if same else "differs"), diff
+    return ("same" if same else "differs"), diff
 
 
 def compare_published(
@@ -424,7 +424,7 @@ def compare_published(
 ) -> Comparison:
     """Place each published number beside its reproduced value.
 
-    Status: ``"same at published precision"`` when the reproduced value rounded half away
+    Status: ``"same"`` when the reproduced value rounded half away
     from zero to the published decimals equals it; ``"differs"``; ``"not reproduced"`` when
     no report cell holds it (design constants, comparator trials, outputs not produced).
     Consistency: ``"inconsistent"`` when the YAML records why the paper contradicts itself

@@ -22,7 +22,7 @@ thead{border-top:2px solid #222;border-bottom:1px solid #222}tbody{border-bottom
 td.stub,th.stub{text-align:left}tr.section td{font-weight:bold;padding-top:.6em}
 td.i1{padding-left:1.8em}td.i2{padding-left:3em}th.span{border-bottom:1px solid #888}
 .foot{font-size:.78em;color:#444;margin:.2em 0}figure{margin:1em 0}
-figure img{max-width:100%}figcaption{font-size:.85em;color:#333}
+figure img{max-width:min(100%,780px)}figcaption{font-size:.85em;color:#333}
 .differs td{background:#fff4e5}.inconsistent td.cons{color:#b30000;font-weight:bold}
 .missing{background:#fdecea;border-left:4px solid #b30000;padding:.5em 1em}
 nav ul{columns:2;font-size:.9em}
@@ -116,8 +116,9 @@ def _comparison_html(content: ReportContent) -> str:
         f'<table data-table-id="published_vs_reproduced">{_COMPARISON_HEAD}',
         *_comparison_rows(shown),
         "</tbody></table>",
-        '<p class="foot">Reproduced values carry one more decimal than published; the status '
-        "compares them rounded half away from zero to the published decimals.</p>",
+        '<p class="foot">Reproduced values carry one more decimal than published. Status "same": '
+        "the reproduced value rounded half away from zero to the published decimals equals the "
+        'published number; "same (>x)": the published bound holds.</p>',
     ]
     if inconsistent:
         parts.append("<h3>Internally inconsistent published numbers</h3><ul>")
