@@ -108,3 +108,30 @@ def test_analyze_with_missing_domains_lists_them_and_reports_the_rest(tmp_path):
     assert "efficacy_best_response" in result.tables and "table1_demographics" in result.tables
     html = result.html_path.read_text(encoding="utf-8")
     assert "Missing SDTM input" in html and "Outputs not produced" in html
+
+
+def test_run_reference_wiring(tmp_path, monkeypatch):
+    """run_reference = reconstruct -> derive ADaM -> report with the published section.
+
+    The reconstruction is replaced by the shared 4-subject SDTM study so that this test
+    checks the wiring, not the twin (tested in tests/twin)."""
+    import types
+
+    from earlyphase.report.pipeline import run_reference
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "cdisc"))
+    from sdtm_fixture import make_study
+
+    calls = []
+    fake = types.ModuleType("earlyphase.twin")
+    fake.reconstruct = lambda seed=0: calls.append(seed) or make_study()
+    monkeypatch.setitem(sys.modules, "earlyphase.twin", fake)
+    steps: list[str] = []
+    result = run_reference(tmp_path, seed=7, formats=("html", "csv"), progress=steps.append)
+    assert calls == [7]
+    assert steps[0].startswith("Reconstructing") and "Writing HTML" in steps
+    frame = result.comparison.to_frame().set_index("key")
+    assert frame.loc["n_patients", "reproduced"] == 4  # the fixture's 4 subjects vs 33 published
+    assert frame.loc["n_patients", "status"] == "differs"
+    assert (tmp_path / "adam" / "adsl.json").exists()
+    assert "Published versus reproduced" in result.html_path.read_text(encoding="utf-8")

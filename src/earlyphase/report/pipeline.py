@@ -264,12 +264,25 @@ def _write_adam(adam: Mapping[str, pd.DataFrame], folder: Path, say: Progress) -
 def _derive(
     sdtm: Mapping[str, pd.DataFrame], protocol: Any
 ) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """ADaM from SDTM; if the PK derivation rejects the data, the rest is still derived.
+
+    ``derive_adam`` raises on invalid values (a wrong number is worse than no number).  When
+    that happens the derivation is retried without the PC domain (ADPC/ADPP are then listed as
+    not derived, with the original error) so that every non-PK output is still produced.
+    """
     derive_adam = _import("earlyphase.cdisc.adam", "derive_adam")
-    result = derive_adam(sdtm, protocol)
+    try:
+        result = derive_adam(sdtm, protocol)
+        failed: list[str] = []
+    except DataError as exc:
+        if "PC" not in sdtm:
+            raise
+        result = derive_adam({k: v for k, v in sdtm.items() if k != "PC"}, protocol)
+        failed = [f"ADPC/ADPP: derivation from PC failed ({exc}); PK outputs not produced"]
     datasets = getattr(result, "datasets", result)
     missing = list(getattr(result, "missing", []) or [])
     text = [f"{m.dataset}: {m.reason}" if hasattr(m, "dataset") else str(m) for m in missing]
-    return dict(datasets), text
+    return dict(datasets), failed + text
 
 
 def run_reference(

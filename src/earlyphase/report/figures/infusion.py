@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from earlyphase.report.figures._base import FigureResult, finish, new_figure, style_axes
 from earlyphase.report.tables._common import require, yes
@@ -86,6 +87,7 @@ def infusion_reactions_figure(adam: Mapping[str, pd.DataFrame]) -> FigureResult:
         fontsize=8,
     )
     ax.set_ylabel("Patients with an infusion reaction (n)", fontsize=9)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     top = (
         max(float(data.groupby(["drug", "infusion_day"])["n_patients"].sum().max()), 1.0)
         if not data.empty

@@ -64,6 +64,7 @@ def _table(table: DisplayTable, styles, width: float):  # type: ignore[no-untype
         ("FONTNAME", (0, 0), (-1, -1), _FONT),
         ("FONTSIZE", (0, 0), (-1, -1), 6.5),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("ALIGN", (1, 0), (-1, -1), "CENTER"),
         ("LINEABOVE", (0, 0), (-1, 0), 1, colors.black),
     ]
     header_rows = 0
@@ -84,7 +85,12 @@ def _table(table: DisplayTable, styles, width: float):  # type: ignore[no-untype
     style.append(("LINEBELOW", (0, header_rows - 1), (-1, header_rows - 1), 0.6, colors.black))
     for label, indent, section, cells in table.body:
         stub = ("&nbsp;" * 4 * indent) + (f"<b>{_esc(label)}</b>" if section else _esc(label))
-        data.append([P(stub, styles["stub"])] + [P(_esc(c), styles["cell"]) for c in cells])
+        # short cells as plain strings (fast); Paragraphs only where text must wrap
+        row_cells = [c if len(c) <= 24 else P(_esc(c), styles["cell"]) for c in cells]
+        first = (
+            label if (len(label) <= 40 and not indent and not section) else P(stub, styles["stub"])
+        )
+        data.append([first, *row_cells])
     style.append(("LINEBELOW", (0, -1), (-1, -1), 1, colors.black))
     stub_w = width * (0.3 if ncol > 4 else 0.4)
     widths = [stub_w] + [(width - stub_w) / max(ncol, 1)] * ncol
@@ -134,6 +140,7 @@ def write_pdf(content: ReportContent, path: Path) -> Path:
     if content.comparison is not None:
         story += [PageBreak(), Paragraph("Published versus reproduced", styles["h2"])]
         frame = content.comparison.to_frame()
+        frame = frame[frame["status"] != "not reproduced"]  # the HTML lists the others
         rows = tuple(
             (
                 str(r["key"]),
