@@ -5,8 +5,7 @@ from __future__ import annotations
 import platform
 from collections.abc import Mapping
 from importlib import metadata
-
-import pandas as pd
+from typing import Any
 
 from earlyphase.report.content import MethodsSection
 
@@ -42,20 +41,17 @@ def _engines() -> tuple[str, str]:
     )
 
 
-def _attrs_text(adam: Mapping[str, pd.DataFrame], name: str) -> str:
-    frame = adam.get(name)
-    if frame is None:
-        return ""
-    info = {k: v for k, v in frame.attrs.items() if isinstance(v, str | int | float)}
+def _attrs_text(attrs: Mapping[str, Mapping[str, Any]], name: str) -> str:
+    info = {k: v for k, v in attrs.get(name, {}).items() if isinstance(v, str | int | float)}
     return "; ".join(f"{k} = {v}" for k, v in info.items())
 
 
 def methods_sections(
-    adam: Mapping[str, pd.DataFrame], provenance: str
+    attrs: Mapping[str, Mapping[str, Any]], provenance: str
 ) -> tuple[MethodsSection, ...]:
-    """Methods paragraphs for a report built from ``adam``."""
+    """Methods paragraphs; ``attrs`` = each ADaM dataset's ``DataFrame.attrs`` metadata."""
     km_engine, ci_engine = _engines()
-    nca = _attrs_text(adam, "ADPP")
+    nca = _attrs_text(attrs, "ADPP")
     versions = software_versions()
     return (
         MethodsSection(

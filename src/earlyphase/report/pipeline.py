@@ -59,15 +59,27 @@ class ReportResult:
         return pd.DataFrame(rows, columns=["output_id", "kind", "status", "reason"])
 
 
-def _normalise(adam: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    out = {}
+def _normalise(
+    adam: Mapping[str, pd.DataFrame],
+) -> tuple[dict[str, pd.DataFrame], dict[str, dict[str, Any]]]:
+    """Upper-case names; ``DataFrame.attrs`` (variable metadata) moved aside.
+
+    pandas deep-copies ``attrs`` on every operation, which made the tables several times
+    slower on datasets read from Dataset-JSON/XPT; the metadata is kept for the methods text.
+    """
+    out: dict[str, pd.DataFrame] = {}
+    attrs: dict[str, dict[str, Any]] = {}
     for name, frame in adam.items():
         if not isinstance(frame, pd.DataFrame):
             raise DataError(
                 describe_problem(f"adam[{name!r}]", type(frame).__name__, "a pandas DataFrame")
             )
-        out[str(name).upper()] = frame
-    return out
+        key = str(name).upper()
+        attrs[key] = {str(k): v for k, v in frame.attrs.items()}
+        light = frame.copy(deep=False)
+        light.attrs = {}
+        out[key] = light
+    return out, attrs
 
 
 def _build_outputs(
@@ -127,7 +139,7 @@ def build_report(
             describe_problem("formats", unknown, f"a subset of {sorted(_KNOWN_FORMATS)}")
         )
     say = progress or (lambda _msg: None)
-    adam = _normalise(adam)
+    adam, attrs = _normalise(adam)
     out = Path(out_dir)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -145,7 +157,7 @@ def build_report(
         subtitle=subtitle,
         tables=tuple(tables.values()),
         figures=tuple(figures.values()),
-        methods=methods_sections(adam, provenance),
+        methods=methods_sections(attrs, provenance),
         comparison=comparison,
         skipped=tuple(skipped_t + skipped_f),
         data_notes=tuple(notes),
