@@ -36,6 +36,9 @@ def test_demographics(adam):
         assert t.value("age", key, "median") == np.median(sub["AGE"])
         assert t.value("age", key, "min") == sub["AGE"].min()
         assert t.value("sex", key, "male") == (sub["SEX"] == "M").sum()
+        non_hispanic = sub["ETHNIC"] != "HISPANIC OR LATINO"
+        assert t.value("race_WHITE", key, "n") == ((sub["RACE"] == "WHITE") & non_hispanic).sum()
+        assert t.value("ethnic_hispanic", key, "n") == (~non_hispanic).sum()
         assert t.value("len_exp_ref", key, "refractory") == (sub["LENREF"] == "Y").sum()
         assert t.value("dualref", key, "pct") == pytest.approx(100 * (sub["DUALREF"] == "Y").mean())
         known = sub["CYTORISK"].isin(["HIGH", "STANDARD"]).sum()

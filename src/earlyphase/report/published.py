@@ -67,6 +67,8 @@ def _entry_numbers(
     key: str, raw: Mapping[str, Any], location: str, inconsistency: str
 ) -> list[PublishedNumber]:
     value = raw.get("value")
+    if value is None:  # nothing printed (e.g. a blank cell)
+        return []
     denominator = _num(raw.get("denominator"))
     unit = str(raw.get("unit") or "")
     count = _num(raw.get("n"))
@@ -192,7 +194,8 @@ def _build_addresses() -> dict[str, str]:
             "max_cycles": "exposure/ncycles/OVERALL/max",
             "mean_cycles": "exposure/ncycles/OVERALL/mean",
             "pct_intended_therapy_given": "exposure/rdiisa/OVERALL/mean",
-            "n_progressions": "disposition/reason:PROGRESSIVE DISEASE/OVERALL/n",
+            # "28 patients experienced disease progression": the PFS events of the reconstruction
+            "n_progressions": "disposition/pfs_event/OVERALL/n",
             "n_to_asct": "disposition/reason:OTHER/OVERALL/n",
             "n_on_therapy_at_cutoff": "disposition/eos:ONGOING/OVERALL/n",
             "n_deaths": "disposition/death/OVERALL/n",
@@ -400,7 +403,9 @@ def _status(item: PublishedNumber, reproduced: float | None) -> tuple[str, float
         return "not reproduced", math.nan
     if item.value is None:  # printed text, e.g. "not reached"
         reached = math.isfinite(reproduced)
-        if re.search(r"not reached|not estimable|NE", item.text, re.IGNORECASE):
+        if re.search(r"not reached|not estimable", item.text, re.IGNORECASE) or re.fullmatch(
+            r"\s*NE\s*", item.text
+        ):
             return ("differs" if reached else "same (not reached)"), math.nan
         return "not reproduced", math.nan
     if not math.isfinite(reproduced):
