@@ -168,3 +168,22 @@ def test_columns_follow_any_trial_arms(adam):
     t = best_response_table({**adam, "ADSL": adsl})
     assert [c.key for c in t.spec.columns] == ["DL5", "DL7", "OVERALL"]
     assert t.spec.columns[0].header == "Drug X 5 mg (n = 24)"
+
+
+def test_km_conf_type_option(adam):
+    """R survfit(conf.type = "log") limits when the report is asked for them."""
+    from conftest import REFERENCE
+
+    from earlyphase.errors import OptionsError
+    from earlyphase.report.options import ReportOptions
+    from earlyphase.survival import kaplan_meier
+
+    t = time_to_event_table(adam, ReportOptions(km_conf_type="log"))
+    os_ = adam["ADTTE"].query("PARAMCD == 'OS'")
+    ref = kaplan_meier(os_["AVAL"], 1 - os_["CNSR"], conf_type="log").survival_at(24)
+    assert t.value("OS:rate24", "OVERALL", "lcl") == pytest.approx(100 * ref.lower)
+    loglog = pd.read_csv(REFERENCE / "km_r.csv").set_index("paramcd").loc["OS", "lower24"]
+    assert t.value("OS:rate24", "OVERALL", "lcl") != pytest.approx(100 * loglog)
+    assert any("log transform" in f for f in t.spec.footnotes)
+    with pytest.raises(OptionsError, match="km_conf_type"):
+        ReportOptions(km_conf_type="arcsine")

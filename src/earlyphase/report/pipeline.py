@@ -21,6 +21,7 @@ from earlyphase._files import atomic_write
 from earlyphase.errors import DataError, EarlyphaseError, describe_problem
 from earlyphase.report.content import ReportContent, SkippedOutput
 from earlyphase.report.figures._base import FigureResult
+from earlyphase.report.options import ReportOptions
 from earlyphase.report.published import Comparison, compare_published
 from earlyphase.report.spec import TableResult
 from earlyphase.report.tables._common import missing_inputs
@@ -83,7 +84,11 @@ def _normalise(
 
 
 def _build_outputs(
-    adam: Mapping[str, pd.DataFrame], builders: Iterable[Any], id_attr: str, say: Progress
+    adam: Mapping[str, pd.DataFrame],
+    builders: Iterable[Any],
+    id_attr: str,
+    say: Progress,
+    options: ReportOptions,
 ) -> tuple[dict[str, Any], list[SkippedOutput]]:
     built: dict[str, Any] = {}
     skipped: list[SkippedOutput] = []
@@ -95,7 +100,7 @@ def _build_outputs(
             continue
         say(f"{builder.title}")
         try:
-            built[output_id] = builder.build(adam)
+            built[output_id] = builder.run(adam, options)
         except EarlyphaseError as exc:
             skipped.append(SkippedOutput(output_id, builder.title, (str(exc),)))
         except Exception as exc:  # one failing output must not take the whole report down
@@ -114,6 +119,7 @@ def build_report(
     subtitle: str = "",
     provenance: str = "ADaM datasets supplied by the caller.",
     notes: Iterable[str] = (),
+    options: ReportOptions | None = None,
     progress: Progress | None = None,
 ) -> ReportResult:
     """Compute every table and figure from ``adam`` and write the report to ``out_dir``.
@@ -126,6 +132,7 @@ def build_report(
     published : published values (list of :class:`~earlyphase.report.published.PublishedValue`
         or the YAML structure); adds the published-versus-reproduced section.
     formats : any of ``html``, ``rtf``, ``pdf``, ``png``, ``csv``, ``parquet``.
+    options : conventions with a choice (:class:`ReportOptions`; default SAS log-log KM CIs).
     progress : called with a short message before each step.
     """
     from earlyphase.report.figures.registry import FIGURES
@@ -139,15 +146,16 @@ def build_report(
             describe_problem("formats", unknown, f"a subset of {sorted(_KNOWN_FORMATS)}")
         )
     say = progress or (lambda _msg: None)
+    options = options or ReportOptions()
     adam, attrs = _normalise(adam)
     out = Path(out_dir)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    tables, skipped_t = _build_outputs(adam, TABLES, "table_id", say)
+    tables, skipped_t = _build_outputs(adam, TABLES, "table_id", say, options)
     timings["tables"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     if _IMAGE_FORMATS & set(formats):
-        figures, skipped_f = _build_outputs(adam, FIGURES, "figure_id", say)
+        figures, skipped_f = _build_outputs(adam, FIGURES, "figure_id", say, options)
     else:  # data-only output: figures are not drawn
         figures, skipped_f = {}, []
     timings["figures"] = time.perf_counter() - t0
@@ -157,7 +165,7 @@ def build_report(
         subtitle=subtitle,
         tables=tuple(tables.values()),
         figures=tuple(figures.values()),
-        methods=methods_sections(attrs, provenance),
+        methods=methods_sections(attrs, provenance, options),
         comparison=comparison,
         skipped=tuple(skipped_t + skipped_f),
         data_notes=tuple(notes),
@@ -320,10 +328,18 @@ def run_reference(
     _write_adam(adam, out / "adam", say)
     say("Reading published values")
     published = load_reference_published()
+    options = ReportOptions(
+        km_conf_type="log",
+        km_conf_reason=(
+            "The paper's 2-year OS CI (63%-92%) is what the log transform gives on the "
+            "reconstructed data; log-log gives 57%-87%: the authors used R survival's default."
+        ),
+    )
     return build_report(
         adam,
         out,
         published=published,
+        options=options,
         formats=formats,
         progress=say,
         title="Isatuximab + carfilzomib phase 1b (reconstructed trial): tables and figures",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from earlyphase.report.options import ReportOptions
 from earlyphase.report.spec import TableResult
 from earlyphase.report.tables import (
     adverse_events,
@@ -52,7 +53,12 @@ class TableBuilder:
     table_id: str
     title: str
     requires: Mapping[str, Sequence[str]]
-    build: Callable[[Mapping[str, pd.DataFrame]], TableResult]
+    build: Callable[..., TableResult]
+    uses_options: bool = False
+
+    def run(self, adam: Mapping[str, pd.DataFrame], options: ReportOptions) -> TableResult:
+        """Compute the table (passing the options to builders that take them)."""
+        return self.build(adam, options) if self.uses_options else self.build(adam)
 
 
 TABLES: tuple[TableBuilder, ...] = (
@@ -88,8 +94,13 @@ TABLES: tuple[TableBuilder, ...] = (
         "Time to response, DOR",
         efficacy.REQUIRES_TIMING,
         response_timing_table,
+        uses_options=True,
     ),
     TableBuilder(
-        "time_to_event", "PFS, OS, follow-up", time_to_event.REQUIRES, time_to_event_table
+        "time_to_event",
+        "PFS, OS, follow-up",
+        time_to_event.REQUIRES,
+        time_to_event_table,
+        uses_options=True,
     ),
 )
