@@ -25,8 +25,9 @@ class ReportOptions:
     km_conf_type : {"log-log", "log", "plain"}
         Transform of the Kaplan–Meier pointwise CIs, also used for the Brookmeyer–Crowley
         CI of the median and for landmark rates.  Default "log-log" (SAS).  The reference
-        run uses "log": the paper's 2-year OS CI (63%-92%) is what the log transform gives
-        on the reconstructed data (log-log gives 57%-87%), i.e. the authors used R's default.
+        run uses "log": on the reconstructed data it gives a 2-year OS CI of 62%-92%, close to
+        the paper's 63%-92%, where log-log gives 57%-87% (the authors most likely used R's
+        default).
     km_conf_reason : str
         Why this transform was chosen (printed in the methods section).
     """
