@@ -79,3 +79,17 @@ def test_bad_unit_is_an_earlyphase_error(files):
     result = runner.invoke(app, ["ctcae", str(files / "bad.csv")])
     assert isinstance(result.exception, DataError)
     assert "furlongs" in str(result.exception)
+
+
+def test_dlt_command_with_the_builtin_protocol(files):
+    result = runner.invoke(app, ["dlt", str(files / "ae.csv"), "--protocol", "isak-phase1b"])
+    assert result.exit_code == 0, result.output
+    assert "1 of 2 patients with a DLT" in result.output
+
+
+def test_dlt_command_labs_as_second_argument(files):
+    result = runner.invoke(
+        app, ["dlt", "--protocol", "isak-phase1b", str(files / "ae.csv"), str(files / "labs.csv")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 of 2 patients with a DLT" in result.output

@@ -232,3 +232,51 @@ def test_outcome_string_grammar():
     assert outcome_string(t) == "1NNN 1NTN"
     with pytest.raises(DataError):
         outcome_string(t, {"a": 1})
+
+
+def test_rules_from_the_builtin_protocol_match_the_paper_defaults():
+    from earlyphase.protocol import load_protocol
+
+    from_protocol = DLTRules.from_protocol(load_protocol("isak-phase1b"))
+    default = DLTRules()
+    for name in (
+        "window_days",
+        "require_related",
+        "nonhematologic_min_grade",
+        "exclude_reversible_electrolytes",
+        "grade3_excluded_terms",
+        "gi_terms",
+        "gi_resolution_hours",
+        "hypersensitivity_min_grade",
+        "neutropenia_g4_min_days",
+        "neutropenia_fever_min_grade",
+        "thrombocytopenia_bleeding_min_grade",
+        "bleeding_min_grade",
+        "treatment_delay_max_days",
+        "dose_modification_is_dlt",
+    ):
+        assert getattr(from_protocol, name) == getattr(default, name), name
+    events = ae(
+        [
+            ("a", "Hypokalaemia", 3, 5, 6, True),
+            ("b", "Fatigue", 3, 5, 9, True),
+            ("c", "Anaphylaxis", 3, 1, 1, True),
+            ("d", "Pneumonitis", 3, 27, 30, True),
+            ("e", "Neutropenia", 4, 10, 17, True),
+            ("f", "Nausea", 3, 2, 3, True),
+        ]
+    )
+    assert flags(evaluate_dlt(events, rules=from_protocol)) == flags(evaluate_dlt(events))
+
+
+def test_protocol_rules_switch_off_what_the_protocol_omits():
+    from earlyphase.protocol import load_protocol
+
+    definition = load_protocol("isak-phase1b").dlt
+    kept = tuple(r for r in definition.rules if r.kind != "treatment_delay")
+    rules = DLTRules.from_protocol(definition.model_copy(update={"rules": kept}))
+    assert rules.treatment_delay_max_days is None
+    frame = ae([("a", "Rash", 2, 20, 40, True)])
+    frame["treatment_delay_days"] = [20]
+    assert not evaluate_dlt(frame, rules=rules)["dlt"].iloc[0]
+    assert evaluate_dlt(frame)["dlt"].iloc[0]

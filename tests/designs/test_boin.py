@@ -148,17 +148,25 @@ def test_same_seed_same_result_whatever_the_chunk_size():
     assert not np.array_equal(a.mean_n, c.mean_n)
 
 
-def test_vectorised_simulation_equals_decide_replay():
+@pytest.mark.parametrize(
+    "design",
+    [
+        BOIN(0.3, 4, n_cohorts=6, extrasafe=True),
+        BOIN(0.25, 4, n_cohorts=8, n_earlystop=9, start_dose=2),
+        BOIN(0.25, 4, n_cohorts=5, stay_on_1_of_3=True),
+    ],
+)
+def test_vectorised_simulation_equals_decide_replay(design):
     """Each simulated trial, replayed through decide() one cohort at a time, gives the same path."""
     from earlyphase.designs.interval import simulate_interval
     from earlyphase.designs.simulate import patient_uniforms
 
-    d = BOIN(0.3, 4, n_cohorts=6, extrasafe=True)
+    d = design
     p = np.array([0.1, 0.25, 0.4, 0.6])
-    u = patient_uniforms(3, 300, d.max_n)
+    u = patient_uniforms(3, 200, d.max_n)
     batch = simulate_interval(d.rules, p, u)
-    for t in range(300):
-        text, dose, pos = "", 1, 0
+    for t in range(200):
+        text, dose, pos = "", d.start_dose, 0
         while True:
             flags = "".join("T" if v < p[dose - 1] else "N" for v in u[t, pos : pos + 3])
             text, pos = f"{text} {dose}{flags}".strip(), pos + 3
@@ -192,3 +200,16 @@ def test_more_dlts_never_give_a_higher_next_dose(target, cohorts):
         dec = d.decide(text)
         nexts.append(0 if dec.next_dose is None else dec.next_dose)
     assert all(b <= a for a, b in zip(nexts, nexts[1:], strict=False))
+
+
+def test_protocol_with_a_boin_design_section():
+    from earlyphase.designs import from_protocol
+    from earlyphase.protocol import load_protocol
+
+    proto = load_protocol("isak-phase1b")
+    boin_proto = proto.model_copy(
+        update={"design": proto.design.model_copy(update={"name": "BOIN"})}
+    )
+    d = from_protocol(boin_proto)
+    assert isinstance(d, BOIN)
+    assert (d.target, d.n_doses, d.cohort_size) == (0.30, 3, 3)

@@ -19,7 +19,7 @@ def test_closed_form_pooling():
 values = st.lists(st.floats(0, 1, allow_nan=False), min_size=1, max_size=7)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(values, st.data())
 def test_minmax_equals_pava_and_is_monotone(x, data):
     w = data.draw(st.lists(st.floats(0.01, 100), min_size=len(x), max_size=len(x)))

@@ -62,3 +62,14 @@ def test_simulation_runs_and_is_reproducible():
 def test_bad_margins():
     with pytest.raises(DesignError, match="epsilon1"):
         MTPI2(0.3, 4, epsilon1=0.4)
+
+
+def test_tie_rules_differ_only_on_exact_ties():
+    # phi = 0.45, n = 4, y = 2: posterior Beta(3, 3) is symmetric about 0.5, so the keys
+    # [0.4, 0.5] (equivalence) and [0.5, 0.6] hold exactly the same mass.  mTPI-2 breaks the tie
+    # towards "stay", Keyboard towards the highest key ("de-escalate").
+    assert MTPI2(0.45, 3).decide("1NNN 2NN 2TT").next_dose == 2
+    assert Keyboard(0.45, 3).decide("1NNN 2NN 2TT").next_dose == 1
+    for phi in (0.10, 0.20, 0.30, 0.40):
+        a, b = MTPI2(phi, 3).decision_table(), Keyboard(phi, 3).decision_table()
+        assert a.equals(b)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -136,8 +138,7 @@ def test_response_timing(adam):
 
 
 def test_time_to_event_matches_r(adam):
-    from conftest import REFERENCE
-
+    REFERENCE = Path(__file__).resolve().parents[1] / "reference" / "report"
     t = time_to_event_table(adam)
     ref = pd.read_csv(REFERENCE / "km_r.csv").set_index("paramcd")
     assert t.value("PFS:median", "OVERALL", "median") == pytest.approx(ref.loc["PFS", "median"])

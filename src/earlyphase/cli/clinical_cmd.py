@@ -115,6 +115,10 @@ def dlt(
             "(or start_date/end_date)."
         ),
     ],
+    labs_file: Annotated[
+        Path | None,
+        typer.Argument(help="Optional serial labs (same as --labs).", show_default=False),
+    ] = None,
     labs: Annotated[
         Path | None,
         typer.Option(
@@ -143,6 +147,7 @@ def dlt(
     from earlyphase.clinical.dlt import DLTRules, evaluate_dlt
 
     rules = DLTRules()
+    ctcae_version = "4.03"
     if protocol is not None:
         from earlyphase.errors import ProtocolError
 
@@ -153,12 +158,23 @@ def dlt(
                 "protocol support is not installed in this build; "
                 "omit --protocol to use the paper's DLT rules"
             ) from exc
-        rules = DLTRules.from_protocol(load_protocol(protocol))
+        loaded = load_protocol(protocol)
+        rules = DLTRules.from_protocol(loaded)
+        ctcae_version = str(getattr(loaded.dlt, "ctcae_version", "4.03"))
+    if labs is not None and labs_file is not None:
+        from earlyphase.errors import OptionsError
+
+        raise OptionsError("give the labs either as the second argument or with --labs, not both")
+    labs = labs if labs is not None else labs_file
     lab_table = None
     if labs is not None:
         lab_table = _read_table(labs)
         if "grade" not in lab_table.columns or "ctcae_term" not in lab_table.columns:
-            lab_table = grade_labs(lab_table, unknown_tests="skip")
+            lab_table = grade_labs(
+                lab_table,
+                ctcae_version,  # type: ignore[arg-type]
+                unknown_tests="skip",
+            )
     result = evaluate_dlt(
         _read_table(adverse_events),
         lab_table,

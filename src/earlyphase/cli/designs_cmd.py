@@ -345,9 +345,7 @@ def compare_cmd(
         if name.strip()
     ]
     with _progress(n_trials * len(objs) * len(truths), "simulating") as cb:
-        frame = compare_designs(objs, truths, n_trials=n_trials, seed=seed)
-        if cb:
-            cb(n_trials * len(objs) * len(truths))
+        frame = compare_designs(objs, truths, n_trials=n_trials, seed=seed, progress=cb)
     if plot is not None:
         plot_selection(frame, str(plot))
     if as_json or as_csv or out is not None:

@@ -17,12 +17,9 @@ import pandas as pd
 
 from earlyphase.cdisc.terms import RELATED_VALUES
 from earlyphase.clinical._validate import check_frame, flag_column, numeric_column, require_columns
-from earlyphase.clinical.dlt_rules import DLTRules, outcome_string
+from earlyphase.clinical.dlt_rules import DLTRules, outcome_string, rules_from_definition
 from earlyphase.clinical.dlt_terms import (
-    ELECTROLYTES,
     FEBRILE_NEUTROPENIA,
-    HEMATOLOGIC,
-    HYPERSENSITIVITY,
     NEUTROPENIA,
     THROMBOCYTOPENIA,
     is_bleeding,
@@ -31,7 +28,13 @@ from earlyphase.clinical.dlt_terms import (
 )
 from earlyphase.errors import DataError, describe_problem
 
-__all__ = ["DLTRules", "evaluate_dlt", "outcome_string", "lab_episodes"]
+__all__ = [
+    "DLTRules",
+    "evaluate_dlt",
+    "lab_episodes",
+    "outcome_string",
+    "rules_from_definition",
+]
 
 RULE_NONHEME = "non-hematologic toxicity grade >= {g}"
 RULE_HYPERSENS = "hypersensitivity grade >= {g}"
@@ -40,6 +43,11 @@ RULE_NEUT_FEVER = "grade >= {g} neutropenia with fever or infection"
 RULE_THROMBO = "grade >= {g} thrombocytopenia with bleeding"
 RULE_DELAY = "treatment delay > {d:g} days"
 RULE_DOSEMOD = "dose modification in the DLT window"
+
+
+def _at_least(value: float, threshold: float | None) -> bool:
+    """``value >= threshold``; a rule switched off (threshold None) never holds."""
+    return threshold is not None and bool(np.isfinite(value)) and value >= threshold
 
 
 def _study_days(frame: pd.DataFrame, start: str, first_dose: Any, name: str) -> np.ndarray:
@@ -267,42 +275,43 @@ def evaluate_dlt(
 
     for i in np.flatnonzero(in_window):
         subj, term, g = ae["subject_id"].iloc[i], terms[i], grade[i]
-        if np.isfinite(delay[i]) and delay[i] > r.treatment_delay_max_days:
+        max_delay = r.treatment_delay_max_days
+        if max_delay is not None and np.isfinite(delay[i]) and delay[i] > max_delay:
             hit(
                 subj,
                 f"{describe(i)}: treatment delayed {delay[i]:g} days",
-                RULE_DELAY.format(d=r.treatment_delay_max_days),
+                RULE_DELAY.format(d=max_delay),
             )
         if opt["dose_modified"][i] and r.dose_modification_is_dlt:
             hit(subj, f"{describe(i)}: dose modified", RULE_DOSEMOD)
         if not related[i]:
             continue
-        if term in HYPERSENSITIVITY and g >= r.hypersensitivity_min_grade:
+        if term in r.hypersensitivity_terms and _at_least(g, r.hypersensitivity_min_grade):
             hit(subj, describe(i), RULE_HYPERSENS.format(g=r.hypersensitivity_min_grade))
         elif term in NEUTROPENIA | FEBRILE_NEUTROPENIA:
-            if g >= r.neutropenia_fever_min_grade and (
+            if _at_least(g, r.neutropenia_fever_min_grade) and (
                 opt["fever_or_infection"][i] or term in FEBRILE_NEUTROPENIA
             ):
                 hit(subj, describe(i), RULE_NEUT_FEVER.format(g=r.neutropenia_fever_min_grade))
             if g >= 4 and term in NEUTROPENIA:
                 dur = end[i] - start[i] if np.isfinite(end[i]) else np.nan
-                if np.isfinite(dur) and dur >= r.neutropenia_g4_min_days:
+                if _at_least(dur, r.neutropenia_g4_min_days):
                     hit(
                         subj,
                         f"{describe(i)}: {dur:g} days",
                         RULE_NEUT_G4.format(d=r.neutropenia_g4_min_days),
                     )
         elif term in THROMBOCYTOPENIA:
-            if g >= r.thrombocytopenia_bleeding_min_grade and opt["bleeding"][i]:
+            if _at_least(g, r.thrombocytopenia_bleeding_min_grade) and opt["bleeding"][i]:
                 hit(
                     subj,
                     f"{describe(i)} with bleeding",
                     RULE_THROMBO.format(g=r.thrombocytopenia_bleeding_min_grade),
                 )
-        elif term not in HEMATOLOGIC and g >= r.nonhematologic_min_grade:
+        elif term not in r.hematologic_terms and _at_least(g, r.nonhematologic_min_grade):
             resolved = np.isfinite(end[i]) or np.isfinite(hours[i])
             gi_hours = hours[i] if np.isfinite(hours[i]) else (end[i] - start[i]) * 24.0
-            if term in ELECTROLYTES and r.exclude_reversible_electrolytes and resolved:
+            if term in r.electrolyte_terms and r.exclude_reversible_electrolytes and resolved:
                 excluded.setdefault(subj, []).append(f"{describe(i)}: reversible electrolyte")
             elif g == 3 and term in r.grade3_excluded_terms:
                 excluded.setdefault(subj, []).append(f"{describe(i)}: grade 3 {term} excluded")
@@ -403,7 +412,9 @@ def _lab_rules(
     def in_win(day: float) -> bool:
         return 1 <= day <= r.window_days
 
-    for ep in _episodes(lab_episodes(labs, "Neutrophil count decreased", 4, first_dose)):
+    g4_days = r.neutropenia_g4_min_days
+    g4_episodes = lab_episodes(labs, "Neutrophil count decreased", 4, first_dose)
+    for ep in _episodes(g4_episodes) if g4_days is not None else []:
         if not in_win(ep.onset_day):
             continue
         if r.neutropenia_duration == "until_recovery":
@@ -411,14 +422,17 @@ def _lab_rules(
             dur = dur if known else ep.last_low_day - ep.onset_day
         else:
             dur = ep.last_low_day - ep.onset_day + 1
-        if dur >= r.neutropenia_g4_min_days:
+        if _at_least(dur, r.neutropenia_g4_min_days):
             hit(
                 ep.subject_id,
                 f"lab ANC grade 4 from day {ep.onset_day:g} for {dur:g} days",
                 RULE_NEUT_G4.format(d=r.neutropenia_g4_min_days),
             )
-    for ep in _episodes(
-        lab_episodes(labs, "Neutrophil count decreased", r.neutropenia_fever_min_grade, first_dose)
+    fever_grade = r.neutropenia_fever_min_grade
+    for ep in (
+        _episodes(lab_episodes(labs, "Neutrophil count decreased", fever_grade, first_dose))
+        if fever_grade is not None
+        else []
     ):
         b = ep.recovery_day if np.isfinite(ep.recovery_day) else ep.last_low_day
         for j in overlapping(fever, ep.subject_id, ep.onset_day, b):
@@ -429,10 +443,11 @@ def _lab_rules(
                     f"with {ae['term'].iloc[j]} (day {start[j]:g})",
                     RULE_NEUT_FEVER.format(g=r.neutropenia_fever_min_grade),
                 )
-    for ep in _episodes(
-        lab_episodes(
-            labs, "Platelet count decreased", r.thrombocytopenia_bleeding_min_grade, first_dose
-        )
+    plt_grade = r.thrombocytopenia_bleeding_min_grade
+    for ep in (
+        _episodes(lab_episodes(labs, "Platelet count decreased", plt_grade, first_dose))
+        if plt_grade is not None
+        else []
     ):
         b = ep.recovery_day if np.isfinite(ep.recovery_day) else ep.last_low_day
         for j in overlapping(bleed, ep.subject_id, ep.onset_day, b):

@@ -9,9 +9,17 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from earlyphase.clinical.dlt_terms import (
+    ELECTROLYTES,
+    HEMATOLOGIC,
+    HYPERSENSITIVITY,
+    NEUTROPENIA,
+    THROMBOCYTOPENIA,
+    normalise_term,
+)
 from earlyphase.errors import DataError, OptionsError, ProtocolError, describe_problem
 
-__all__ = ["DLTRules", "outcome_string"]
+__all__ = ["DLTRules", "outcome_string", "rules_from_definition"]
 
 
 @dataclass(frozen=True)
@@ -37,18 +45,21 @@ class DLTRules:
         Only events at least possibly related to study therapy count (AE ``related``).
     labs_assumed_related : bool
         Lab-derived cytopenia episodes carry no attribution; count them as related.
+    hematologic_terms : frozenset of str
+        Terms counted as haematologic (normalised, see ``dlt_terms.normalise_term``); every
+        other term is non-haematologic.
     nonhematologic_min_grade : int
         Grade from which a non-haematologic toxicity is a DLT (3).
     exclude_reversible_electrolytes : bool
         Electrolyte abnormalities that resolved (an end day/date or ``resolved_within_hours``
-        is recorded) are not DLTs; unresolved ones are.
+        is recorded) are not DLTs; unresolved ones are. ``electrolyte_terms`` lists them.
     grade3_excluded_terms : frozenset of str
         Terms whose grade 3 is not a DLT (fatigue, hypertension); grade 4 still is.
     gi_terms, gi_resolution_hours : frozenset of str, float
         Grade 3 nausea/vomiting/diarrhoea is not a DLT if it responded within 72 hours
         (``resolved_within_hours`` <= 72, else end minus start <= 3 days).
-    hypersensitivity_min_grade : int
-        Grade from which hypersensitivity/infusion reactions are DLTs (3).
+    hypersensitivity_terms, hypersensitivity_min_grade : frozenset of str, int or None
+        Hypersensitivity / infusion reactions from grade 3 are DLTs (labelled as such).
     neutropenia_g4_min_days : float
         Grade 4 neutropenia lasting at least this many days (>= 7) is a DLT.
     neutropenia_duration : {"until_recovery", "between_low_samples"}
@@ -65,8 +76,12 @@ class DLTRules:
         as the investigator's judgement.
     overlap_tolerance_days : int
         Days of slack when matching cytopenia episodes with fever, infection or bleeding.
-    treatment_delay_max_days : float
+    treatment_delay_max_days : float or None
         A treatment delay longer than this (> 14 days) is a DLT.
+    source : str
+        Where the definition comes from.
+
+    A rule whose threshold is ``None`` is switched off.
     dose_modification_is_dlt : bool
         A dose modification required in the window (``dose_modified``) is a DLT.
     """
@@ -74,20 +89,24 @@ class DLTRules:
     window_days: int = 28
     require_related: bool = True
     labs_assumed_related: bool = True
-    nonhematologic_min_grade: int = 3
+    hematologic_terms: frozenset[str] = HEMATOLOGIC
+    nonhematologic_min_grade: int | None = 3
     exclude_reversible_electrolytes: bool = True
+    electrolyte_terms: frozenset[str] = ELECTROLYTES
     grade3_excluded_terms: frozenset[str] = frozenset({"fatigue", "hypertension"})
     gi_terms: frozenset[str] = frozenset({"nausea", "vomiting", "diarrhea"})
     gi_resolution_hours: float = 72.0
-    hypersensitivity_min_grade: int = 3
-    neutropenia_g4_min_days: float = 7.0
+    hypersensitivity_terms: frozenset[str] = HYPERSENSITIVITY
+    hypersensitivity_min_grade: int | None = 3
+    neutropenia_g4_min_days: float | None = 7.0
     neutropenia_duration: Literal["until_recovery", "between_low_samples"] = "until_recovery"
-    neutropenia_fever_min_grade: int = 3
-    thrombocytopenia_bleeding_min_grade: int = 3
+    neutropenia_fever_min_grade: int | None = 3
+    thrombocytopenia_bleeding_min_grade: int | None = 3
     bleeding_min_grade: int = 4
     overlap_tolerance_days: int = 1
-    treatment_delay_max_days: float = 14.0
+    treatment_delay_max_days: float | None = 14.0
     dose_modification_is_dlt: bool = True
+    source: str = "Chari et al., Cancer 2021, Methods (Study Design): the paper's DLT definition"
 
     def __post_init__(self) -> None:
         if not isinstance(self.window_days, int) or self.window_days < 1:
@@ -117,7 +136,8 @@ class DLTRules:
             "treatment_delay_max_days",
             "overlap_tolerance_days",
         ):
-            if not getattr(self, name) >= 0:
+            value = getattr(self, name)
+            if value is not None and not value >= 0:
                 raise OptionsError(describe_problem(name, getattr(self, name), "a value >= 0"))
 
     @classmethod
@@ -130,37 +150,125 @@ class DLTRules:
                 describe_problem("dlt rules", unknown, f"keys among {sorted(known)}")
             )
         values = dict(spec)
-        for name in ("grade3_excluded_terms", "gi_terms"):
+        for name in (
+            "grade3_excluded_terms",
+            "gi_terms",
+            "hematologic_terms",
+            "electrolyte_terms",
+            "hypersensitivity_terms",
+        ):
             if name in values:
-                values[name] = frozenset(str(t).lower() for t in values[name])
+                values[name] = frozenset(normalise_term(t) for t in values[name])
         return cls(**values)
 
     @classmethod
     def from_protocol(cls, protocol: Any) -> DLTRules:
-        """Rules from a protocol object or mapping with a DLT section.
+        """Rules from a protocol's DLT section.
 
-        Reads ``protocol.dlt`` (or ``protocol["dlt"]``); a pydantic model is dumped first. The
-        window is taken from ``window_days`` there or ``protocol.dlt_window_days``. Keys not
-        named like the fields of this class raise ProtocolError.
+        ``protocol`` is an :class:`earlyphase.protocol.Protocol` (or its ``dlt``
+        :class:`~earlyphase.protocol.DltDefinition`), or a mapping with a ``dlt`` mapping of
+        field names of this class. Each declarative rule of a ``DltDefinition`` is mapped to
+        the matching option (see :func:`rules_from_definition`); a rule that this evaluator
+        cannot express raises ProtocolError rather than being ignored.
         """
         section: Any = getattr(protocol, "dlt", None)
         if section is None and isinstance(protocol, Mapping):
             section = protocol.get("dlt")
+        if section is None and hasattr(protocol, "rules") and hasattr(protocol, "window_days"):
+            section = protocol
         if section is None:
             raise ProtocolError(describe_problem("protocol.dlt", None, "a DLT section"))
-        if hasattr(section, "model_dump"):
-            section = section.model_dump(exclude_none=True)
+        if hasattr(section, "rules") and hasattr(section, "window_days"):
+            return rules_from_definition(section)
         if not isinstance(section, Mapping):
             raise ProtocolError(
                 describe_problem(
-                    "protocol.dlt", type(section).__name__, "a mapping of DLT rule options"
+                    "protocol.dlt",
+                    type(section).__name__,
+                    "a DLT definition or a mapping of options",
                 )
             )
-        spec = {k: v for k, v in section.items() if k in {f.name for f in fields(cls)}}
-        window = getattr(protocol, "dlt_window_days", None)
-        if window is not None and "window_days" not in spec:
-            spec["window_days"] = int(window)
-        return cls.from_mapping(spec)
+        return cls.from_mapping(section)
+
+
+def _norm_set(terms: Any) -> frozenset[str]:
+    return frozenset(normalise_term(t) for t in terms)
+
+
+def rules_from_definition(definition: Any) -> DLTRules:
+    """Translate an :class:`earlyphase.protocol.DltDefinition` into :class:`DLTRules`.
+
+    Recognised rule shapes: ``adverse_event`` with ``category: non_hematologic`` (exceptions
+    with ``reversible_only`` -> electrolytes, with ``resolved_within_hours`` -> the GI
+    exception, with ``grades`` only -> grade-specific exclusions); ``adverse_event`` on
+    non-haematologic ``terms`` (hypersensitivity); neutropenia terms with
+    ``min_duration_days`` or with a ``concurrent`` event; thrombocytopenia terms with a
+    ``concurrent`` event (its ``min_grade`` is the bleeding grade); ``treatment_delay``;
+    ``dose_modification``. Rules absent from the protocol are switched off.
+    """
+    heme = _norm_set(definition.hematologic_terms) if definition.hematologic_terms else HEMATOLOGIC
+    spec: dict[str, Any] = {
+        "window_days": int(definition.window_days),
+        "require_related": definition.attribution != "any",
+        "hematologic_terms": heme,
+        "nonhematologic_min_grade": None,
+        "exclude_reversible_electrolytes": False,
+        "grade3_excluded_terms": frozenset(),
+        "gi_terms": frozenset(),
+        "hypersensitivity_min_grade": None,
+        "neutropenia_g4_min_days": None,
+        "neutropenia_fever_min_grade": None,
+        "thrombocytopenia_bleeding_min_grade": None,
+        "treatment_delay_max_days": None,
+        "dose_modification_is_dlt": False,
+        "source": str(getattr(definition, "source", "") or "protocol DLT definition"),
+    }
+    for rule in definition.rules:
+        where = f"dlt.rules[{rule.id}]"
+        terms = _norm_set(rule.terms)
+        if rule.kind == "treatment_delay":
+            spec["treatment_delay_max_days"] = float(rule.delay_days_gt)
+        elif rule.kind == "dose_modification":
+            spec["dose_modification_is_dlt"] = True
+        elif rule.category == "non_hematologic" and not terms:
+            spec["nonhematologic_min_grade"] = int(rule.min_grade)
+            for exc in rule.exceptions:
+                ex_terms = _norm_set(exc.terms)
+                if exc.reversible_only:
+                    spec["exclude_reversible_electrolytes"] = True
+                    spec["electrolyte_terms"] = ex_terms
+                elif exc.resolved_within_hours is not None:
+                    spec["gi_terms"] = ex_terms
+                    spec["gi_resolution_hours"] = float(exc.resolved_within_hours)
+                elif tuple(exc.grades) == (3,):
+                    spec["grade3_excluded_terms"] = ex_terms
+                else:
+                    raise ProtocolError(
+                        describe_problem(
+                            f"{where}.exceptions",
+                            exc.description,
+                            "a reversible, resolved-within-hours or grade-3-only exception",
+                        )
+                    )
+        elif terms and terms <= NEUTROPENIA and rule.min_duration_days is not None:
+            spec["neutropenia_g4_min_days"] = float(rule.min_duration_days)
+        elif terms and terms <= NEUTROPENIA and rule.concurrent is not None:
+            spec["neutropenia_fever_min_grade"] = int(rule.min_grade)
+        elif terms and terms <= THROMBOCYTOPENIA and rule.concurrent is not None:
+            spec["thrombocytopenia_bleeding_min_grade"] = int(rule.min_grade)
+            spec["bleeding_min_grade"] = int(rule.concurrent.min_grade)
+        elif terms and not terms & heme and rule.category != "hematologic":
+            spec["hypersensitivity_terms"] = terms
+            spec["hypersensitivity_min_grade"] = int(rule.min_grade)
+        else:
+            raise ProtocolError(
+                describe_problem(
+                    where,
+                    rule.description,
+                    "a DLT rule shape that earlyphase.clinical evaluates (see DLTRules)",
+                )
+            )
+    return DLTRules(**spec)
 
 
 def _dose_number(value: object) -> int:

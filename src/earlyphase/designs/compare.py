@@ -40,13 +40,19 @@ def compare_designs(
         else ((f"scenario {i + 1}", s) for i, s in enumerate(scenarios))
     )
     frames = []
+    finished = 0
     for label, truth in items:
         for design in designs:
             oc: OperatingCharacteristics
             if exact_three_plus_three and isinstance(design, ThreePlusThree):
                 oc = design.exact_oc(truth)
             else:
-                oc = design.simulate(truth, n_trials=n_trials, seed=seed, progress=progress)
+                offset = finished
+                report = None if progress is None else (lambda done, o=offset: progress(o + done))
+                oc = design.simulate(truth, n_trials=n_trials, seed=seed, progress=report)
+            finished += n_trials
+            if progress is not None:
+                progress(finished)
             f = oc.to_frame()[["design", "dose", "true_dlt", "p_select", "mean_n", "mean_dlt"]]
             f.insert(0, "scenario", label)
             f["expected_n_total"] = oc.expected_n_total

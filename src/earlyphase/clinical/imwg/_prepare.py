@@ -71,7 +71,15 @@ def prepare_visits(visits: pd.DataFrame) -> Prepared:
             )
         )
 
-    frame = frame.sort_values(["subject_id", "day"], kind="stable").reset_index(drop=True)
+    try:
+        frame = frame.sort_values(["subject_id", "day"], kind="stable").reset_index(drop=True)
+    except TypeError as exc:
+        kinds = sorted({type(v).__name__ for v in frame["subject_id"]})
+        raise DataError(
+            describe_problem(
+                "visits.subject_id", kinds, "identifiers of one type (all text or all numbers)"
+            )
+        ) from exc
     has_pre = frame["day"].le(0).groupby(frame["subject_id"]).transform("any")
     first_in_subject = ~frame["subject_id"].duplicated()
     is_base = np.where(has_pre, frame["day"].le(0), first_in_subject)
