@@ -24,6 +24,7 @@ from earlyphase.report.tables import (
 )
 
 DL = {1: "DL1", 2: "DL2", 3: "DL3"}
+REFERENCE = Path(__file__).resolve().parents[1] / "reference" / "report"
 
 
 def _by_dl(adsl):
@@ -138,7 +139,6 @@ def test_response_timing(adam):
 
 
 def test_time_to_event_matches_r(adam):
-    REFERENCE = Path(__file__).resolve().parents[1] / "reference" / "report"
     t = time_to_event_table(adam)
     ref = pd.read_csv(REFERENCE / "km_r.csv").set_index("paramcd")
     assert t.value("PFS:median", "OVERALL", "median") == pytest.approx(ref.loc["PFS", "median"])
@@ -173,8 +173,6 @@ def test_columns_follow_any_trial_arms(adam):
 
 def test_km_conf_type_option(adam):
     """R survfit(conf.type = "log") limits when the report is asked for them."""
-    from conftest import REFERENCE
-
     from earlyphase.errors import OptionsError
     from earlyphase.report.options import ReportOptions
     from earlyphase.survival import kaplan_meier
