@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from earlyphase.report.figures import FigureResult
+from earlyphase.report.options import ReportOptions
 from earlyphase.report.pipeline import ReportResult, analyze, build_report, run_reference
 from earlyphase.report.published import Comparison, PublishedNumber, compare_published
 from earlyphase.report.spec import (
@@ -21,6 +22,7 @@ __all__ = [
     "DisplayTable",
     "FigureResult",
     "PublishedNumber",
+    "ReportOptions",
     "ReportResult",
     "RowSpec",
     "TableResult",
