@@ -113,3 +113,23 @@ def test_bad_arguments(tmp_path):
     (tmp_path / "s.yaml").write_text("- a\n- b\n")
     with pytest.raises(DataError, match="mapping"):
         load_scenario(tmp_path / "s.yaml")
+
+
+def test_sdtm_of_a_simulated_trial_matches_its_summary_row():
+    """The patient-level SDTM of trial i, analysed by IMWG, gives that trial's responders."""
+    from _twin_pipeline import imwg_visits
+
+    from earlyphase.cdisc.study import validate_study
+    from earlyphase.clinical.imwg import assess
+    from earlyphase.twin import simulate_trial_sdtm
+
+    row = simulate_trials("isak-phase1b", SCENARIO, n_trials=3, seed=2).trials.iloc[2]
+    sdtm = simulate_trial_sdtm("isak-phase1b", SCENARIO, seed=2, trial=2)
+    assert [f for f in validate_study(sdtm).findings if f.severity == "error"] == []
+    counts = sdtm["DM"]["ARMCD"].value_counts()
+    for dose in ("DL1", "DL2", "DL3"):
+        assert counts.get(dose, 0) == row[f"n_{dose}"]
+    best = assess(imwg_visits(sdtm["LB"], sdtm["DM"])).best["best_response"]
+    assert best.isin(["sCR", "CR", "VGPR", "PR"]).sum() == row["responders"]
+    with pytest.raises(OptionsError, match="trial"):
+        simulate_trial_sdtm("isak-phase1b", SCENARIO, seed=2, trial=-1)

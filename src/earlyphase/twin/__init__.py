@@ -5,6 +5,7 @@ from earlyphase.twin.reconstruct import DEFAULT_SEED, reconstruct
 from earlyphase.twin.scenario import Scenario, load_scenario
 from earlyphase.twin.sdtm import write_sdtm
 from earlyphase.twin.simulate import TrialSimulationResult, simulate_trials
+from earlyphase.twin.simulated_sdtm import simulate_trial_sdtm
 
 __all__ = [
     "DEFAULT_SEED",
@@ -12,6 +13,7 @@ __all__ = [
     "TrialSimulationResult",
     "load_scenario",
     "reconstruct",
+    "simulate_trial_sdtm",
     "simulate_trials",
     "write_sdtm",
 ]

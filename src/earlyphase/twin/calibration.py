@@ -160,6 +160,7 @@ def cohort_plan() -> pd.DataFrame:
         na_values={"resp_wk": [""], "best_wk": [""], "pd_cycle": [""], "pre": [""]},
     )
     plan["first_dose"] = pd.to_datetime(plan["first_dose"])
+    plan["cutoff"] = pd.Timestamp(CUTOFF)
     plan["pre"] = plan["pre"].fillna("")
     for col in ("sct", "lenref", "pomexp", "pomref", "bortref", "kexp", "kref", "died", "withdrew"):
         plan[col] = plan[col] == "Y"
@@ -238,15 +239,15 @@ def plan_cycles(plan: pd.DataFrame) -> pd.Series:
     """Number of treatment cycles started per patient implied by the plan.
 
     Progression documented at day 1 of cycle k ends treatment after k - 1 cycles; ASCT after the
-    last response assessment; patients on therapy at cut-off have every cycle started by then.
+    last response assessment; patients on therapy at cut-off (the row's ``cutoff``) have every
+    cycle started by then; ``WITHDRAWN`` (simulation mode) after cycle 1.
     """
-    cutoff = pd.Timestamp(CUTOFF)
     n = pd.Series(0, index=plan.index, dtype="int64")
     for i, row in zip(plan.index, plan.to_dict("records"), strict=True):
         if row["end"] == "ONGOING":
-            n[i] = int((cutoff - row["first_dose"]).days // 28) + 1
-        elif row["end"] == "ASCT":
-            n[i] = int(row["pd_cycle"]) - 1
+            n[i] = int((pd.Timestamp(row["cutoff"]) - row["first_dose"]).days // 28) + 1
+        elif row["end"] == "WITHDRAWN":  # left during cycle 1, before any response assessment
+            n[i] = 1
         else:
             n[i] = int(row["pd_cycle"]) - 1
     return n

@@ -25,7 +25,6 @@ import pandas as pd
 
 from earlyphase.cdisc import terms
 from earlyphase.twin._common import Row, iso_date, records, study_date, usubjid
-from earlyphase.twin.calibration import CUTOFF
 
 __all__ = ["assessment_schedule", "category_at_week", "disease_domains"]
 
@@ -46,7 +45,7 @@ _DEEPER = {"VGPR": "PR", "CR": "VGPR", "sCR": "VGPR"}
 def category_at_week(row: Row, week: int) -> str:
     """The planned IMWG level at an assessment ``week`` weeks after the first dose."""
     best = row["best"]
-    if best == "SD":
+    if best in ("SD", "PD"):  # PD best: stable until progression is documented
         return "SD"
     if best == "MR":
         return "MR" if week >= int(row["best_wk"]) else "SD"
@@ -60,9 +59,11 @@ def category_at_week(row: Row, week: int) -> str:
 
 def assessment_schedule(row: Row) -> list[tuple[str, int, str]]:
     """(visit, study day, planned category) for every post-baseline response assessment."""
-    cutoff_day = (pd.Timestamp(CUTOFF) - row["first_dose"]).days + 1
+    cutoff_day = (pd.Timestamp(row["cutoff"]) - row["first_dose"]).days + 1
     if row["end"] == "ONGOING":
         last = (cutoff_day - 1) // 28 + 1
+    elif row["end"] == "WITHDRAWN":
+        last = 1
     else:
         last = int(row["pd_cycle"])
     out = []

@@ -15,7 +15,6 @@ import pandas as pd
 
 from earlyphase.cdisc import terms
 from earlyphase.twin._common import Row, iso_date, records, study_date, usubjid
-from earlyphase.twin.calibration import CUTOFF
 
 __all__ = ["disposition_domain", "last_contact_date"]
 
@@ -33,7 +32,6 @@ def disposition_domain(
     rows: list[dict[str, object]] = []
     last_dose = ex[ex["EXDOSE"] > 0].groupby("USUBJID")["EXSTDTC"].max().str[:10]
     dm = dm.copy()
-    cutoff = pd.Timestamp(CUTOFF)
     death: dict[str, str] = {}
 
     def add(uid: str, cat: str, decod: str, term: str, date: pd.Timestamp) -> None:
@@ -51,12 +49,21 @@ def disposition_domain(
 
     for row in records(plan):
         uid, first = usubjid(row["subj"]), row["first_dose"]
+        cutoff = pd.Timestamp(row["cutoff"])
         contact = last_contact_date(row)
         if contact > cutoff:
             raise AssertionError(f"plan error: last contact after cut-off for {uid}")
         if row["end"] == "PD":
             pd_date = study_date(first, 28 * (int(row["pd_cycle"]) - 1) + 1)
             add(uid, "DISPOSITION EVENT", "PROGRESSIVE DISEASE", "DISEASE PROGRESSION", pd_date)
+        elif row["end"] == "WITHDRAWN":
+            add(
+                uid,
+                "DISPOSITION EVENT",
+                "WITHDRAWAL BY SUBJECT",
+                "WITHDREW CONSENT",
+                study_date(first, 29),
+            )
         elif row["end"] == "ASCT":
             asct = study_date(first, 28 * (int(row["pd_cycle"]) - 1) + 21)
             add(

@@ -23,7 +23,7 @@ import pandas as pd
 
 from earlyphase.cdisc import terms
 from earlyphase.twin._common import Row, records, usubjid
-from earlyphase.twin.calibration import CUTOFF, plan_cycles
+from earlyphase.twin.calibration import plan_cycles
 
 __all__ = ["exposure_domains", "isa_days", "isa_dose_mg_kg", "carfilzomib_days"]
 
@@ -158,5 +158,7 @@ def _last_dose_day(row: Row, n_cycles: int) -> int:
     """Last study day on which a dose may be given: the day before progression is documented,
     the day before the last assessment for ASCT, or the cut-off for patients still on therapy."""
     if row["end"] == "ONGOING":
-        return (pd.Timestamp(CUTOFF) - row["first_dose"]).days  # up to the day before cut-off
+        return (pd.Timestamp(row["cutoff"]) - row["first_dose"]).days  # up to the day before
+    if row["end"] == "WITHDRAWN":
+        return 28
     return 28 * (int(row["pd_cycle"]) - 1)

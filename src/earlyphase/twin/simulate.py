@@ -123,8 +123,16 @@ def _design(protocol: Any) -> tuple[ThreePlusThree, list[str], int]:
     return design, dose_ids, d.expansion_size
 
 
-def _chunk(args: tuple[Any, ...]) -> pd.DataFrame:
-    design, dose_ids, n_exp, scenario, seed, first, last = args
+def _draw(
+    design: ThreePlusThree,
+    dose_ids: list[str],
+    n_exp: int,
+    scenario: Scenario,
+    seed: int,
+    first: int,
+    last: int,
+) -> dict[str, Any]:
+    """Every random quantity of trials ``first`` .. ``last - 1`` (arrays: trial x patient slot)."""
     k = len(dose_ids)
     max_n = design.max_n
     n_slots = max_n + n_exp
@@ -167,7 +175,6 @@ def _chunk(args: tuple[Any, ...]) -> pd.DataFrame:
     os_med = np.array(scenario.per_dose("os_median_months", dose_ids))[dsafe]
     pfs = -pfs_med / np.log(2) * np.log1p(-u[:, :, 2])
     os_time = np.maximum(-os_med / np.log(2) * np.log1p(-u[:, :, 3]), pfs)
-    del os_time  # OS is drawn for the SDTM-level simulator; the summaries use PFS
 
     # accrual: Poisson arrivals; each escalation cohort waits the DLT window of the previous one
     gaps = -np.log1p(-u[:, :, 5]) / scenario.enrollment_per_month
@@ -183,7 +190,34 @@ def _chunk(args: tuple[Any, ...]) -> pd.DataFrame:
     available = end[:, None] - enrol
     event = treated & ~dropout & (pfs <= available)
     time = np.where(dropout, np.minimum(pfs, 0.5), np.minimum(pfs, available))
+    return {
+        "t": t,
+        "k": k,
+        "sel": sel,
+        "n_esc": n_esc,
+        "exp_dose": exp_dose,
+        "has_exp": has_exp,
+        "dose": dose,
+        "treated": treated,
+        "cat": cat,
+        "dropout": dropout,
+        "responder": responder,
+        "pfs": pfs,
+        "os": os_time,
+        "enrol": enrol,
+        "end": end,
+        "event": event,
+        "time": time,
+        "u": u,
+    }
 
+
+def _chunk(args: tuple[Any, ...]) -> pd.DataFrame:
+    design, dose_ids, n_exp, scenario, seed, first, last = args
+    dr = _draw(design, dose_ids, n_exp, scenario, seed, first, last)
+    t, k, sel, n_esc = dr["t"], dr["k"], dr["sel"], dr["n_esc"]
+    exp_dose, has_exp, treated = dr["exp_dose"], dr["has_exp"], dr["treated"]
+    responder, time, event, end = dr["responder"], dr["time"], dr["event"], dr["end"]
     n_total = treated.sum(axis=1)
     x = responder.sum(axis=1)
     ci = binomial_ci(x, np.maximum(n_total, 1), method="clopper-pearson")
