@@ -51,6 +51,26 @@ def test_simulate_and_bad_scenario(tmp_path):
     )
     assert res.exit_code == 0, res.output
     assert "P(select DL2)" in res.output and out.exists()
+    sdtm = tmp_path / "sim_sdtm"
+    res = runner.invoke(
+        app,
+        [
+            "twin",
+            "simulate",
+            "--scenario",
+            str(scen),
+            "--n-trials",
+            "5",
+            "--seed",
+            "1",
+            "--sdtm-out",
+            str(sdtm),
+            "--sdtm-trial",
+            "4",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert (sdtm / "dm.xpt").exists() and (sdtm / "rs.json").exists()
     scen.write_text("true_dlt: {DL1: 2, DL2: 0.1, DL3: 0.2}\nresponse: {}\npfs_median_months: 1\n")
     bad = runner.invoke(app, ["twin", "simulate", "--scenario", str(scen), "--seed", "1"])
     assert isinstance(bad.exception, DataError)

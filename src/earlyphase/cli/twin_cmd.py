@@ -9,6 +9,9 @@ import typer
 _OUT_DIR = typer.Option(..., "--out", "-o", help="Output folder for the SDTM files.")
 _SCENARIO = typer.Option(..., "--scenario", "-s", help="Scenario YAML file.")
 _TRIALS_OUT = typer.Option(None, "--out", "-o", help="Write per-trial results (.csv/.json).")
+_SDTM_OUT = typer.Option(
+    None, "--sdtm-out", help="Also write the SDTM of one simulated trial here."
+)
 _SEED = typer.Option(..., "--seed", help="Master seed (same seed, same result).")
 
 twin_app = typer.Typer(
@@ -50,6 +53,10 @@ def simulate_cmd(
     seed: int = _SEED,
     workers: int = typer.Option(1, "--workers", "-w", help="Local worker processes."),
     out: Path = _TRIALS_OUT,
+    sdtm_out: Path = _SDTM_OUT,
+    sdtm_trial: int = typer.Option(
+        0, "--sdtm-trial", help="Which trial --sdtm-out writes (0-based)."
+    ),
 ) -> None:
     """Simulate many trials of a protocol under a scenario and print operating characteristics."""
     from rich.console import Console
@@ -93,6 +100,12 @@ def simulate_cmd(
             else:
                 handle.write(frame.to_json(orient="records", indent=1))
         typer.echo(f"wrote {len(frame)} trials to {out}")
+    if sdtm_out is not None:
+        from earlyphase.twin import simulate_trial_sdtm, write_sdtm
+
+        domains = simulate_trial_sdtm(protocol, str(scenario), seed, trial=sdtm_trial)
+        write_sdtm(domains, sdtm_out, formats=("json", "xpt"))
+        typer.echo(f"wrote the SDTM of trial {sdtm_trial} ({len(domains)} domains) to {sdtm_out}")
 
 
 def register(app: typer.Typer) -> None:
