@@ -144,7 +144,8 @@ def adverse_event_domains(
         term: str | None = None,
     ) -> None:
         start_dt = start if start is not None else first[subj] + pd.Timedelta(days=day - 1)
-        end_dt = pd.Timestamp(start_dt) + pd.Timedelta(days=duration)
+        start_dt = pd.Timestamp(start_dt)  # type: ignore[arg-type]
+        end_dt = start_dt + pd.Timedelta(days=duration)
         rows.append(
             {
                 "STUDYID": terms.STUDYID,
@@ -191,7 +192,7 @@ def adverse_event_domains(
     c1d1 = infusions[(infusions["cycle"] == 1) & (infusions["day"] == 1)].set_index("subj")
     ir_rows: list[tuple[int, str]] = []
     for subj, grade in zip(isa_ir, grades, strict=True):
-        start = first[subj] + pd.Timedelta(hours=float(c1d1.at[subj, "start_h"]) + 1.5)
+        start = first[subj] + pd.Timedelta(hours=float(c1d1.loc[subj, "start_h"]) + 1.5)
         add(
             subj,
             "Infusion related reaction",

@@ -102,8 +102,8 @@ def demographics_domains(plan: pd.DataFrame, body: pd.DataFrame) -> dict[str, pd
         )
         screening = iso_date(study_date(first, -7))
         for code, name, value, unit in (
-            ("HEIGHT", "Height", body.at[i, "height_cm"], "cm"),
-            ("WEIGHT", "Weight", body.at[i, "weight_kg"], "kg"),
+            ("HEIGHT", "Height", float(body.loc[i, "height_cm"]), "cm"),
+            ("WEIGHT", "Weight", float(body.loc[i, "weight_kg"]), "kg"),
         ):
             vs.append(
                 {

@@ -177,8 +177,8 @@ def disease_domains(plan: pd.DataFrame, rng: np.random.Generator) -> dict[str, p
                 vals["clonal_pc"] = "NEGATIVE" if level == "sCR" else "POSITIVE"
                 marrow_done.add(row["subj"])
             if level != "PD":
-                nadir["serum"] = min(nadir["serum"], float(vals["serum_m_protein"]))
-                nadir["urine"] = min(nadir["urine"], float(vals["urine_m_protein"]))
+                nadir["serum"] = min(nadir["serum"], float(vals["serum_m_protein"]))  # type: ignore[arg-type]
+                nadir["urine"] = min(nadir["urine"], float(vals["urine_m_protein"]))  # type: ignore[arg-type]
             visits.append((visit, day, vals))
             rs.append(
                 {

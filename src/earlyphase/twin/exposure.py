@@ -76,7 +76,7 @@ def exposure_domains(
     cycles = plan_cycles(plan)
     for i, row in zip(plan.index, records(plan), strict=True):
         uid, first, dl = usubjid(row["subj"]), row["first_dose"].to_pydatetime(), row["dl"]
-        weight, bsa = float(body.at[i, "weight_kg"]), min(float(body.at[i, "bsa_m2"]), 2.2)
+        weight, bsa = float(body.loc[i, "weight_kg"]), min(float(body.loc[i, "bsa_m2"]), 2.2)
         reduced = bool(row["subj"] % 2 == 0)
         last_day = _last_dose_day(row, int(cycles[i]))
         for c in range(1, int(cycles[i]) + 1):

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -109,6 +110,15 @@ def _isa_times(start: float, duration: float) -> list[tuple[str, float, float]]:
     ]
 
 
+def _groups(infusions: pd.DataFrame) -> tuple[list[Any], list[pd.DataFrame]]:
+    """Infusion rows grouped by plan patient number."""
+    keys, frames = [], []
+    for key, frame in infusions.groupby("subj"):
+        keys.append(key)
+        frames.append(frame)
+    return keys, frames
+
+
 def _pk_subjects(plan: pd.DataFrame, reached_c3: set[int]) -> tuple[set[int], set[int]]:
     """Patients with a C1D1 profile and with a C3D1 profile (Table 3 numbers)."""
     dl2 = plan.loc[plan["dl"] == "DL2", "subj"].tolist()
@@ -129,7 +139,7 @@ def pk_domain(
     rows: list[dict[str, object]] = []
     c3d1 = (infusions["cycle"] == 3) & (infusions["day"] == 1)
     reached_c3 = set(infusions.loc[c3d1, "subj"])  # C3D1 infusion given (not missed)
-    by_subj = {int(k): v for k, v in infusions.groupby("subj")}
+    by_subj: dict[int, pd.DataFrame] = {int(s): g for s, g in zip(*_groups(infusions), strict=True)}
     k_all = ex[(ex["EXTRT"] == terms.DRUGS["carfilzomib"]) & (ex["EXDOSE"] > 0)].copy()
     k_all["_t"] = pd.to_datetime(k_all["EXSTDTC"])
     k_by_uid = dict(tuple(k_all.groupby("USUBJID")))
@@ -139,7 +149,7 @@ def pk_domain(
         if subj not in c1_pk:
             continue
         uid, first, dl = usubjid(subj), row["first_dose"], row["dl"]
-        weight = float(body.at[i, "weight_kg"])
+        weight = float(body.loc[i, "weight_kg"])
         eta = {k: rng.normal(0, ISA_BSV[k]) for k in ("cl", "v1", "q", "v2")}
         par = {k: ISA_TYPICAL[dl][k] * weight * np.exp(eta[k]) for k in eta}
         inf = by_subj[subj]
@@ -184,7 +194,12 @@ def pk_domain(
             )
         rows.extend(
             _carfilzomib_rows(
-                uid, first, k_by_uid[uid], body.at[i, "bsa_m2"], subj in c3_pk or dl == "DL1", rng
+                uid,
+                first,
+                k_by_uid[uid],
+                float(body.loc[i, "bsa_m2"]),
+                subj in c3_pk or dl == "DL1",
+                rng,
             )
         )
     pc = pd.DataFrame(rows)
