@@ -65,7 +65,9 @@ def best_of(func, repeats: int = 3) -> float:
 
 def main() -> None:
     rng = np.random.default_rng(20211)
-    print(f"{'task':<28}{'n':>10}{'vectorised s':>15}{'subjects/s':>14}{'loop s':>10}{'speed-up':>10}")
+    print(
+        f"{'task':<28}{'n':>10}{'vectorised s':>15}{'subjects/s':>14}{'loop s':>10}{'speed-up':>10}"
+    )
     for n in (2_000, 20_000, 100_000, 1_000_000):
         t, e, g = simulate(n, rng)
         fast = best_of(lambda t=t, e=e: kaplan_meier(t, e).median)
@@ -78,7 +80,9 @@ def main() -> None:
             slow_txt = f"{slow:10.3f}"
         else:
             ratio, slow_txt = f"{'-':>10}", f"{'-':>10}"
-        print(f"{'kaplan_meier + median CI':<28}{n:>10,}{fast:>15.4f}{n / fast:>14,.0f}{slow_txt}{ratio}")
+        print(
+            f"{'kaplan_meier + median CI':<28}{n:>10,}{fast:>15.4f}{n / fast:>14,.0f}{slow_txt}{ratio}"
+        )
     for n in (2_000, 20_000, 100_000):
         t, e, g = simulate(n, rng)
         fast = best_of(lambda t=t, e=e, g=g: logrank(t, e, g))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -11,8 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats as sps
 
-from conftest import REFERENCE
 from earlyphase.report._methods import binomial_ci, describe, kaplan_meier, median_followup
+
+REFERENCE = Path(__file__).resolve().parents[1] / "reference" / "report"
 
 
 def test_clopper_pearson_paper_orr():

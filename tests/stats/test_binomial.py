@@ -38,7 +38,9 @@ def test_clopper_pearson_closed_form_at_the_boundaries():
     assert np.all(zero.lower == 0) and np.all(full.upper == 1)
 
 
-@pytest.mark.parametrize(("method", "col"), [("clopper-pearson", "cp"), ("wilson", "wilson"), ("wilson-cc", "wilsoncc")])
+@pytest.mark.parametrize(
+    ("method", "col"), [("clopper-pearson", "cp"), ("wilson", "wilson"), ("wilson-cc", "wilsoncc")]
+)
 @pytest.mark.parametrize("level", [0.95, 0.90])
 def test_matches_r(method, col, level):
     ref = REF[np.isclose(REF.level, level)]
@@ -51,14 +53,20 @@ def test_jeffreys_agresti_coull_wald_closed_form():
     from scipy.stats import beta
 
     ci = binomial_ci(3, 12, "jeffreys")
-    assert (ci.lower, ci.upper) == pytest.approx((beta.ppf(0.025, 3.5, 9.5), beta.ppf(0.975, 3.5, 9.5)))
+    assert (ci.lower, ci.upper) == pytest.approx(
+        (beta.ppf(0.025, 3.5, 9.5), beta.ppf(0.975, 3.5, 9.5))
+    )
     z = 1.959963984540054
     nt = 12 + z**2
     pt = (3 + z**2 / 2) / nt
     ac = binomial_ci(3, 12, "agresti-coull")
-    assert (ac.lower, ac.upper) == pytest.approx((pt - z * np.sqrt(pt * (1 - pt) / nt), pt + z * np.sqrt(pt * (1 - pt) / nt)))
+    assert (ac.lower, ac.upper) == pytest.approx(
+        (pt - z * np.sqrt(pt * (1 - pt) / nt), pt + z * np.sqrt(pt * (1 - pt) / nt))
+    )
     w = binomial_ci(3, 12, "wald")
-    assert (w.lower, w.upper) == pytest.approx((0.25 - z * np.sqrt(0.25 * 0.75 / 12), 0.25 + z * np.sqrt(0.25 * 0.75 / 12)))
+    assert (w.lower, w.upper) == pytest.approx(
+        (0.25 - z * np.sqrt(0.25 * 0.75 / 12), 0.25 + z * np.sqrt(0.25 * 0.75 / 12))
+    )
 
 
 def test_vectorised_equals_scalar_and_frame():

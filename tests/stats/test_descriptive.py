@@ -53,7 +53,9 @@ def test_continuous_missing_and_degenerate():
 
 
 def test_categorical_counts_state_their_denominator():
-    s = summarize_categorical(["IgG", "IgA", "IgG", None], categories=["IgG", "IgA", "Light chain"], denominator=33)
+    s = summarize_categorical(
+        ["IgG", "IgA", "IgG", None], categories=["IgG", "IgA", "Light chain"], denominator=33
+    )
     frame = s.to_frame()
     assert frame["category"].tolist() == ["IgG", "IgA", "Light chain"]
     assert frame["n"].tolist() == [2, 1, 0]
@@ -71,10 +73,17 @@ def test_categorical_counts_state_their_denominator():
 @pytest.mark.parametrize(
     ("value", "digits", "expected"),
     [
-        (0.5, 0, 1.0), (1.5, 0, 2.0), (2.5, 0, 3.0), (-2.5, 0, -3.0),  # Python round: 0, 2, 2, -2
+        (0.5, 0, 1.0),
+        (1.5, 0, 2.0),
+        (2.5, 0, 3.0),
+        (-2.5, 0, -3.0),  # Python round: 0, 2, 2, -2
         (2.675, 2, 2.68),  # binary 2.67499999...: SAS ROUND(2.675, .01) = 2.68
-        (0.125, 2, 0.13), (-0.125, 2, -0.13), (1.005, 2, 1.01),
-        (69.69696969, 1, 69.7), (1234.5, -1, 1230.0), (1235.0, -1, 1240.0),
+        (0.125, 2, 0.13),
+        (-0.125, 2, -0.13),
+        (1.005, 2, 1.01),
+        (69.69696969, 1, 69.7),
+        (1234.5, -1, 1230.0),
+        (1235.0, -1, 1240.0),
     ],
 )
 def test_round_half_away_from_zero(value, digits, expected):
@@ -90,7 +99,7 @@ def test_round_vectorised_and_passes_missing_through():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.integers(-10**6, 10**6), st.integers(0, 4))
+@given(st.integers(-(10**6), 10**6), st.integers(0, 4))
 def test_round_agrees_with_exact_decimal_halves(k, digits):
     # k + 0.5 units of 10^-digits, written in decimal, always rounds away from zero.
     value = float(f"{k}5e-{digits + 1}") if k >= 0 else -float(f"{-k}5e-{digits + 1}")

@@ -9,7 +9,14 @@ import pandas as pd
 import pyreadstat
 
 REF = Path(__file__).resolve().parents[1] / "reference" / "survival"
-PILOT_ADTTE = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "cdisc-dataset-json" / "adam" / "adtte.xpt"
+PILOT_ADTTE = (
+    Path(__file__).resolve().parents[2].parent
+    / "shared"
+    / "data"
+    / "cdisc-dataset-json"
+    / "adam"
+    / "adtte.xpt"
+)
 
 
 @functools.cache

@@ -39,9 +39,13 @@ def test_camis_greenwood_and_loglog_limits():
 def test_log_and_plain_limits_closed_form():
     z = 1.959963984540054
     log = kaplan_meier(CAMIS_T, CAMIS_CENSORED_LAST, conf_type="log").survival_at(87)
-    assert (log.lower, log.upper) == pytest.approx((0.5 * math.exp(-z * math.sqrt(0.1)), min(1.0, 0.5 * math.exp(z * math.sqrt(0.1)))))
+    assert (log.lower, log.upper) == pytest.approx(
+        (0.5 * math.exp(-z * math.sqrt(0.1)), min(1.0, 0.5 * math.exp(z * math.sqrt(0.1))))
+    )
     plain = kaplan_meier(CAMIS_T, CAMIS_CENSORED_LAST, conf_type="plain").survival_at(87)
-    assert (plain.lower, plain.upper) == pytest.approx((0.5 - z * 0.5 * math.sqrt(0.1), 0.5 + z * 0.5 * math.sqrt(0.1)))
+    assert (plain.lower, plain.upper) == pytest.approx(
+        (0.5 - z * 0.5 * math.sqrt(0.1), 0.5 + z * 0.5 * math.sqrt(0.1))
+    )
 
 
 @pytest.mark.parametrize(

@@ -12,13 +12,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from survival_refs import REF, load_dataset, subset
 
 from earlyphase.survival import kaplan_meier
 
-from survival_refs import REF, load_dataset, subset
-
 STEPS = pd.read_csv(REF / "km_steps.csv")
-CASES = sorted({(d, g, c) for d, g, c in STEPS[["dataset", "group", "conf_type"]].itertuples(index=False)})
+CASES = sorted(
+    {(d, g, c) for d, g, c in STEPS[["dataset", "group", "conf_type"]].itertuples(index=False)}
+)
 COLUMNS = ["time", "n_risk", "n_event", "n_censor", "survival", "std_err", "lower", "upper"]
 
 
@@ -29,29 +30,50 @@ def _curve(dataset: str, group: str, conf_type: str, level: float = 0.95):
 
 def test_reference_covers_required_situations():
     names = {d for d, _, _ in CASES}
-    assert {"aml", "lung", "ovarian", "veteran", "flat_censored", "flat_event", "flat_middle",
-            "ties", "not_reached", "pilot_trta", "pilot_trtp"} <= names
+    assert {
+        "aml",
+        "lung",
+        "ovarian",
+        "veteran",
+        "flat_censored",
+        "flat_event",
+        "flat_middle",
+        "ties",
+        "not_reached",
+        "pilot_trta",
+        "pilot_trtp",
+    } <= names
 
 
 @pytest.mark.parametrize(("dataset", "group", "conf_type"), CASES)
 def test_step_table_matches_r(dataset, group, conf_type):
-    ref = STEPS[(STEPS.dataset == dataset) & (STEPS.group == group) & (STEPS.conf_type == conf_type)]
+    ref = STEPS[
+        (STEPS.dataset == dataset) & (STEPS.group == group) & (STEPS.conf_type == conf_type)
+    ]
     table = _curve(dataset, group, conf_type).table
     assert list(table.columns) == COLUMNS
     assert len(table) == len(ref)
     for col in COLUMNS:
         np.testing.assert_allclose(
-            table[col].to_numpy(float), ref[col].to_numpy(float), rtol=1e-10, atol=1e-13, equal_nan=True,
+            table[col].to_numpy(float),
+            ref[col].to_numpy(float),
+            rtol=1e-10,
+            atol=1e-13,
+            equal_nan=True,
             err_msg=f"{dataset}/{group}/{conf_type}: {col}",
         )
 
 
 @pytest.mark.parametrize(("dataset", "group", "conf_type"), CASES)
 @pytest.mark.parametrize("level", [0.95, 0.90])
-def test_quartiles_and_brookmeyer_crowley_limits_match_r(ref_quantiles, dataset, group, conf_type, level):
+def test_quartiles_and_brookmeyer_crowley_limits_match_r(
+    ref_quantiles, dataset, group, conf_type, level
+):
     ref = ref_quantiles[
-        (ref_quantiles.dataset == dataset) & (ref_quantiles.group == group)
-        & (ref_quantiles.conf_type == conf_type) & np.isclose(ref_quantiles.level, level)
+        (ref_quantiles.dataset == dataset)
+        & (ref_quantiles.group == group)
+        & (ref_quantiles.conf_type == conf_type)
+        & np.isclose(ref_quantiles.level, level)
     ]
     assert len(ref) == 3
     km = _curve(dataset, group, conf_type, level)
@@ -65,7 +87,9 @@ def test_quartiles_and_brookmeyer_crowley_limits_match_r(ref_quantiles, dataset,
 @pytest.mark.parametrize(("dataset", "group", "conf_type"), CASES)
 def test_landmarks_and_numbers_at_risk_match_r(ref_landmarks, dataset, group, conf_type):
     ref = ref_landmarks[
-        (ref_landmarks.dataset == dataset) & (ref_landmarks.group == group) & (ref_landmarks.conf_type == conf_type)
+        (ref_landmarks.dataset == dataset)
+        & (ref_landmarks.group == group)
+        & (ref_landmarks.conf_type == conf_type)
     ]
     km = _curve(dataset, group, conf_type)
     times = ref["time"].to_numpy()
@@ -95,11 +119,18 @@ def test_landmark_beyond_last_observation_is_not_estimable_by_default():
 def test_pilot_adtte_median_by_arm_matches_r(ref_quantiles):
     """Real CDISC pilot ADTTE (TTDE), SAS-default log-log limits, by actual treatment."""
     data = load_dataset("pilot_trta")
-    ref = ref_quantiles[(ref_quantiles.dataset == "pilot_trta") & (ref_quantiles.conf_type == "log-log")
-                        & (ref_quantiles.prob == 0.5) & (ref_quantiles.level == 0.95)].set_index("group")
+    ref = ref_quantiles[
+        (ref_quantiles.dataset == "pilot_trta")
+        & (ref_quantiles.conf_type == "log-log")
+        & (ref_quantiles.prob == 0.5)
+        & (ref_quantiles.level == 0.95)
+    ].set_index("group")
     for arm, rows in data.groupby("group"):
         km = kaplan_meier(rows["time"], rows["event"])
-        np.testing.assert_allclose([km.median, *km.median_ci],
-                                   ref.loc[arm, ["quantile", "lower", "upper"]].to_numpy(float), equal_nan=True)
+        np.testing.assert_allclose(
+            [km.median, *km.median_ci],
+            ref.loc[arm, ["quantile", "lower", "upper"]].to_numpy(float),
+            equal_nan=True,
+        )
     placebo = kaplan_meier(*[data.loc[data.group == "Placebo", c] for c in ("time", "event")])
     assert np.isnan(placebo.median)  # not reached: 29 events in 86

@@ -18,12 +18,18 @@ LOGRANK = pd.read_csv(REF / "logrank.csv")
 FOLLOWUP = pd.read_csv(REF / "followup_reverse_km.csv")
 
 
-@pytest.mark.parametrize(("test", "dataset"), sorted(set(LOGRANK[["test", "dataset"]].itertuples(index=False))))
+@pytest.mark.parametrize(
+    ("test", "dataset"), sorted(set(LOGRANK[["test", "dataset"]].itertuples(index=False)))
+)
 def test_logrank_matches_survdiff(test, dataset):
     ref = LOGRANK[(LOGRANK.test == test) & (LOGRANK.dataset == dataset)]
     data = load_dataset(dataset)
-    res = logrank(data["time"], data["event"], data["group"],
-                  strata=data["strata"] if test == "stratified" else None)
+    res = logrank(
+        data["time"],
+        data["event"],
+        data["group"],
+        strata=data["strata"] if test == "stratified" else None,
+    )
     assert list(res.groups) == ref["group"].astype(str).tolist()
     np.testing.assert_array_equal(res.n, ref["n"])
     np.testing.assert_allclose(res.observed, ref["observed"], rtol=1e-12)
@@ -51,12 +57,17 @@ def test_logrank_not_computable_is_missing_not_a_number():
     assert np.isnan(one_group_at_risk.p_value)
 
 
-@pytest.mark.parametrize("row", [r for _, r in FOLLOWUP.iterrows()], ids=lambda r: f"{r.dataset}-{r.group}")
+@pytest.mark.parametrize(
+    "row", [r for _, r in FOLLOWUP.iterrows()], ids=lambda r: f"{r.dataset}-{r.group}"
+)
 def test_median_followup_matches_reverse_survfit(row):
     data = subset(load_dataset(row["dataset"]), row["group"])
     fu = median_followup(data["time"], data["event"])
-    np.testing.assert_allclose([fu.median, fu.lower, fu.upper, fu.min, fu.max],
-                               row[["median", "lower", "upper", "min", "max"]].to_numpy(float), equal_nan=True)
+    np.testing.assert_allclose(
+        [fu.median, fu.lower, fu.upper, fu.min, fu.max],
+        row[["median", "lower", "upper", "min", "max"]].to_numpy(float),
+        equal_nan=True,
+    )
     assert fu.n == len(data)
 
 
@@ -68,6 +79,8 @@ def test_followup_tie_rules_differ_only_on_ties():
     assert flip.reverse_km.survival[-1] == pytest.approx(0.5)
     assert first.reverse_km.survival[-1] == pytest.approx(0.0)
     no_ties = ([1, 2, 3, 4], [1, 0, 1, 0])
-    np.testing.assert_allclose(median_followup(*no_ties).reverse_km.survival,
-                               median_followup(*no_ties, ties="events-first").reverse_km.survival)
+    np.testing.assert_allclose(
+        median_followup(*no_ties).reverse_km.survival,
+        median_followup(*no_ties, ties="events-first").reverse_km.survival,
+    )
     assert flip.to_frame().iloc[0]["max"] == 5

@@ -55,6 +55,9 @@ def test_single_curve_on_given_axes_marks_median_and_censors():
 def test_median_label_and_bad_options():
     km = kaplan_meier([54, 75, 77, 84, 87, 92, 103, 105, 112, 118], [1, 1, 1, 1, 1, 0, 0, 0, 0, 1])
     lo, hi = km.median_ci
-    assert median_label(km, 1, "mo") == f"median 102.5 mo (95% CI {lo:.1f}–{'NR' if np.isnan(hi) else f'{hi:.1f}'})"
+    assert (
+        median_label(km, 1, "mo")
+        == f"median 102.5 mo (95% CI {lo:.1f}–{'NR' if np.isnan(hi) else f'{hi:.1f}'})"
+    )
     with pytest.raises(OptionsError, match="colors"):
         plot_km({"a": km, "b": km}, colors=["red"])

@@ -7,51 +7,11 @@ imported inside the command so that ``earlyphase --help`` stays fast.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
 __all__ = ["register"]
-
-
-def _read_dataset(path: Path) -> Any:
-    """Read .parquet / .csv / .json (Dataset-JSON) / .ndjson / .xpt into a DataFrame."""
-    from earlyphase.errors import DataError, describe_problem
-
-    try:  # the CDISC reader (labels, types, Dataset-JSON validation) once it has landed
-        from earlyphase.cdisc.io import read_dataset  # type: ignore[import-not-found]
-    except ImportError:
-        read_dataset = None
-    if not path.is_file():
-        raise DataError(describe_problem("FILE", str(path), "an existing file"))
-    if read_dataset is not None:
-        return read_dataset(path)
-    import json
-
-    import pandas as pd
-
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".parquet":
-            return pd.read_parquet(path)
-        if suffix == ".csv":
-            return pd.read_csv(path)
-        if suffix == ".xpt":
-            import pyreadstat
-
-            frame, _ = pyreadstat.read_xport(str(path))
-            return frame
-        if suffix in (".json", ".ndjson"):
-            if suffix == ".json":
-                doc = json.loads(path.read_text(encoding="utf-8"))
-                columns, rows = doc["columns"], doc["rows"]
-            else:
-                lines = path.read_text(encoding="utf-8").splitlines()
-                columns, rows = json.loads(lines[0])["columns"], [json.loads(x) for x in lines[1:] if x.strip()]
-            return pd.DataFrame(rows, columns=[c["name"] for c in columns])
-    except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
-        raise DataError(describe_problem("FILE", str(path), f"a readable {suffix} dataset ({exc})")) from None
-    raise DataError(describe_problem("FILE", path.name, "a .parquet, .csv, .json, .ndjson or .xpt file"))
 
 
 def _write_table(frame: Any, path: Path) -> None:
@@ -69,28 +29,54 @@ def _write_table(frame: Any, path: Path) -> None:
 
 
 def km(
-    file: Path = typer.Argument(..., help="ADTTE dataset (.parquet, .csv, .json Dataset-JSON, .ndjson, .xpt)."),
-    param: str | None = typer.Option(None, "--param", help="PARAMCD to analyse (e.g. PFS, OS)."),
-    time_col: str = typer.Option("AVAL", "--time-col", help="Column holding the time to event."),
-    cnsr_col: str = typer.Option("CNSR", "--cnsr-col", help="ADaM censoring flag (1 = censored, 0 = event)."),
-    by: str | None = typer.Option(None, "--by", help="Group column, e.g. TRT01P or TRTA."),
-    conf_type: str = typer.Option("log-log", "--conf-type", help="log-log (SAS default), log (R default) or plain."),
-    level: float = typer.Option(0.95, "--level", help="Confidence level."),
-    quantile_rule: str = typer.Option("midpoint", "--quantile-rule", help="midpoint (R), sas, first or strict."),
-    landmark: list[float] = typer.Option([], "--landmark", help="Landmark time for S(t) with CI (repeatable)."),
-    plot: Path | None = typer.Option(None, "--plot", help="Write the KM figure (.png, .pdf, .svg)."),
-    out: Path | None = typer.Option(None, "--out", help="Write the per-group summary (.csv or .json)."),
-    steps_out: Path | None = typer.Option(None, "--steps-out", help="Write the full step table (.csv or .json)."),
+    file: Annotated[
+        Path,
+        typer.Argument(help="ADTTE dataset (.parquet, .csv, .json Dataset-JSON, .ndjson, .xpt)."),
+    ],
+    param: Annotated[
+        str | None, typer.Option("--param", help="PARAMCD to analyse (e.g. PFS, OS).")
+    ] = None,
+    time_col: Annotated[
+        str, typer.Option("--time-col", help="Column holding the time to event.")
+    ] = "AVAL",
+    cnsr_col: Annotated[
+        str, typer.Option("--cnsr-col", help="ADaM censoring flag (1 = censored, 0 = event).")
+    ] = "CNSR",
+    by: Annotated[
+        str | None, typer.Option("--by", help="Group column, e.g. TRT01P or TRTA.")
+    ] = None,
+    conf_type: Annotated[
+        str, typer.Option("--conf-type", help="log-log (SAS default), log (R default) or plain.")
+    ] = "log-log",
+    level: Annotated[float, typer.Option("--level", help="Confidence level.")] = 0.95,
+    quantile_rule: Annotated[
+        str, typer.Option("--quantile-rule", help="midpoint (R), sas, first or strict.")
+    ] = "midpoint",
+    landmark: Annotated[
+        list[float] | None,
+        typer.Option("--landmark", help="Landmark time for S(t) with CI (repeatable)."),
+    ] = None,
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="Write the KM figure (.png, .pdf, .svg).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the per-group summary (.csv or .json).")
+    ] = None,
+    steps_out: Annotated[
+        Path | None, typer.Option("--steps-out", help="Write the full step table (.csv or .json).")
+    ] = None,
 ) -> None:
     """Kaplan–Meier median (Brookmeyer–Crowley CI), quartiles, landmarks and log-rank."""
     import pandas as pd
     from rich.console import Console
     from rich.table import Table
 
+    from earlyphase.cdisc.io import read_dataset
     from earlyphase.survival import logrank
     from earlyphase.survival.adtte import adtte_subset, km_from_adtte
 
-    data = _read_dataset(file)
+    landmark = list(landmark or [])
+    data = read_dataset(file)
     options = {"conf_type": conf_type, "level": level, "quantile_rule": quantile_rule}
     curves = km_from_adtte(data, param, time_col=time_col, cnsr_col=cnsr_col, by=by, **options)
     unit = ""
@@ -121,9 +107,15 @@ def km(
     for t in landmark:
         table.add_column(f"S({t:g}) ({pct} CI)", justify="right")
     for _, r in summary.iterrows():
-        cells = [str(r["group"]), str(r["n"]), str(r["n_event"]), str(r["n_censor"]),
-                 f"{fmt(r['median'])} ({fmt(r['median_lower'])}–{fmt(r['median_upper'])})",
-                 fmt(r["q25"]), fmt(r["q75"])]
+        cells = [
+            str(r["group"]),
+            str(r["n"]),
+            str(r["n_event"]),
+            str(r["n_censor"]),
+            f"{fmt(r['median'])} ({fmt(r['median_lower'])}–{fmt(r['median_upper'])})",
+            fmt(r["q25"]),
+            fmt(r["q75"]),
+        ]
         for t in landmark:
             e, lo, hi = r[f"surv_{t:g}"], r[f"surv_{t:g}_lower"], r[f"surv_{t:g}_upper"]
             cells.append("NE" if pd.isna(e) else f"{prob(e)} ({prob(lo)}–{prob(hi)})")
@@ -137,13 +129,17 @@ def km(
     if by is not None and len(curves) > 1:
         sub = adtte_subset(data, param, time_col=time_col, cnsr_col=cnsr_col, by=by)
         test = logrank(sub["time"], sub["event"], sub["group"])
-        console.print(f"Log-rank test: chi-square = {test.chisq:.3f}, df = {test.df}, p = {test.p_value:.4g}")
+        console.print(
+            f"Log-rank test: chi-square = {test.chisq:.3f}, df = {test.df}, p = {test.p_value:.4g}"
+        )
 
     if out is not None:
         _write_table(summary, out)
         console.print(f"summary written to {out}")
     if steps_out is not None:
-        steps = pd.concat([c.to_frame().assign(group=g) for g, c in curves.items()], ignore_index=True)
+        steps = pd.concat(
+            [c.to_frame().assign(group=g) for g, c in curves.items()], ignore_index=True
+        )
         steps.insert(0, "group", steps.pop("group"))
         _write_table(steps, steps_out)
         console.print(f"step table written to {steps_out}")
@@ -156,9 +152,13 @@ def km(
         if param and "PARAM" in data.columns and "PARAMCD" in data.columns:
             labels = data.loc[data["PARAMCD"].astype(str) == param, "PARAM"].dropna()
             title = str(labels.iloc[0]) if len(labels) else title
-        fig, _ = plot_km(curves, title=title, xlabel=xlabel,
-                         time_unit={"months": "mo", "days": "d", "weeks": "wk", "years": "y"}.get(unit, unit),
-                         ylabel="Probability without event" if param is None else f"{param} probability")
+        fig, _ = plot_km(
+            curves,
+            title=title,
+            xlabel=xlabel,
+            time_unit={"months": "mo", "days": "d", "weeks": "wk", "years": "y"}.get(unit, unit),
+            ylabel="Probability without event" if param is None else f"{param} probability",
+        )
         with atomic_path(plot) as tmp:
             fig.savefig(tmp, dpi=150, bbox_inches="tight", format=plot.suffix.lstrip(".") or "png")
         console.print(f"figure written to {plot}")

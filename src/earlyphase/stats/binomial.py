@@ -119,7 +119,9 @@ def binomial_ci(
     '70% (51%-84%)'
     """
     if method not in BINOMIAL_METHODS:
-        raise OptionsError(describe_problem("method", method, "one of " + ", ".join(BINOMIAL_METHODS)))
+        raise OptionsError(
+            describe_problem("method", method, "one of " + ", ".join(BINOMIAL_METHODS))
+        )
     try:
         lvl = float(level)
     except (TypeError, ValueError):
@@ -131,12 +133,16 @@ def binomial_ci(
     try:
         xs, ns = np.broadcast_arrays(xs, ns)
     except ValueError:
-        raise DataError(describe_problem("x/n", f"shapes {xs.shape} and {ns.shape}", "broadcastable shapes")) from None
+        raise DataError(
+            describe_problem("x/n", f"shapes {xs.shape} and {ns.shape}", "broadcastable shapes")
+        ) from None
     if (ns < 1).any():
         raise DataError(describe_problem("n", float(ns[ns < 1].ravel()[0]), "at least 1 trial"))
     if (xs > ns).any():
         i = np.flatnonzero((xs > ns).ravel())[0]
-        raise DataError(describe_problem("x", f"{xs.ravel()[i]:.0f} of n={ns.ravel()[i]:.0f}", "0 <= x <= n"))
+        raise DataError(
+            describe_problem("x", f"{xs.ravel()[i]:.0f} of n={ns.ravel()[i]:.0f}", "0 <= x <= n")
+        )
     alpha = 1.0 - lvl
     z = float(ndtri(1.0 - alpha / 2.0))
     p = xs / ns
@@ -150,7 +156,12 @@ def binomial_ci(
 
 
 def _limits(
-    method: str, x: NDArray[np.float64], n: NDArray[np.float64], p: NDArray[np.float64], alpha: float, z: float
+    method: str,
+    x: NDArray[np.float64],
+    n: NDArray[np.float64],
+    p: NDArray[np.float64],
+    alpha: float,
+    z: float,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     with np.errstate(divide="ignore", invalid="ignore"):
         if method == "clopper-pearson":
@@ -190,7 +201,17 @@ def _wilson_cc(
     yates = np.minimum(0.5, np.abs(x - n * 0.5))
     z22n = z**2 / (2 * n)
     p_c = p + yates / n
-    p_u = np.where(p_c >= 1, 1.0, (p_c + z22n + z * np.sqrt(np.maximum(p_c * (1 - p_c) / n + z22n / (2 * n), 0))) / (1 + 2 * z22n))
+    p_u = np.where(
+        p_c >= 1,
+        1.0,
+        (p_c + z22n + z * np.sqrt(np.maximum(p_c * (1 - p_c) / n + z22n / (2 * n), 0)))
+        / (1 + 2 * z22n),
+    )
     p_c = p - yates / n
-    p_l = np.where(p_c <= 0, 0.0, (p_c + z22n - z * np.sqrt(np.maximum(p_c * (1 - p_c) / n + z22n / (2 * n), 0))) / (1 + 2 * z22n))
+    p_l = np.where(
+        p_c <= 0,
+        0.0,
+        (p_c + z22n - z * np.sqrt(np.maximum(p_c * (1 - p_c) / n + z22n / (2 * n), 0)))
+        / (1 + 2 * z22n),
+    )
     return np.maximum(p_l, 0.0), np.minimum(p_u, 1.0)

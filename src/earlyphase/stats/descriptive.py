@@ -24,7 +24,12 @@ from numpy.typing import ArrayLike
 
 from earlyphase.errors import DataError, OptionsError, describe_problem
 
-__all__ = ["CategoricalSummary", "ContinuousSummary", "summarize_categorical", "summarize_continuous"]
+__all__ = [
+    "CategoricalSummary",
+    "ContinuousSummary",
+    "summarize_categorical",
+    "summarize_continuous",
+]
 
 _QUANTILE_METHODS = {"sas": "averaged_inverted_cdf", "r": "linear"}
 
@@ -77,7 +82,9 @@ class CategoricalSummary:
         )
 
 
-def summarize_continuous(values: ArrayLike, *, quantile_method: str = "sas", name: str = "values") -> ContinuousSummary:
+def summarize_continuous(
+    values: ArrayLike, *, quantile_method: str = "sas", name: str = "values"
+) -> ContinuousSummary:
     """Summarise a numeric variable; missing values (NaN/None) are counted, not used.
 
     Parameters
@@ -90,22 +97,44 @@ def summarize_continuous(values: ArrayLike, *, quantile_method: str = "sas", nam
         Field name used in error messages.
     """
     method = _QUANTILE_METHODS.get(quantile_method, quantile_method)
-    if method not in ("averaged_inverted_cdf", "linear", "inverted_cdf", "hazen", "weibull", "median_unbiased",
-                      "normal_unbiased", "closest_observation", "interpolated_inverted_cdf", "nearest",
-                      "lower", "higher", "midpoint"):
-        raise OptionsError(describe_problem("quantile_method", quantile_method, "'sas', 'r' or a numpy quantile method"))
+    if method not in (
+        "averaged_inverted_cdf",
+        "linear",
+        "inverted_cdf",
+        "hazen",
+        "weibull",
+        "median_unbiased",
+        "normal_unbiased",
+        "closest_observation",
+        "interpolated_inverted_cdf",
+        "nearest",
+        "lower",
+        "higher",
+        "midpoint",
+    ):
+        raise OptionsError(
+            describe_problem(
+                "quantile_method", quantile_method, "'sas', 'r' or a numpy quantile method"
+            )
+        )
     try:
-        arr = pd.to_numeric(pd.Series(np.asarray(values, dtype=object).reshape(-1)), errors="raise").to_numpy(float)
+        arr = pd.to_numeric(
+            pd.Series(np.asarray(values, dtype=object).reshape(-1)), errors="raise"
+        ).to_numpy(float)
     except (TypeError, ValueError):
-        raise DataError(describe_problem(name, "non-numeric values", "numbers (NaN/None for missing)")) from None
+        raise DataError(
+            describe_problem(name, "non-numeric values", "numbers (NaN/None for missing)")
+        ) from None
     if np.isinf(arr).any():
         raise DataError(describe_problem(name, float(arr[np.isinf(arr)][0]), "finite numbers"))
     present = arr[~np.isnan(arr)]
     n = int(present.size)
     nan = float("nan")
     if n == 0:
-        return ContinuousSummary(0, int(arr.size), nan, nan, nan, nan, nan, nan, nan, quantile_method)
-    q1, med, q3 = np.quantile(present, [0.25, 0.5, 0.75], method=method)
+        return ContinuousSummary(
+            0, int(arr.size), nan, nan, nan, nan, nan, nan, nan, quantile_method
+        )
+    q1, med, q3 = np.quantile(present, [0.25, 0.5, 0.75], method=method)  # type: ignore[call-overload]
     return ContinuousSummary(
         n=n,
         n_missing=int(arr.size - n),
@@ -148,10 +177,14 @@ def summarize_categorical(
     s = pd.Series(np.asarray(values, dtype=object).reshape(-1))
     is_missing = s.isna().to_numpy()
     labels = s[~is_missing].astype(str)
-    cats = [str(c) for c in categories] if categories is not None else sorted(labels.unique().tolist())
+    cats = (
+        [str(c) for c in categories] if categories is not None else sorted(labels.unique().tolist())
+    )
     unknown = sorted(set(labels) - set(cats))
     if unknown:
-        raise DataError(describe_problem(name, unknown[0], "one of the categories " + ", ".join(cats)))
+        raise DataError(
+            describe_problem(name, unknown[0], "one of the categories " + ", ".join(cats))
+        )
     counts = [int((labels == c).sum()) for c in cats]
     n_missing = int(is_missing.sum())
     if missing == "category":
@@ -160,5 +193,11 @@ def summarize_categorical(
     default = int(labels.size) + (n_missing if missing == "category" else 0)
     denom = default if denominator is None else int(denominator)
     if denom < max(counts, default=0) or denom < 0:
-        raise DataError(describe_problem("denominator", denominator, f"an integer >= the largest count ({max(counts, default=0)})"))
+        raise DataError(
+            describe_problem(
+                "denominator",
+                denominator,
+                f"an integer >= the largest count ({max(counts, default=0)})",
+            )
+        )
     return CategoricalSummary(tuple(cats), tuple(counts), denom, n_missing)

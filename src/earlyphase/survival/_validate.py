@@ -102,16 +102,21 @@ def _as_event(e_raw: NDArray[Any], event_name: str) -> NDArray[np.bool_]:
     else:  # object / strings: accept only genuine 0/1/bool values
         values = e_raw.tolist()
         ok = np.array(
-            [isinstance(v, (bool, np.bool_, int, float, np.integer, np.floating)) and v in (0, 1)
-             for v in values],
+            [
+                isinstance(v, (bool, np.bool_, int, float, np.integer, np.floating)) and v in (0, 1)
+                for v in values
+            ],
             dtype=bool,
         )
         e = np.array([float(v) if ok_i else np.nan for v, ok_i in zip(values, ok, strict=True)])
     if not ok.all():
         i = int(np.flatnonzero(~ok)[0])
         raise DataError(
-            describe_problem(f"{event_name}[{i}]", e_raw[i].item() if hasattr(e_raw[i], "item") else e_raw[i],
-                             "0 (censored) or 1 (event), or a bool")
+            describe_problem(
+                f"{event_name}[{i}]",
+                e_raw[i].item() if hasattr(e_raw[i], "item") else e_raw[i],
+                "0 (censored) or 1 (event), or a bool",
+            )
         )
     return e == 1
 

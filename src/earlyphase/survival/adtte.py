@@ -37,19 +37,33 @@ def adtte_subset(
     """
     missing = [c for c in (time_col, cnsr_col, by) if c is not None and c not in adtte.columns]
     if missing:
-        raise DataError(describe_problem("columns", missing[0], f"a column of the dataset ({', '.join(map(str, adtte.columns))})"))
+        raise DataError(
+            describe_problem(
+                "columns",
+                missing[0],
+                f"a column of the dataset ({', '.join(map(str, adtte.columns))})",
+            )
+        )
     data = adtte
     if "PARAMCD" in adtte.columns:
         params = sorted(adtte["PARAMCD"].dropna().astype(str).unique().tolist())
         if param is None:
             if len(params) > 1:
-                raise DataError(describe_problem("param", None, "one of the PARAMCD values " + ", ".join(params)))
+                raise DataError(
+                    describe_problem(
+                        "param", None, "one of the PARAMCD values " + ", ".join(params)
+                    )
+                )
         elif param not in params:
-            raise DataError(describe_problem("param", param, "one of the PARAMCD values " + ", ".join(params)))
+            raise DataError(
+                describe_problem("param", param, "one of the PARAMCD values " + ", ".join(params))
+            )
         if param is not None:
             data = adtte[adtte["PARAMCD"].astype(str) == param]
     elif param is not None:
-        raise DataError(describe_problem("param", param, "a dataset with a PARAMCD column (or no --param)"))
+        raise DataError(
+            describe_problem("param", param, "a dataset with a PARAMCD column (or no --param)")
+        )
     if "USUBJID" in data.columns and data["USUBJID"].duplicated().any():
         dup = data.loc[data["USUBJID"].duplicated(), "USUBJID"].iloc[0]
         raise DataError(describe_problem("USUBJID", dup, "one record per subject and parameter"))
@@ -60,7 +74,9 @@ def adtte_subset(
         i = int(np.flatnonzero(bad)[0])
         value = data[cnsr_col].iloc[i]
         value = value.item() if hasattr(value, "item") else value
-        raise DataError(describe_problem(f"{cnsr_col}[{i}]", value, "0 (event) or an integer >= 1 (censored)"))
+        raise DataError(
+            describe_problem(f"{cnsr_col}[{i}]", value, "0 (event) or an integer >= 1 (censored)")
+        )
     out = pd.DataFrame({"time": time, "event": (cnsr == 0).astype(np.int64)}, index=data.index)
     if by is not None:
         out["group"] = data[by].to_numpy()
@@ -83,6 +99,20 @@ def km_from_adtte(
     """
     rows = adtte_subset(adtte, param, time_col=time_col, cnsr_col=cnsr_col, by=by)
     if by is None:
-        return {"All": kaplan_meier(rows["time"], rows["event"], time_name=time_col, event_name=f"1 - {cnsr_col}", **options)}
-    return estimate_by_group(rows["time"], rows["event"], rows["group"], time_name=time_col,
-                             event_name=f"1 - {cnsr_col}", **options)
+        return {
+            "All": kaplan_meier(
+                rows["time"],
+                rows["event"],
+                time_name=time_col,
+                event_name=f"1 - {cnsr_col}",
+                **options,
+            )
+        }
+    return estimate_by_group(
+        rows["time"],
+        rows["event"],
+        rows["group"],
+        time_name=time_col,
+        event_name=f"1 - {cnsr_col}",
+        **options,
+    )

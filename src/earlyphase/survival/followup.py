@@ -117,7 +117,7 @@ def median_followup(
         n_risk = n_risk - n_censor  # clinical events at t leave before censorings at t
         with np.errstate(divide="ignore", invalid="ignore"):
             hazard = np.where(n_event > 0, n_event / np.maximum(n_risk, 1), 0.0)
-            survival = np.cumprod(1.0 - hazard)
+            survival = np.cumprod(1.0 - hazard).astype(np.float64)
             term = np.where(n_event > 0, n_event / (n_risk * (n_risk - n_event).astype(float)), 0.0)
         var_log = np.cumsum(term)
     lower, upper = pointwise_limits(survival, var_log, conf, lvl)
@@ -136,5 +136,11 @@ def median_followup(
     )
     lo, hi = km.median_ci
     return FollowupResult(
-        median=km.median, lower=lo, upper=hi, min=float(t.min()), max=float(t.max()), n=int(t.size), reverse_km=km
+        median=km.median,
+        lower=lo,
+        upper=hi,
+        min=float(t.min()),
+        max=float(t.max()),
+        n=int(t.size),
+        reverse_km=km,
     )

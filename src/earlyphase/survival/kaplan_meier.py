@@ -230,7 +230,14 @@ class KMResult:
 
 def product_limit(
     time: NDArray[np.float64], event: NDArray[np.bool_]
-) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
+) -> tuple[
+    NDArray[np.float64],
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.float64],
+    NDArray[np.float64],
+]:
     """Vectorised product-limit core on validated arrays.
 
     Returns ``(time, n_risk, n_event, n_censor, survival, var_log)`` over distinct times.
@@ -244,7 +251,9 @@ def product_limit(
     n_risk = time.size - np.concatenate(([0], np.cumsum(n_at)[:-1]))
     with np.errstate(divide="ignore", invalid="ignore"):
         survival = np.cumprod(1.0 - n_event / n_risk)
-        term = np.where(n_event > 0, n_event / (n_risk * (n_risk - n_event).astype(np.float64)), 0.0)
+        term = np.where(
+            n_event > 0, n_event / (n_risk * (n_risk - n_event).astype(np.float64)), 0.0
+        )
     var_log = np.cumsum(term)  # inf once n_risk == n_event (Ŝ = 0)
     return uniq, n_risk.astype(np.int64), n_event, n_censor, survival, var_log
 
@@ -347,7 +356,9 @@ def estimate_by_group(
     return out
 
 
-def as_mapping(results: KMResult | Mapping[str, KMResult], label: str = "All") -> dict[str, KMResult]:
+def as_mapping(
+    results: KMResult | Mapping[str, KMResult], label: str = "All"
+) -> dict[str, KMResult]:
     """Normalise one curve or a mapping of curves to a ``{label: KMResult}`` dict."""
     if isinstance(results, KMResult):
         return {label: results}

@@ -78,7 +78,9 @@ class LogrankResult:
 def _labels(values: ArrayLike, name: str, size: int) -> NDArray[np.str_]:
     s = pd.Series(np.asarray(values, dtype=object).reshape(-1))
     if s.size != size:
-        raise DataError(describe_problem(name, f"length {s.size}", f"one label per subject ({size})"))
+        raise DataError(
+            describe_problem(name, f"length {s.size}", f"one label per subject ({size})")
+        )
     if s.isna().any():
         i = int(np.flatnonzero(s.isna().to_numpy())[0])
         raise DataError(describe_problem(f"{name}[{i}]", None, "a non-missing label"))
@@ -138,9 +140,15 @@ def logrank(
     g = _labels(group, "group", t.size)
     groups, gidx = np.unique(g, return_inverse=True)
     if groups.size < 2:
-        raise DataError(describe_problem("group", groups.tolist(), "at least two groups to compare"))
+        raise DataError(
+            describe_problem("group", groups.tolist(), "at least two groups to compare")
+        )
     k = groups.size
-    s = np.zeros(t.size, dtype=np.intp) if strata is None else np.unique(_labels(strata, "strata", t.size), return_inverse=True)[1]
+    s = (
+        np.zeros(t.size, dtype=np.intp)
+        if strata is None
+        else np.unique(_labels(strata, "strata", t.size), return_inverse=True)[1]
+    )
     n_strata = int(s.max()) + 1
     observed = np.zeros(k)
     expected = np.zeros(k)

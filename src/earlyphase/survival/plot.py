@@ -9,7 +9,6 @@ numbers at risk at the x-axis tick times in a table under the plot.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import matplotlib
 
@@ -47,7 +46,8 @@ def median_label(km: KMResult, digits: int = 1, unit: str = "") -> str:
 
 def _default_risk_times(results: Mapping[str, KMResult]) -> np.ndarray:
     t_max = max(km.last_time for km in results.values())
-    ticks = MaxNLocator(nbins=8, steps=[1, 2, 3, 4, 5, 6, 10]).tick_values(0, t_max)
+    locator = MaxNLocator(nbins=8, steps=[1, 2, 3, 4, 5, 6, 10])
+    ticks = np.asarray(locator.tick_values(0, t_max), dtype=np.float64)
     return ticks[(ticks >= 0) & (ticks <= t_max * 1.0001)]
 
 
@@ -110,14 +110,20 @@ def plot_km(
         raise OptionsError(describe_problem("results", "no curves", "at least one KMResult"))
     palette = list(colors) if colors is not None else list(PALETTE)
     if len(palette) < len(curves):
-        raise OptionsError(describe_problem("colors", len(palette), f"at least {len(curves)} colours"))
-    ticks = np.asarray(risk_times if risk_times is not None else _default_risk_times(curves), dtype=float)
+        raise OptionsError(
+            describe_problem("colors", len(palette), f"at least {len(curves)} colours")
+        )
+    ticks = np.asarray(
+        risk_times if risk_times is not None else _default_risk_times(curves), dtype=float
+    )
     if ax is None:
         height = 4.6 + (0.3 + 0.22 * len(curves) if risk_table else 0.0)
         fig, ax = plt.subplots(figsize=figsize or (7.0, height))
     else:
         fig = ax.figure  # type: ignore[assignment]
-    x_max = max(float(ticks.max()) if ticks.size else 0.0, max(km.last_time for km in curves.values()))
+    x_max = max(
+        float(ticks.max()) if ticks.size else 0.0, max(km.last_time for km in curves.values())
+    )
 
     for (name, km), color in zip(curves.items(), palette, strict=False):
         x = np.concatenate(([0.0], km.time))
@@ -132,7 +138,9 @@ def plot_km(
             ax.fill_between(x, lo, hi, step="post", color=color, alpha=0.12, lw=0)
         if show_censors:
             cens = km.n_censor > 0
-            ax.plot(km.time[cens], km.survival[cens], ls="none", marker="|", ms=8, mew=1.3, color=color)
+            ax.plot(
+                km.time[cens], km.survival[cens], ls="none", marker="|", ms=8, mew=1.3, color=color
+            )
         if show_median and np.isfinite(km.median):
             ax.plot([0, km.median], [0.5, 0.5], ls="--", lw=0.9, color="0.45")
             ax.plot([km.median, km.median], [0, 0.5], ls="--", lw=0.9, color=color)
@@ -158,19 +166,39 @@ def plot_km(
     return fig, ax
 
 
-def _draw_risk_table(ax: Axes, curves: Mapping[str, KMResult], ticks: np.ndarray, palette: Sequence[str]) -> Axes:
+def _draw_risk_table(
+    ax: Axes, curves: Mapping[str, KMResult], ticks: np.ndarray, palette: Sequence[str]
+) -> Axes:
     divider = make_axes_locatable(ax)
     table_ax = divider.append_axes("bottom", size=0.22 * (len(curves) + 1), pad=0.55, sharex=ax)
     table_ax.set_ylim(len(curves) - 0.5, -1.0)
     # Row labels sit 18 points left of the axis so they never touch the t = 0 column.
-    label_transform = offset_copy(table_ax.get_yaxis_transform(), fig=table_ax.figure, x=-18, units="points")
+    label_transform = offset_copy(
+        table_ax.get_yaxis_transform(), fig=table_ax.figure, x=-18, units="points"
+    )
     for row, ((name, km), color) in enumerate(zip(curves.items(), palette, strict=False)):
         for t, n in zip(ticks, np.atleast_1d(km.n_at_risk(ticks)), strict=True):
             table_ax.text(t, row, str(int(n)), ha="center", va="center", fontsize=8.5, color=color)
-        table_ax.text(0.0, row, name, ha="right", va="center", fontsize=8.5, color=color,
-                      transform=label_transform)
-    table_ax.text(0.0, -1.0, "No. at risk", ha="right", va="center", fontsize=8.5, fontweight="bold",
-                  transform=label_transform)
+        table_ax.text(
+            0.0,
+            row,
+            name,
+            ha="right",
+            va="center",
+            fontsize=8.5,
+            color=color,
+            transform=label_transform,
+        )
+    table_ax.text(
+        0.0,
+        -1.0,
+        "No. at risk",
+        ha="right",
+        va="center",
+        fontsize=8.5,
+        fontweight="bold",
+        transform=label_transform,
+    )
     table_ax.tick_params(axis="both", length=0, labelbottom=False, labelleft=False)
     for side in ("top", "right", "bottom", "left"):
         table_ax.spines[side].set_visible(False)

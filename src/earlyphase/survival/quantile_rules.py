@@ -94,7 +94,9 @@ def crossing_time(
     raise ValueError(rule)  # pragma: no cover - validated by callers
 
 
-def _findq_r(x: NDArray[np.float64], y: NDArray[np.float64], p: float, tol: float, xmax: float) -> float:
+def _findq_r(
+    x: NDArray[np.float64], y: NDArray[np.float64], p: float, tol: float, xmax: float
+) -> float:
     """Port of the behaviour of R ``survival:::findq`` (survival 3.x) for one probability.
 
     ``y`` is F = 1 − S with a leading 0 at ``x[0]``.  Duplicated values keep their first

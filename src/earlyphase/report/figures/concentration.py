@@ -31,7 +31,7 @@ def concentration_data(adam: Mapping[str, pd.DataFrame], paramcd: str) -> pd.Dat
     require(adam, REQUIRES)
     adsl = adam["ADSL"]
     adpc = adam["ADPC"]
-    sub = adpc[adpc["PARAMCD"].astype(str).str.upper().str.startswith(paramcd[:6])]
+    sub = adpc[adpc["PARAMCD"].astype("string").str.upper().fillna("").str.startswith(paramcd[:6])]
     rows = []
     for g in groups(adsl, overall=False):
         part = sub[sub["USUBJID"].isin(g.subjects)]
@@ -42,7 +42,7 @@ def concentration_data(adam: Mapping[str, pd.DataFrame], paramcd: str) -> pd.Dat
                     g.key,
                     g.label,
                     str(visit),
-                    float(t),
+                    float(t),  # type: ignore[arg-type]
                     v.size,
                     float(v.mean()) if v.size else np.nan,
                     float(v.std(ddof=1)) if v.size > 1 else np.nan,
@@ -83,7 +83,8 @@ def concentration_figure(
         ax.set_xlabel("Time since start of infusion (h)", fontsize=8)
         style_axes(ax)
     axes[0].set_ylabel(f"{name} concentration ({unit})", fontsize=8)
-    axes[0].legend(fontsize=7, frameon=False)
+    if axes[0].get_legend_handles_labels()[0]:
+        axes[0].legend(fontsize=7, frameon=False)
     return finish(
         f"figure_pk_{name.lower()}",
         f"Mean {name.lower()} concentration–time profiles",
