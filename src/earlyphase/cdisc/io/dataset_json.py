@@ -435,7 +435,7 @@ def _json_values(series: pd.Series, meta: Mapping[str, Any]) -> list[Any]:
                     )
                 )
             out = values.astype(object)
-            out[~missing] = values[~missing].astype(np.int64).tolist()
+            out[~missing] = [int(v) for v in values[~missing]]  # Python ints: no overflow
         elif data_type == "decimal":
             out = np.array([repr(float(v)) for v in values], dtype=object)
         else:
