@@ -152,6 +152,7 @@ def test_response_timing_and_duration(twin, imwg_best, published):
     assert km.median == pytest.approx(ref.value, abs=0.5)
     assert dor.min() == pytest.approx(ref["min"], abs=0.1)
     assert dor.max() == pytest.approx(ref["max"], abs=0.1)
+    assert (dor > 18).mean() > 1 / 3  # "more than one-third ... longer than 18 months"
 
 
 def test_disposition_counts(twin, published):

@@ -174,3 +174,44 @@ def test_table1_medians_from_lb_and_mh(twin, published):
     # overall 6.2 is impossible (flagged); the text's "median 6 years" holds
     assert published["diag_years_median_overall"].inconsistency
     assert years.median() == pytest.approx(published["diag_years_median_text"].value, abs=0.05)
+
+
+@pytest.mark.parametrize("seed", [1, 99])
+def test_published_counts_hold_for_other_seeds(seed):
+    """The seed changes details only: best responses (IMWG on LB) and AE counts stay exact."""
+    from _twin_pipeline import imwg_visits
+
+    from earlyphase.clinical.imwg import assess
+
+    data = reconstruct(seed=seed)
+    best = assess(imwg_visits(data["LB"], data["DM"])).best["best_response"].value_counts()
+    assert best.to_dict() == {"PR": 11, "VGPR": 8, "MR": 5, "SD": 5, "sCR": 3, "CR": 1}
+    ae = data["AE"]
+    rel = ae[ae["AEREL"].isin(terms.RELATED_VALUES) & (ae["AECAT"] != "INFUSION REACTION")]
+    g3 = rel[(rel["AETOXGR"].astype(int) >= 3) & (rel["AEDECOD"] != "Lymphopenia")]
+    assert g3["USUBJID"].nunique() == 16
+    assert [f for f in validate_study(data).findings if f.severity == "error"] == []
+
+
+def test_no_dlt_in_the_escalation_cohorts(twin):
+    """Paper: no DLT at any dose level. earlyphase.clinical.dlt with the paper's rules agrees."""
+    from earlyphase.clinical.dlt import evaluate_dlt
+
+    ae = twin["AE"]
+    cohort = twin["SUPPDM"].set_index("USUBJID")["QVAL"]
+    esc = ae[ae["USUBJID"].map(cohort) == "ESCALATION"]
+    escalation = list(cohort[cohort == "ESCALATION"].index)
+    first = twin["DM"].set_index("USUBJID")["RFSTDTC"].reindex(escalation).to_dict()
+    events = pd.DataFrame(
+        {
+            "subject_id": esc["USUBJID"],
+            "term": esc["AEDECOD"],
+            "grade": esc["AETOXGR"].astype(int),
+            "related": esc["AEREL"],
+            "start_date": esc["AESTDTC"].str[:10],
+            "end_date": esc["AEENDTC"],
+        }
+    )
+    result = evaluate_dlt(events, first_dose=first, subjects=escalation)
+    assert len(result) == 15
+    assert not result["dlt"].any()

@@ -127,7 +127,8 @@ def pk_domain(
 ) -> pd.DataFrame:
     """PC rows for both analytes."""
     rows: list[dict[str, object]] = []
-    reached_c3 = set(infusions.loc[infusions["cycle"] == 3, "subj"])
+    c3d1 = (infusions["cycle"] == 3) & (infusions["day"] == 1)
+    reached_c3 = set(infusions.loc[c3d1, "subj"])  # C3D1 infusion given (not missed)
     by_subj = {int(k): v for k, v in infusions.groupby("subj")}
     k_all = ex[(ex["EXTRT"] == terms.DRUGS["carfilzomib"]) & (ex["EXDOSE"] > 0)].copy()
     k_all["_t"] = pd.to_datetime(k_all["EXSTDTC"])
