@@ -155,3 +155,24 @@ def test_csv_without_sidecar_is_still_read(tmp_path):
     path.write_text("A,B,C\nx,1,\ny,2.5,z\n")
     df = read_dataset(path)
     assert df["B"].tolist() == [1.0, 2.5] and df["C"].tolist() == ["", "z"]
+
+
+@pytest.mark.parametrize("ext", [".xpt", ".json", ".ndjson", ".parquet", ".csv"])
+def test_datetimes_times_booleans_and_unicode(tmp_path, ext):
+    df = pd.DataFrame(
+        {
+            "ADTM": pd.to_datetime(["2015-03-02 09:30:15", None]).astype("datetime64[ns]"),
+            "ATM": pd.to_timedelta(["09:30:00", None]).astype("timedelta64[ns]"),
+            "B": pd.array([True, None], dtype="boolean"),
+            "S": ["é", "x"],
+        }
+    )
+    write_dataset(df, tmp_path / f"x{ext}")
+    back = read_dataset(tmp_path / f"x{ext}")
+    assert back["ADTM"].tolist()[0] == pd.Timestamp("2015-03-02 09:30:15") and pd.isna(
+        back["ADTM"][1]
+    )
+    assert back["ATM"][0] == pd.Timedelta("09:30:00") and pd.isna(back["ATM"][1])
+    assert back["S"].tolist() == ["é", "x"]  # UTF-8 kept (2 bytes in XPT)
+    # XPT has no boolean type: booleans become 1/0 numbers there
+    assert back["B"][0] == 1 and pd.isna(back["B"][1])

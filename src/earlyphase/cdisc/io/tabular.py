@@ -26,6 +26,7 @@ from earlyphase.cdisc.io.dataset_json import (
     dataset_json_metadata,
     validate_dataset_json,
 )
+from earlyphase.cdisc.io.metadata import without_attrs
 from earlyphase.errors import DataError, describe_problem
 
 __all__ = ["csv_sidecar", "read_csv", "read_parquet", "write_csv", "write_parquet"]
@@ -100,7 +101,8 @@ def csv_sidecar(path: str | os.PathLike[str]) -> Path:
 def write_csv(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
     """Write ``df`` as CSV (UTF-8, ISO 8601 dates) plus its metadata sidecar, both atomically."""
     meta = dataset_json_metadata(df, name=df.attrs.get("name") or Path(path).stem, created=_CREATED)
-    text = pd.DataFrame({c["name"]: _json_values(df[c["name"]], c) for c in meta["columns"]})
+    plain = without_attrs(df)
+    text = pd.DataFrame({c["name"]: _json_values(plain[c["name"]], c) for c in meta["columns"]})
     with atomic_write(csv_sidecar(path)) as fh:
         json.dump(meta, fh, ensure_ascii=False, indent=1)
     with atomic_write(path) as fh:
@@ -145,6 +147,8 @@ def read_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
                     row.append(None if value == "" else _number(value, f"{path.name}.{names[j]}"))
                 elif value == "" and meta["columns"][j].get("targetDataType") == "integer":
                     row.append(None)
+                elif meta["columns"][j]["dataType"] == "boolean":
+                    row.append({"True": True, "False": False}.get(value))
                 else:
                     row.append(value)
             rows.append(row)
