@@ -33,7 +33,7 @@ from scipy.special import ndtr
 
 from earlyphase.designs.base import Decision, check_target, check_true_dlt
 from earlyphase.designs.operating_characteristics import OperatingCharacteristics
-from earlyphase.designs.outcomes import parse_outcomes
+from earlyphase.designs.outcomes import check_no_skip, parse_outcomes
 from earlyphase.designs.simulate import TrialBatch, run_simulation
 from earlyphase.errors import DesignError, describe_problem
 
@@ -328,14 +328,7 @@ class CRM:
         highest = self.start_dose - 1
         for i, c in enumerate(out.cohorts):
             where = f"outcomes cohort {i + 1} ({c.token!r})"
-            if c.dose - 1 > highest + 1:
-                raise DesignError(
-                    describe_problem(
-                        where,
-                        f"dose {c.dose}",
-                        f"a dose no higher than {highest + 2} (untried doses cannot be skipped)",
-                    )
-                )
+            check_no_skip(where, c.dose, highest)
             if n.sum() + c.n > self.max_n:
                 raise DesignError(
                     describe_problem(

@@ -18,7 +18,7 @@ from scipy.stats import beta as beta_dist
 
 from earlyphase.designs.base import Decision
 from earlyphase.designs.isotonic import isotonic_minmax, pava
-from earlyphase.designs.outcomes import parse_outcomes
+from earlyphase.designs.outcomes import check_no_skip, parse_outcomes
 from earlyphase.designs.simulate import TrialBatch
 from earlyphase.errors import DesignError, describe_problem
 
@@ -240,14 +240,7 @@ def decide_interval(rules: IntervalRules, outcomes: Any, explain: Any = None) ->
             raise DesignError(
                 describe_problem(where, cohort.token, f"no further cohort: {stopped}")
             )
-        if d > highest_tried + 1:
-            raise DesignError(
-                describe_problem(
-                    where,
-                    f"dose {cohort.dose}",
-                    f"a dose no higher than {highest_tried + 2} (untried doses cannot be skipped)",
-                )
-            )
+        check_no_skip(where, cohort.dose, highest_tried)
         if d >= elim_from:
             raise DesignError(
                 describe_problem(
