@@ -186,3 +186,11 @@ def test_huge_whole_numbers_are_doubles_not_overflowing_integers(tmp_path, ext):
     back = read_dataset(tmp_path / f"x{ext}")
     assert back["AVAL"].tolist() == [float(2**63), 1.0]
     assert back.attrs["columns"]["AVAL"]["dataType"] == "double"
+
+
+@pytest.mark.parametrize("ext", [".ndjson", ".json", ".csv", ".xpt", ".parquet"])
+def test_unicode_line_separators_inside_values(tmp_path, ext):
+    # found by the property test: U+2028 / U+0085 are line breaks for str.splitlines()
+    df = pd.DataFrame({"TEXT": ["a\u2028b", "c\x85d", "e\x1cf"]})
+    write_dataset(df, tmp_path / f"x{ext}")
+    assert read_dataset(tmp_path / f"x{ext}")["TEXT"].tolist() == df["TEXT"].tolist()
