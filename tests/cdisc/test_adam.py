@@ -276,35 +276,44 @@ def test_missing_domains_are_reported_not_raised(study):
 
 
 def test_bad_dates_are_errors(study):
+    from earlyphase.cdisc.adam import derive_adae
+
+    adsl = derive_adsl(study)
     study["AE"].loc[0, "AESTDTC"] = "2015-13-01"
     with pytest.raises(DataError, match=r"AESTDTC.*2015-13-01"):
-        derive_adam(study)
+        derive_adae(study["AE"], adsl)
 
 
 def test_post_dose_sample_before_infusion_is_an_error(study):
+    from earlyphase.cdisc.adam import derive_adpc
+
+    adsl = derive_adsl(study)
     study["PC"].loc[3, "PCDTC"] = (
         "2015-03-02T08:00"  # labelled 24 h post-dose, taken before the infusion
     )
     with pytest.raises(DataError, match="non-negative time after dose"):
-        derive_adam(study)
+        derive_adpc(study["PC"], study["EX"], adsl)
 
 
 def test_conflicting_cutoff_dates_are_an_error(study):
     ds = study["DS"]
     ds.loc[ds.index[-1], "DSSTDTC"] = "2020-03-21"
     with pytest.raises(DataError, match="cut-off"):
-        derive_adam(study)
+        derive_adsl(study)
 
 
 def test_cutoff_argument_overrides_ds(study):
-    early = derive_adam(study, data_cutoff="2015-06-30", response_source="investigator")
+    early = derive_adam(
+        study, "isak-phase1b", data_cutoff="2015-06-30", response_source="investigator"
+    )
     adsl = early["ADSL"].set_index("USUBJID")
     assert adsl.loc[S[0], "DTHFL"] == ""  # died 2015-09-01, after this cut-off
     assert adsl.loc[S[0], "LSTALVDT"] <= pd.Timestamp("2015-06-30")
     assert early["ADSL"]["SAFFL"].tolist() == ["Y", "N", "N", "N"]  # others start treatment later
 
 
-def test_result_is_a_mapping_and_protocol_by_name(study):
-    result = derive_adam(study, "isak-phase1b", response_source="investigator")
-    assert list(result) == ["ADSL", "ADEX", "ADAE", "ADLB", "ADRS", "ADTTE", "ADPC", "ADPP"]
-    assert dict(result)["ADSL"] is result["adsl"] and len(result) == 8
+def test_result_is_a_read_only_mapping(adam):
+    assert list(adam) == ["ADSL", "ADEX", "ADAE", "ADLB", "ADRS", "ADTTE", "ADPC", "ADPP"]
+    assert dict(adam)["ADSL"] is adam["adsl"] and len(adam) == 8 and "adtte" in adam
+    with pytest.raises(TypeError):
+        adam.datasets["ADSL"] = None  # type: ignore[index]

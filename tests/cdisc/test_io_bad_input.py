@@ -176,3 +176,21 @@ def test_datetimes_times_booleans_and_unicode(tmp_path, ext):
     assert back["S"].tolist() == ["é", "x"]  # UTF-8 kept (2 bytes in XPT)
     # XPT has no boolean type: booleans become 1/0 numbers there
     assert back["B"][0] == 1 and pd.isna(back["B"][1])
+
+
+@pytest.mark.parametrize("ext", [".json", ".xpt", ".csv"])
+def test_huge_whole_numbers_are_doubles_not_overflowing_integers(tmp_path, ext):
+    # found by the property test: 2**63 is "whole" but no int64; beyond 2**53 it is a double
+    df = pd.DataFrame({"AVAL": [float(2**63), 1.0]})
+    write_dataset(df, tmp_path / f"x{ext}")
+    back = read_dataset(tmp_path / f"x{ext}")
+    assert back["AVAL"].tolist() == [float(2**63), 1.0]
+    assert back.attrs["columns"]["AVAL"]["dataType"] == "double"
+
+
+@pytest.mark.parametrize("ext", [".ndjson", ".json", ".csv", ".xpt", ".parquet"])
+def test_unicode_line_separators_inside_values(tmp_path, ext):
+    # found by the property test: U+2028 / U+0085 are line breaks for str.splitlines()
+    df = pd.DataFrame({"TEXT": ["a\u2028b", "c\x85d", "e\x1cf"]})
+    write_dataset(df, tmp_path / f"x{ext}")
+    assert read_dataset(tmp_path / f"x{ext}")["TEXT"].tolist() == df["TEXT"].tolist()

@@ -15,18 +15,16 @@ from earlyphase.report import build_report
 def test_missing_domains_and_variables_are_listed_and_the_rest_is_produced(adam, tmp_path):
     broken = {k: v for k, v in adam.items() if k != "ADPP"}
     broken["ADAE"] = adam["ADAE"].drop(columns=["IRFL"])
-    result = build_report(broken, tmp_path, formats=("html", "csv"))
+    result = build_report(broken, tmp_path, formats=("csv",))
     skipped = {s.output_id: s.reasons for s in result.skipped}
     assert skipped == {
         "table3_pk_parameters": ("ADPP",),
-        "figure1_infusion_reactions": ("ADAE.IRFL",),
         "infusion_reactions": ("ADAE.IRFL",),
     }
-    assert "table2_adverse_events" in result.tables and "figure2_response_rates" in result.figures
-    html = result.html_path.read_text(encoding="utf-8")
-    assert "Outputs not produced" in html and "ADAE.IRFL" in html
-    assert (tmp_path / "not_produced.csv").read_text().count("\n") == 4
+    assert "table2_adverse_events" in result.tables and "efficacy_best_response" in result.tables
+    assert (tmp_path / "not_produced.csv").read_text().count("\n") == 3
     assert not (tmp_path / "report.pdf").exists()  # only the formats asked for
+    assert not result.figures  # data-only output draws no figure
 
 
 def test_lower_case_dataset_names_are_accepted(adam, tmp_path):
@@ -89,7 +87,7 @@ def test_analyze_sdtm_end_to_end(tmp_path):
     from earlyphase.report.pipeline import analyze
 
     sdtm = _write_sdtm(tmp_path / "sdtm")
-    result = analyze(sdtm, "isak-phase1b", tmp_path / "out", formats=("html", "csv"))
+    result = analyze(sdtm, "isak-phase1b", tmp_path / "out", formats=("csv",))
     assert result.skipped == ()
     assert result.tables["disposition"].value("enrolled", "OVERALL", "n") == 4
     assert (tmp_path / "out" / "adam" / "adsl.json").exists()
@@ -108,6 +106,7 @@ def test_analyze_with_missing_domains_lists_them_and_reports_the_rest(tmp_path):
     assert "efficacy_best_response" in result.tables and "table1_demographics" in result.tables
     html = result.html_path.read_text(encoding="utf-8")
     assert "Missing SDTM input" in html and "Outputs not produced" in html
+    assert "ADAE" in html and "figure2_response_rates" in result.figures
 
 
 def test_run_reference_wiring(tmp_path, monkeypatch):

@@ -197,36 +197,50 @@ _BILI_V5 = (
 )
 
 
-def _transaminase(term: str, test: str, version: str) -> LabTerm:
+def _uln_or_baseline(
+    term: str,
+    test: str,
+    version: str,
+    mult: tuple[float, float, float],
+    texts: tuple[tuple[str, ...], tuple[str, ...]],
+    grade1_baseline: GradeRule,
+) -> LabTerm:
+    """A "high" term graded by ULN multiples (v4.03), or in v5.0 by ULN multiples when the
+    baseline is normal and by the same multiples of the baseline when it is abnormal.
+
+    ``texts`` are the (v4.03, v5.0) grade texts; ``grade1_baseline`` is the v5.0 grade 1 rule
+    of the baseline-abnormal branch (its factor and comparison differ between terms).
+    """
     if version == "4.03":
-        return LabTerm(term, test, "high", _INV, tuple(_uln_rules((20.0, 5.0, 3.0), _TRANS_V4)))
-    t = _TRANS_V5
+        return LabTerm(term, test, "high", _INV, tuple(_uln_rules(mult, texts[0])))
+    t = texts[1]
+    g4, g3, g2 = mult
     abnormal = [
-        GradeRule(4, ">", 20.0, "baseline", t[3], "baseline_abnormal"),
-        GradeRule(3, ">", 5.0, "baseline", t[2], "baseline_abnormal"),
-        GradeRule(2, ">", 3.0, "baseline", t[1], "baseline_abnormal"),
-        # v5.0 grade 1 reads "1.5 - 3.0 x baseline": inclusive lower bound (as admiral codes it).
-        GradeRule(1, ">=", 1.5, "baseline", t[0], "baseline_abnormal"),
+        GradeRule(4, ">", g4, "baseline", t[3], "baseline_abnormal"),
+        GradeRule(3, ">", g3, "baseline", t[2], "baseline_abnormal"),
+        GradeRule(2, ">", g2, "baseline", t[1], "baseline_abnormal"),
+        grade1_baseline,
     ]
-    rules = _uln_rules((20.0, 5.0, 3.0), t, "baseline_normal") + abnormal
+    rules = _uln_rules(mult, t, "baseline_normal") + abnormal
     return LabTerm(term, test, "high", _INV, tuple(sorted(rules, key=lambda r: -r.grade)))
 
 
+def _transaminase(term: str, test: str, version: str) -> LabTerm:
+    # v5.0 grade 1 reads "1.5 - 3.0 x baseline": inclusive lower bound (as admiral codes it).
+    g1 = GradeRule(1, ">=", 1.5, "baseline", _TRANS_V5[0], "baseline_abnormal")
+    return _uln_or_baseline(term, test, version, (20.0, 5.0, 3.0), (_TRANS_V4, _TRANS_V5), g1)
+
+
 def _bilirubin(version: str) -> LabTerm:
-    term = "Blood bilirubin increased"
-    if version == "4.03":
-        return LabTerm(
-            term, "bilirubin", "high", _INV, tuple(_uln_rules((10.0, 3.0, 1.5), _BILI_V4))
-        )
-    t = _BILI_V5
-    abnormal = [
-        GradeRule(4, ">", 10.0, "baseline", t[3], "baseline_abnormal"),
-        GradeRule(3, ">", 3.0, "baseline", t[2], "baseline_abnormal"),
-        GradeRule(2, ">", 1.5, "baseline", t[1], "baseline_abnormal"),
-        GradeRule(1, ">", 1.0, "baseline", t[0], "baseline_abnormal"),
-    ]
-    rules = _uln_rules((10.0, 3.0, 1.5), t, "baseline_normal") + abnormal
-    return LabTerm(term, "bilirubin", "high", _INV, tuple(sorted(rules, key=lambda r: -r.grade)))
+    g1 = GradeRule(1, ">", 1.0, "baseline", _BILI_V5[0], "baseline_abnormal")
+    return _uln_or_baseline(
+        "Blood bilirubin increased",
+        "bilirubin",
+        version,
+        (10.0, 3.0, 1.5),
+        (_BILI_V4, _BILI_V5),
+        g1,
+    )
 
 
 def _creatinine(version: str) -> LabTerm:

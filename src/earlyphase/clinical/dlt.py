@@ -428,33 +428,40 @@ def _lab_rules(
                 f"lab ANC grade 4 from day {ep.onset_day:g} for {dur:g} days",
                 RULE_NEUT_G4.format(d=r.neutropenia_g4_min_days),
             )
-    fever_grade = r.neutropenia_fever_min_grade
-    for ep in (
-        _episodes(lab_episodes(labs, "Neutrophil count decreased", fever_grade, first_dose))
-        if fever_grade is not None
-        else []
-    ):
-        b = ep.recovery_day if np.isfinite(ep.recovery_day) else ep.last_low_day
-        for j in overlapping(fever, ep.subject_id, ep.onset_day, b):
-            if in_win(max(ep.onset_day, start[j])):
-                hit(
-                    ep.subject_id,
-                    f"lab ANC grade {ep.worst_grade} from day {ep.onset_day:g} "
-                    f"with {ae['term'].iloc[j]} (day {start[j]:g})",
-                    RULE_NEUT_FEVER.format(g=r.neutropenia_fever_min_grade),
-                )
-    plt_grade = r.thrombocytopenia_bleeding_min_grade
-    for ep in (
-        _episodes(lab_episodes(labs, "Platelet count decreased", plt_grade, first_dose))
-        if plt_grade is not None
-        else []
-    ):
-        b = ep.recovery_day if np.isfinite(ep.recovery_day) else ep.last_low_day
-        for j in overlapping(bleed, ep.subject_id, ep.onset_day, b):
-            if in_win(max(ep.onset_day, start[j])):
-                hit(
-                    ep.subject_id,
-                    f"lab platelets grade {ep.worst_grade} from day "
-                    f"{ep.onset_day:g} with {ae['term'].iloc[j]} grade {grade[j]:g}",
-                    RULE_THROMBO.format(g=r.thrombocytopenia_bleeding_min_grade),
-                )
+
+    def with_event(
+        term: str,
+        min_grade: int | None,
+        mask: np.ndarray,
+        event_text: Any,
+        rule: str,
+    ) -> None:
+        """Cytopenia episodes of grade >= ``min_grade`` overlapping an AE in ``mask``."""
+        if min_grade is None:
+            return
+        for ep in _episodes(lab_episodes(labs, term, min_grade, first_dose)):
+            b = ep.recovery_day if np.isfinite(ep.recovery_day) else ep.last_low_day
+            for j in overlapping(mask, ep.subject_id, ep.onset_day, b):
+                if in_win(max(ep.onset_day, start[j])):
+                    hit(ep.subject_id, event_text(ep, j), rule.format(g=min_grade))
+
+    with_event(
+        "Neutrophil count decreased",
+        r.neutropenia_fever_min_grade,
+        fever,
+        lambda ep, j: (
+            f"lab ANC grade {ep.worst_grade} from day {ep.onset_day:g} "
+            f"with {ae['term'].iloc[j]} (day {start[j]:g})"
+        ),
+        RULE_NEUT_FEVER,
+    )
+    with_event(
+        "Platelet count decreased",
+        r.thrombocytopenia_bleeding_min_grade,
+        bleed,
+        lambda ep, j: (
+            f"lab platelets grade {ep.worst_grade} from day "
+            f"{ep.onset_day:g} with {ae['term'].iloc[j]} grade {grade[j]:g}"
+        ),
+        RULE_THROMBO,
+    )

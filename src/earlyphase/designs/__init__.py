@@ -11,12 +11,13 @@ Every design offers ``decide(outcomes)``, ``decision_table()`` and
 from earlyphase.designs.base import Decision, Design
 from earlyphase.designs.boin import BOIN, boin_lambdas
 from earlyphase.designs.compare import compare_designs, plot_selection, side_by_side
-from earlyphase.designs.crm import CRM, getprior
+from earlyphase.designs.crm import CRM
 from earlyphase.designs.factory import DESIGN_NAMES, from_protocol, make_design
 from earlyphase.designs.isotonic import pava
 from earlyphase.designs.mtpi2 import MTPI2, Keyboard
 from earlyphase.designs.operating_characteristics import OperatingCharacteristics
 from earlyphase.designs.outcomes import Cohort, Outcomes, parse_outcomes
+from earlyphase.designs.skeleton import getprior
 from earlyphase.designs.three_plus_three import VARIANTS, ThreePlusThree
 
 __all__ = [

@@ -23,23 +23,19 @@ comparisons of BOIN with the 3+3.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from earlyphase.designs.base import Decision, check_target, check_true_dlt
+from earlyphase.designs.base import Decision, check_target
 from earlyphase.designs.interval import (
+    IntervalDesign,
     IntervalRules,
     decide_interval,
     overdose_boundary,
-    simulate_interval,
 )
-from earlyphase.designs.operating_characteristics import OperatingCharacteristics
-from earlyphase.designs.simulate import run_simulation
 from earlyphase.errors import DesignError, describe_problem
 
 __all__ = ["BOIN", "boin_lambdas"]
@@ -64,7 +60,7 @@ def _check_int(name: str, value: int, low: int) -> int:
 
 
 @dataclass(frozen=True)
-class BOIN:
+class BOIN(IntervalDesign):
     """BOIN design for a single agent.
 
     Parameters
@@ -136,10 +132,6 @@ class BOIN:
         return "BOIN"
 
     @property
-    def max_n(self) -> int:
-        return self.cohort_size * self.n_cohorts
-
-    @property
     def lambdas(self) -> tuple[float, float]:
         """(lambda_e, lambda_d)."""
         return boin_lambdas(self.target, self.p_saf, self.p_tox)
@@ -158,27 +150,7 @@ class BOIN:
         de = np.minimum(de, elim)
         if self.stay_on_1_of_3 and self.max_n >= 3:
             de[3] = max(int(de[3]), 2)
-        safe = overdose_boundary(self.target, self.max_n, self.cutoff_eli - self.offset)
-        return IntervalRules(
-            name=self.name,
-            target=self.target,
-            n_doses=self.n_doses,
-            cohort_size=self.cohort_size,
-            n_cohorts=self.n_cohorts,
-            escalate_le=esc,
-            deescalate_ge=de,
-            eliminate_ge=elim,
-            extrasafe_ge=safe,
-            extrasafe=self.extrasafe,
-            n_earlystop=self.n_earlystop,
-            start_dose=self.start_dose,
-            lambda_d=lam_d,
-            bound_mtd=self.bound_mtd,
-        )
-
-    def decision_table(self) -> pd.DataFrame:
-        """Boundaries for n = 1..max_n (as ``get.boundary(...)$full_boundary_tab``)."""
-        return self.rules.table()
+        return self._conduct_rules(esc, de, elim, lambda_d=lam_d, bound_mtd=self.bound_mtd)
 
     def decide(self, outcomes: Any) -> Decision:
         """Next dose (or stop and MTD) after the cohorts in ``outcomes``, with reasons."""
@@ -188,26 +160,3 @@ class BOIN:
             return f"lambda_e = {lam_e:.4f}, lambda_d = {lam_d:.4f}"
 
         return decide_interval(self.rules, outcomes, explain)
-
-    def simulate(
-        self,
-        true_dlt: Sequence[float],
-        n_trials: int = 1000,
-        seed: int = 0,
-        chunk_size: int = 20000,
-        progress: Callable[[int], None] | None = None,
-    ) -> OperatingCharacteristics:
-        """Operating characteristics by simulation (vectorised across trials)."""
-        p = check_true_dlt(true_dlt, self.n_doses)
-        rules = self.rules
-        return run_simulation(
-            self.name,
-            lambda pp, u: simulate_interval(rules, pp, u),
-            p,
-            self.max_n,
-            n_trials,
-            seed,
-            chunk_size=chunk_size,
-            target=self.target,
-            progress=progress,
-        )

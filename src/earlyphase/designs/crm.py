@@ -17,7 +17,7 @@ unrestricted recommendation.  Optional rules not in ``dfcrm``: stop for toxicity
 ``Pr(p_1 > target | data) > safety_cutoff``, and stop once the recommended dose has
 ``stop_n_at_dose`` patients.
 
-Skeletons: :func:`getprior` (Lee & Cheung 2009, Stat Med 28:1716).
+Skeletons: :func:`earlyphase.designs.skeleton.getprior` (Lee & Cheung 2009).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,70 +33,15 @@ from scipy.special import ndtr
 
 from earlyphase.designs.base import Decision, check_target, check_true_dlt
 from earlyphase.designs.operating_characteristics import OperatingCharacteristics
-from earlyphase.designs.outcomes import parse_outcomes
+from earlyphase.designs.outcomes import check_no_skip, parse_outcomes
 from earlyphase.designs.simulate import TrialBatch, run_simulation
+from earlyphase.designs.skeleton import Model, getprior
 from earlyphase.errors import DesignError, describe_problem
 
 __all__ = ["CRM", "getprior"]
 
-Model = Literal["empiric", "logistic"]
 GRID_HALF_WIDTH = 10.0
 GRID_POINTS = 241
-
-
-def getprior(
-    halfwidth: float,
-    target: float,
-    nu: int,
-    n_levels: int,
-    model: Model = "empiric",
-    intercept: float = 3.0,
-) -> np.ndarray:
-    """CRM skeleton by indifference intervals (Lee & Cheung 2009), as ``dfcrm::getprior``.
-
-    Parameters
-    ----------
-    halfwidth : float
-        Half-width ``delta`` of the indifference interval ``target +/- delta``.
-    target : float
-    nu : int
-        1-based prior guess of the MTD (its skeleton value is ``target``).
-    n_levels : int
-    model : {"empiric", "logistic"}
-    intercept : float
-        Logistic intercept ``a0`` (3).
-    """
-    check_target(target)
-    if not 0 < halfwidth < min(target, 1 - target):
-        raise DesignError(
-            describe_problem(
-                "halfwidth", halfwidth, f"a number in (0, {min(target, 1 - target):g})"
-            )
-        )
-    if not 1 <= nu <= n_levels:
-        raise DesignError(describe_problem("nu", nu, f"a dose level in 1..{n_levels}"))
-    lo, hi = target - halfwidth, target + halfwidth
-    x = np.empty(n_levels)
-    k0 = nu - 1
-    if model == "empiric":
-        x[k0] = target
-        for k in range(k0, 0, -1):
-            b = np.log(np.log(hi) / np.log(x[k]))
-            x[k - 1] = np.exp(np.log(lo) / np.exp(b))
-        for k in range(k0, n_levels - 1):
-            b = np.log(np.log(lo) / np.log(x[k]))
-            x[k + 1] = np.exp(np.log(hi) / np.exp(b))
-        return x
-    if model == "logistic":
-        x[k0] = np.log(target / (1 - target)) - intercept
-        for k in range(k0, 0, -1):
-            b = np.log((np.log(hi / (1 - hi)) - intercept) / x[k])
-            x[k - 1] = (np.log(lo / (1 - lo)) - intercept) / np.exp(b)
-        for k in range(k0, n_levels - 1):
-            b = np.log((np.log(lo / (1 - lo)) - intercept) / x[k])
-            x[k + 1] = (np.log(hi / (1 - hi)) - intercept) / np.exp(b)
-        return 1.0 / (1.0 + np.exp(-intercept - x))
-    raise DesignError(describe_problem("model", model, "'empiric' or 'logistic'"))
 
 
 def _distinct_rows(n: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -328,14 +273,7 @@ class CRM:
         highest = self.start_dose - 1
         for i, c in enumerate(out.cohorts):
             where = f"outcomes cohort {i + 1} ({c.token!r})"
-            if c.dose - 1 > highest + 1:
-                raise DesignError(
-                    describe_problem(
-                        where,
-                        f"dose {c.dose}",
-                        f"a dose no higher than {highest + 2} (untried doses cannot be skipped)",
-                    )
-                )
+            check_no_skip(where, c.dose, highest)
             if n.sum() + c.n > self.max_n:
                 raise DesignError(
                     describe_problem(

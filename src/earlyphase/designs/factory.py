@@ -6,8 +6,9 @@ import math
 from typing import Any
 
 from earlyphase.designs.boin import BOIN
-from earlyphase.designs.crm import CRM, getprior
+from earlyphase.designs.crm import CRM
 from earlyphase.designs.mtpi2 import MTPI2, Keyboard
+from earlyphase.designs.skeleton import getprior
 from earlyphase.designs.three_plus_three import ThreePlusThree
 from earlyphase.errors import DesignError, ProtocolError, describe_problem
 

@@ -9,6 +9,7 @@ higher ones if ``y >= eliminate_ge[n]``.  Trial conduct and MTD selection follow
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,13 +17,15 @@ import numpy as np
 import pandas as pd
 from scipy.stats import beta as beta_dist
 
-from earlyphase.designs.base import Decision
+from earlyphase.designs.base import Decision, check_true_dlt
 from earlyphase.designs.isotonic import isotonic_minmax, pava
-from earlyphase.designs.outcomes import parse_outcomes
-from earlyphase.designs.simulate import TrialBatch
+from earlyphase.designs.operating_characteristics import OperatingCharacteristics
+from earlyphase.designs.outcomes import check_no_skip, parse_outcomes
+from earlyphase.designs.simulate import TrialBatch, run_simulation
 from earlyphase.errors import DesignError, describe_problem
 
 __all__ = [
+    "IntervalDesign",
     "IntervalRules",
     "overdose_boundary",
     "simulate_interval",
@@ -90,6 +93,111 @@ class IntervalRules:
         if self.extrasafe:
             frame["stop_if_dlt_ge_at_lowest_dose"] = nullable(self.extrasafe_ge)
         return frame
+
+
+class IntervalDesign:
+    """What BOIN, mTPI-2 and Keyboard share: conduct settings, decision table, simulation.
+
+    A subclass is a frozen dataclass with the fields read here (``target``, ``n_doses``,
+    ``cohort_size``, ``n_cohorts``, ``n_earlystop``, ``cutoff_eli``, ``extrasafe``,
+    ``start_dose``, ``offset``), a ``name`` and a ``rules`` property; it only has to say how
+    its escalation and de-escalation boundaries are computed (:meth:`_conduct_rules`).
+    """
+
+    target: float
+    n_doses: int
+    cohort_size: int
+    n_cohorts: int
+    n_earlystop: int
+    cutoff_eli: float
+    extrasafe: bool
+    start_dose: int
+    offset: float
+
+    @property
+    def name(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def rules(self) -> IntervalRules:
+        raise NotImplementedError
+
+    @property
+    def max_n(self) -> int:
+        """Maximum sample size, ``cohort_size * n_cohorts``."""
+        return self.cohort_size * self.n_cohorts
+
+    def _conduct_rules(
+        self,
+        escalate_le: np.ndarray,
+        deescalate_ge: np.ndarray,
+        eliminate_ge: np.ndarray,
+        *,
+        lambda_d: float | None = None,
+        bound_mtd: bool = False,
+    ) -> IntervalRules:
+        """The design's boundaries plus the BOIN conduct settings shared by all three designs.
+
+        The extra-safe boundary at the lowest dose uses the cut-off ``cutoff_eli - offset``.
+        """
+        return IntervalRules(
+            name=self.name,
+            target=self.target,
+            n_doses=self.n_doses,
+            cohort_size=self.cohort_size,
+            n_cohorts=self.n_cohorts,
+            escalate_le=escalate_le,
+            deescalate_ge=deescalate_ge,
+            eliminate_ge=eliminate_ge,
+            extrasafe_ge=overdose_boundary(self.target, self.max_n, self.cutoff_eli - self.offset),
+            extrasafe=self.extrasafe,
+            n_earlystop=self.n_earlystop,
+            start_dose=self.start_dose,
+            lambda_d=lambda_d,
+            bound_mtd=bound_mtd,
+        )
+
+    def decision_table(self) -> pd.DataFrame:
+        """Escalate / de-escalate / eliminate boundaries for n = 1..max_n.
+
+        For BOIN this is ``get.boundary(...)$full_boundary_tab`` of the R package.
+        """
+        return self.rules.table()
+
+    def simulate(
+        self,
+        true_dlt: Sequence[float],
+        n_trials: int = 1000,
+        seed: int = 0,
+        chunk_size: int = 20000,
+        progress: Callable[[int], None] | None = None,
+    ) -> OperatingCharacteristics:
+        """Operating characteristics by simulation (vectorised across trials).
+
+        Parameters
+        ----------
+        true_dlt : sequence of float
+            True DLT probability per dose.
+        n_trials, seed : int
+            Number of simulated trials and the seed of their random streams.
+        chunk_size : int
+            Trials simulated at once; does not change the results.
+        progress : callable, optional
+            Called with the number of trials finished (for progress bars).
+        """
+        p = check_true_dlt(true_dlt, self.n_doses)
+        rules = self.rules
+        return run_simulation(
+            self.name,
+            lambda pp, u: simulate_interval(rules, pp, u),
+            p,
+            self.max_n,
+            n_trials,
+            seed,
+            chunk_size=chunk_size,
+            target=self.target,
+            progress=progress,
+        )
 
 
 def select_mtd(rules: IntervalRules, n: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -240,14 +348,7 @@ def decide_interval(rules: IntervalRules, outcomes: Any, explain: Any = None) ->
             raise DesignError(
                 describe_problem(where, cohort.token, f"no further cohort: {stopped}")
             )
-        if d > highest_tried + 1:
-            raise DesignError(
-                describe_problem(
-                    where,
-                    f"dose {cohort.dose}",
-                    f"a dose no higher than {highest_tried + 2} (untried doses cannot be skipped)",
-                )
-            )
+        check_no_skip(where, cohort.dose, highest_tried)
         if d >= elim_from:
             raise DesignError(
                 describe_problem(

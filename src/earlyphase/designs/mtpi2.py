@@ -16,24 +16,21 @@ package; ``n_earlystop`` uses BOIN 2.7.2 semantics (stop only when the decision 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from scipy.stats import beta as beta_dist
 
-from earlyphase.designs.base import Decision, check_target, check_true_dlt
+from earlyphase.designs.base import Decision, check_target
 from earlyphase.designs.interval import (
+    NEVER,
+    IntervalDesign,
     IntervalRules,
     decide_interval,
     overdose_boundary,
-    simulate_interval,
 )
-from earlyphase.designs.operating_characteristics import OperatingCharacteristics
-from earlyphase.designs.simulate import run_simulation
 from earlyphase.errors import DesignError, describe_problem
 
 __all__ = ["MTPI2", "Keyboard", "keys"]
@@ -98,7 +95,7 @@ def _check(target: float, n_doses: int, eps1: float, eps2: float) -> None:
 
 
 @dataclass(frozen=True)
-class _UnitIntervalDesign:
+class _UnitIntervalDesign(IntervalDesign):
     target: float
     n_doses: int
     epsilon1: float = 0.05
@@ -125,10 +122,6 @@ class _UnitIntervalDesign:
     def name(self) -> str:
         return self._label
 
-    @property
-    def max_n(self) -> int:
-        return self.cohort_size * self.n_cohorts
-
     @cached_property
     def rules(self) -> IntervalRules:
         codes = _decisions(
@@ -136,60 +129,20 @@ class _UnitIntervalDesign:
         )
         n_max = self.max_n
         esc = np.full(n_max + 1, -1, dtype=np.int64)
-        de = np.full(n_max + 1, 10**9, dtype=np.int64)
+        de = np.full(n_max + 1, NEVER, dtype=np.int64)
         elim = overdose_boundary(self.target, n_max, self.cutoff_eli)
         for n in range(1, n_max + 1):
             e_rows = np.nonzero(codes[n, : n + 1] == 1)[0]
             d_rows = np.nonzero(codes[n, : n + 1] == -1)[0]
             esc[n] = e_rows.max() if e_rows.size else -1
-            de[n] = d_rows.min() if d_rows.size else 10**9
+            de[n] = d_rows.min() if d_rows.size else NEVER
         de = np.minimum(de, elim)
-        return IntervalRules(
-            name=self.name,
-            target=self.target,
-            n_doses=self.n_doses,
-            cohort_size=self.cohort_size,
-            n_cohorts=self.n_cohorts,
-            escalate_le=esc,
-            deescalate_ge=de,
-            eliminate_ge=elim,
-            extrasafe_ge=overdose_boundary(self.target, n_max, self.cutoff_eli - self.offset),
-            extrasafe=self.extrasafe,
-            n_earlystop=self.n_earlystop,
-            start_dose=self.start_dose,
-        )
-
-    def decision_table(self) -> pd.DataFrame:
-        """Escalate / de-escalate / eliminate boundaries for n = 1..max_n."""
-        return self.rules.table()
+        return self._conduct_rules(esc, de, elim)
 
     def decide(self, outcomes: Any) -> Decision:
         """Next dose (or stop and MTD) after ``outcomes``, with reasons."""
         eps = f"equivalence interval [{self.target - self.epsilon1:g}, {self.target + self.epsilon2:g}]"
         return decide_interval(self.rules, outcomes, lambda n, y: f"{self._label}: {eps}")
-
-    def simulate(
-        self,
-        true_dlt: Sequence[float],
-        n_trials: int = 1000,
-        seed: int = 0,
-        chunk_size: int = 20000,
-        progress: Callable[[int], None] | None = None,
-    ) -> OperatingCharacteristics:
-        """Operating characteristics by simulation (vectorised across trials)."""
-        p = check_true_dlt(true_dlt, self.n_doses)
-        rules = self.rules
-        return run_simulation(
-            self.name,
-            lambda pp, u: simulate_interval(rules, pp, u),
-            p,
-            self.max_n,
-            n_trials,
-            seed,
-            chunk_size=chunk_size,
-            target=self.target,
-            progress=progress,
-        )
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import numpy as np
 
 from earlyphase.errors import DesignError, describe_problem
 
-__all__ = ["Cohort", "Outcomes", "parse_outcomes"]
+__all__ = ["Cohort", "Outcomes", "check_no_skip", "parse_outcomes"]
 
 _COHORT = re.compile(r"^([0-9]+)([NTnt]+)$")
 
@@ -66,6 +66,22 @@ class Outcomes:
     def __str__(self) -> str:
         return " ".join(
             f"{c.dose}{''.join('T' if t else 'N' for t in c.dlt)}" for c in self.cohorts
+        )
+
+
+def check_no_skip(where: str, dose: int, highest_tried: int) -> None:
+    """Raise :class:`DesignError` when 1-based ``dose`` skips an untried dose level.
+
+    ``highest_tried`` is the 0-based highest dose treated so far (or the start dose); the
+    next cohort may go at most one level above it.
+    """
+    if dose - 1 > highest_tried + 1:
+        raise DesignError(
+            describe_problem(
+                where,
+                f"dose {dose}",
+                f"a dose no higher than {highest_tried + 2} (untried doses cannot be skipped)",
+            )
         )
 
 

@@ -42,9 +42,33 @@ def _engines(options: ReportOptions) -> tuple[str, str]:
     )
 
 
-def _attrs_text(attrs: Mapping[str, Mapping[str, Any]], name: str) -> str:
-    info = {k: v for k, v in attrs.get(name, {}).items() if isinstance(v, str | int | float)}
-    return "; ".join(f"{k} = {v}" for k, v in info.items())
+def _nca_text(attrs: Mapping[str, Mapping[str, Any]]) -> str:
+    """NCA settings: those recorded with ADPP, else the defaults of earlyphase.pk.nca."""
+    recorded = attrs.get("ADPP", {}).get("nca_options")
+    if isinstance(recorded, Mapping):
+        settings = dict(recorded)
+        source = "recorded with ADPP"
+    else:
+        try:
+            from dataclasses import asdict
+
+            from earlyphase.pk.nca import NCAOptions
+        except ImportError:
+            return ""
+        settings = asdict(NCAOptions())
+        source = "earlyphase.pk.nca.NCAOptions defaults, as used by earlyphase.cdisc.adam"
+    keys = (
+        "auc_method",
+        "blq_before_first",
+        "blq_between",
+        "blq_after_last",
+        "time_zero",
+        "lambda_z_min_points",
+        "lambda_z_tolerance",
+        "lambda_z_selection",
+    )
+    text = "; ".join(f"{k} = {settings[k]}" for k in keys if k in settings)
+    return f"NCA settings ({source}): {text}."
 
 
 def methods_sections(
@@ -52,7 +76,7 @@ def methods_sections(
 ) -> tuple[MethodsSection, ...]:
     """Methods paragraphs; ``attrs`` = each ADaM dataset's ``DataFrame.attrs`` metadata."""
     km_engine, ci_engine = _engines(options)
-    nca = _attrs_text(attrs, "ADPP")
+    nca = _nca_text(attrs)
     versions = software_versions()
     return (
         MethodsSection(
@@ -118,7 +142,7 @@ def methods_sections(
                 "WinNonlin Model 202); summarised as arithmetic mean ± SD (geometric mean) [CV% = "
                 "SD / mean x 100], three significant figures; tmax as median (range). Parameters "
                 "that could not be computed are missing with a reason (ADPP.EXCLREAS) and excluded. "
-                + (f"NCA settings recorded with ADPP: {nca}." if nca else ""),
+                + nca,
             ),
         ),
         MethodsSection(

@@ -369,7 +369,8 @@ class Comparison:
 
     def to_frame(self) -> pd.DataFrame:
         """Columns: key, location, published (NaN for printed text), published_text,
-        reproduced, difference, decimals, status, consistency, note, address."""
+        reproduced, difference, relative_difference_pct, decimals, status, consistency, note,
+        address."""
         return self.rows.copy()
 
 
@@ -467,6 +468,9 @@ def compare_published(
                 "published_text": item.text if item.value is None else f"{item.value:g}",
                 "reproduced": reproduced if reproduced is not None else math.nan,
                 "difference": diff,
+                "relative_difference_pct": (
+                    100.0 * diff / abs(item.value) if item.value else math.nan
+                ),
                 "decimals": _decimals(item.value) if item.value is not None else 0,
                 "status": status,
                 "consistency": consistency,
@@ -481,6 +485,7 @@ def compare_published(
         "published_text",
         "reproduced",
         "difference",
+        "relative_difference_pct",
         "decimals",
         "status",
         "consistency",

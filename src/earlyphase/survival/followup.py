@@ -25,13 +25,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
 from earlyphase.survival._validate import as_time_event, check_choice, check_level
-from earlyphase.survival.confidence import CONF_TYPES, pointwise_limits
-from earlyphase.survival.kaplan_meier import KMResult, product_limit
+from earlyphase.survival.confidence import CONF_TYPES
+from earlyphase.survival.kaplan_meier import (
+    KMResult,
+    km_result,
+    product_limit,
+    survival_and_greenwood,
+)
 from earlyphase.survival.quantile_rules import QUANTILE_RULES
 
 __all__ = ["FollowupResult", "median_followup"]
@@ -115,25 +119,8 @@ def median_followup(
     uniq, n_risk, n_event, n_censor, survival, var_log = product_limit(t, ~e)
     if tie == "events-first":
         n_risk = n_risk - n_censor  # clinical events at t leave before censorings at t
-        with np.errstate(divide="ignore", invalid="ignore"):
-            hazard = np.where(n_event > 0, n_event / np.maximum(n_risk, 1), 0.0)
-            survival = np.cumprod(1.0 - hazard).astype(np.float64)
-            term = np.where(n_event > 0, n_event / (n_risk * (n_risk - n_event).astype(float)), 0.0)
-        var_log = np.cumsum(term)
-    lower, upper = pointwise_limits(survival, var_log, conf, lvl)
-    km = KMResult(
-        time=uniq,
-        n_risk=n_risk,
-        n_event=n_event,
-        n_censor=n_censor,
-        survival=survival,
-        var_log=var_log,
-        lower=lower,
-        upper=upper,
-        conf_type=conf,
-        level=lvl,
-        quantile_rule=rule,
-    )
+        survival, var_log = survival_and_greenwood(n_risk, n_event)
+    km = km_result((uniq, n_risk, n_event, n_censor, survival, var_log), conf, lvl, rule)
     lo, hi = km.median_ci
     return FollowupResult(
         median=km.median,

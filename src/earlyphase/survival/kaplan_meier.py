@@ -248,14 +248,60 @@ def product_limit(
     n_event = np.bincount(inverse, weights=event.astype(np.float64), minlength=uniq.size)
     n_event = np.rint(n_event).astype(np.int64)
     n_censor = n_at - n_event
-    n_risk = time.size - np.concatenate(([0], np.cumsum(n_at)[:-1]))
+    n_risk = (time.size - np.concatenate(([0], np.cumsum(n_at)[:-1]))).astype(np.int64)
+    survival, var_log = survival_and_greenwood(n_risk, n_event)
+    return uniq, n_risk, n_event, n_censor, survival, var_log
+
+
+def survival_and_greenwood(
+    n_risk: NDArray[np.int64], n_event: NDArray[np.int64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Product-limit Ŝ and Greenwood variance of log Ŝ from the risk sets and event counts.
+
+    Ŝ = ∏ (1 − d_i / n_i) and V = Σ d_i / (n_i (n_i − d_i)) (``inf`` once n_i = d_i); times
+    with no event (d_i = 0) contribute nothing, even with an empty risk set.
+    """
     with np.errstate(divide="ignore", invalid="ignore"):
-        survival = np.cumprod(1.0 - n_event / n_risk)
+        hazard = np.where(n_event > 0, n_event / np.maximum(n_risk, 1), 0.0)
+        survival = np.cumprod(1.0 - hazard).astype(np.float64)
         term = np.where(
             n_event > 0, n_event / (n_risk * (n_risk - n_event).astype(np.float64)), 0.0
         )
-    var_log = np.cumsum(term)  # inf once n_risk == n_event (Ŝ = 0)
-    return uniq, n_risk.astype(np.int64), n_event, n_censor, survival, var_log
+    return survival, np.cumsum(term)
+
+
+def km_result(
+    counts: tuple[
+        NDArray[np.float64],
+        NDArray[np.int64],
+        NDArray[np.int64],
+        NDArray[np.int64],
+        NDArray[np.float64],
+        NDArray[np.float64],
+    ],
+    conf_type: str,
+    level: float,
+    quantile_rule: str,
+) -> KMResult:
+    """A :class:`KMResult` from :func:`product_limit`-style counts, with pointwise limits.
+
+    ``conf_type``, ``level`` and ``quantile_rule`` must already be validated.
+    """
+    uniq, n_risk, n_event, n_censor, survival, var_log = counts
+    lower, upper = pointwise_limits(survival, var_log, conf_type, level)
+    return KMResult(
+        time=uniq,
+        n_risk=n_risk,
+        n_event=n_event,
+        n_censor=n_censor,
+        survival=survival,
+        var_log=var_log,
+        lower=lower,
+        upper=upper,
+        conf_type=conf_type,
+        level=level,
+        quantile_rule=quantile_rule,
+    )
 
 
 def kaplan_meier(
@@ -310,21 +356,7 @@ def kaplan_meier(
     rule = check_choice(quantile_rule, QUANTILE_RULES, "quantile_rule")
     lvl = check_level(level)
     t, e = as_time_event(time, event, time_name=time_name, event_name=event_name)
-    uniq, n_risk, n_event, n_censor, survival, var_log = product_limit(t, e)
-    lower, upper = pointwise_limits(survival, var_log, conf, lvl)
-    return KMResult(
-        time=uniq,
-        n_risk=n_risk,
-        n_event=n_event,
-        n_censor=n_censor,
-        survival=survival,
-        var_log=var_log,
-        lower=lower,
-        upper=upper,
-        conf_type=conf,
-        level=lvl,
-        quantile_rule=rule,
-    )
+    return km_result(product_limit(t, e), conf, lvl, rule)
 
 
 def estimate_by_group(

@@ -275,11 +275,18 @@ def _raise_if(problems: list[str], where: str) -> None:
 
 # ----------------------------------------------------------------------- JSON -> DataFrame
 def _to_frame(meta: Mapping[str, Any], rows: list[list[Any]]) -> pd.DataFrame:
+    width = len(meta["columns"])
+    by_column = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
+    return _frame_from_columns(meta, by_column)
+
+
+def _frame_from_columns(meta: Mapping[str, Any], by_column: list[list[Any]]) -> pd.DataFrame:
+    """DataFrame (with ``attrs``) from Dataset-JSON metadata and one list of JSON values per column."""
     columns = list(meta["columns"])
     names = [c["name"] for c in columns]
     data: dict[str, Any] = {}
     for j, col in enumerate(columns):
-        values = [row[j] for row in rows]
+        values = by_column[j]
         dtype = to_memory_dtype(col)
         where = f"{meta.get('name', '')}.{col['name']}"
         try:
@@ -334,7 +341,9 @@ def read_dataset_json(path: str | os.PathLike[str]) -> pd.DataFrame:
 def read_ndjson(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read the NDJSON representation: line 1 metadata object, then one JSON array per row."""
     path = Path(path)
-    lines = [line for line in _read_text(path).splitlines() if line.strip()]
+    # NDJSON lines end in "\n" (optionally "\r\n"); str.splitlines() would also split inside
+    # values at U+2028, U+0085, ... which JSON strings may contain unescaped
+    lines = [line.removesuffix("\r") for line in _read_text(path).split("\n") if line.strip()]
     if not lines:
         raise DataError(describe_problem(path.name, "an empty file", "a Dataset-JSON NDJSON file"))
     meta = _loads(lines[0], f"{path.name} line 1")
@@ -435,7 +444,7 @@ def _json_values(series: pd.Series, meta: Mapping[str, Any]) -> list[Any]:
                     )
                 )
             out = values.astype(object)
-            out[~missing] = values[~missing].astype(np.int64).tolist()
+            out[~missing] = [int(v) for v in values[~missing]]  # Python ints: no overflow
         elif data_type == "decimal":
             out = np.array([repr(float(v)) for v in values], dtype=object)
         else:

@@ -128,7 +128,10 @@ def infer_column(series: pd.Series, name: str | None = None) -> dict[str, Any]:
         meta["dataType"] = "integer"
     elif pd.api.types.is_float_dtype(dtype):
         values = series.dropna().to_numpy(dtype=float)
-        whole = values.size > 0 and bool(np.all(np.isfinite(values) & (values == np.round(values))))
+        # whole numbers within +-2**53 (exact in a double) are integers; larger ones stay double
+        whole = values.size > 0 and bool(
+            np.all(np.isfinite(values) & (values == np.round(values)) & (np.abs(values) <= 2.0**53))
+        )
         meta["dataType"] = "integer" if whole else "double"
     elif pd.api.types.is_datetime64_any_dtype(dtype):
         values = series.dropna()

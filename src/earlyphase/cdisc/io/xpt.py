@@ -130,7 +130,9 @@ def read_xpt(path: str | os.PathLike[str]) -> pd.DataFrame:
             entry.update(dataType=kind, targetDataType="integer")
         elif pd.api.types.is_float_dtype(df[col].dtype):
             values = df[col].dropna().to_numpy()
-            whole = values.size > 0 and bool(np.all(values == np.round(values)))
+            whole = values.size > 0 and bool(
+                np.all((values == np.round(values)) & (np.abs(values) <= 2.0**53))
+            )
             entry["dataType"] = "integer" if whole else "double"
         else:
             entry["dataType"] = "string"

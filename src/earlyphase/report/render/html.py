@@ -68,6 +68,12 @@ def _fmt(value: Any, decimals: int) -> str:
     return f"{value:.{max(decimals, 0) + 1}f}" if decimals >= 0 else str(value)
 
 
+def _pct(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{value:+.1f}%"
+
+
 def _comparison_rows(records: list[dict[str, Any]]) -> list[str]:
     out = []
     for r in records:
@@ -81,6 +87,7 @@ def _comparison_rows(records: list[dict[str, Any]]) -> list[str]:
             f'<tr class="{classes}" data-key="{_e(r["key"])}"><td class="stub">{_e(r["key"])}</td>'
             f"<td>{_e(r['location'])}</td><td>{_e(r['published_text'])}</td>"
             f"<td>{_fmt(r['reproduced'], decimals)}</td><td>{_fmt(r['difference'], decimals)}</td>"
+            f"<td>{_pct(r['relative_difference_pct'])}</td>"
             f'<td>{_e(r["status"])}</td><td class="cons">{_e(r["consistency"])}</td>'
             f"<td>{_e(r['note'])}</td></tr>"
         )
@@ -89,7 +96,7 @@ def _comparison_rows(records: list[dict[str, Any]]) -> list[str]:
 
 _COMPARISON_HEAD = (
     '<thead><tr><th class="stub">Published number</th><th>Location</th><th>Published</th>'
-    "<th>Reproduced</th><th>Difference</th><th>Status</th><th>Consistency</th><th>Note</th>"
+    "<th>Reproduced</th><th>Difference</th><th>Difference (%)</th><th>Status</th><th>Consistency</th><th>Note</th>"
     "</tr></thead><tbody>"
 )
 
