@@ -329,6 +329,7 @@ def run_reference(
     say("Reading published values")
     published = load_reference_published()
     options = ReportOptions(
+        followup_method="observed",
         km_conf_type="log",
         km_conf_reason=(
             "The reference run uses the log transform: on the reconstructed data it gives a "

@@ -95,7 +95,7 @@ def time_to_event_table(
             )
     os_rows = adam["ADTTE"][adam["ADTTE"]["PARAMCD"] == "OS"]
     if not os_rows.empty:
-        rows.append(RowSpec("followup", "Follow-up (reverse Kaplan–Meier on OS)"))
+        rows.append(RowSpec("followup", f"Follow-up ({options.followup_text})"))
         rows.append(
             RowSpec("followup:median", "Median (range), months", "{median:1} ({min:1}-{max:1})", 1)
         )
@@ -106,7 +106,7 @@ def time_to_event_table(
             t = pd.to_numeric(sub["AVAL"]).to_numpy(dtype=float)
             e = (1 - pd.to_numeric(sub["CNSR"])).to_numpy(dtype=int)
             rec += [
-                ("followup:median", g.key, "median", median_followup(t, e, options.km_conf_type)),
+                ("followup:median", g.key, "median", _followup_median(t, e, options)),
                 ("followup:median", g.key, "min", float(np.min(t))),
                 ("followup:median", g.key, "max", float(np.max(t))),
             ]
@@ -126,3 +126,10 @@ def time_to_event_table(
         zero_count_text=None,
     )
     return TableResult(tidy(rec), spec, notes=(f"KM {options.km_conf_type} CIs; SAS median rule.",))
+
+
+def _followup_median(time: np.ndarray, event: np.ndarray, options: ReportOptions) -> float:
+    """Median follow-up by the method the options name (see ``ReportOptions.followup_method``)."""
+    if options.followup_method == "observed":
+        return float(np.median(time))
+    return median_followup(time, event, options.km_conf_type)
