@@ -108,11 +108,17 @@ def _check_order(conc: pd.DataFrame, keys: list[str], times: np.ndarray) -> None
 
 
 def _match_doses(
-    conc: pd.DataFrame, doses: pd.DataFrame, keys: list[str], by_interval: bool
+    conc: pd.DataFrame, doses: pd.DataFrame, keys: list[str], by_interval: bool, by_analyte: bool
 ) -> pd.DataFrame:
-    """One row per profile with its dose columns."""
+    """One row per profile with its dose columns.
+
+    Doses are matched on the subject, plus the analyte when both tables have an ``analyte``
+    column (two drugs given at the same visit) and the interval when conc has one.
+    """
     profiles = conc[keys].reset_index(drop=True)
-    dose_keys = ["subject_id", "interval"] if by_interval else ["subject_id"]
+    dose_keys = (
+        ["subject_id"] + (["analyte"] if by_analyte else []) + (["interval"] if by_interval else [])
+    )
     counts = doses.groupby(dose_keys, sort=False, dropna=False).size()
     if (counts > 1).any():
         first = counts[counts > 1].index[0]
@@ -218,9 +224,11 @@ def prepare_profiles(conc: pd.DataFrame, doses: pd.DataFrame, options: NCAOption
         raise DataError(
             describe_problem("doses.tau", float(tau[tau <= 0][0]), "a positive dosing interval")
         )
-    first_time = (
-        pd.Series(dose_time).groupby(doses["subject_id"].to_numpy()).transform("min").to_numpy()
+    by_analyte = "analyte" in conc.columns and "analyte" in doses.columns
+    first_keys = [doses["subject_id"].to_numpy()] + (
+        [doses["analyte"].to_numpy()] if by_analyte else []
     )
+    first_time = pd.Series(dose_time).groupby(first_keys).transform("min").to_numpy()
     dose_table = pd.DataFrame(
         {
             "subject_id": doses["subject_id"],
@@ -234,9 +242,11 @@ def prepare_profiles(conc: pd.DataFrame, doses: pd.DataFrame, options: NCAOption
     )
     if by_interval:
         dose_table["interval"] = doses["interval"].to_numpy()
+    if by_analyte:
+        dose_table["analyte"] = doses["analyte"].to_numpy()
     group_index = conc.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
     first_rows = np.unique(group_index, return_index=True)[1]
-    profiles = _match_doses(conc.iloc[first_rows], dose_table, keys, by_interval)
+    profiles = _match_doses(conc.iloc[first_rows], dose_table, keys, by_interval, by_analyte)
     n = len(profiles)
 
     # --- 2-D arrays --------------------------------------------------------------------------
@@ -406,10 +416,11 @@ def _back_extrapolate(T: np.ndarray, C: np.ndarray) -> np.ndarray:
         slope = (np.log(c2) - np.log(c1)) / (t2 - t1)
         c0 = np.exp(np.log(c1) - slope * t1)
     out[has1] = c1[has1]
-    # guard: a back-extrapolation beyond e^50 x C1 (a steep fall far from the dose, which
-    # would overflow the AUC) is meaningless; it falls back to C1 like a non-declining pair
-    with np.errstate(invalid="ignore"):
-        sane = -slope * t1 <= 50.0
+    # guard against float overflow only: a back-extrapolated C0 above e^600 (~1e260) would
+    # overflow the AUC and AUMC sums, so it falls back to C1 like a non-declining pair.
+    # Every representable extrapolation below that is kept, as WinNonlin keeps it.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sane = np.log(c1) - slope * t1 <= 600.0
     use = has2 & (c2 < c1) & sane
     out[use] = c0[use]
     return out
