@@ -88,13 +88,19 @@ class Design(Protocol):
 
     n_doses: int
 
-    def decide(self, outcomes: Any) -> Decision: ...
+    def decide(self, outcomes: Any) -> Decision:
+        """Next dose (or stop and the MTD) after the cohorts in ``outcomes``, with reasons."""
+        ...
 
-    def decision_table(self) -> pd.DataFrame: ...
+    def decision_table(self) -> pd.DataFrame:
+        """The design's dose-decision rules as a table."""
+        ...
 
     def simulate(
         self, true_dlt: Sequence[float], n_trials: int = 1000, seed: int = 0
-    ) -> OperatingCharacteristics: ...
+    ) -> OperatingCharacteristics:
+        """Operating characteristics under ``true_dlt`` from ``n_trials`` simulated trials."""
+        ...
 
 
 def check_target(target: float) -> float:

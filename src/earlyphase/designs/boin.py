@@ -129,6 +129,7 @@ class BOIN(IntervalDesign):
 
     @property
     def name(self) -> str:
+        """Design name used in results: ``"BOIN"``."""
         return "BOIN"
 
     @property

@@ -170,10 +170,12 @@ class CRM:
 
     @property
     def n_doses(self) -> int:
+        """Number of dose levels (the length of the skeleton)."""
         return len(self.skeleton)
 
     @property
     def name(self) -> str:
+        """Design name used in results, e.g. ``"CRM (empiric)"``."""
         return f"CRM ({self.model})"
 
     # ----------------------------------------------------------------- model

@@ -73,9 +73,11 @@ class IntervalRules:
 
     @property
     def max_n(self) -> int:
+        """Maximum sample size, ``cohort_size * n_cohorts``."""
         return self.cohort_size * self.n_cohorts
 
     def table(self) -> pd.DataFrame:
+        """Boundaries for n = 1..max_n (nullable integers; missing = no such boundary)."""
         n = np.arange(1, self.max_n + 1)
 
         def nullable(a: np.ndarray) -> pd.Series:
@@ -116,10 +118,12 @@ class IntervalDesign:
 
     @property
     def name(self) -> str:
+        """Design name used in results (set by each design)."""
         raise NotImplementedError
 
     @property
     def rules(self) -> IntervalRules:
+        """The decision lookup tables (computed by each design)."""
         raise NotImplementedError
 
     @property

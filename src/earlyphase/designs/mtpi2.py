@@ -120,10 +120,12 @@ class _UnitIntervalDesign(IntervalDesign):
 
     @property
     def name(self) -> str:
+        """Design name used in results (``"mTPI-2"`` or ``"Keyboard"``)."""
         return self._label
 
     @cached_property
     def rules(self) -> IntervalRules:
+        """The decision lookup tables (indexed by the number of patients at the dose)."""
         codes = _decisions(
             self.target, self.epsilon1, self.epsilon2, self.max_n, self._highest_on_tie
         )

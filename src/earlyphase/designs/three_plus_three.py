@@ -81,10 +81,12 @@ class ThreePlusThree:
 
     @property
     def name(self) -> str:
+        """Design name used in results, e.g. ``"3+3 (escalate-only)"``."""
         return f"3+3 ({self.variant})"
 
     @property
     def max_n(self) -> int:
+        """Largest possible sample size: 6 patients per dose."""
         return 6 * self.n_doses
 
     # ------------------------------------------------------------------ rules
