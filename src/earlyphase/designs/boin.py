@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from earlyphase.designs.base import Decision, check_target
+from earlyphase.designs.base import Decision, check_int, check_target
 from earlyphase.designs.interval import (
     IntervalDesign,
     IntervalRules,
@@ -51,12 +51,6 @@ def boin_lambdas(
     lam_e = math.log((1 - phi1) / (1 - phi)) / math.log(phi * (1 - phi1) / (phi1 * (1 - phi)))
     lam_d = math.log((1 - phi) / (1 - phi2)) / math.log(phi2 * (1 - phi) / (phi * (1 - phi2)))
     return lam_e, lam_d
-
-
-def _check_int(name: str, value: int, low: int) -> int:
-    if isinstance(value, bool) or int(value) != value or int(value) < low:
-        raise DesignError(describe_problem(name, value, f"an integer >= {low}"))
-    return int(value)
 
 
 @dataclass(frozen=True)
@@ -105,11 +99,11 @@ class BOIN(IntervalDesign):
 
     def __post_init__(self) -> None:
         check_target(self.target)
-        _check_int("n_doses", self.n_doses, 1)
-        _check_int("cohort_size", self.cohort_size, 1)
-        _check_int("n_cohorts", self.n_cohorts, 1)
-        _check_int("n_earlystop", self.n_earlystop, 1)
-        _check_int("start_dose", self.start_dose, 1)
+        check_int("n_doses", self.n_doses, 1)
+        check_int("cohort_size", self.cohort_size, 1)
+        check_int("n_cohorts", self.n_cohorts, 1)
+        check_int("n_earlystop", self.n_earlystop, 1)
+        check_int("start_dose", self.start_dose, 1)
         if self.start_dose > self.n_doses:
             raise DesignError(
                 describe_problem("start_dose", self.start_dose, f"a dose in 1..{self.n_doses}")
