@@ -13,7 +13,7 @@ Behaviour follows the R package ``BOIN`` 2.7.2 (``get.boundary``, ``get.oc``, ``
 * ``n_earlystop`` (2.6.8+ semantics): stop once the current dose has that many patients and the
   next decision would be to stay (or a move is impossible);
 * the final cohort is not followed by a decision; the MTD is selected by isotonic regression
-  (see :func:`earlyphase.designs.interval.select_mtd`).
+  (see :func:`earlyphase.designs.mtd_selection.select_mtd`).
 
 ``stay_on_1_of_3=True`` turns "de-escalate after 1 DLT in 3" (which BOIN gives for
 phi = 0.25, since 1/3 > lambda_d = 0.298) into "stay", a variant used in some published
