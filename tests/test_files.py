@@ -19,3 +19,16 @@ def test_atomic_write_failure_leaves_nothing(tmp_path):
         fh.write("partial")
         raise RuntimeError("boom")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_atomic_write_gives_usual_permissions(tmp_path):
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        target = tmp_path / "report.html"
+        with atomic_write(target) as fh:
+            fh.write("<html></html>")
+        assert (target.stat().st_mode & 0o777) == 0o644
+    finally:
+        os.umask(umask)

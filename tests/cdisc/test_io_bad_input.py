@@ -155,3 +155,42 @@ def test_csv_without_sidecar_is_still_read(tmp_path):
     path.write_text("A,B,C\nx,1,\ny,2.5,z\n")
     df = read_dataset(path)
     assert df["B"].tolist() == [1.0, 2.5] and df["C"].tolist() == ["", "z"]
+
+
+@pytest.mark.parametrize("ext", [".xpt", ".json", ".ndjson", ".parquet", ".csv"])
+def test_datetimes_times_booleans_and_unicode(tmp_path, ext):
+    df = pd.DataFrame(
+        {
+            "ADTM": pd.to_datetime(["2015-03-02 09:30:15", None]).astype("datetime64[ns]"),
+            "ATM": pd.to_timedelta(["09:30:00", None]).astype("timedelta64[ns]"),
+            "B": pd.array([True, None], dtype="boolean"),
+            "S": ["é", "x"],
+        }
+    )
+    write_dataset(df, tmp_path / f"x{ext}")
+    back = read_dataset(tmp_path / f"x{ext}")
+    assert back["ADTM"].tolist()[0] == pd.Timestamp("2015-03-02 09:30:15") and pd.isna(
+        back["ADTM"][1]
+    )
+    assert back["ATM"][0] == pd.Timedelta("09:30:00") and pd.isna(back["ATM"][1])
+    assert back["S"].tolist() == ["é", "x"]  # UTF-8 kept (2 bytes in XPT)
+    # XPT has no boolean type: booleans become 1/0 numbers there
+    assert back["B"][0] == 1 and pd.isna(back["B"][1])
+
+
+@pytest.mark.parametrize("ext", [".json", ".xpt", ".csv"])
+def test_huge_whole_numbers_are_doubles_not_overflowing_integers(tmp_path, ext):
+    # found by the property test: 2**63 is "whole" but no int64; beyond 2**53 it is a double
+    df = pd.DataFrame({"AVAL": [float(2**63), 1.0]})
+    write_dataset(df, tmp_path / f"x{ext}")
+    back = read_dataset(tmp_path / f"x{ext}")
+    assert back["AVAL"].tolist() == [float(2**63), 1.0]
+    assert back.attrs["columns"]["AVAL"]["dataType"] == "double"
+
+
+@pytest.mark.parametrize("ext", [".ndjson", ".json", ".csv", ".xpt", ".parquet"])
+def test_unicode_line_separators_inside_values(tmp_path, ext):
+    # found by the property test: U+2028 / U+0085 are line breaks for str.splitlines()
+    df = pd.DataFrame({"TEXT": ["a\u2028b", "c\x85d", "e\x1cf"]})
+    write_dataset(df, tmp_path / f"x{ext}")
+    assert read_dataset(tmp_path / f"x{ext}")["TEXT"].tolist() == df["TEXT"].tolist()

@@ -98,8 +98,16 @@ def test_pilot_values_spot_check(shared_data_dir):
     assert adsl.loc[0, "TRTSDT"] == pd.Timestamp("2014-01-02")
 
 
-@pytest.mark.parametrize("name", DATASETS)
-@pytest.mark.parametrize("ext", [".xpt", ".json", ".ndjson", ".parquet", ".csv"])
+#: every format on every dataset, except the large ADAE (1191 x 55) only through XPT and JSON
+ROUND_TRIPS = [
+    (name, ext)
+    for name in DATASETS
+    for ext in (".xpt", ".json", ".ndjson", ".parquet", ".csv")
+    if name != "adam/adae" or ext in (".xpt", ".json")
+]
+
+
+@pytest.mark.parametrize(("name", "ext"), ROUND_TRIPS)
 def test_round_trip_preserves_values_labels_types(shared_data_dir, tmp_path, name, ext):
     src = read_dataset(shared_data_dir / f"{name}.json")
     out = tmp_path / f"{name.split('/')[1]}{ext}"

@@ -102,8 +102,12 @@ def test_options_are_validated():
 
 
 def test_blq_rules_by_position():
-    conc = _conc(times=[0, 1, 2, 4, 8, 12, 24], conc=[np.nan, 8, np.nan, 7, 4, np.nan, np.nan],
-                 blq=[True, False, True, False, False, True, True], lloq=0.5)
+    conc = _conc(
+        times=[0, 1, 2, 4, 8, 12, 24],
+        conc=[np.nan, 8, np.nan, 7, 4, np.nan, np.nan],
+        blq=[True, False, True, False, False, True, True],
+        lloq=0.5,
+    )
     default = nca(conc, _doses()).to_wide().iloc[0]
     # BLQ at 0 -> 0; BLQ at 2 h dropped; trailing BLQ dropped: AUCall = AUClast
     # samples used: (0, 0), (1, 8), (4, 7), (8, 4); log-down on the two falling segments
@@ -111,11 +115,21 @@ def test_blq_rules_by_position():
     assert default["AUCLST"] == pytest.approx(expected, rel=1e-12)
     assert default["AUCALL"] == default["AUCLST"]
     assert default["TLST"] == 8
-    keep = nca(conc, _doses(), NCAOptions(blq_after_last="zero", auc_method="linear")).to_wide().iloc[0]
+    keep = (
+        nca(conc, _doses(), NCAOptions(blq_after_last="zero", auc_method="linear"))
+        .to_wide()
+        .iloc[0]
+    )
     assert keep["AUCALL"] == pytest.approx(keep["AUCLST"] + 4 * 4 / 2)  # triangle to 12 h
-    half = nca(conc, _doses(), NCAOptions(blq_between="half-lloq", auc_method="linear")).to_wide().iloc[0]
+    half = (
+        nca(conc, _doses(), NCAOptions(blq_between="half-lloq", auc_method="linear"))
+        .to_wide()
+        .iloc[0]
+    )
     lin = nca(conc, _doses(), NCAOptions(auc_method="linear")).to_wide().iloc[0]
-    assert half["AUCLST"] == pytest.approx(lin["AUCLST"] - 3 * (8 + 7) / 2 + (8 + 0.25) / 2 + 2 * (0.25 + 7) / 2)
+    assert half["AUCLST"] == pytest.approx(
+        lin["AUCLST"] - 3 * (8 + 7) / 2 + (8 + 0.25) / 2 + 2 * (0.25 + 7) / 2
+    )
 
 
 def test_manual_lambda_z_points():
@@ -127,3 +141,35 @@ def test_manual_lambda_z_points():
     assert res["LAMZ"] == pytest.approx(np.log(7 / 4) / 4)
     assert res["LAMZLL"] == 4 and res["LAMZUL"] == 8
     assert t[3] == 4
+
+
+def test_lambda_z_selection_winnonlin_vs_pknca():
+    # the last three points rise on a perfect line (adjusted R^2 = 1, lambda-z < 0):
+    # WinNonlin discards that fit and keeps the best falling one; PKNCA takes the maximum
+    # adjusted R^2 over all fits first, finds no falling fit near it and reports none
+    # (PKNCA vignettes/v30-training-session.Rmd; shared/domain/pk.md sec. 1.6)
+    t = [0, 1, 2, 4, 6, 8, 10, 12, 14]
+    c = [0, 10, 8, 6, 4.5, 3.0, 3.1, 3.2, 3.3]
+    win = nca(_conc(times=t, conc=c), _doses()).to_wide().iloc[0]
+    pk = (
+        nca(_conc(times=t, conc=c), _doses(), NCAOptions(lambda_z_selection="pknca"))
+        .to_wide()
+        .iloc[0]
+    )
+    assert win["LAMZ"] > 0 and np.isnan(pk["LAMZ"])
+
+
+def test_cmax_point_in_lambda_z_for_bolus_only_by_default():
+    t = np.array([0.5, 1, 2, 4, 8])
+    c = 10 * np.exp(-0.3 * t)
+    bolus = nca(_conc(times=t, conc=c), _doses(route="iv-bolus")).to_wide().iloc[0]
+    excl = (
+        nca(
+            _conc(times=t, conc=c),
+            _doses(route="iv-bolus"),
+            NCAOptions(lambda_z_include_cmax=False),
+        )
+        .to_wide()
+        .iloc[0]
+    )
+    assert bolus["LAMZNPT"] == 5 and excl["LAMZNPT"] == 4

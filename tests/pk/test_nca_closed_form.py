@@ -9,8 +9,13 @@ from earlyphase.pk import NCAOptions, accumulation_ratios, nca
 
 def _one(times, conc, route="iv-bolus", amount=100.0, duration=np.nan, tau=None, **cols):
     c = pd.DataFrame({"subject_id": "S1", "time": times, "conc": conc, **cols})
-    d = {"subject_id": ["S1"], "time": [0.0], "amount": [amount], "route": [route],
-         "duration": [duration]}
+    d = {
+        "subject_id": ["S1"],
+        "time": [0.0],
+        "amount": [amount],
+        "route": [route],
+        "duration": [duration],
+    }
     if tau is not None:
         d["tau"] = [tau]
     return c, pd.DataFrame(d)
@@ -38,11 +43,18 @@ def test_infusion_one_compartment_analytic():
     # constant-rate infusion, 1 compartment: CL = 2 L/h, V = 10 L, D = 100 mg over 2 h
     cl, v, dose, tinf = 2.0, 10.0, 100.0, 2.0
     k, rate = cl / v, dose / tinf
-    t = np.concatenate([np.linspace(0, tinf, 201), tinf + np.array([0.25, 0.5, 1, 2, 4, 8, 12, 24])])
-    c = np.where(t <= tinf, rate / cl * (1 - np.exp(-k * t)),
-                 rate / cl * (1 - np.exp(-k * tinf)) * np.exp(-k * (t - tinf)))
-    res = nca(*_one(t, c, route="iv-infusion", amount=dose, duration=tinf),
-              NCAOptions(conc_unit="mg/L", amount_unit="mg")).value
+    t = np.concatenate(
+        [np.linspace(0, tinf, 201), tinf + np.array([0.25, 0.5, 1, 2, 4, 8, 12, 24])]
+    )
+    c = np.where(
+        t <= tinf,
+        rate / cl * (1 - np.exp(-k * t)),
+        rate / cl * (1 - np.exp(-k * tinf)) * np.exp(-k * (t - tinf)),
+    )
+    res = nca(
+        *_one(t, c, route="iv-infusion", amount=dose, duration=tinf),
+        NCAOptions(conc_unit="mg/L", amount_unit="mg"),
+    ).value
     assert res("LAMZ").iloc[0] == pytest.approx(k, rel=1e-10)
     assert res("TMAX").iloc[0] == pytest.approx(tinf)
     # log-down is exact on the tail; linear trapezoids on the dense rising part (0.01 h)
@@ -84,8 +96,10 @@ def test_auctau_extrapolates_with_predicted_clast():
 def test_partial_auc_matches_segment_sum():
     t = np.array([0, 1, 2, 4, 8, 12, 24.0])
     c = np.array([0, 8, 10, 7, 4, 2, 0.5])
-    res = nca(*_one(t, c, route="extravascular"), NCAOptions(auc_method="linear",
-                                                             partial_aucs=((0, 4), (1, 3))))
+    res = nca(
+        *_one(t, c, route="extravascular"),
+        NCAOptions(auc_method="linear", partial_aucs=((0, 4), (1, 3))),
+    )
     v = res.value
     assert v("AUCINT_0-4").iloc[0] == pytest.approx(4 + 9 + 17)
     # [1, 3]: 9 (1-2) + linear part 2-3: (10 + 8.5)/2
@@ -98,11 +112,25 @@ def test_steady_state_time_zero_uses_interval_minimum_and_accumulation():
     c1 = np.array([0, 100, 80, 50, 20.0])
     t2 = 168 + np.array([2, 24, 72, 168.0])
     c2 = np.array([130, 100, 70, 40.0])
-    conc = pd.DataFrame({"subject_id": "A", "time": np.r_[t1, t2], "conc": np.r_[c1, c2],
-                         "interval": ["D1"] * 5 + ["D8"] * 4})
-    doses = pd.DataFrame({"subject_id": "A", "time": [0.0, 168.0], "amount": 700.0,
-                          "route": "iv-infusion", "duration": 1.0, "tau": 168.0,
-                          "interval": ["D1", "D8"]})
+    conc = pd.DataFrame(
+        {
+            "subject_id": "A",
+            "time": np.r_[t1, t2],
+            "conc": np.r_[c1, c2],
+            "interval": ["D1"] * 5 + ["D8"] * 4,
+        }
+    )
+    doses = pd.DataFrame(
+        {
+            "subject_id": "A",
+            "time": [0.0, 168.0],
+            "amount": 700.0,
+            "route": "iv-infusion",
+            "duration": 1.0,
+            "tau": 168.0,
+            "interval": ["D1", "D8"],
+        }
+    )
     res = nca(conc, doses, NCAOptions(auc_method="linear"))
     wide = res.to_wide().set_index("interval")
     expected_d8 = (2 * (40 + 130) + 22 * 230 + 48 * 170 + 96 * 110) / 2

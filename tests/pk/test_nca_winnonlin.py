@@ -20,14 +20,34 @@ from earlyphase.pk import NCAOptions, nca
 REF = Path(__file__).resolve().parents[1] / "reference" / "pk"
 
 WINNONLIN_COLUMN = {
-    "CMAX": "Cmax", "TMAX": "Tmax", "TLST": "Tlast", "CLST": "Clast", "AUCLST": "AUClast",
-    "AUCALL": "AUCall", "AUCIFO": "AUCINF_obs", "AUCIFP": "AUCINF_pred",
-    "AUCPEO": "AUC_%Extrap_obs", "LAMZ": "Lambda_z", "LAMZHL": "HL_Lambda_z",
-    "LAMZNPT": "No_points_lambda_z", "LAMZLL": "Lambda_z_lower", "LAMZUL": "Lambda_z_upper",
-    "R2": "Rsq", "R2ADJ": "Rsq_adjusted", "CORRXY": "Corr_XY", "AUMCLST": "AUMClast",
-    "AUMCIFO": "AUMCINF_obs", "AUMCIFP": "AUMCINF_pred", "MRTEVIFO": "MRTINF_obs",
-    "MRTIVIFO": "MRTINF_obs", "CLFO": "Cl_F_obs", "CLO": "Cl_obs", "VZFO": "Vz_F_obs",
-    "VZO": "Vz_obs", "VSSO": "Vss_obs", "C0": "C0",
+    "CMAX": "Cmax",
+    "TMAX": "Tmax",
+    "TLST": "Tlast",
+    "CLST": "Clast",
+    "AUCLST": "AUClast",
+    "AUCALL": "AUCall",
+    "AUCIFO": "AUCINF_obs",
+    "AUCIFP": "AUCINF_pred",
+    "AUCPEO": "AUC_%Extrap_obs",
+    "LAMZ": "Lambda_z",
+    "LAMZHL": "HL_Lambda_z",
+    "LAMZNPT": "No_points_lambda_z",
+    "LAMZLL": "Lambda_z_lower",
+    "LAMZUL": "Lambda_z_upper",
+    "R2": "Rsq",
+    "R2ADJ": "Rsq_adjusted",
+    "CORRXY": "Corr_XY",
+    "AUMCLST": "AUMClast",
+    "AUMCIFO": "AUMCINF_obs",
+    "AUMCIFP": "AUMCINF_pred",
+    "MRTEVIFO": "MRTINF_obs",
+    "MRTIVIFO": "MRTINF_obs",
+    "CLFO": "Cl_F_obs",
+    "CLO": "Cl_obs",
+    "VZFO": "Vz_F_obs",
+    "VZO": "Vz_obs",
+    "VSSO": "Vss_obs",
+    "C0": "C0",
 }
 METHOD = {"Log": "lin-up/log-down", "Linear": "linear"}
 
@@ -50,8 +70,12 @@ def _compare(result, case: str) -> int:
 def test_theoph_extravascular(method):
     data = pd.read_csv(REF / "theoph.csv")
     doses = pd.DataFrame(
-        {"subject_id": sorted(data["subject_id"].unique()), "time": 0.0, "amount": 320.0,
-         "route": "extravascular"}
+        {
+            "subject_id": sorted(data["subject_id"].unique()),
+            "time": 0.0,
+            "amount": 320.0,
+            "route": "extravascular",
+        }
     )
     options = NCAOptions(auc_method=METHOD[method], conc_unit="mg/L", amount_unit="mg")
     result = nca(data[["subject_id", "time", "conc"]], doses, options)
@@ -76,8 +100,15 @@ def test_indometh_intravascular(method, route):
 def test_theoph_subject_1_units_conversion():
     """Same data in ug/mL with the dose in ug: CL must come out in L/h unchanged."""
     data = pd.read_csv(REF / "theoph.csv").query("subject_id == 1")
-    doses = pd.DataFrame({"subject_id": [1], "time": [0.0], "amount": [320_000.0],
-                          "route": ["extravascular"], "amount_unit": ["ug"]})
+    doses = pd.DataFrame(
+        {
+            "subject_id": [1],
+            "time": [0.0],
+            "amount": [320_000.0],
+            "route": ["extravascular"],
+            "amount_unit": ["ug"],
+        }
+    )
     result = nca(data[["subject_id", "time", "conc"]].assign(conc_unit="ug/mL"), doses)
     # WinNonlin Theoph_Log subject 1: Cl_F_obs 1.488900954 (dose 320 mg, mg/L)
     assert result.value("CLFO").iloc[0] == pytest.approx(1.488900954, rel=1e-8)

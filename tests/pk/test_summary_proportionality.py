@@ -13,7 +13,9 @@ from earlyphase.errors import DataError
 from earlyphase.pk.proportionality import geometric_mean_ratio, power_model
 from earlyphase.pk.summary import describe, format_mean_sd_geo, format_median_range, summarize
 
-REF = pd.read_csv(Path(__file__).resolve().parents[1] / "reference" / "pk" / "proportionality_r.csv").set_index("quantity")["value"]
+REF = pd.read_csv(
+    Path(__file__).resolve().parents[1] / "reference" / "pk" / "proportionality_r.csv"
+).set_index("quantity")["value"]
 DOSE = np.array([10, 10, 10, 10, 10, 20, 20, 20, 20, 20, 20.0])
 AUC = np.array([15100, 12000, 19800, 14300, 16900, 24600, 30100, 21000, 18800, 27700, 33900.0])
 
@@ -33,7 +35,10 @@ def test_power_model_decisions():
     rng = np.random.default_rng(1)
     exact = 3 * d * np.exp(rng.normal(0, 0.01, d.size))
     assert power_model(d, exact).conclusion == "proportional"
-    assert power_model(d, 3 * d**2 * np.exp(rng.normal(0, 0.01, d.size))).conclusion == "not proportional"
+    assert (
+        power_model(d, 3 * d**2 * np.exp(rng.normal(0, 0.01, d.size))).conclusion
+        == "not proportional"
+    )
     with pytest.raises(DataError):
         power_model([10, 10, 10], [1, 2, 3])
     with pytest.raises(DataError):
@@ -60,7 +65,10 @@ def test_paper_formats():
     # Table 3, DL1 cycle 1: "20,200 ± 5400 (19,700) [27]"; tmax "6.30 (5.37-24.00)"
     stats = {"mean": 20213.0, "sd": 5398.0, "geo_mean": 19712.0, "cv_pct": 26.7}
     assert format_mean_sd_geo(stats) == "20,200 ± 5,400 (19,700) [27]"
-    assert format_mean_sd_geo({"mean": 2.1301, "sd": 0.63912, "geo_mean": 2.0349, "cv_pct": 30.2}) == "2.13 ± 0.639 (2.03) [30]"
+    assert (
+        format_mean_sd_geo({"mean": 2.1301, "sd": 0.63912, "geo_mean": 2.0349, "cv_pct": 30.2})
+        == "2.13 ± 0.639 (2.03) [30]"
+    )
     assert format_median_range({"median": 6.3, "min": 5.37, "max": 24.0}) == "6.30 (5.37-24.00)"
 
 

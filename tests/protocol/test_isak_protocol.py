@@ -101,6 +101,8 @@ def test_design_dlt_and_schedules(isak):
 
 def test_pk_sampling_matches_paper(isak):
     isa, k = isak.pk_sampling
+    assert isak.pk_schedule("Isa") is isa and isak.pk_schedule("carfilzomib") is k
+    assert isak.dose_level_ids == ("DL1", "DL2", "DL3")
     assert (isa.drug, k.drug) == ("isatuximab", "carfilzomib")
     intensive = [(o.cycle, o.day) for o in isa.occasions if o.intensive]
     trough = [(o.cycle, o.day) for o in isa.occasions if not o.intensive]

@@ -24,9 +24,9 @@ def adam():
 def published_items():
     import yaml
 
-    from earlyphase.report.published import flatten_published
+    from earlyphase.report.published import published_numbers
 
-    return flatten_published(yaml.safe_load((HERE / "published_fixture.yaml").read_text()))
+    return published_numbers(yaml.safe_load((HERE / "published_fixture.yaml").read_text()))
 
 
 @pytest.fixture(scope="session")

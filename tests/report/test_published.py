@@ -6,17 +6,20 @@ import math
 
 import pytest
 
-from earlyphase.report.published import compare_published, flatten_published, percent_consistent
+from earlyphase.report.published import (
+    ADDRESSES,
+    compare_published,
+    load_reference_published,
+    percent_consistent,
+    published_numbers,
+)
 
 
-def test_flatten_reads_any_layout():
-    nested = {
-        "a": {"b": {"value": 3, "location": {"table": 1, "row": "x"}}},
-        "c": [{"id": "k", "value": "2.5"}],
-    }
-    items = flatten_published(nested)
-    assert [(i.key, i.value) for i in items] == [("a.b", 3.0), ("k", 2.5)]
-    assert items[0].location == "table: 1, row: x"
+def test_every_printed_attribute_is_a_number(published_items):
+    keys = {i.key for i in published_items}
+    assert {"orr", "orr.n", "orr.ci_low", "orr.ci_high", "n_vgpr.pct", "median_os"} <= keys
+    assert {"table2.Hypertension.overall.grade3plus_pct", "table3.c1d1.dl2.cmax_cv"} <= keys
+    assert next(i for i in published_items if i.key == "median_os").text == "not reached"
 
 
 @pytest.mark.parametrize(
@@ -26,11 +29,11 @@ def test_flatten_reads_any_layout():
         (42, 14, 32, False),
         (44, 14, 32, True),
         (19, 6, 32, True),
-        (85, 28, 33, True),
+        (18, 4, 24, False),
     ],
 )
 def test_percent_consistency(pct, count, den, ok):
-    # Table 1 of the paper: 1q gain "14 (42)" among 32 patients with FISH -> 43.75%, inconsistent
+    # Table 1 of the paper: 1q gain "14 (42)" with 32 FISH results would be 43.75%
     assert percent_consistent(pct, count, den) is ok
 
 
@@ -39,31 +42,70 @@ def test_section_matches_the_yaml(report, published_items):
     assert len(frame) == len(published_items)
     for item in published_items:
         row = frame.loc[item.key]
-        assert row["published"] == item.value
-        if item.key == "ir.grade3.n":
+        address = ADDRESSES.get(item.key, "")
+        assert row["address"] == address
+        if not address:
             assert row["status"] == "not reproduced" and math.isnan(row["reproduced"])
             continue
-        table_id, rest = row["address"].split("/", 1)
+        table_id, rest = address.split("/", 1)
         r, c, s = rest.rsplit("/", 2)
         reproduced = report.tables[table_id].value(r, c, s)
-        assert row["reproduced"] == pytest.approx(reproduced)
-        assert row["difference"] == pytest.approx(reproduced - item.value)
-    orr = frame.loc["orr.overall.pct"]
-    assert orr["status"] == "same at published precision"  # fixture ORR is 23/33
-    assert frame.loc["orr.overall.ci_lower", "status"] == "same at published precision"
-    assert frame.loc["table1.gain1q.overall.pct", "consistency"] == "inconsistent"
-    assert frame.loc["orr.overall.pct", "consistency"] == "consistent"
+        if item.value is not None:
+            assert row["published"] == item.value
+            assert row["reproduced"] == pytest.approx(reproduced, nan_ok=True)
+            if math.isfinite(reproduced):
+                assert row["difference"] == pytest.approx(reproduced - item.value)
+    # the fixture's ORR is 23/33 as in the paper: same at the published precision
+    for key in ("orr", "orr.n", "orr.ci_low", "orr.ci_high", "n_vgpr"):
+        assert frame.loc[key, "status"] == "same"
+    assert frame.loc["orr", "consistency"] == "consistent"
+    assert frame.loc["gain1q_overall.pct", "consistency"] == "inconsistent"  # 14/32 != 42%
+    assert frame.loc["orr_k_ref", "consistency"] == "inconsistent"  # flagged in the YAML
+    assert frame.loc["icaria_orr", "status"] == "not reproduced"
+    os_reached = math.isfinite(
+        report.tables["time_to_event"].value("OS:median", "OVERALL", "median")
+    )
+    assert frame.loc["median_os", "status"] == ("differs" if os_reached else "same (not reached)")
+    rdi = report.tables["exposure"].value("rdiisa", "OVERALL", "mean")
+    assert frame.loc["pct_intended_therapy_given", "status"] == (
+        "same (>96)" if rdi > 96 else "differs"
+    )
 
 
 def test_section_in_html_and_csv(report):
     html = report.html_path.read_text(encoding="utf-8")
     assert 'data-table-id="published_vs_reproduced"' in html
-    assert 'data-key="table1.gain1q.overall.pct"' in html
+    assert 'data-key="gain1q_overall.pct"' in html
+    assert "Internally inconsistent published numbers" in html
     assert (report.out_dir / "published_vs_reproduced.csv").exists()
 
 
-def test_compare_accepts_raw_yaml_structure(report):
-    comp = compare_published({"x": {"key": "bor.vgpr.n", "value": 8}}, report.tables)
-    assert comp.to_frame()["reproduced"].iloc[0] == report.tables["efficacy_best_response"].value(
-        "VGPR", "OVERALL", "n"
-    )
+def test_reference_yaml_is_read_and_mapped(report):
+    numbers = load_reference_published()
+    keys = {n.key for n in numbers}
+    # every address names a published entry of the reference YAML (no stale mappings);
+    # attribute addresses (".pct", ".min", ...) and cells left blank in the paper may be unused
+    entries = {k.split(".")[0] for k in keys if not k.startswith(("table2.", "table3."))}
+    stale = [
+        k
+        for k in ADDRESSES
+        if not k.startswith(("table2.", "table3."))
+        and k.split(".")[0] not in entries
+        and not k.startswith(("race_", "hr_dl1", "gain1q_dl"))
+    ]
+    assert stale == []
+    stale_cells = [
+        k
+        for k in ADDRESSES
+        if k.startswith("table3.") and k not in keys and not k.startswith("table3.c3d1.dl1.")
+    ]
+    assert stale_cells == []
+    comp = compare_published(numbers, report.tables).to_frame().set_index("key")
+    assert comp.loc["orr", "status"] == "same"
+    assert comp.loc["table2.Anemia.overall.any", "consistency"] == "inconsistent"
+    assert (comp["status"] != "not reproduced").sum() > 400
+
+
+def test_bad_published_input_is_rejected():
+    with pytest.raises(TypeError, match="published"):
+        published_numbers([{"value": 1}])

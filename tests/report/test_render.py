@@ -92,6 +92,7 @@ def test_html_every_table_and_figure_present(report, html_tables):
         "log-log",
         "Brookmeyer–Crowley",
         "IMWG",
+        "auc_method = lin-up/log-down",
         "30.4375",
         "rtflite",
         "matplotlib",

@@ -24,6 +24,7 @@ from earlyphase.report.tables import (
 )
 
 DL = {1: "DL1", 2: "DL2", 3: "DL3"}
+REFERENCE = Path(__file__).resolve().parents[1] / "reference" / "report"
 
 
 def _by_dl(adsl):
@@ -38,6 +39,9 @@ def test_demographics(adam):
         assert t.value("age", key, "median") == np.median(sub["AGE"])
         assert t.value("age", key, "min") == sub["AGE"].min()
         assert t.value("sex", key, "male") == (sub["SEX"] == "M").sum()
+        non_hispanic = sub["ETHNIC"] != "HISPANIC OR LATINO"
+        assert t.value("race_WHITE", key, "n") == ((sub["RACE"] == "WHITE") & non_hispanic).sum()
+        assert t.value("ethnic_hispanic", key, "n") == (~non_hispanic).sum()
         assert t.value("len_exp_ref", key, "refractory") == (sub["LENREF"] == "Y").sum()
         assert t.value("dualref", key, "pct") == pytest.approx(100 * (sub["DUALREF"] == "Y").mean())
         known = sub["CYTORISK"].isin(["HIGH", "STANDARD"]).sum()
@@ -135,7 +139,6 @@ def test_response_timing(adam):
 
 
 def test_time_to_event_matches_r(adam):
-    REFERENCE = Path(__file__).resolve().parents[1] / "reference" / "report"
     t = time_to_event_table(adam)
     ref = pd.read_csv(REFERENCE / "km_r.csv").set_index("paramcd")
     assert t.value("PFS:median", "OVERALL", "median") == pytest.approx(ref.loc["PFS", "median"])
@@ -166,3 +169,20 @@ def test_columns_follow_any_trial_arms(adam):
     t = best_response_table({**adam, "ADSL": adsl})
     assert [c.key for c in t.spec.columns] == ["DL5", "DL7", "OVERALL"]
     assert t.spec.columns[0].header == "Drug X 5 mg (n = 24)"
+
+
+def test_km_conf_type_option(adam):
+    """R survfit(conf.type = "log") limits when the report is asked for them."""
+    from earlyphase.errors import OptionsError
+    from earlyphase.report.options import ReportOptions
+    from earlyphase.survival import kaplan_meier
+
+    t = time_to_event_table(adam, ReportOptions(km_conf_type="log"))
+    os_ = adam["ADTTE"].query("PARAMCD == 'OS'")
+    ref = kaplan_meier(os_["AVAL"], 1 - os_["CNSR"], conf_type="log").survival_at(24)
+    assert t.value("OS:rate24", "OVERALL", "lcl") == pytest.approx(100 * ref.lower)
+    loglog = pd.read_csv(REFERENCE / "km_r.csv").set_index("paramcd").loc["OS", "lower24"]
+    assert t.value("OS:rate24", "OVERALL", "lcl") != pytest.approx(100 * loglog)
+    assert any("log transform" in f for f in t.spec.footnotes)
+    with pytest.raises(OptionsError, match="km_conf_type"):
+        ReportOptions(km_conf_type="arcsine")

@@ -219,8 +219,11 @@ def impute_dtc(
     out = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
     dflag = np.full(n, "", dtype=object)
     tflag = np.full(n, "", dtype=object)
+    done = _fast_complete(series, date_imputation, out, tflag)
     cache: dict[str, tuple[Any, ...]] = {}
     for i, raw in enumerate(series):
+        if done[i]:
+            continue
         if (
             raw is None
             or (isinstance(raw, float) and np.isnan(raw))
@@ -259,6 +262,44 @@ def impute_dtc(
         date_flag=pd.Series(dflag, dtype="str"),
         time_flag=pd.Series(tflag, dtype="str"),
     )
+
+
+_COMPLETE = r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+
+
+def _fast_complete(series: pd.Series, rule: str, out: np.ndarray, tflag: np.ndarray) -> np.ndarray:
+    """Vectorised path for complete dates / date-times (the bulk of real data).
+
+    Fills ``out`` and ``tflag`` in place for values that are complete and valid, and returns
+    the mask of rows handled; everything else (partial, invalid, missing) goes through the
+    per-value parser, which imputes or raises with the row number.
+    """
+    if isinstance(series.dtype, pd.StringDtype):
+        is_text = series.notna().to_numpy(dtype=bool)
+        text = series.fillna("").str.strip()
+    else:
+        is_text = series.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+        text = pd.Series(
+            np.where(is_text, series.to_numpy(dtype=object), ""), dtype="str"
+        ).str.strip()
+    complete = text.str.fullmatch(_COMPLETE).to_numpy(dtype=bool)
+    if not complete.any():
+        return complete
+    parsed = pd.to_datetime(text.where(complete), format="ISO8601", errors="coerce").to_numpy(
+        dtype="datetime64[ns]"
+    )
+    ok = complete & ~np.isnat(parsed)
+    length = text.str.len().to_numpy()
+    date_only = ok & (length == 10)
+    no_seconds = ok & (length == 16)
+    if rule == "last":
+        parsed = parsed.copy()
+        parsed[date_only] += np.timedelta64(86399, "s")
+        parsed[no_seconds] += np.timedelta64(59, "s")
+    out[ok] = parsed[ok]
+    tflag[date_only] = "H"
+    tflag[no_seconds] = "S"
+    return ok
 
 
 def parse_iso8601_strict(

@@ -18,7 +18,7 @@ from types import MappingProxyType
 import pandas as pd
 
 from earlyphase.cdisc.io import FORMATS, read_dataset, write_dataset
-from earlyphase.cdisc.specs import ValidationReport, check_domain
+from earlyphase.cdisc.specs import Finding, ValidationReport, check_domain
 from earlyphase.errors import DataError, OptionsError, describe_problem
 
 __all__ = ["Study", "merge_supp", "read_study", "validate_study", "write_study"]
@@ -78,8 +78,6 @@ def validate_study(study: Mapping[str, pd.DataFrame]) -> ValidationReport:
             if domain != "DM" and "USUBJID" in df.columns:
                 unknown = sorted(set(df["USUBJID"].dropna()) - known)
                 if unknown:
-                    from earlyphase.cdisc.specs import Finding
-
                     findings.append(
                         Finding(
                             domain,

@@ -53,8 +53,11 @@ def validate(
     if report.findings:
         console.print(table)
     console.print(
-        f"{len(study)} domains ({', '.join(study)}): {len(report.errors)} error(s), {len(report.warnings)} warning(s)"
+        f"{len(report.errors)} error(s), {len(report.warnings)} warning(s) in {len(study)} domains "
+        f"({', '.join(study)})",
+        soft_wrap=True,
     )
+
     if out is not None:
         _write_table(report.to_frame(), out)
     if report.errors:
@@ -113,7 +116,16 @@ def adam(
 
         proto = load_protocol(protocol)
     study = read_study(directory, prefer=prefer, validate=True)
-    result = derive_adam(study, proto, data_cutoff=data_cutoff, response_source=response_source)
+    if response_source not in ("auto", "imwg", "investigator"):
+        raise OptionsError(
+            describe_problem("--response", response_source, "auto, imwg or investigator")
+        )
+    result = derive_adam(
+        study,
+        proto,
+        data_cutoff=data_cutoff,
+        response_source=response_source,  # type: ignore[arg-type]
+    )
     console = Console()
     table = Table(title=f"ADaM from {directory}")
     for col in ("dataset", "records", "file / reason"):

@@ -6,12 +6,12 @@ Only typer is imported at module level; numpy/pandas/earlyphase.pk load inside t
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
 pk_app = typer.Typer(help="Pharmacokinetic simulation and figures.", no_args_is_help=True)
 
-_PROTOCOLS = ("isak-phase1b",)
 _TABLE_CODES = ("TMAX", "CMAX", "AUCTAU", "AUCLST", "TLST", "RACCMAX", "RACAUC")
 
 
@@ -49,16 +49,30 @@ def _print_table(frame, title: str) -> None:
     for col in frame.columns:
         table.add_column(str(col))
     for row in frame.itertuples(index=False):
-        table.add_row(*["" if v is None else (f"{v:.6g}" if isinstance(v, float) else str(v)) for v in row])
+        table.add_row(
+            *["" if v is None else (f"{v:.6g}" if isinstance(v, float) else str(v)) for v in row]
+        )
     Console().print(table)
 
 
 def nca_command(
-    conc: Path = typer.Argument(..., help="Concentrations: subject_id, time, conc [, interval, blq, lloq ...]"),
-    doses: Path = typer.Argument(..., help="Doses: subject_id, time, amount, route [, duration, interval, tau]"),
-    method: str = typer.Option("lin-up/log-down", "--method", help="AUC method: 'lin-up/log-down' or 'linear'"),
-    wide: bool = typer.Option(False, "--wide", help="One row per profile instead of the long table"),
-    out: Path | None = typer.Option(None, "--out", help="Write the parameters to this .csv or .json"),
+    conc: Annotated[
+        Path,
+        typer.Argument(help="Concentrations: subject_id, time, conc [, interval, blq, lloq ...]"),
+    ],
+    doses: Annotated[
+        Path,
+        typer.Argument(help="Doses: subject_id, time, amount, route [, duration, interval, tau]"),
+    ],
+    method: Annotated[
+        str, typer.Option("--method", help="AUC method: 'lin-up/log-down' or 'linear'")
+    ] = "lin-up/log-down",
+    wide: bool = typer.Option(
+        False, "--wide", help="One row per profile instead of the long table"
+    ),
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the parameters to this .csv or .json")
+    ] = None,
 ) -> None:
     """Noncompartmental analysis (WinNonlin-compatible rules) of every profile."""
     from earlyphase.pk import NCAOptions, nca
@@ -73,28 +87,41 @@ def nca_command(
         _print_table(show.head(50), f"NCA ({method}), {len(result.profiles)} profiles")
 
 
-def _simulate(protocol: str, dose_level: int, n: int, cycles: int, seed: int):
-    from earlyphase.errors import OptionsError, describe_problem
-    from earlyphase.pk.regimen import isak_phase1b_regimen
-    from earlyphase.pk.simulate import simulate_isatuximab
+def _simulate(
+    protocol: str, dose_level: int, n: int, cycles: int, seed: int, drug: str = "isatuximab"
+):
+    from earlyphase.pk.regimen import regimen_from_protocol
+    from earlyphase.pk.simulate import simulate_carfilzomib, simulate_isatuximab
 
-    if protocol not in _PROTOCOLS:
-        raise OptionsError(describe_problem("--protocol", protocol, f"one of {_PROTOCOLS}"))
-    return simulate_isatuximab(isak_phase1b_regimen(dose_level, n_cycles=cycles), n=n, seed=seed)
+    regimen = regimen_from_protocol(protocol, dose_level, drug, n_cycles=cycles)
+    if drug.lower() in ("carfilzomib", "k"):
+        return simulate_carfilzomib(regimen, n=n, seed=seed)
+    return simulate_isatuximab(regimen, n=n, seed=seed)
 
 
 @pk_app.command("simulate")
 def simulate_command(
-    protocol: str = typer.Option("isak-phase1b", "--protocol", help="Built-in protocol"),
+    protocol: Annotated[
+        str, typer.Option("--protocol", help="Built-in protocol id or protocol YAML file")
+    ] = "isak-phase1b",
+    drug: Annotated[
+        str, typer.Option("--drug", help="'isatuximab' (Fau 2020 model) or 'carfilzomib'")
+    ] = "isatuximab",
     dose_level: int = typer.Option(2, "--dose-level", help="Dose level (1, 2 or 3)"),
-    n: int = typer.Option(1000, "--n", help="Number of virtual patients"),
-    cycles: int = typer.Option(8, "--cycles", help="Number of 28-day cycles"),
-    seed: int = typer.Option(0, "--seed", help="Random seed"),
-    out: Path | None = typer.Option(None, "--out", help="Write simulated concentrations (.csv/.json)"),
-    doses_out: Path | None = typer.Option(None, "--doses-out", help="Write the dosing records (.csv/.json)"),
+    n: Annotated[int, typer.Option("--n", help="Number of virtual patients")] = 1000,
+    cycles: Annotated[int, typer.Option("--cycles", help="Number of 28-day cycles")] = 8,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed")] = 0,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write simulated concentrations (.csv/.json)")
+    ] = None,
+    doses_out: Annotated[
+        Path | None, typer.Option("--doses-out", help="Write the dosing records (.csv/.json)")
+    ] = None,
 ) -> None:
-    """Simulate isatuximab (Fau 2020 population PK) at the protocol's sampling times, then run
-    the NCA of cycle 1 day 1 and cycle 3 day 1 and print a Table-3-style summary."""
+    """Simulate isatuximab PK (Fau 2020 model) at the protocol's sampling times.
+
+    Then runs the NCA of cycle 1 day 1 and cycle 3 day 1 and prints a Table-3-style summary.
+    """
     import pandas as pd
     from rich.progress import Progress
 
@@ -103,17 +130,24 @@ def simulate_command(
 
     with Progress(transient=True) as progress:
         task = progress.add_task("simulating", total=2)
-        sim = _simulate(protocol, dose_level, n, cycles, seed)
+        sim = _simulate(protocol, dose_level, n, cycles, seed, drug)
         progress.update(task, advance=1, description="NCA")
-        occasions = [o for o in ("CYCLE 1 DAY 1", "CYCLE 3 DAY 1") if o in set(sim.conc["interval"])]
+        occasions = [
+            o for o in ("CYCLE 1 DAY 1", "CYCLE 3 DAY 1") if o in set(sim.conc["interval"])
+        ]
         result = nca(sim.conc[sim.conc["interval"].isin(occasions)], sim.doses)
         progress.update(task, advance=1)
     long = result.parameters
     if len(occasions) == 2:
-        rac = accumulation_ratios(result, *occasions).assign(interval="ACCUMULATION C3/C1")
+        rac = accumulation_ratios(result, occasions[0], occasions[1]).assign(
+            interval="ACCUMULATION C3/C1"
+        )
         long = pd.concat([long, rac], ignore_index=True)
     table = parameter_table(long, ["interval"], _TABLE_CODES)
-    _print_table(table, f"Isatuximab DL{dose_level}, {n} simulated patients (mean ± SD (geo mean) [CV%])")
+    _print_table(
+        table,
+        f"{drug.capitalize()} DL{dose_level}, {n} simulated patients (mean ± SD (geo mean) [CV%])",
+    )
     if out is not None:
         _write_table(sim.conc, out)
         typer.echo(f"wrote {len(sim.conc)} concentrations to {out}")
@@ -124,31 +158,56 @@ def simulate_command(
 
 @pk_app.command("plot")
 def plot_command(
-    out: Path = typer.Option(..., "--out", help="Figure file (.png, .pdf, .svg)"),
-    protocol: str = typer.Option("isak-phase1b", "--protocol", help="Built-in protocol"),
-    n: int = typer.Option(100, "--n", help="Virtual patients per dose level"),
-    seed: int = typer.Option(0, "--seed", help="Random seed"),
-    kind: str = typer.Option("mean", "--kind", help="'mean' (mean ± SD) or 'spaghetti'"),
+    out: Annotated[Path, typer.Option("--out", help="Figure file (.png, .pdf, .svg)")],
+    conc: Annotated[
+        Path | None, typer.Option("--conc", help="Plot these concentrations (with --doses)")
+    ] = None,
+    doses: Annotated[Path | None, typer.Option("--doses", help="Doses of --conc")] = None,
+    group: Annotated[
+        str, typer.Option("--group", help="Column of --conc that defines the lines")
+    ] = "dose_level",
+    protocol: Annotated[
+        str, typer.Option("--protocol", help="Built-in protocol id or YAML (simulation)")
+    ] = "isak-phase1b",
+    n: Annotated[int, typer.Option("--n", help="Virtual patients per dose level")] = 100,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed")] = 0,
+    kind: Annotated[str, typer.Option("--kind", help="'mean' (mean ± SD) or 'spaghetti'")] = "mean",
 ) -> None:
-    """Concentration-time figure (cycle 1 and cycle 3, linear and log) of simulated patients
-    at every dose level of the protocol."""
+    """Concentration-time figure by dose level and cycle (linear and log scale).
+
+    Plots --conc/--doses (tables with subject_id, time, interval, conc and a group column);
+    without them, simulates isatuximab for every dose level of the protocol.
+    """
     import pandas as pd
 
-    from earlyphase.errors import OptionsError, describe_problem
+    from earlyphase.errors import DataError, OptionsError, describe_problem
     from earlyphase.pk.plots import plot_mean_profiles, plot_spaghetti, save_figure, time_after_dose
 
     if kind not in ("mean", "spaghetti"):
         raise OptionsError(describe_problem("--kind", kind, "'mean' or 'spaghetti'"))
-    frames = []
-    for level in (1, 2, 3):
-        sim = _simulate(protocol, level, n, 3, seed + level)
-        c = time_after_dose(sim.conc, sim.doses).assign(dose_level=f"DL{level}")
-        c["subject_id"] = f"DL{level}-" + c["subject_id"].astype(str)
-        frames.append(c)
-    data = pd.concat(frames, ignore_index=True)
-    data = data[data["interval"].isin(["CYCLE 1 DAY 1", "CYCLE 3 DAY 1"])]
-    title = f"Isatuximab, {n} simulated patients per dose level (Fau 2020 model)"
-    fig = plot_mean_profiles(data, title=title) if kind == "mean" else plot_spaghetti(data, log=(False, True), title=title)
+    if (conc is None) != (doses is None):
+        raise OptionsError(describe_problem("--conc/--doses", "only one given", "both or neither"))
+    if conc is not None and doses is not None:
+        data = time_after_dose(_read_table(conc), _read_table(doses))
+        if group not in data.columns:
+            raise DataError(describe_problem("--group", group, f"a column of {conc}"))
+        title = f"{conc.name}: concentrations by {group}"
+    else:
+        frames = []
+        for level in (1, 2, 3):
+            sim = _simulate(protocol, level, n, 3, seed + level)
+            c = time_after_dose(sim.conc, sim.doses).assign(dose_level=f"DL{level}")
+            c["subject_id"] = f"DL{level}-" + c["subject_id"].astype(str)
+            frames.append(c)
+        data = pd.concat(frames, ignore_index=True)
+        data = data[data["interval"].isin(["CYCLE 1 DAY 1", "CYCLE 3 DAY 1"])]
+        group = "dose_level"
+        title = f"Isatuximab, {n} simulated patients per dose level (Fau 2020 model)"
+    fig = (
+        plot_mean_profiles(data, group=group, title=title)
+        if kind == "mean"
+        else plot_spaghetti(data, group=group, log=(False, True), title=title)
+    )
     save_figure(fig, out)
     typer.echo(f"wrote {out}")
 

@@ -48,11 +48,12 @@ def _summary(result) -> None:  # type: ignore[no-untyped-def]
     )
     if result.comparison is not None:
         frame = result.comparison.to_frame()
-        same = int((frame["status"] == "same at published precision").sum())
+        compared = frame[frame["status"] != "not reproduced"]
+        same = int(compared["status"].str.startswith("same").sum())
         flagged = int((frame["consistency"] == "inconsistent").sum())
         typer.echo(
-            f"  published vs reproduced: {same}/{len(frame)} at published precision; "
-            f"{flagged} published numbers flagged inconsistent"
+            f"  published vs reproduced: {same} of {len(compared)} reproduced numbers agree "
+            f"at the published precision; {flagged} published numbers flagged inconsistent"
         )
     for skipped in result.skipped:
         typer.echo(f"  not produced: {skipped.title} (missing {', '.join(skipped.reasons)})")

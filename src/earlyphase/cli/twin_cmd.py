@@ -1,9 +1,113 @@
-"""Commands of the twin area (placeholder until that area lands)."""
+"""Commands of the twin area: reconstruct the reference trial as SDTM, simulate new trials."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+
+_OUT_DIR = typer.Option(..., "--out", "-o", help="Output folder for the SDTM files.")
+_SCENARIO = typer.Option(..., "--scenario", "-s", help="Scenario YAML file.")
+_TRIALS_OUT = typer.Option(None, "--out", "-o", help="Write per-trial results (.csv/.json).")
+_SDTM_OUT = typer.Option(
+    None, "--sdtm-out", help="Also write the SDTM of one simulated trial here."
+)
+_SEED = typer.Option(..., "--seed", help="Master seed (same seed, same result).")
+
+twin_app = typer.Typer(
+    help="The virtual trial: reconstructed SDTM and trial simulation.", no_args_is_help=True
+)
+
+
+@twin_app.command("reconstruct")
+def reconstruct_cmd(
+    out: Path = _OUT_DIR,
+    format: str = typer.Option(
+        "json,xpt",
+        "--format",
+        "-f",
+        help="Comma-separated formats: json, xpt, ndjson, parquet, csv.",
+    ),
+    seed: int = typer.Option(20200320, "--seed", help="Seed of the details the paper leaves open."),
+) -> None:
+    """Write the reconstructed isatuximab + carfilzomib phase 1b (33 patients) as SDTM."""
+    from earlyphase.twin import reconstruct, write_sdtm
+
+    domains = reconstruct(seed=seed)
+    formats = [f.strip() for f in format.split(",") if f.strip()]
+    paths = write_sdtm(domains, out, formats=formats)
+    rows = sum(len(df) for df in domains.values())
+    typer.echo(
+        f"wrote {len(domains)} domains ({rows} records) as {', '.join(formats)} "
+        f"+ define.csv to {out} ({len(paths)} files)"
+    )
+
+
+@twin_app.command("simulate")
+def simulate_cmd(
+    protocol: str = typer.Option(
+        "isak-phase1b", "--protocol", "-p", help="Protocol YAML file or built-in name."
+    ),
+    scenario: Path = _SCENARIO,
+    n_trials: int = typer.Option(1000, "--n-trials", "-n", help="Number of virtual trials."),
+    seed: int = _SEED,
+    workers: int = typer.Option(1, "--workers", "-w", help="Local worker processes."),
+    out: Path = _TRIALS_OUT,
+    sdtm_out: Path = _SDTM_OUT,
+    sdtm_trial: int = typer.Option(
+        0, "--sdtm-trial", help="Which trial --sdtm-out writes (0-based)."
+    ),
+) -> None:
+    """Simulate many trials of a protocol under a scenario and print operating characteristics."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from earlyphase._files import atomic_write
+    from earlyphase.errors import OptionsError, describe_problem
+    from earlyphase.twin import simulate_trials
+
+    if out is not None and out.suffix.lower() not in (".csv", ".json"):
+        raise OptionsError(describe_problem("--out", str(out), "a file name ending .csv or .json"))
+    console = Console()
+    with console.status(f"simulating {n_trials} trials"):
+        result = simulate_trials(protocol, str(scenario), n_trials, seed, workers=workers)
+    summary = result.summary()
+    table = Table(title=f"{result.scenario}: {n_trials} virtual trials (seed {seed})")
+    table.add_column("quantity")
+    table.add_column("value", justify="right")
+    for dose, p in result.p_select.items():
+        se = result.se_p_select[dose]
+        table.add_row(f"P(select {dose})", f"{p:.3f} ± {se:.3f}")
+    for dose in result.dose_ids:
+        table.add_row(f"mean patients at {dose}", f"{summary[f'mean_n_{dose}']:.2f}")
+    table.add_row("mean ORR", f"{summary['mean_orr']:.3f}")
+    table.add_row("mean width of the 95% CI of ORR", f"{summary['mean_orr_ci_width']:.3f}")
+    table.add_row(
+        f"P(lower CI bound of ORR > {result.orr_threshold:g})",
+        f"{summary['p_orr_lower_gt_threshold']:.3f}",
+    )
+    table.add_row(
+        "median of the median PFS estimates (months)",
+        f"{summary['median_of_median_pfs_months']:.2f}",
+    )
+    table.add_row("mean trial duration (months)", f"{summary['mean_duration_months']:.1f}")
+    console.print(table)
+    if out is not None:
+        frame = result.to_frame()
+        with atomic_write(out) as handle:
+            if out.suffix.lower() == ".csv":
+                frame.to_csv(handle, index=False)
+            else:
+                handle.write(frame.to_json(orient="records", indent=1))
+        typer.echo(f"wrote {len(frame)} trials to {out}")
+    if sdtm_out is not None:
+        from earlyphase.twin import simulate_trial_sdtm, write_sdtm
+
+        domains = simulate_trial_sdtm(protocol, str(scenario), seed, trial=sdtm_trial)
+        write_sdtm(domains, sdtm_out, formats=("json", "xpt"))
+        typer.echo(f"wrote the SDTM of trial {sdtm_trial} ({len(domains)} domains) to {sdtm_out}")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to app."""
+    """Add the ``twin`` command group to ``app``."""
+    app.add_typer(twin_app, name="twin")

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 import pandas as pd
 
 from earlyphase.dosing.bsa import check_body_size
-from earlyphase.dosing.dose import DosingOptions, calculate_dose
+from earlyphase.dosing.dose import DoseCalculation, DosingOptions, calculate_dose
 from earlyphase.dosing.modifications import DoseModification, reduced_dose
 from earlyphase.errors import DataError, describe_problem
-from earlyphase.protocol.model import Protocol
+from earlyphase.protocol.model import Drug, Protocol
 
 __all__ = ["CALENDAR_COLUMNS", "dosing_calendar"]
 
@@ -144,6 +144,14 @@ def dosing_calendar(
         dict.fromkeys(protocol.drug_ids, 0),
         dict.fromkeys(protocol.drug_ids, 0),
     )
+    cache: dict[tuple[str, float], DoseCalculation] = {}
+
+    def dose_of(drug: Drug, dose: float) -> DoseCalculation:
+        key = (drug.id, dose)
+        if key not in cache:
+            cache[key] = calculate_dose(drug, dose, weight_kg, height_cm, opts)
+        return cache[key]
+
     out: list[dict[str, object]] = []
     for r in rows:
         drug = protocol.drug(str(r["drug"]))
@@ -165,8 +173,8 @@ def dosing_calendar(
             status = "skipped"
         else:
             counts[drug.id] += 1
-        planned_calc = calculate_dose(drug, planned_dose, weight_kg, height_cm, opts)
-        calc = calculate_dose(drug, dose, weight_kg, height_cm, opts)
+        planned_calc = dose_of(drug, planned_dose)
+        calc = dose_of(drug, dose)
         planned_date = start + dt.timedelta(days=int(r["offset"]))  # type: ignore[call-overload]
         date = planned_date + dt.timedelta(days=shift)
         out.append(

@@ -11,6 +11,7 @@ import operator
 from collections.abc import Callable
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from earlyphase.eligibility.variables import resolve_variable
@@ -133,6 +134,14 @@ def check_eligibility(
         criteria the ``variable=value`` list), ``threshold`` (``"> 50000"``), ``unit`` and the
         ``source`` column or derivation.
     """
+    ids, data, sources = _prepare(protocol, patients, missing_columns)
+    return _results_frame(protocol, ids, data, sources)
+
+
+def _prepare(
+    protocol: Protocol, patients: pd.DataFrame, missing_columns: str
+) -> tuple[pd.Series, dict[tuple[str, str], pd.Series], dict[tuple[str, str], str]]:
+    """Validate the table and resolve every criterion variable (ids, values, sources)."""
     if not isinstance(patients, pd.DataFrame):
         raise DataError(describe_problem("patients", type(patients).__name__, "a pandas DataFrame"))
     if missing_columns not in ("error", "unevaluable"):
@@ -181,37 +190,112 @@ def check_eligibility(
             )
         )
 
-    rows = []
-    for i, pid in enumerate(ids):
-        for criterion in protocol.eligibility:
-            status, seen = _evaluate(criterion, i, data)
-            if criterion.is_comparison:
-                value: object = (
-                    _fmt(data[(str(criterion.variable), criterion.unit)].iloc[i])
-                    if (str(criterion.variable), criterion.unit) in data
-                    else None
-                )
-                source = sources.get((str(criterion.variable), criterion.unit), "no column")
-            else:
-                value = "; ".join(seen)
-                source = ", ".join(
+    return ids, data, sources
+
+
+_STATUS = np.array(["fail", "unevaluable", "pass"], dtype=object)  # Kleene order: codes 0 < 1 < 2
+
+
+def _as_values(series: pd.Series) -> pd.Series:
+    """Values as Python objects (float or bool), missing as None, index 0..n-1."""
+    series = series.reset_index(drop=True)
+    if pd.api.types.is_bool_dtype(series.dtype):
+        out = series.astype(object)
+    else:
+        out = pd.to_numeric(series, errors="coerce").astype(float).astype(object)
+    return out.where(series.notna(), None)
+
+
+def _leaf_text(cond: Condition, data: dict[tuple[str, str], pd.Series], n: int) -> pd.Series:
+    series = data.get((str(cond.variable), cond.unit))
+    if series is None:
+        return pd.Series([f"{cond.variable}=missing"] * n, dtype=object)
+    present = series.reset_index(drop=True).notna()
+    text = _as_values(series).astype(str).where(present, "missing")
+    return f"{cond.variable}=" + text
+
+
+def _codes(cond: Condition, data: dict[tuple[str, str], pd.Series], n: int) -> np.ndarray:
+    """Vectorised status codes (0 fail, 1 unevaluable, 2 pass) of ``cond`` for every patient.
+
+    Same logic as :func:`_evaluate`: ``any_of`` is the maximum and ``all_of`` the minimum of
+    its parts in the order fail < unevaluable < pass (Kleene's three-valued logic).
+    """
+    if not cond.is_comparison:
+        parts = np.vstack([_codes(c, data, n) for c in (cond.any_of or cond.all_of)])
+        return parts.max(axis=0) if cond.any_of else parts.min(axis=0)
+    missing_code = 2 if cond.if_missing == "pass" else 1
+    series = data.get((str(cond.variable), cond.unit))
+    if series is None:
+        return np.full(n, missing_code, dtype=np.int8)
+    missing = series.isna().to_numpy(dtype=bool)
+    if isinstance(cond.value, bool):
+        filled = series.astype("boolean").fillna(False).to_numpy(dtype=bool)
+    else:
+        filled = pd.to_numeric(series, errors="coerce").fillna(0.0).to_numpy(dtype=float)
+    ok = _OPS[str(cond.op)](filled, cond.value)
+    return np.where(missing, missing_code, np.where(ok, 2, 0)).astype(np.int8)
+
+
+def _results_frame(
+    protocol: Protocol,
+    ids: pd.Series,
+    data: dict[tuple[str, str], pd.Series],
+    sources: dict[tuple[str, str], str],
+) -> pd.DataFrame:
+    """Patient-major result table built from (patients x criteria) arrays, no sorting."""
+    criteria = protocol.eligibility
+    n, m = len(ids), len(criteria)
+    codes = np.empty((n, m), dtype=np.int8)
+    values = np.empty((n, m), dtype=object)
+    source = []
+    for j, criterion in enumerate(criteria):
+        codes[:, j] = _codes(criterion, data, n)
+        key = (str(criterion.variable), criterion.unit)
+        if criterion.is_comparison:
+            values[:, j] = _as_values(data[key]).to_numpy() if key in data else None
+            source.append(sources.get(key, "no column"))
+        else:
+            texts = [_leaf_text(leaf, data, n) for leaf in _leaves(criterion)]
+            joined = texts[0]
+            for text in texts[1:]:
+                joined = joined + "; " + text
+            values[:, j] = joined.to_numpy(dtype=object)
+            source.append(
+                ", ".join(
                     sources.get((str(leaf.variable), leaf.unit), f"{leaf.variable}: no column")
                     for leaf in _leaves(criterion)
                 )
-            rows.append(
-                {
-                    "patient_id": pid,
-                    "criterion": criterion.id,
-                    "kind": criterion.kind,
-                    "description": criterion.description,
-                    "status": status,
-                    "value": value,
-                    "threshold": _threshold(criterion),
-                    "unit": criterion.unit,
-                    "source": source,
-                }
             )
-    return pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
+
+    def per_criterion(items: list[str]) -> np.ndarray:
+        return np.tile(np.array(items, dtype=object), n)
+
+    return pd.DataFrame(
+        {
+            "patient_id": np.repeat(ids.to_numpy(dtype=object), m),
+            "criterion": per_criterion([c.id for c in criteria]),
+            "kind": per_criterion([c.kind for c in criteria]),
+            "description": per_criterion([c.description for c in criteria]),
+            "status": _STATUS[codes.ravel()],
+            "value": values.ravel(),
+            "threshold": per_criterion([_threshold(c) for c in criteria]),
+            "unit": per_criterion([c.unit for c in criteria]),
+            "source": per_criterion(source),
+        },
+        columns=list(RESULT_COLUMNS),
+    )
+
+
+def _check_one_at_a_time(
+    protocol: Protocol, patients: pd.DataFrame, missing_columns: str = "error"
+) -> list[str]:
+    """Statuses patient by patient, criterion by criterion, with the scalar :func:`_evaluate`.
+
+    The simple reference implementation the vectorised path is tested and benchmarked against.
+    """
+    ids, data, _ = _prepare(protocol, patients, missing_columns)
+    return [_evaluate(c, i, data)[0] for i in range(len(ids)) for c in protocol.eligibility]
 
 
 def eligibility_summary(results: pd.DataFrame) -> pd.DataFrame:

@@ -29,7 +29,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from earlyphase.errors import DataError, describe_problem
-from earlyphase.protocol.units import UNITS, convert, normalize_unit
+from earlyphase.protocol.units import UNITS, convert, convert_array, normalize_unit
 
 __all__ = ["PLAUSIBLE", "Resolved", "cockcroft_gault", "resolve_variable"]
 
@@ -78,19 +78,17 @@ def _numeric(frame: pd.DataFrame, column: str) -> pd.Series:
 
 
 def _boolean(frame: pd.DataFrame, column: str) -> pd.Series:
-    def parse(v: object) -> object:
-        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
-            return pd.NA
-        text = str(v).strip().lower()
-        if text in _TRUE:
-            return True
-        if text in _FALSE:
-            return False
-        if text == "":
-            return pd.NA
-        raise DataError(describe_problem(column, v, "a yes/no value (true/false, Y/N, 1/0)"))
-
-    return frame[column].map(parse).astype("boolean")
+    raw = frame[column]
+    if pd.api.types.is_bool_dtype(raw.dtype):
+        return raw.astype("boolean")
+    text = raw.astype("string").str.strip().str.lower()
+    table = {**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False), "": pd.NA}
+    parsed = text.map(table)
+    bad = text.notna() & parsed.isna() & (text != "")
+    if bad.any():
+        value = raw[bad].iloc[0]
+        raise DataError(describe_problem(column, value, "a yes/no value (true/false, Y/N, 1/0)"))
+    return parsed.astype("boolean")
 
 
 def _check_range(name: str, column: str, values: pd.Series, unit: str, ids: pd.Series) -> None:
@@ -232,8 +230,8 @@ def _flc(frame: pd.DataFrame, want: str, unit: str) -> Resolved | None:
     lam = _find(frame, "lambda_flc", "mg/dL")
     if kappa is None or lam is None:
         return None
-    k = _numeric(frame, kappa[0]).map(lambda v: convert(v, kappa[1], "mg/dL") if pd.notna(v) else v)
-    lm = _numeric(frame, lam[0]).map(lambda v: convert(v, lam[1], "mg/dL") if pd.notna(v) else v)
+    k = pd.Series(convert_array(_numeric(frame, kappa[0]), kappa[1], "mg/dL"), index=frame.index)
+    lm = pd.Series(convert_array(_numeric(frame, lam[0]), lam[1], "mg/dL"), index=frame.index)
     ratio = k / lm
     source = f"from {kappa[0]} and {lam[0]}"
     if want == "flc_ratio_abnormal":
@@ -244,7 +242,7 @@ def _flc(frame: pd.DataFrame, want: str, unit: str) -> Resolved | None:
         )
     involved = k.where(ratio >= 1, lm)
     return Resolved(
-        involved.map(lambda v: convert(v, "mg/dL", unit) if pd.notna(v) else v),
+        pd.Series(convert_array(involved, "mg/dL", unit), index=frame.index),
         f"involved FLC {source}",
     )
 
@@ -273,7 +271,7 @@ def resolve_variable(
         values = (
             raw
             if col_unit == unit
-            else raw.map(lambda v: convert(v, col_unit, unit) if pd.notna(v) else v)
+            else pd.Series(convert_array(raw, col_unit, unit), index=raw.index)
         )
         return Resolved(values.astype(float), column)
     if name == "crcl":

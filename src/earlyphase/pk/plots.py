@@ -20,7 +20,9 @@ def time_after_dose(conc: pd.DataFrame, doses: pd.DataFrame) -> pd.DataFrame:
     """Add ``time_after_dose`` (conc ``time`` minus the dose time of the same interval)."""
     for col in ("subject_id", "interval", "time"):
         if col not in conc.columns or col not in doses.columns:
-            raise DataError(describe_problem("columns", col, "subject_id, interval, time in conc and doses"))
+            raise DataError(
+                describe_problem("columns", col, "subject_id, interval, time in conc and doses")
+            )
     d = doses[["subject_id", "interval", "time"]].rename(columns={"time": "_dose_time"})
     out = conc.merge(d, on=["subject_id", "interval"], how="left")
     out["time_after_dose"] = out["time"] - out["_dose_time"]
@@ -34,8 +36,13 @@ def _panels(occasions: Sequence[str], log: bool | Sequence[bool]):
     import matplotlib.pyplot as plt
 
     scales = [log] if isinstance(log, bool) else list(log)
-    fig, axes = plt.subplots(len(scales), len(occasions), figsize=(5.2 * len(occasions), 3.8 * len(scales)),
-                             squeeze=False, sharex="col")
+    fig, axes = plt.subplots(
+        len(scales),
+        len(occasions),
+        figsize=(5.2 * len(occasions), 3.8 * len(scales)),
+        squeeze=False,
+        sharex="col",
+    )
     return fig, axes, scales
 
 
@@ -55,7 +62,9 @@ def plot_mean_profiles(
     Means are over the subjects with a measurable value at each nominal time (BLQ excluded)."""
     for col in (group, occasion, time, conc):
         if col not in data.columns:
-            raise DataError(describe_problem("data columns", list(data.columns), f"a {col!r} column"))
+            raise DataError(
+                describe_problem("data columns", list(data.columns), f"a {col!r} column")
+            )
     occasions = list(pd.unique(data[occasion]))
     fig, axes, scales = _panels(occasions, log)
     groups = sorted(pd.unique(data[group]), key=str)
@@ -72,10 +81,17 @@ def plot_mean_profiles(
                 lower = (stats["mean"] - stats["std"].fillna(0)).to_numpy()
                 if is_log:
                     lower = np.where(lower > 0, lower, stats["mean"].to_numpy())
-                ax.errorbar(stats["_t"], stats["mean"],
-                            yerr=[stats["mean"] - lower, stats["std"].fillna(0)],
-                            marker="o", ms=3.5, lw=1.4, capsize=2.5, color=colour,
-                            label=f"{g} (n={s['subject_id'].nunique() if 'subject_id' in s else ''})")
+                ax.errorbar(
+                    stats["_t"],
+                    stats["mean"],
+                    yerr=[stats["mean"] - lower, stats["std"].fillna(0)],
+                    marker="o",
+                    ms=3.5,
+                    lw=1.4,
+                    capsize=2.5,
+                    color=colour,
+                    label=f"{g} (n={s['subject_id'].nunique() if 'subject_id' in s else ''})",
+                )
         for r, is_log in enumerate(scales):
             ax = axes[r][c]
             ax.set_yscale("log" if is_log else "linear")
@@ -115,7 +131,9 @@ def plot_spaghetti(
     colours = ["#1b6ca8", "#d1495b", "#2e933c", "#8f5aa8", "#edae49"]
     for c, occ in enumerate(occasions):
         sub = data[data[occasion] == occ]
-        for (sid, g), s in sub.groupby(["subject_id", group] if group else ["subject_id", occasion]):
+        for (_sid, g), s in sub.groupby(
+            ["subject_id", group] if group else ["subject_id", occasion]
+        ):
             colour = colours[(groups.index(g) if group else 0) % len(colours)]
             s = s.dropna(subset=[conc]).sort_values(time)
             for r, _ in enumerate(scales):
@@ -123,14 +141,19 @@ def plot_spaghetti(
         for r, is_log in enumerate(scales):
             ax = axes[r][c]
             ax.set_yscale("log" if is_log else "linear")
-            ax.set_title(f"{occ} — individual profiles, {'log' if is_log else 'linear'} scale", fontsize=10)
+            ax.set_title(
+                f"{occ} — individual profiles, {'log' if is_log else 'linear'} scale", fontsize=10
+            )
             ax.set_xlabel(f"Time after start of infusion ({time_unit})")
             ax.set_ylabel(f"Concentration ({unit})")
             ax.grid(alpha=0.3)
     if group:
         from matplotlib.lines import Line2D
 
-        handles = [Line2D([], [], color=colours[i % len(colours)], label=str(g)) for i, g in enumerate(groups)]
+        handles = [
+            Line2D([], [], color=colours[i % len(colours)], label=str(g))
+            for i, g in enumerate(groups)
+        ]
         axes[0][0].legend(handles=handles, fontsize=8, frameon=False)
     if title:
         fig.suptitle(title)

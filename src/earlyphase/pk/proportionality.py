@@ -49,7 +49,9 @@ class PowerModelResult:
 def _positive(name: str, x) -> np.ndarray:
     x = np.asarray(x, float)
     if np.isnan(x).any() or (x <= 0).any():
-        raise DataError(describe_problem(name, x[np.isnan(x) | (x <= 0)][:3].tolist(), "positive numbers"))
+        raise DataError(
+            describe_problem(name, x[np.isnan(x) | (x <= 0)][:3].tolist(), "positive numbers")
+        )
     return x
 
 
@@ -60,7 +62,11 @@ def power_model(
     d = _positive("dose", dose)
     y = _positive("value", value)
     if len(d) != len(y) or len(np.unique(d)) < 2 or len(d) < 3:
-        raise DataError(describe_problem("dose", np.unique(d).tolist(), "at least 2 distinct doses and 3 values"))
+        raise DataError(
+            describe_problem(
+                "dose", np.unique(d).tolist(), "at least 2 distinct doses and 3 values"
+            )
+        )
     x, ly = np.log(d), np.log(y)
     n = len(x)
     xm = x.mean()
@@ -80,10 +86,19 @@ def power_model(
     else:
         conclusion = "inconclusive"
     return PowerModelResult(
-        slope=float(b), slope_lower=float(lo), slope_upper=float(hi), intercept=float(a),
-        level=level, acceptance_lower=float(acc_lo), acceptance_upper=float(acc_hi),
-        dose_ratio=float(r), ratio_dn=float(r ** (b - 1)), ratio_dn_lower=float(r ** (lo - 1)),
-        ratio_dn_upper=float(r ** (hi - 1)), conclusion=conclusion, n=n,
+        slope=float(b),
+        slope_lower=float(lo),
+        slope_upper=float(hi),
+        intercept=float(a),
+        level=level,
+        acceptance_lower=float(acc_lo),
+        acceptance_upper=float(acc_hi),
+        dose_ratio=float(r),
+        ratio_dn=float(r ** (b - 1)),
+        ratio_dn_lower=float(r ** (lo - 1)),
+        ratio_dn_upper=float(r ** (hi - 1)),
+        conclusion=conclusion,
+        n=n,
     )
 
 
@@ -103,7 +118,9 @@ class GeometricMeanRatio:
         return pd.DataFrame([asdict(self)])
 
 
-def geometric_mean_ratio(test, reference, level: float = 0.90, dose_normalise: tuple[float, float] | None = None) -> GeometricMeanRatio:
+def geometric_mean_ratio(
+    test, reference, level: float = 0.90, dose_normalise: tuple[float, float] | None = None
+) -> GeometricMeanRatio:
     """Geometric mean ratio of two independent groups, CI from the two-sample t interval
     with pooled variance on ln values (as R ``t.test(log(x), log(y), var.equal = TRUE)``).
     ``dose_normalise=(dose_test, dose_ref)`` divides each group by its dose first."""
@@ -118,5 +135,11 @@ def geometric_mean_ratio(test, reference, level: float = 0.90, dose_normalise: t
     sp2 = ((nt - 1) * t.var(ddof=1) + (nr - 1) * r.var(ddof=1)) / (nt + nr - 2)
     se = np.sqrt(sp2 * (1 / nt + 1 / nr))
     q = stats.t.ppf(0.5 + level / 2, nt + nr - 2)
-    return GeometricMeanRatio(float(np.exp(diff)), float(np.exp(diff - q * se)),
-                              float(np.exp(diff + q * se)), level, nt, nr)
+    return GeometricMeanRatio(
+        float(np.exp(diff)),
+        float(np.exp(diff - q * se)),
+        float(np.exp(diff + q * se)),
+        level,
+        nt,
+        nr,
+    )

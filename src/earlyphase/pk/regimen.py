@@ -1,12 +1,11 @@
-"""Dosing regimens and PK sampling schedules for simulation (adapter until the protocol
-object drives them).
+"""Dosing regimens and PK sampling schedules for simulation, read from the protocol object.
 
 A :class:`Regimen` is a list of administrations ``(time_h, dose, duration_h)`` with the dose
-per kg, per m2 or flat, plus sampling times with their occasion label. The built-in
-:func:`isak_phase1b_regimen` mirrors the isatuximab + carfilzomib phase 1b protocol
-(isatuximab DL1 10 mg/kg Q2W; DL2 10 mg/kg QW x4 then Q2W; DL3 20 mg/kg QW x4 then Q2W;
+per kg, per m2 or flat, plus sampling times with their occasion label, built by
+:func:`regimen_from_protocol` from :mod:`earlyphase.protocol`. The built-in ``isak-phase1b``
+protocol (isatuximab + carfilzomib phase 1b) gives isatuximab DL1 10 mg/kg Q2W; DL2 10 mg/kg QW x4 then Q2W; DL3 20 mg/kg QW x4 then Q2W;
 28-day cycles; intensive sampling C1D1 and C3D1: pre-dose, mid-infusion, end of infusion,
-then 3, 24, 48, 168, 336 h after the end; pre-dose C2D1-C8D1). Infusion durations 200, 112.5,
+then 3, 24, 48, 168, 336 h after the end; pre-dose C2D1-C8D1. Infusion durations 200, 112.5,
 then 75 min (Sarclisa USPI rate table, a decision of the protocol module, since the paper gives
 none). Decision: a sample nominally after the next dose start is taken just before that dose
 (pre-dose), so it cannot include the next dose.
@@ -15,18 +14,20 @@ none). Decision: a sample nominally after the next dose start is taken just befo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from earlyphase.errors import ProtocolError, describe_problem
+from earlyphase.pk.nca.units import concentration_factor_to_mg_l
 
-__all__ = ["Regimen", "isak_phase1b_regimen", "DOSE_LEVELS"]
+if TYPE_CHECKING:
+    from earlyphase.protocol import Protocol
+
+__all__ = ["Regimen", "regimen_from_protocol", "isak_phase1b_regimen", "DOSE_LEVELS"]
 
 #: Isatuximab dose (mg/kg) and weekly cycle-1 dosing per dose level.
 DOSE_LEVELS = {1: (10.0, False), 2: (10.0, True), 3: (20.0, True)}
-_CYCLE_H = 28 * 24.0
-_INFUSION_MIN = (200.0, 112.5, 75.0)
-_POST_EOI_H = (3.0, 24.0, 48.0, 168.0, 336.0)
 
 
 @dataclass(frozen=True)
@@ -65,40 +66,101 @@ class Regimen:
         return np.append(gaps, gaps[-1] if len(gaps) else np.nan)
 
 
-def isak_phase1b_regimen(dose_level: int, n_cycles: int = 8) -> Regimen:
-    """Isatuximab regimen and sampling of the phase 1b isatuximab + carfilzomib protocol."""
-    if dose_level not in DOSE_LEVELS:
-        raise ProtocolError(describe_problem("dose_level", dose_level, f"one of {sorted(DOSE_LEVELS)}"))
+def regimen_from_protocol(
+    protocol: Protocol | str,
+    dose_level: str | int,
+    drug: str = "isatuximab",
+    n_cycles: int = 8,
+) -> Regimen:
+    """Doses and PK sampling of one drug at one dose level, read from a protocol object.
+
+    Parameters
+    ----------
+    protocol : Protocol or str
+        A :class:`earlyphase.protocol.Protocol`, or a built-in id / YAML path for
+        :func:`earlyphase.protocol.load_protocol` (e.g. ``"isak-phase1b"``).
+    dose_level : str or int
+        ``"DL2"`` or ``2``.
+    drug : str
+        Drug id or abbreviation; its ``pk_sampling`` schedule gives the sampling times and
+        LLOQ.
+    n_cycles : int
+        Cycles to simulate (the protocol may run "until progression").
+
+    Notes
+    -----
+    Infusion durations come from ``Drug.infusion_minutes_for`` (per administration number);
+    sampling times from ``PkSample.hours_from_dose_start``. A sample falling after the start
+    of the next administration is taken just before it (see the module docstring).
+    """
+    from earlyphase.protocol import load_protocol
+
     if not (1 <= n_cycles <= 60):
         raise ProtocolError(describe_problem("n_cycles", n_cycles, "an integer in 1..60"))
-    dose, weekly = DOSE_LEVELS[dose_level]
-    days: list[tuple[int, int]] = []
+    proto = load_protocol(protocol) if isinstance(protocol, str) else protocol
+    the_drug = proto.drug(drug)
+    starts: list[float] = []
+    doses: list[float] = []
+    durations: list[float] = []
+    labels: list[str] = []
+    day_h = 24.0
     for cycle in range(1, n_cycles + 1):
-        cycle_days = (1, 8, 15, 22) if (cycle == 1 and weekly) else (1, 15)
-        days += [(cycle, d) for d in cycle_days]
-    starts = np.array([(c - 1) * _CYCLE_H + (d - 1) * 24.0 for c, d in days])
-    durations = np.array([_INFUSION_MIN[min(i, 2)] / 60 for i in range(len(days))])
-    labels = tuple(f"CYCLE {c} DAY {d}" for c, d in days)
-
+        for planned in proto.planned_doses(dose_level, the_drug.id, cycle):
+            number = len(starts) + 1
+            minutes = the_drug.infusion_minutes_for(number)
+            starts.append((cycle - 1) * proto.cycle_length_days * day_h + (planned.day - 1) * day_h)
+            doses.append(planned.dose)
+            durations.append((minutes or 1.0) / 60.0)
+            labels.append(f"CYCLE {cycle} DAY {planned.day}")
+    if not starts:
+        raise ProtocolError(
+            describe_problem("dose_level", dose_level, f"a dose level giving {the_drug.id}")
+        )
+    schedules = [s for s in proto.pk_sampling if s.drug == the_drug.id]
+    if not schedules:
+        raise ProtocolError(
+            describe_problem(
+                "pk_sampling",
+                [s.drug for s in proto.pk_sampling],
+                f"a PK sampling schedule for {the_drug.id}",
+            )
+        )
+    schedule = schedules[0]
+    t0 = np.array(starts)
     samples: list[tuple[float, str, str]] = []
-    for i, (cycle, day) in enumerate(days):
-        if day != 1:
+    for occasion in schedule.occasions:
+        label = f"CYCLE {occasion.cycle} DAY {occasion.day}"
+        if label not in labels:
             continue
-        occasion = labels[i]
-        start, dur = starts[i], durations[i]
-        next_start = starts[i + 1] if i + 1 < len(starts) else np.inf
-        samples.append((start, "Pre-dose", occasion))
-        if cycle in (1, 3):
-            samples.append((start + dur / 2, "Mid-infusion", occasion))
-            samples.append((start + dur, "End of infusion", occasion))
-            for h in _POST_EOI_H:
-                t = min(start + dur + h, next_start)
-                if t > samples[-1][0]:
-                    samples.append((t, f"{h:g} h post end of infusion", occasion))
-    t_s = np.array([s[0] for s in samples])
+        i = labels.index(label)
+        next_start = t0[i + 1] if i + 1 < len(t0) else np.inf
+        last = -np.inf
+        for sample in occasion.samples:
+            t = t0[i] if sample.predose else t0[i] + sample.hours_from_dose_start(durations[i])
+            t = min(t, next_start)
+            if t > last:
+                samples.append((float(t), sample.label, label))
+                last = t
+    samples.sort(key=lambda s: s[0])
+    factor = concentration_factor_to_mg_l(schedule.lloq_unit) if schedule.lloq else None
+    lloq = schedule.lloq * factor if (schedule.lloq and factor) else 0.0
     return Regimen(
-        dose_times_h=starts, doses=np.full(len(days), dose), durations_h=durations,
-        dose_labels=labels, dose_unit="mg/kg", sample_times_h=t_s,
-        sample_labels=tuple(s[1] for s in samples), sample_occasions=tuple(s[2] for s in samples),
-        lloq_mg_l=0.5e-3,  # 0.500 ng/mL (paper, Methods)
+        dose_times_h=t0,
+        doses=np.array(doses, float),
+        durations_h=np.array(durations),
+        dose_labels=tuple(labels),
+        dose_unit=the_drug.dose_unit,
+        sample_times_h=np.array([s[0] for s in samples]),
+        sample_labels=tuple(s[1] for s in samples),
+        sample_occasions=tuple(s[2] for s in samples),
+        lloq_mg_l=float(lloq),
     )
+
+
+def isak_phase1b_regimen(dose_level: int, n_cycles: int = 8) -> Regimen:
+    """Isatuximab regimen and sampling of the built-in ``isak-phase1b`` protocol."""
+    if dose_level not in DOSE_LEVELS:
+        raise ProtocolError(
+            describe_problem("dose_level", dose_level, f"one of {sorted(DOSE_LEVELS)}")
+        )
+    return regimen_from_protocol("isak-phase1b", dose_level, "isatuximab", n_cycles)

@@ -11,7 +11,8 @@ Formats (Table 3 of the isatuximab + carfilzomib phase 1b paper): continuous par
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,8 +29,8 @@ __all__ = [
 
 def geometric_cv(x: np.ndarray) -> float:
     """Geometric CV% = 100 sqrt(exp(sd(ln x)^2) - 1) over positive values."""
-    x = np.asarray(x, float)
-    x = x[np.isfinite(x) & (x > 0)]
+    arr = np.asarray(x, float)
+    x = arr[np.isfinite(arr) & (arr > 0)]
     if len(x) < 2:
         return float("nan")
     return float(100.0 * math.sqrt(math.expm1(np.var(np.log(x), ddof=1))))
@@ -37,12 +38,12 @@ def geometric_cv(x: np.ndarray) -> float:
 
 def describe(x: Sequence[float] | np.ndarray | pd.Series) -> dict[str, float]:
     """All summary statistics of one sample (NaN where undefined)."""
-    x = np.asarray(x, float)
-    x = x[~np.isnan(x)]
-    n = len(x)
-    pos = x[x > 0]
-    mean = float(x.mean()) if n else float("nan")
-    sd = float(x.std(ddof=1)) if n > 1 else float("nan")
+    arr = np.asarray(x, float)
+    v = arr[~np.isnan(arr)]
+    n = len(v)
+    pos = v[v > 0]
+    mean = float(v.mean()) if n else float("nan")
+    sd = float(v.std(ddof=1)) if n > 1 else float("nan")
     return {
         "n": n,
         "mean": mean,
@@ -50,9 +51,9 @@ def describe(x: Sequence[float] | np.ndarray | pd.Series) -> dict[str, float]:
         "cv_pct": 100 * sd / mean if n > 1 and mean != 0 else float("nan"),
         "geo_mean": float(np.exp(np.log(pos).mean())) if len(pos) else float("nan"),
         "geo_cv_pct": geometric_cv(pos),
-        "median": float(np.median(x)) if n else float("nan"),
-        "min": float(x.min()) if n else float("nan"),
-        "max": float(x.max()) if n else float("nan"),
+        "median": float(np.median(v)) if n else float("nan"),
+        "min": float(v.min()) if n else float("nan"),
+        "max": float(v.max()) if n else float("nan"),
     }
 
 
@@ -80,18 +81,22 @@ def _sig(x: float, digits: int = 3) -> str:
     return f"{rounded:,.{decimals}f}"
 
 
-def format_mean_sd_geo(stats: dict[str, float], digits: int = 3) -> str:
+def format_mean_sd_geo(stats: Mapping[Any, Any], digits: int = 3) -> str:
     """``"mean ± SD (geometric mean) [CV%]"`` with 3 significant digits and the CV% as an
     integer, e.g. ``"20,200 ± 5,400 (19,700) [27]"`` (paper Table 3 prints 5400 unseparated)."""
     cv = stats["cv_pct"]
     cv_s = f"{cv:.0f}" if np.isfinite(cv) else "NC"
-    return (f"{_sig(stats['mean'], digits)} ± {_sig(stats['sd'], digits)} "
-            f"({_sig(stats['geo_mean'], digits)}) [{cv_s}]")
+    return (
+        f"{_sig(stats['mean'], digits)} ± {_sig(stats['sd'], digits)} "
+        f"({_sig(stats['geo_mean'], digits)}) [{cv_s}]"
+    )
 
 
-def format_median_range(stats: dict[str, float], decimals: int = 2) -> str:
+def format_median_range(stats: Mapping[Any, Any], decimals: int = 2) -> str:
     """``"median (min-max)"`` with fixed decimals, e.g. ``"6.30 (5.37-24.00)"``."""
-    return f"{stats['median']:.{decimals}f} ({stats['min']:.{decimals}f}-{stats['max']:.{decimals}f})"
+    return (
+        f"{stats['median']:.{decimals}f} ({stats['min']:.{decimals}f}-{stats['max']:.{decimals}f})"
+    )
 
 
 #: Parameters shown as "median (range)" rather than "mean ± SD (geometric mean) [CV%]".
@@ -111,12 +116,19 @@ def parameter_table(
     data = parameters if codes is None else parameters[parameters["parameter"].isin(list(codes))]
     stats = summarize(data, [*by, "parameter"])
     text = [
-        format_median_range(row) if row["parameter"] in MEDIAN_RANGE_PARAMETERS
+        format_median_range(row)
+        if row["parameter"] in MEDIAN_RANGE_PARAMETERS
         else format_mean_sd_geo(row, digits)
         for row in stats.to_dict("records")
     ]
     out = stats[[*by, "parameter", "n"]].assign(summary=text)
-    if codes is not None:
-        rank = {c: i for i, c in enumerate(codes)}
-        out = out.sort_values([*by, "parameter"], key=lambda s: s.map(rank) if s.name == "parameter" else s)
-    return out.reset_index(drop=True)
+    # groups in order of first appearance, parameters in the order of ``codes``
+    groups = data[list(by)].drop_duplicates().itertuples(index=False, name=None)
+    group_rank = {k: i for i, k in enumerate(groups)}
+    code_rank = {c: i for i, c in enumerate(codes or list(pd.unique(data["parameter"])))}
+    keys = [
+        (group_rank.get(tuple(row[list(by)]), 0), code_rank.get(row["parameter"], 0))
+        for _, row in out.iterrows()
+    ]
+    order = sorted(range(len(out)), key=keys.__getitem__)
+    return out.iloc[order].reset_index(drop=True)

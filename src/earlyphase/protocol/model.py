@@ -232,6 +232,20 @@ class Protocol(FrozenModel):
         ids = [d.id for d in self.dose_levels]
         raise ProtocolError(describe_problem("dose_level", level, f"one of {ids} or 1..{len(ids)}"))
 
+    @property
+    def dose_level_ids(self) -> tuple[str, ...]:
+        """Dose level ids in escalation order (``("DL1", "DL2", "DL3")``)."""
+        return tuple(d.id for d in self.dose_levels)
+
+    def pk_schedule(self, drug: str) -> PkSchedule:
+        """The PK sampling schedule of one drug (id or abbreviation)."""
+        the_drug = self.drug(drug)
+        for schedule in self.pk_sampling:
+            if schedule.drug == the_drug.id:
+                return schedule
+        known = [s.drug for s in self.pk_sampling]
+        raise ProtocolError(describe_problem("pk schedule drug", drug, f"one of {known}"))
+
     def schedule_option(self, option_id: str) -> ScheduleOption:
         """The optional schedule change with this id."""
         for opt in self.schedule_options:

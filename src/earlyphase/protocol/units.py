@@ -16,7 +16,18 @@ import math
 from dataclasses import dataclass
 from types import MappingProxyType
 
-__all__ = ["DOSE_UNITS", "UNITS", "Unit", "column_suffix", "convert", "normalize_unit"]
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "DOSE_UNITS",
+    "UNITS",
+    "Unit",
+    "column_suffix",
+    "convert",
+    "convert_array",
+    "normalize_unit",
+]
 
 #: Units in which a protocol may express a drug's dose.
 DOSE_UNITS = ("mg/kg", "mg/m2", "mg")
@@ -114,7 +125,27 @@ def convert(value: float, from_unit: str, to_unit: str) -> float:
         raise ValueError(
             f"cannot convert {a.symbol!r} ({a.dimension}) to {b.symbol!r} ({b.dimension})"
         )
+    if a.factor == b.factor:
+        return value
     out = value * a.factor / b.factor
-    if out == 0 or not math.isfinite(out):
+    if not math.isfinite(out) or abs(out) < 1e-250:
         return out
     return round(out, 11 - int(math.floor(math.log10(abs(out)))))
+
+
+def convert_array(values: npt.ArrayLike, from_unit: str, to_unit: str) -> npt.NDArray[np.float64]:
+    """Vectorised :func:`convert` (same 12-significant-digit rounding; NaN stays NaN)."""
+    a, b = UNITS[normalize_unit(from_unit)], UNITS[normalize_unit(to_unit)]
+    if a.dimension != b.dimension:
+        raise ValueError(
+            f"cannot convert {a.symbol!r} ({a.dimension}) to {b.symbol!r} ({b.dimension})"
+        )
+    x = np.asarray(values, dtype=float)
+    if a.factor == b.factor:
+        return x.copy()
+    out = x * a.factor / b.factor
+    ok = np.isfinite(out) & (np.abs(out) > 1e-250)
+    mags = np.zeros_like(out)
+    mags[ok] = np.floor(np.log10(np.abs(out[ok])))
+    scale = 10.0 ** (11 - mags)
+    return np.where(ok, np.round(out * scale) / scale, out)

@@ -7,11 +7,11 @@ the report compare the reproduced analysis with these values; the twin generator
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
-from collections.abc import Mapping
 from typing import Any
 
 import yaml
@@ -72,7 +72,9 @@ class PublishedValues:
         try:
             return self.values[key]
         except KeyError:
-            raise DataError(describe_problem("key", key, "a published-value key, e.g. 'orr'")) from None
+            raise DataError(
+                describe_problem("key", key, "a published-value key, e.g. 'orr'")
+            ) from None
 
     def __contains__(self, key: object) -> bool:
         return key in self.values
@@ -111,12 +113,19 @@ class PublishedValues:
 
 
 def _entry(key: str, raw: dict[str, Any]) -> PublishedValue:
-    extra = {k: v for k, v in raw.items()
-             if k not in ("value", "location", "denominator", "inconsistency")}
-    return PublishedValue(key=key, value=raw.get("value"), location=str(raw.get("location", "")),
-                          denominator=raw.get("denominator"),
-                          inconsistency=raw.get("inconsistency"),
-                          extra=MappingProxyType(extra))
+    extra = {
+        k: v
+        for k, v in raw.items()
+        if k not in ("value", "location", "denominator", "inconsistency")
+    }
+    return PublishedValue(
+        key=key,
+        value=raw.get("value"),
+        location=str(raw.get("location", "")),
+        denominator=raw.get("denominator"),
+        inconsistency=raw.get("inconsistency"),
+        extra=MappingProxyType(extra),
+    )
 
 
 @lru_cache(maxsize=1)
@@ -142,10 +151,14 @@ def load_published() -> PublishedValues:
             flagged = set(cell.get("inconsistent_fields", ()))
             for name in ("any", "any_pct", "grade3plus", "grade3plus_pct"):
                 key = f"table2.{term}.{col}.{name}"
-                values[key] = PublishedValue(key, cell[name], loc, cell["denominator"],
-                                             note if name in flagged else None)
+                values[key] = PublishedValue(
+                    key, cell[name], loc, cell["denominator"], note if name in flagged else None
+                )
             values[f"table2.{term}.{col}.denominator"] = PublishedValue(
-                f"table2.{term}.{col}.denominator", cell["denominator"], loc)
-    return PublishedValues(source=str(doc["source"]), values=MappingProxyType(values),
-                           table3=MappingProxyType(doc["table3"]))
-
+                f"table2.{term}.{col}.denominator", cell["denominator"], loc
+            )
+    return PublishedValues(
+        source=str(doc["source"]),
+        values=MappingProxyType(values),
+        table3=MappingProxyType(doc["table3"]),
+    )

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from earlyphase.report.figures import FigureResult
+from earlyphase.report.options import ReportOptions
 from earlyphase.report.pipeline import ReportResult, analyze, build_report, run_reference
-from earlyphase.report.published import Comparison, PublishedValue, compare_published
+from earlyphase.report.published import Comparison, PublishedNumber, compare_published
 from earlyphase.report.spec import (
     ColumnSpec,
     DisplayTable,
@@ -20,7 +21,8 @@ __all__ = [
     "Comparison",
     "DisplayTable",
     "FigureResult",
-    "PublishedValue",
+    "PublishedNumber",
+    "ReportOptions",
     "ReportResult",
     "RowSpec",
     "TableResult",

@@ -124,7 +124,7 @@ class KMCurve:
         return np.asarray(self.result.n_at_risk(np.asarray(times, dtype=float)))
 
 
-def kaplan_meier(time: np.ndarray, event: np.ndarray) -> KMCurve:
+def kaplan_meier(time: np.ndarray, event: np.ndarray, conf_type: str = CONF_TYPE) -> KMCurve:
     """Kaplan–Meier (log-log CI, SAS median rule, Brookmeyer–Crowley median CI).
 
     Kaplan EL, Meier P. JASA 1958;53:457-481; Brookmeyer R, Crowley J. Biometrics
@@ -132,11 +132,11 @@ def kaplan_meier(time: np.ndarray, event: np.ndarray) -> KMCurve:
     """
     t = np.asarray(time, dtype=float)
     e = np.asarray(event, dtype=int)
-    result = _kaplan_meier(t, e, conf_type=CONF_TYPE, quantile_rule=QUANTILE_RULE)
+    result = _kaplan_meier(t, e, conf_type=conf_type, quantile_rule=QUANTILE_RULE)
     return KMCurve(result, t, e)
 
 
-def median_followup(time: np.ndarray, event: np.ndarray) -> float:
+def median_followup(time: np.ndarray, event: np.ndarray, conf_type: str = CONF_TYPE) -> float:
     """Median follow-up by reverse Kaplan–Meier (Schemper & Smith 1996)."""
-    result = _median_followup(np.asarray(time, float), np.asarray(event, int), conf_type=CONF_TYPE)
+    result = _median_followup(np.asarray(time, float), np.asarray(event, int), conf_type=conf_type)
     return float(result.median)

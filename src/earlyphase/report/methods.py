@@ -5,10 +5,10 @@ from __future__ import annotations
 import platform
 from collections.abc import Mapping
 from importlib import metadata
-
-import pandas as pd
+from typing import Any
 
 from earlyphase.report.content import MethodsSection
+from earlyphase.report.options import ReportOptions
 
 __all__ = ["methods_sections", "software_versions"]
 
@@ -35,27 +35,48 @@ def software_versions() -> dict[str, str]:
     return out
 
 
-def _engines() -> tuple[str, str]:
+def _engines(options: ReportOptions) -> tuple[str, str]:
     return (
-        "earlyphase.survival.kaplan_meier, conf_type='log-log', quantile_rule='sas'",
+        f"earlyphase.survival.kaplan_meier, conf_type='{options.km_conf_type}', quantile_rule='sas'",
         "earlyphase.stats.binomial_ci, method='clopper-pearson'",
     )
 
 
-def _attrs_text(adam: Mapping[str, pd.DataFrame], name: str) -> str:
-    frame = adam.get(name)
-    if frame is None:
-        return ""
-    info = {k: v for k, v in frame.attrs.items() if isinstance(v, str | int | float)}
-    return "; ".join(f"{k} = {v}" for k, v in info.items())
+def _nca_text(attrs: Mapping[str, Mapping[str, Any]]) -> str:
+    """NCA settings: those recorded with ADPP, else the defaults of earlyphase.pk.nca."""
+    recorded = attrs.get("ADPP", {}).get("nca_options")
+    if isinstance(recorded, Mapping):
+        settings = dict(recorded)
+        source = "recorded with ADPP"
+    else:
+        try:
+            from dataclasses import asdict
+
+            from earlyphase.pk.nca import NCAOptions
+        except ImportError:
+            return ""
+        settings = asdict(NCAOptions())
+        source = "earlyphase.pk.nca.NCAOptions defaults, as used by earlyphase.cdisc.adam"
+    keys = (
+        "auc_method",
+        "blq_before_first",
+        "blq_between",
+        "blq_after_last",
+        "time_zero",
+        "lambda_z_min_points",
+        "lambda_z_tolerance",
+        "lambda_z_selection",
+    )
+    text = "; ".join(f"{k} = {settings[k]}" for k in keys if k in settings)
+    return f"NCA settings ({source}): {text}."
 
 
 def methods_sections(
-    adam: Mapping[str, pd.DataFrame], provenance: str
+    attrs: Mapping[str, Mapping[str, Any]], provenance: str, options: ReportOptions
 ) -> tuple[MethodsSection, ...]:
-    """Methods paragraphs for a report built from ``adam``."""
-    km_engine, ci_engine = _engines()
-    nca = _attrs_text(adam, "ADPP")
+    """Methods paragraphs; ``attrs`` = each ADaM dataset's ``DataFrame.attrs`` metadata."""
+    km_engine, ci_engine = _engines(options)
+    nca = _nca_text(attrs)
     versions = software_versions()
     return (
         MethodsSection(
@@ -92,8 +113,10 @@ def methods_sections(
             "Time-to-event endpoints",
             (
                 f"Kaplan–Meier product-limit estimates ({km_engine}); Greenwood variance; pointwise "
-                "95% CIs on the log-log scale (SAS PROC LIFETEST default CONFTYPE=LOGLOG; R's "
-                "survfit default is conf.type = 'log'); median by the SAS rule (average of the "
+                f"95% CIs by the {options.km_conf_text} (SAS defaults to log-log, R survfit to "
+                "log, tern to plain). "
+                + (options.km_conf_reason + " " if options.km_conf_reason else "")
+                + "Median by the SAS rule (average of the "
                 "first times the curve is below and at or below 0.5; not estimable if it never "
                 "drops below 0.5) with the Brookmeyer–Crowley CI on the same transform; landmark "
                 "survival read off the step function, not estimable beyond the last observation.",
@@ -119,7 +142,7 @@ def methods_sections(
                 "WinNonlin Model 202); summarised as arithmetic mean ± SD (geometric mean) [CV% = "
                 "SD / mean x 100], three significant figures; tmax as median (range). Parameters "
                 "that could not be computed are missing with a reason (ADPP.EXCLREAS) and excluded. "
-                + (f"NCA settings recorded with ADPP: {nca}." if nca else ""),
+                + nca,
             ),
         ),
         MethodsSection(

@@ -1,132 +1,56 @@
 """Published versus reproduced: each number of the paper beside the number the report
-computed, with the difference, and a flag on published numbers that are internally
-inconsistent (a percentage that no integer count of its denominator gives).
+computed, the difference, and a flag on published numbers that are internally inconsistent.
 
-The published values come from ``earlyphase.reference.published.load_published()`` (the YAML
-``src/earlyphase/reference/isak_phase1b_published.yaml``) or any mapping/list of the same
-shape.  The reader is deliberately tolerant of the YAML's layout: every mapping holding a
-``value`` is one published number; its key is its own ``key``/``id`` field or its dotted path.
-Each published key is matched to a cell of a report table (``table_id/row/column/stat``)
-through :data:`ADDRESSES`, or through an ``address`` field in the entry itself.
+The published values come from :func:`earlyphase.reference.published.load_published` (the YAML
+``src/earlyphase/reference/isak_phase1b_published.yaml``).  Every printed number becomes a
+:class:`PublishedNumber`: the entry's value, and each printed attribute (``n``, ``pct``,
+``ci_low``, ``ci_high``, ``min``, ``max``) as ``<key>.<attribute>``; Table 2 cells are
+``table2.<term>.<column>.<field>`` and Table 3 cells ``table3.<visit>.<column>.<field>``.
+:data:`ADDRESSES` maps those keys to report cells ``table_id/row/column/stat``.
+
+A number is flagged *inconsistent* when the YAML records an inconsistency for it, or when its
+count and denominator do not give the printed percentage.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields, is_dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-from earlyphase.report.spec import TableResult
+from earlyphase.report.spec import TableResult, sas_round
 
 __all__ = [
     "ADDRESSES",
     "Comparison",
-    "PublishedValue",
+    "PublishedNumber",
     "compare_published",
-    "flatten_published",
     "load_reference_published",
     "percent_consistent",
+    "published_numbers",
 ]
 
-_DL = {"dl1": "DL1", "dl2": "DL2", "dl3": "DL3", "overall": "OVERALL"}
-
-
-def _build_addresses() -> dict[str, str]:
-    a: dict[str, str] = {}
-    for dl, col in _DL.items():
-        a[f"enrolled.{dl}"] = f"disposition/enrolled/{col}/n"
-        a[f"orr.{dl}.pct"] = f"efficacy_best_response/ORR/{col}/pct"
-        a[f"orr.{dl}.n"] = f"efficacy_best_response/ORR/{col}/n"
-        a[f"cbr.{dl}.pct"] = f"efficacy_best_response/CBR/{col}/pct"
-        a[f"age.median.{dl}"] = f"table1_demographics/age/{col}/median"
-        a[f"prior_lines.median.{dl}"] = f"table1_demographics/priorln/{col}/median"
-        a[f"dual_refractory.pct.{dl}"] = f"table1_demographics/dualref/{col}/pct"
-    a.update(
-        {
-            "orr.overall.ci_lower": "efficacy_best_response/ORR/OVERALL/lcl",
-            "orr.overall.ci_upper": "efficacy_best_response/ORR/OVERALL/ucl",
-            "bor.scr.n": "efficacy_best_response/sCR/OVERALL/n",
-            "bor.cr.n": "efficacy_best_response/CR/OVERALL/n",
-            "bor.scr_cr.n": "efficacy_best_response/sCR/CR/OVERALL/n",
-            "bor.vgpr.n": "efficacy_best_response/VGPR/OVERALL/n",
-            "bor.pr.n": "efficacy_best_response/PR/OVERALL/n",
-            "bor.mr.n": "efficacy_best_response/MR/OVERALL/n",
-            "pfs.median": "time_to_event/PFS:median/OVERALL/median",
-            "pfs.median.ci_lower": "time_to_event/PFS:median/OVERALL/lcl",
-            "pfs.median.ci_upper": "time_to_event/PFS:median/OVERALL/ucl",
-            "pfs.events": "time_to_event/PFS:events/OVERALL/n",
-            "os.rate_24m": "time_to_event/OS:rate24/OVERALL/est",
-            "os.rate_24m.ci_lower": "time_to_event/OS:rate24/OVERALL/lcl",
-            "os.rate_24m.ci_upper": "time_to_event/OS:rate24/OVERALL/ucl",
-            "os.deaths": "time_to_event/OS:events/OVERALL/n",
-            "followup.median": "time_to_event/followup:median/OVERALL/median",
-            "followup.min": "time_to_event/followup:median/OVERALL/min",
-            "followup.max": "time_to_event/followup:median/OVERALL/max",
-            "ttr.median_weeks": "efficacy_response_timing/TTR/value/median",
-            "ttbr.median_weeks": "efficacy_response_timing/TTBR/value/median",
-            "dor.median": "efficacy_response_timing/DOR/value/median",
-            "cycles.median": "exposure/ncycles/OVERALL/median",
-            "cycles.min": "exposure/ncycles/OVERALL/min",
-            "cycles.max": "exposure/ncycles/OVERALL/max",
-            "related_ae_grade3plus.n": "table2_adverse_events/any_related/OVERALL:ge3/n",
-            "related_ae_grade3plus.pct": "table2_adverse_events/any_related/OVERALL:ge3/pct",
-        }
-    )
-    for key in (
-        "lenref",
-        "imidref",
-        "piref",
-        "dualref",
-        "carfexp",
-        "carfref",
-        "cyto_high",
-        "gain1q",
-        "hr_or_gain1q",
-        "age_lt65",
-        "age_ge65",
-    ):
-        a[f"subgroup.{key}.orr"] = f"efficacy_subgroups/{key}/ORR/pct"
-        a[f"subgroup.{key}.n"] = f"efficacy_subgroups/{key}/N/n"
-    return a
-
-
-#: Published key -> report address ``table_id/row/column/stat`` (row may contain "/").
-ADDRESSES: dict[str, str] = _build_addresses()
+_ATTRIBUTES = ("n", "pct", "pct_text", "ci_low", "ci_high", "min", "max")
+_COLS = {"dl1": "DL1", "dl2": "DL2", "dl3": "DL3", "overall": "OVERALL"}
 
 
 @dataclass(frozen=True)
-class PublishedValue:
-    """One number of the paper."""
+class PublishedNumber:
+    """One printed number (or printed text such as "not reached")."""
 
     key: str
-    value: float
+    value: float | None
     location: str = ""
-    unit: str = ""
+    text: str = ""
     count: float | None = None
     denominator: float | None = None
-    note: str = ""
-    text: str = ""
-    address: str = ""
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """The published-versus-reproduced table (one row per published number)."""
-
-    rows: pd.DataFrame
-
-    def to_frame(self) -> pd.DataFrame:
-        """Columns: key, location, published, reproduced, difference, decimals, status,
-        consistency, note, address."""
-        return self.rows.copy()
-
-    @property
-    def n_matched(self) -> int:
-        return int((self.rows["status"] == "same at published precision").sum())
+    inconsistency: str = ""
+    comparator: str = ""
+    unit: str = ""
 
 
 def _num(x: Any) -> float | None:
@@ -139,73 +63,328 @@ def _num(x: Any) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _as_mapping(obj: Any) -> Any:
-    if is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: getattr(obj, f.name) for f in fields(obj)}
-    if hasattr(obj, "model_dump"):
-        return obj.model_dump()
-    return obj
-
-
-def flatten_published(obj: Any, prefix: str = "") -> list[PublishedValue]:
-    """Every mapping with a numeric ``value`` anywhere in ``obj`` becomes a PublishedValue."""
-    obj = _as_mapping(obj)
-    out: list[PublishedValue] = []
-    if isinstance(obj, Mapping):
-        value = _num(obj.get("value"))
-        if "value" in obj and value is not None:
-            key = str(obj.get("key") or obj.get("id") or prefix)
-            loc = obj.get("location") or obj.get("source") or ""
-            if isinstance(loc, Mapping):
-                loc = ", ".join(f"{k}: {v}" for k, v in loc.items())
-            note = obj.get("inconsistency") or obj.get("note") or obj.get("notes") or ""
-            out.append(
-                PublishedValue(
-                    key=key,
-                    value=value,
-                    location=str(loc),
-                    unit=str(obj.get("unit") or ""),
-                    count=_num(obj.get("count") if "count" in obj else obj.get("numerator")),
-                    denominator=_num(obj.get("denominator")),
-                    note=str(note)
-                    if not isinstance(note, list | tuple)
-                    else "; ".join(map(str, note)),
-                    text=str(obj.get("text") or obj.get("published_text") or ""),
-                    address=str(obj.get("address") or ""),
-                )
+def _entry_numbers(
+    key: str, raw: Mapping[str, Any], location: str, inconsistency: str
+) -> list[PublishedNumber]:
+    value = raw.get("value")
+    if value is None:  # nothing printed (e.g. a blank cell)
+        return []
+    denominator = _num(raw.get("denominator"))
+    unit = str(raw.get("unit") or "")
+    count = _num(raw.get("n"))
+    out = [
+        PublishedNumber(
+            key=key,
+            value=_num(value),
+            location=location,
+            text="" if _num(value) is not None else str(value),
+            count=count,
+            denominator=denominator,
+            inconsistency=inconsistency,
+            comparator=str(raw.get("comparator") or ""),
+            unit=unit,
+        )
+    ]
+    for attr in _ATTRIBUTES:
+        if _num(raw.get(attr)) is None:
+            continue
+        attr_count = _num(value) if attr in ("pct", "pct_text") else None
+        out.append(
+            PublishedNumber(
+                key=f"{key}.{attr}",
+                value=_num(raw.get(attr)),
+                location=location,
+                count=attr_count,
+                denominator=denominator,
+                inconsistency=inconsistency,
+                unit="%" if attr in ("pct", "pct_text") else unit,
             )
-            return out
-        for k, v in obj.items():
-            out += flatten_published(v, f"{prefix}.{k}" if prefix else str(k))
-    elif isinstance(obj, list | tuple):
-        for i, v in enumerate(obj):
-            out += flatten_published(v, f"{prefix}[{i}]")
+        )
     return out
 
 
-def load_reference_published() -> list[PublishedValue]:
-    """Published values of the reference trial (``earlyphase.reference.published``)."""
+def _from_document(
+    values: Mapping[str, Any], table2: Mapping[str, Any] | None, table3: Mapping[str, Any] | None
+) -> list[PublishedNumber]:
+    out: list[PublishedNumber] = []
+    for key, raw in values.items():
+        if hasattr(raw, "extra"):  # earlyphase.reference.published.PublishedValue
+            fields = {**dict(raw.extra), "value": raw.value, "denominator": raw.denominator}
+            out += _entry_numbers(key, fields, raw.location, raw.inconsistency or "")
+        elif isinstance(raw, Mapping):
+            out += _entry_numbers(
+                key, raw, str(raw.get("location", "")), str(raw.get("inconsistency") or "")
+            )
+    for term, cols in (table2 or {}).get("rows", {}).items():
+        for col, cell in cols.items():
+            flagged = set(cell.get("inconsistent_fields", ()))
+            for name in ("any", "any_pct", "grade3plus", "grade3plus_pct", "denominator"):
+                value = _num(cell.get(name))
+                if value is None:
+                    continue
+                count = _num(cell.get(name.removesuffix("_pct"))) if name.endswith("_pct") else None
+                out.append(
+                    PublishedNumber(
+                        key=f"table2.{term}.{col}.{name}",
+                        value=value,
+                        location=f"Table 2, {term}, {col}",
+                        count=count,
+                        denominator=_num(cell.get("denominator")),
+                        inconsistency=str(cell.get("inconsistency") or "")
+                        if name in flagged
+                        else "",
+                        unit="%" if name.endswith("_pct") else "",
+                    )
+                )
+    for visit, cols in (table3 or {}).items():
+        if not isinstance(cols, Mapping) or visit in ("units",):
+            continue
+        for col, cell in cols.items():
+            if not isinstance(cell, Mapping):
+                continue
+            for name, value in cell.items():
+                if _num(value) is not None:
+                    out.append(
+                        PublishedNumber(
+                            key=f"table3.{visit}.{col}.{name}",
+                            value=_num(value),
+                            location=f"Table 3, {visit.upper()}, {col}, {name}",
+                        )
+                    )
+    return out
+
+
+def published_numbers(source: Any) -> list[PublishedNumber]:
+    """Every printed number of ``source``: the object returned by ``load_published()``, the
+    YAML document as a dict, or an iterable of :class:`PublishedNumber`."""
+    if hasattr(source, "values") and hasattr(source, "table3") and not isinstance(source, Mapping):
+        table2 = None  # PublishedValues already flattens Table 2 into its values
+        return _from_document(source.values, table2, source.table3)
+    if isinstance(source, Mapping) and "values" in source:
+        return _from_document(source["values"], source.get("table2"), source.get("table3"))
+    items = list(source)
+    if not all(isinstance(i, PublishedNumber) for i in items):
+        raise TypeError(
+            "published: expected load_published(), its YAML document or PublishedNumber items"
+        )
+    return items
+
+
+def load_reference_published() -> list[PublishedNumber]:
+    """Published numbers of the reference trial (``earlyphase.reference.published``)."""
     from earlyphase.reference.published import load_published
 
-    return flatten_published(load_published())
+    return published_numbers(load_published())
 
 
-def _decimals(value: float, text: str) -> int:
-    match = re.search(r"\.(\d+)", text) if text else None
-    if match:
-        return len(match.group(1))
-    as_text = repr(value)
-    return 0 if float(value).is_integer() else len(as_text.split(".")[1])
+# ----------------------------------------------------------------------------- addresses
+def _build_addresses() -> dict[str, str]:
+    a: dict[str, str] = {"n_patients": "disposition/enrolled/OVERALL/n"}
+    bor = "efficacy_best_response"
+    t1 = "table1_demographics"
+    for i in (1, 2, 3):
+        a[f"n_dl{i}"] = f"disposition/enrolled/DL{i}/n"
+    a.update(
+        {
+            "n_escalation": "disposition/cohort:ESCALATION/OVERALL/n",
+            "n_escalation_dl2": "disposition/cohort:ESCALATION/DL2/n",
+            "n_expansion": "disposition/cohort:EXPANSION/OVERALL/n",
+            "median_cycles": "exposure/ncycles/OVERALL/median",
+            "min_cycles": "exposure/ncycles/OVERALL/min",
+            "max_cycles": "exposure/ncycles/OVERALL/max",
+            "mean_cycles": "exposure/ncycles/OVERALL/mean",
+            "pct_intended_therapy_given": "exposure/rdiisa/OVERALL/mean",
+            # "28 patients experienced disease progression": the PFS events of the reconstruction
+            "n_progressions": "disposition/pfs_event/OVERALL/n",
+            "n_to_asct": "disposition/reason:OTHER/OVERALL/n",
+            "n_on_therapy_at_cutoff": "disposition/eos:ONGOING/OVERALL/n",
+            "n_deaths": "disposition/death/OVERALL/n",
+            "median_followup_months": "time_to_event/followup:median/OVERALL/median",
+            "min_followup_months": "time_to_event/followup:median/OVERALL/min",
+            "max_followup_months": "time_to_event/followup:median/OVERALL/max",
+            "pct_male": f"{t1}/sex/OVERALL/pct_male",
+            "pct_male.n": f"{t1}/sex/OVERALL/male",
+            "diag_years_median_text": f"{t1}/diagyrs/OVERALL/median",
+            "diag_years_median_text.min": f"{t1}/diagyrs/OVERALL/min",
+            "diag_years_median_text.max": f"{t1}/diagyrs/OVERALL/max",
+            "hr_text": f"{t1}/cyto_high/OVERALL/n",
+            "hr_text.pct": f"{t1}/cyto_high/OVERALL/pct",
+            "carf_ref_pct_conclusion": f"{t1}/k_exp_ref/OVERALL/refractory_pct",
+            "n_evaluable_response": f"{bor}/ORR/OVERALL/denom",
+            "orr": f"{bor}/ORR/OVERALL/pct",
+            "orr.n": f"{bor}/ORR/OVERALL/n",
+            "orr.ci_low": f"{bor}/ORR/OVERALL/lcl",
+            "orr.ci_high": f"{bor}/ORR/OVERALL/ucl",
+            "n_scr_cr": f"{bor}/sCR/CR/OVERALL/n",
+            "n_scr_cr.pct": f"{bor}/sCR/CR/OVERALL/pct",
+            "cbr": f"{bor}/CBR/OVERALL/pct",
+            "cbr.n": f"{bor}/CBR/OVERALL/n",
+            "median_pfs_months": "time_to_event/PFS:median/OVERALL/median",
+            "median_pfs_months.ci_low": "time_to_event/PFS:median/OVERALL/lcl",
+            "median_pfs_months.ci_high": "time_to_event/PFS:median/OVERALL/ucl",
+            "os_2y_pct": "time_to_event/OS:rate24/OVERALL/est",
+            "os_2y_pct.ci_low": "time_to_event/OS:rate24/OVERALL/lcl",
+            "os_2y_pct.ci_high": "time_to_event/OS:rate24/OVERALL/ucl",
+            "median_os": "time_to_event/OS:median/OVERALL/median",
+            "dor_median_months": "efficacy_response_timing/DOR/value/median",
+            "dor_median_months.min": "efficacy_response_timing/DOR/value/min",
+            "dor_median_months.max": "efficacy_response_timing/DOR/value/max",
+            "pct_any_related_ae": "table2_adverse_events/any_related/OVERALL:any/pct",
+            "n_related_grade34": "table2_adverse_events/any_related/OVERALL:ge3/n",
+            "n_related_grade34.pct": "table2_adverse_events/any_related/OVERALL:ge3/pct",
+            "n_infusion_reaction_patients": "infusion_reactions/ir_any/OVERALL/n",
+            "n_infusion_reaction_patients.pct": "infusion_reactions/ir_any/OVERALL/pct",
+            "n_ir_first_infusion": "infusion_reactions/ir_first/OVERALL/n",
+            "n_ir_isatuximab": "infusion_reactions/ir_isatuximab/OVERALL/n",
+            "n_ir_grade3": "infusion_reactions/ir_ge3/OVERALL/n",
+        }
+    )
+    for code, cat in (("scr", "sCR"), ("cr", "CR"), ("vgpr", "VGPR"), ("pr", "PR"), ("mr", "MR")):
+        a[f"n_{code}"] = f"{bor}/{cat}/OVERALL/n"
+        a[f"n_{code}.pct"] = f"{bor}/{cat}/OVERALL/pct"
+    for code in ("ttr", "ttbr"):
+        for stat in ("", ".min", ".max"):
+            a[f"{code}_median_weeks{stat}"] = (
+                f"efficacy_response_timing/{code.upper()}/value/{stat[1:] or 'median'}"
+            )
+    for key, row in (
+        ("len_ref", "lenref"),
+        ("imid_ref", "imidref"),
+        ("pi_ref", "piref"),
+        ("dual_ref", "dualref"),
+        ("prior_k", "carfexp"),
+        ("k_ref", "carfref"),
+        ("hr", "cyto_high"),
+        ("gain1q", "gain1q"),
+        ("hr_or_gain1q", "hr_or_gain1q"),
+        ("age_lt65", "age_lt65"),
+        ("age_ge65", "age_ge65"),
+    ):
+        a[f"orr_{key}"] = f"efficacy_subgroups/{row}/ORR/pct"
+        a[f"orr_{key}.n"] = f"efficacy_subgroups/{row}/ORR/n"
+    for col, key in _COLS.items():
+        for name, row, stats in (
+            ("age_median", "age", ("median", "min", "max")),
+            ("diag_years_median", "diagyrs", ("median", "min", "max")),
+            ("prior_lines_median", "priorln", ("median", "min", "max")),
+            ("bmpc_median", "bmpcbl", ("median", "min", "max")),
+        ):
+            a[f"{name}_{col}"] = f"{t1}/{row}/{key}/{stats[0]}"
+            a[f"{name}_{col}.min"] = f"{t1}/{row}/{key}/min"
+            a[f"{name}_{col}.max"] = f"{t1}/{row}/{key}/max"
+        a[f"male_{col}"] = f"{t1}/sex/{key}/male"
+        a[f"female_{col}"] = f"{t1}/sex/{key}/female"
+        for name, row in (
+            ("race_white", "race_WHITE"),
+            ("race_asian", "race_ASIAN"),
+            ("race_other", "race_OTHER"),
+            ("race_hispanic", "ethnic_hispanic"),
+            ("mmtype_igg", "mmtype_IGG"),
+            ("mmtype_iga", "mmtype_IGA"),
+            ("mmtype_lc", "mmtype_LIGHT CHAIN"),
+            ("prior_sct", "priorsct"),
+            ("hr", "cyto_high"),
+            ("gain1q", "gain1q"),
+        ):
+            a[f"{name}_{col}"] = f"{t1}/{row}/{key}/n"
+            a[f"{name}_{col}.pct"] = f"{t1}/{row}/{key}/pct"
+        for drug, row in (("len", "len"), ("pom", "pom"), ("bort", "bort"), ("carf", "k")):
+            a[f"{drug}_exp_{col}"] = f"{t1}/{row}_exp_ref/{key}/exposed"
+            a[f"{drug}_ref_{col}"] = f"{t1}/{row}_exp_ref/{key}/refractory"
+            a[f"{drug}_ref_{col}.pct_text"] = f"{t1}/{row}_exp_ref/{key}/refractory_pct"
+        a[f"dual_ref_pct_{col}"] = f"{t1}/dualref/{key}/pct"
+    for term in (
+        "Neutropenia",
+        "Anemia",
+        "Thrombocytopenia",
+        "Leukopenia",
+        "Lymphopenia",
+        "Fatigue",
+        "Nausea",
+        "Diarrhea",
+        "Constipation",
+        "Hypertension",
+        "Headache",
+        "Muscle cramps",
+        "Insomnia",
+        "Dyspnea",
+        "URI",
+    ):
+        for col, key in _COLS.items():
+            base = f"table2_adverse_events/{term}/{key}"
+            a[f"table2.{term}.{col}.any"] = f"{base}:any/n"
+            a[f"table2.{term}.{col}.any_pct"] = f"{base}:any/pct"
+            a[f"table2.{term}.{col}.grade3plus"] = f"{base}:ge3/n"
+            a[f"table2.{term}.{col}.grade3plus_pct"] = f"{base}:ge3/pct"
+            a[f"table2.{term}.{col}.denominator"] = f"{base}:any/denom"
+    for name, term, band in (
+        ("grade3_hypertension", "Hypertension", "ge3"),
+        ("grade3_diarrhea", "Diarrhea", "ge3"),
+        ("grade3_anemia", "Anemia", "ge3"),
+        ("grade3_neutropenia", "Neutropenia", "ge3"),
+        ("lymphopenia_any", "Lymphopenia", "any"),
+        ("lymphopenia_g34", "Lymphopenia", "ge3"),
+        ("grade2plus_anemia", "Anemia", "ge2"),
+        ("grade2plus_leukopenia", "Leukopenia", "ge2"),
+        ("grade2plus_neutropenia", "Neutropenia", "ge2"),
+        ("grade2plus_uri", "URI", "ge2"),
+        ("grade2plus_thrombocytopenia", "Thrombocytopenia", "ge2"),
+        ("grade2plus_hypertension", "Hypertension", "ge2"),
+    ):
+        a[f"pct_{name}"] = f"table2_adverse_events/{term}/OVERALL:{band}/pct"
+        a[f"pct_{name}.n"] = f"table2_adverse_events/{term}/OVERALL:{band}/n"
+    pk = "table3_pk_parameters"
+    for visit, vkey in (("c1d1", "cycle_1_day_1"), ("c3d1", "cycle_3_day_1")):
+        for col in ("dl1", "dl2", "dl3"):
+            base = f"table3.{visit}.{col}"
+            key = _COLS[col]
+            a[f"{base}.n"] = f"{pk}/{vkey}:n/{key}/n"
+            for stat in ("median", "min", "max"):
+                a[f"{base}.tmax_{stat}"] = f"{pk}/{vkey}:TMAX/{key}/{stat}"
+            auc = "auc2weeks" if (visit == "c3d1" or col == "dl1") else "auc1week"
+            params = [("cmax", "CMAX"), (auc, "AUCTAU")]
+            if visit == "c3d1":  # accumulation ratios are reported at cycle 3
+                params += [("rac_cmax", "RACCMAX"), ("rac_auc1week", "RACAUC")]
+            for name, code in params:
+                for stat, mine in (
+                    ("mean", "mean"),
+                    ("sd", "sd"),
+                    ("gmean", "geomean"),
+                    ("cv", "cv"),
+                ):
+                    a[f"{base}.{name}_{stat}"] = f"{pk}/{vkey}:{code}/{key}/{mine}"
+    return a
+
+
+#: Published key -> report cell ``table_id/row/column/stat`` (the row may contain "/").
+ADDRESSES: dict[str, str] = _build_addresses()
+
+
+# ----------------------------------------------------------------------------- comparison
+@dataclass(frozen=True)
+class Comparison:
+    """The published-versus-reproduced table (one row per published number)."""
+
+    rows: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        """Columns: key, location, published (NaN for printed text), published_text,
+        reproduced, difference, relative_difference_pct, decimals, status, consistency, note,
+        address."""
+        return self.rows.copy()
+
+
+def _decimals(value: float) -> int:
+    text = repr(float(value))
+    return 0 if float(value).is_integer() else len(text.split(".")[1])
 
 
 def percent_consistent(pct: float, count: float, denominator: float) -> bool:
     """Whether ``pct`` is what ``count / denominator`` gives at the precision it is printed."""
-    if denominator == 0:
+    if not denominator:
         return False
-    decimals = _decimals(pct, "")
-    exact = 100.0 * count / denominator
-    half = 0.5 * 10.0 ** (-decimals)
-    return abs(exact - pct) <= half + 1e-9
+    half = 0.5 * 10.0 ** (-_decimals(pct))
+    return abs(100.0 * count / denominator - pct) <= half + 1e-9
 
 
 def _lookup(tables: Mapping[str, TableResult], address: str) -> float | None:
@@ -220,77 +399,97 @@ def _lookup(tables: Mapping[str, TableResult], address: str) -> float | None:
         return None
 
 
+def _status(item: PublishedNumber, reproduced: float | None) -> tuple[str, float]:
+    if reproduced is None:
+        return "not reproduced", math.nan
+    if item.value is None:  # printed text, e.g. "not reached"
+        reached = math.isfinite(reproduced)
+        if re.search(r"not reached|not estimable", item.text, re.IGNORECASE) or re.fullmatch(
+            r"\s*NE\s*", item.text
+        ):
+            return ("differs" if reached else "same (not reached)"), math.nan
+        return "not reproduced", math.nan
+    if not math.isfinite(reproduced):
+        return "differs", math.nan
+    diff = reproduced - item.value
+    if item.comparator in (">", ">="):
+        return (
+            "same (" + item.comparator + f"{item.value:g})"
+            if reproduced > item.value
+            else "differs"
+        ), diff
+    decimals = _decimals(item.value)
+    same = sas_round(reproduced, decimals) == sas_round(item.value, decimals)
+    return ("same" if same else "differs"), diff
+
+
 def compare_published(
-    published: Iterable[PublishedValue] | Any,
+    published: Any,
     tables: Mapping[str, TableResult],
     addresses: Mapping[str, str] | None = None,
 ) -> Comparison:
     """Place each published number beside its reproduced value.
 
-    Status is ``"same at published precision"`` when the reproduced value, rounded half away
-    from zero to the published number's decimals, equals it; ``"differs"`` otherwise;
-    ``"not reproduced"`` when no report cell holds it.  ``consistency`` is ``"inconsistent"``
-    when the entry has a count and denominator that do not give its percentage, or the YAML
-    records an inconsistency note.
+    Status: ``"same"`` when the reproduced value rounded half away
+    from zero to the published decimals equals it; ``"differs"``; ``"not reproduced"`` when
+    no report cell holds it (design constants, comparator trials, outputs not produced).
+    Consistency: ``"inconsistent"`` when the YAML records why the paper contradicts itself
+    or the printed count/denominator do not give the printed percentage.
     """
-    from earlyphase.report.spec import sas_round
-
-    items = list(published) if isinstance(published, list | tuple) else flatten_published(published)
-    items = [i if isinstance(i, PublishedValue) else flatten_published(i)[0] for i in items]
-    addresses = dict(ADDRESSES if addresses is None else addresses)
+    items = published_numbers(published)
+    addresses = ADDRESSES if addresses is None else addresses
     rows = []
     for item in items:
-        address = item.address or addresses.get(item.key, "")
+        address = addresses.get(item.key, "")
         reproduced = _lookup(tables, address) if address else None
-        decimals = _decimals(item.value, item.text)
-        if reproduced is None:
-            status, diff = "not reproduced", math.nan
-        else:
-            diff = reproduced - item.value
-            same = sas_round(reproduced, decimals) == sas_round(item.value, decimals)
-            status = "same at published precision" if same else "differs"
-        consistency = ""
+        status, diff = _status(item, reproduced)
+        note = item.inconsistency
+        consistency = "inconsistent" if note else ""
         if (
-            item.count is not None
-            and item.denominator is not None
-            and item.unit in ("%", "percent", "")
+            item.value is not None
+            and item.count is not None
+            and item.denominator
+            and item.unit == "%"
         ):
-            if item.unit == "%" or "pct" in item.key or "percent" in item.key:
-                consistency = (
-                    "consistent"
-                    if percent_consistent(item.value, item.count, item.denominator)
-                    else "inconsistent"
+            if percent_consistent(item.value, item.count, item.denominator):
+                consistency = consistency or "consistent"
+            else:
+                consistency = "inconsistent"
+                exact = 100 * item.count / item.denominator
+                note = (
+                    note
+                    or f"{item.count:g}/{item.denominator:g} = {exact:.1f}%, printed {item.value:g}%"
                 )
-        if item.note and "inconsistent" in item.note.lower():
-            consistency = "inconsistent"
         rows.append(
             {
                 "key": item.key,
                 "location": item.location,
-                "published": item.value,
+                "published": item.value if item.value is not None else math.nan,
+                "published_text": item.text if item.value is None else f"{item.value:g}",
                 "reproduced": reproduced if reproduced is not None else math.nan,
                 "difference": diff,
-                "decimals": decimals,
+                "relative_difference_pct": (
+                    100.0 * diff / abs(item.value) if item.value else math.nan
+                ),
+                "decimals": _decimals(item.value) if item.value is not None else 0,
                 "status": status,
                 "consistency": consistency,
-                "note": item.note,
+                "note": note,
                 "address": address,
             }
         )
-    return Comparison(
-        pd.DataFrame(
-            rows,
-            columns=[
-                "key",
-                "location",
-                "published",
-                "reproduced",
-                "difference",
-                "decimals",
-                "status",
-                "consistency",
-                "note",
-                "address",
-            ],
-        )
-    )
+    columns = [
+        "key",
+        "location",
+        "published",
+        "published_text",
+        "reproduced",
+        "difference",
+        "relative_difference_pct",
+        "decimals",
+        "status",
+        "consistency",
+        "note",
+        "address",
+    ]
+    return Comparison(pd.DataFrame(rows, columns=columns))

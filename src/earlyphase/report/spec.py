@@ -23,6 +23,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import Literal
 
 import pandas as pd
@@ -214,16 +215,17 @@ class TableResult:
         frame.insert(0, "table_id", self.spec.table_id)
         return frame.reset_index(drop=True)
 
+    @cached_property
+    def _index(self) -> dict[tuple[str, str, str], float]:
+        cols = self.data.loc[:, list(TIDY_COLUMNS)]
+        return {(r, c, s): float(v) for r, c, s, v in cols.itertuples(index=False)}
+
     def value(self, row: str, column: str, stat: str) -> float:
         """One unrounded number; ``KeyError`` if absent."""
-        hit = self.data[
-            (self.data["row"] == row)
-            & (self.data["column"] == column)
-            & (self.data["stat"] == stat)
-        ]
-        if hit.empty:
-            raise KeyError((self.spec.table_id, row, column, stat))
-        return float(hit["value"].iloc[0])
+        try:
+            return self._index[(row, column, stat)]
+        except KeyError:
+            raise KeyError((self.spec.table_id, row, column, stat)) from None
 
     def cell_stats(self) -> dict[tuple[str, str], dict[str, float]]:
         """Statistics grouped by (row, column)."""

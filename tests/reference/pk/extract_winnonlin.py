@@ -13,13 +13,44 @@ import csv
 import sys
 from pathlib import Path
 
-CASES = ("Theoph_Log", "Theoph_Linear", "Indometh_Log", "Indometh_Linear",
-         "Indometh_Log_Infusion", "Indometh_Linear_Infusion")
-COLUMNS = ("Subject", "Cmax", "Tmax", "Tlast", "Clast", "AUClast", "AUCall", "AUCINF_obs",
-           "AUCINF_pred", "AUC_%Extrap_obs", "Lambda_z", "HL_Lambda_z", "No_points_lambda_z",
-           "Lambda_z_lower", "Lambda_z_upper", "Rsq", "Rsq_adjusted", "Corr_XY", "AUMClast",
-           "AUMCINF_obs", "AUMCINF_pred", "MRTINF_obs", "Cl_obs", "Cl_F_obs", "Vz_obs",
-           "Vz_F_obs", "Vss_obs", "C0")
+CASES = (
+    "Theoph_Log",
+    "Theoph_Linear",
+    "Indometh_Log",
+    "Indometh_Linear",
+    "Indometh_Log_Infusion",
+    "Indometh_Linear_Infusion",
+)
+COLUMNS = (
+    "Subject",
+    "Cmax",
+    "Tmax",
+    "Tlast",
+    "Clast",
+    "AUClast",
+    "AUCall",
+    "AUCINF_obs",
+    "AUCINF_pred",
+    "AUC_%Extrap_obs",
+    "Lambda_z",
+    "HL_Lambda_z",
+    "No_points_lambda_z",
+    "Lambda_z_lower",
+    "Lambda_z_upper",
+    "Rsq",
+    "Rsq_adjusted",
+    "Corr_XY",
+    "AUMClast",
+    "AUMCINF_obs",
+    "AUMCINF_pred",
+    "MRTINF_obs",
+    "Cl_obs",
+    "Cl_F_obs",
+    "Vz_obs",
+    "Vz_F_obs",
+    "Vss_obs",
+    "C0",
+)
 
 
 def main(src: str) -> None:

@@ -69,6 +69,15 @@ def flag(condition: pd.Series | np.ndarray, index: pd.Index | None = None) -> pd
     )
 
 
+def population_flag(condition: pd.Series) -> pd.Series:
+    """ADaM subject-level population flag: "Y" or "N", never null (ADaMIG 1.3, section 3.1.4)."""
+    return pd.Series(
+        np.where(condition.fillna(False).to_numpy(dtype=bool), "Y", "N"),
+        index=condition.index,
+        dtype="str",
+    )
+
+
 def yn(values: pd.Series) -> pd.Series:
     """Normalise Y/N text (YES/NO, TRUE/FALSE, 1/0) to "Y"/"N"; other values stay missing."""
     text = values.astype("str").str.strip().str.upper()

@@ -33,7 +33,7 @@ __all__ = ["derive_adae"]
 
 
 def derive_adae(
-    ae: pd.DataFrame,
+    ae: pd.DataFrame | None,
     adsl: pd.DataFrame,
     *,
     suppae: pd.DataFrame | None = None,
@@ -41,7 +41,7 @@ def derive_adae(
     window_days: int = 30,
 ) -> pd.DataFrame:
     """Derive ADAE from SDTM AE (+ SUPPAE, EX) and ADSL; one record per AE record."""
-    require(ae, "ADAE", "AE", ["USUBJID", "AEDECOD", "AESTDTC"])
+    ae = require(ae, "ADAE", "AE", ["USUBJID", "AEDECOD", "AESTDTC"])
     ae = merge_supp(ae, suppae, ("IRDRUG",)).reset_index(drop=True)
     keys = [c for c in (*ADSL_KEYS, "TRTSDT", "TRTEDT", "DTHDT", "DCUTDT") if c in adsl.columns]
     out = ae.merge(adsl[keys], on="USUBJID", how="left", suffixes=("_AE", ""))

@@ -29,10 +29,10 @@ _PARAM = {
 
 
 def derive_adex(
-    ex: pd.DataFrame, adsl: pd.DataFrame, *, suppex: pd.DataFrame | None = None
+    ex: pd.DataFrame | None, adsl: pd.DataFrame, *, suppex: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """Derive ADEX from SDTM EX (+ SUPPEX planned doses) and ADSL."""
-    require(ex, "ADEX", "EX", ["USUBJID", "EXTRT", "EXDOSE", "EXSTDTC"])
+    ex = require(ex, "ADEX", "EX", ["USUBJID", "EXTRT", "EXDOSE", "EXSTDTC"])
     ex = merge_supp(ex, suppex, ("PLANDOSE",)).reset_index(drop=True)
     keys = [c for c in (*ADSL_KEYS, "TRTSDT", "DCUTDT") if c in adsl.columns]
     ex = ex.merge(adsl[keys], on="USUBJID", how="left", suffixes=("_EX", ""))

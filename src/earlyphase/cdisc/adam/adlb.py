@@ -16,6 +16,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 import pandas as pd
 
@@ -44,7 +46,7 @@ def lb_test_key(testcd: pd.Series, spec: pd.Series | None) -> pd.Series:
     specimen = (
         spec.astype("str").str.upper() if spec is not None else pd.Series("", index=testcd.index)
     )
-    by_code_only = {}
+    by_code_only: dict[str, list[str]] = {}
     for (code, _sp), key in _BY_CODE.items():
         by_code_only.setdefault(code, []).append(key)
     keys = [
@@ -55,10 +57,10 @@ def lb_test_key(testcd: pd.Series, spec: pd.Series | None) -> pd.Series:
 
 
 def derive_adlb(
-    lb: pd.DataFrame, adsl: pd.DataFrame, *, ctcae_version: str = "4.03"
+    lb: pd.DataFrame | None, adsl: pd.DataFrame, *, ctcae_version: Literal["4.03", "5.0"] = "4.03"
 ) -> pd.DataFrame:
     """Derive ADLB from SDTM LB and ADSL (grading needs :mod:`earlyphase.clinical.ctcae`)."""
-    require(lb, "ADLB", "LB", ["USUBJID", "LBTESTCD", "LBDTC"])
+    lb = require(lb, "ADLB", "LB", ["USUBJID", "LBTESTCD", "LBDTC"])
     keys = [c for c in (*ADSL_KEYS, "TRTSDT", "DCUTDT") if c in adsl.columns]
     out = lb.reset_index(drop=True).merge(
         adsl[keys], on="USUBJID", how="left", suffixes=("_LB", "")
@@ -133,7 +135,7 @@ def derive_adlb(
     return finish(out, "ADLB", "Laboratory Analysis Dataset", order)
 
 
-def _grades(out: pd.DataFrame, test_key: pd.Series, version: str) -> pd.Series:
+def _grades(out: pd.DataFrame, test_key: pd.Series, version: Literal["4.03", "5.0"]) -> pd.Series:
     from earlyphase.clinical.ctcae import grade_labs
 
     graded = test_key.isin(_GRADED) & out["AVAL"].notna() & out["ADY"].notna()

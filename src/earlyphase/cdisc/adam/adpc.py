@@ -43,11 +43,11 @@ def _strict_datetimes(values: pd.Series, field: str) -> pd.Series:
 
 
 def derive_adpc(
-    pc: pd.DataFrame, ex: pd.DataFrame, adsl: pd.DataFrame, *, cycle_days: int = 28
+    pc: pd.DataFrame | None, ex: pd.DataFrame | None, adsl: pd.DataFrame, *, cycle_days: int = 28
 ) -> pd.DataFrame:
     """Derive ADPC from SDTM PC, EX and ADSL."""
-    require(pc, "ADPC", "PC", ["USUBJID", "PCTESTCD", "PCDTC"])
-    require(ex, "ADPC", "EX", ["USUBJID", "EXTRT", "EXSTDTC", "EXDOSE"])
+    pc = require(pc, "ADPC", "PC", ["USUBJID", "PCTESTCD", "PCDTC"])
+    ex = require(ex, "ADPC", "EX", ["USUBJID", "EXTRT", "EXSTDTC", "EXDOSE"])
     pc = pc.reset_index(drop=True).copy()
     pc["ADTM"] = _strict_datetimes(pc["PCDTC"], "PC.PCDTC")
     pc["_DRUG"] = pc["PCTESTCD"].map(_DRUG_OF)
@@ -105,6 +105,9 @@ def derive_adpc(
                 "a non-negative time after dose for a post-dose sample",
             )
         )
+    if "DCUTDT" in adsl.columns:  # samples after the data cut-off are not used
+        cut = pc["USUBJID"].map(dict(zip(adsl["USUBJID"], adsl["DCUTDT"], strict=True)))
+        pc = pc[~(pc["ADTM"].dt.normalize() > pd.to_datetime(cut))]
     out = pc.merge(
         adsl[[c for c in ADSL_KEYS if c in adsl.columns]],
         on="USUBJID",

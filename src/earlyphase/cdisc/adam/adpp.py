@@ -58,7 +58,6 @@ def derive_adpp(
     then not computed (the NCA leaves them out).
     """
     from earlyphase.pk import nca
-    from earlyphase.pk.nca import accumulation_ratios
 
     require(
         adpc,
@@ -103,7 +102,23 @@ def derive_adpp(
     )
     if ex is not None:
         doses["tau"] = _next_start(dose_rows, _infusion_starts(ex, adpc))
-    result = nca(conc, doses, options)
+    # earlyphase.pk.nca ties doses to profiles by subject and interval: one NCA per analyte
+    frames = []
+    for analyte in pd.unique(conc["analyte"]):
+        result = nca(conc[conc["analyte"] == analyte], doses[doses["analyte"] == analyte], options)
+        frames.extend(_parameters(result))
+    out = pd.concat(frames, ignore_index=True)
+    out["EXCLREAS"] = out["EXCLREAS"].fillna("").astype("str")
+    keys = adpc[[c for c in ADSL_KEYS if c in adpc.columns]].drop_duplicates("USUBJID")
+    out = out.merge(keys, on="USUBJID", how="left")
+    order = [*ADSL_KEYS, "PARCAT1", "VISIT", "PARAMCD", "AVAL", "AVALU", "EXCLREAS"]
+    return finish(out, "ADPP", "PK Parameters Analysis Dataset", order)
+
+
+def _parameters(result: Any) -> list[pd.DataFrame]:
+    """ADPP records of one NCA result, plus cycle 3 / cycle 1 accumulation ratios."""
+    from earlyphase.pk.nca import accumulation_ratios
+
     par = result.parameters.rename(
         columns={
             "subject_id": "USUBJID",
@@ -117,32 +132,19 @@ def derive_adpp(
     )
     frames = [par]
     visits = set(par["VISIT"])
-    if {REFERENCE_VISIT, TEST_VISIT} <= visits:
-        both = par.groupby(["USUBJID", "PARCAT1"])["VISIT"].agg(
-            lambda v: {REFERENCE_VISIT, TEST_VISIT} <= set(v)
+    if {REFERENCE_VISIT, TEST_VISIT} <= visits and "tau" in result.profiles.columns:
+        ratios = accumulation_ratios(result, REFERENCE_VISIT, TEST_VISIT)
+        ratios = ratios.rename(
+            columns={
+                "subject_id": "USUBJID",
+                "analyte": "PARCAT1",
+                "parameter": "PARAMCD",
+                "value": "AVAL",
+                "exclusion_reason": "EXCLREAS",
+            }
         )
-        keep = both[both].index
-        if len(keep):
-            ratios = accumulation_ratios(result, REFERENCE_VISIT, TEST_VISIT)
-            ratios = ratios.rename(
-                columns={
-                    "subject_id": "USUBJID",
-                    "analyte": "PARCAT1",
-                    "parameter": "PARAMCD",
-                    "value": "AVAL",
-                    "exclusion_reason": "EXCLREAS",
-                }
-            )
-            frames.append(ratios.assign(VISIT=TEST_VISIT, AVALU="ratio"))
-    out = pd.concat(frames, ignore_index=True)
-    out["EXCLREAS"] = out["EXCLREAS"].fillna("").astype("str")
-    out = out.merge(
-        adpc[[c for c in ADSL_KEYS if c in adpc.columns]].drop_duplicates("USUBJID"),
-        on="USUBJID",
-        how="left",
-    )
-    order = [*ADSL_KEYS, "PARCAT1", "VISIT", "PARAMCD", "AVAL", "AVALU", "EXCLREAS"]
-    return finish(out, "ADPP", "PK Parameters Analysis Dataset", order)
+        frames.append(ratios.assign(VISIT=TEST_VISIT, AVALU="ratio"))
+    return frames
 
 
 def _next_start(dose_rows: pd.DataFrame, starts: pd.DataFrame) -> np.ndarray:

@@ -12,7 +12,8 @@ Two sources, chosen by ``source``:
 * ``"investigator"``: SDTM RS ``RSTESTCD = "OVRLRESP"`` as recorded (``RSEVAL``
   INVESTIGATOR when several evaluators).  ``BOR`` is the best category up to and including
   the first PD (no confirmation is applied: the investigator's assessment already is the
-  response), ``RSP``/``PD``/``LSTA`` as above; no ``CONFRESP``.
+  response), ``RSP``/``PD``/``LSTA`` as above; no ``CONFRESP``.  A treated subject without
+  any assessment has ``BOR = "NE"`` (as the IMWG path gives).
 * ``"auto"`` (default): IMWG when LB holds markers, else investigator.
 
 ``AVALC`` is one of ``terms.RESPONSE_ORDER``; ``AVAL`` ranks sCR = 1 ... NE = 8 (``OVR``,
@@ -181,6 +182,13 @@ def _investigator(rs: pd.DataFrame, adsl: pd.DataFrame) -> pd.DataFrame:
                 upto["ADT"].iloc[-1] if is_pd.any() else pd.NaT,
             ),
         ]
+    for subject in adsl["USUBJID"]:
+        if subject not in set(rows["USUBJID"]):  # treated, never assessed: not evaluable
+            records += [
+                (subject, "BOR", "NE", pd.NaT),
+                (subject, "RSP", "N", pd.NaT),
+                (subject, "PD", "N", pd.NaT),
+            ]
     derived = pd.DataFrame(records, columns=["USUBJID", "PARAMCD", "AVALC", "ADT"])
     out = pd.concat([ovr, derived], ignore_index=True)
     return out.assign(SRCDOM="RS", PARCAT1="INVESTIGATOR")
@@ -227,11 +235,13 @@ def derive_adrs(
         and lb["LBTESTCD"].isin(MARKER_TESTS).any()
     )
     if source == "imwg" or (source == "auto" and has_markers):
-        require(lb if has_markers else None, "ADRS", "LB", ["LBTESTCD", "LBDTC", "LBSTRESN"])
-        out = _imwg(lb, adsl, options)
+        markers = require(
+            lb if has_markers else None, "ADRS", "LB", ["LBTESTCD", "LBDTC", "LBSTRESN"]
+        )
+        out = _imwg(markers, adsl, options)
     else:
-        require(rs, "ADRS", "RS", ["USUBJID", "RSTESTCD", "RSSTRESC", "RSDTC"])
-        out = _investigator(rs, adsl)
+        responses = require(rs, "ADRS", "RS", ["USUBJID", "RSTESTCD", "RSSTRESC", "RSDTC"])
+        out = _investigator(responses, adsl)
     out = pd.concat([out, _last_adequate(out)], ignore_index=True)
     out["ADT"] = pd.to_datetime(out["ADT"]).astype("datetime64[ns]")
     out["PARAM"] = out["PARAMCD"].map(_PARAMS)

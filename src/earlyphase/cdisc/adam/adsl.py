@@ -38,6 +38,7 @@ from earlyphase.cdisc.adam._common import (
     cutoff_from,
     finish,
     flag,
+    population_flag,
     require,
     visit_cycle_day,
     yn,
@@ -90,7 +91,7 @@ def _any_y(frame: pd.DataFrame) -> pd.Series:
 
 
 def _last_on_or_before(
-    df: pd.DataFrame, date_col: str, value_col: str, first_dose: pd.Series
+    df: pd.DataFrame, date_col: str, value_col: str, first_dose: Mapping[str, Any]
 ) -> pd.Series:
     """Per subject, the value of the latest record dated on or before first dose."""
     ref = df["USUBJID"].map(first_dose)
@@ -216,7 +217,7 @@ def derive_adsl(
     adsl["TRTSDT"] = subjects.map(first).astype("datetime64[ns]")
     adsl["TRTEDT"] = subjects.map(last).astype("datetime64[ns]")
     adsl["NCYCLES"] = subjects.map(ncycles).astype("float64")
-    adsl["SAFFL"] = flag(adsl["TRTSDT"].notna())
+    adsl["SAFFL"] = population_flag(adsl["TRTSDT"].notna())
     adsl["DCUTDT"] = pd.Series(cutoff, index=adsl.index, dtype="datetime64[ns]")
     first_dose = dict(zip(subjects, adsl["TRTSDT"], strict=True))
 
@@ -349,14 +350,16 @@ def derive_adsl(
     # --- populations ---------------------------------------------------------------------------
     treated = adsl["SAFFL"] == "Y"
     started = adsl["NCYCLES"].fillna(0) >= min_cycles
-    adsl["EFFFL"] = flag(treated & started & markers_before & (markers_after | progressed))
+    adsl["EFFFL"] = population_flag(
+        treated & started & markers_before & (markers_after | progressed)
+    )
     pc_dom = study.get("PC")
     if pc_dom is not None and {"USUBJID", "PCSTRESN"} <= set(pc_dom.columns):
-        adsl["PKFL"] = flag(
+        adsl["PKFL"] = population_flag(
             treated & subjects.isin(pc_dom.loc[pc_dom["PCSTRESN"].notna(), "USUBJID"])
         )
     else:
-        adsl["PKFL"] = flag(pd.Series(False, index=adsl.index))
+        adsl["PKFL"] = population_flag(pd.Series(False, index=adsl.index))
     order = [
         "STUDYID",
         "USUBJID",

@@ -10,10 +10,10 @@ no number.  Records after the data cut-off are removed and counted in :attr:`Ada
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -52,8 +52,11 @@ class MissingDataset:
 
 
 @dataclass(frozen=True)
-class AdamResult:
+class AdamResult(Mapping[str, pd.DataFrame]):
     """Result of :func:`derive_adam`.
+
+    A read-only mapping from dataset name to DataFrame (``result["ADSL"]``, ``"ADRS" in
+    result``, ``dict(result)``).
 
     Attributes
     ----------
@@ -74,6 +77,12 @@ class AdamResult:
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and name.upper() in self.datasets
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.datasets)
+
+    def __len__(self) -> int:
+        return len(self.datasets)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per ADaM dataset: dataset, derived, n_records, reason."""
@@ -117,7 +126,7 @@ def derive_adam(
     protocol: Any = None,
     *,
     data_cutoff: Any = None,
-    response_source: str = "auto",
+    response_source: Literal["auto", "imwg", "investigator"] = "auto",
 ) -> AdamResult:
     """Derive every ADaM dataset the SDTM ``study`` allows.
 
@@ -125,8 +134,9 @@ def derive_adam(
     ----------
     study : mapping of domain -> DataFrame
         SDTM domains (e.g. a :class:`~earlyphase.cdisc.study.Study`).
-    protocol : optional
-        A protocol object; its ``cycle_length_days`` (if any) sets the cycle length (28).
+    protocol : Protocol or str, optional
+        A protocol (or the name of a built-in one, e.g. ``"isak-phase1b"``); its
+        ``cycle_length_days`` sets the cycle length (default 28).
     data_cutoff : date-like, optional
         Overrides the DS ``DATA CUT-OFF`` date.
     response_source : {"auto", "imwg", "investigator"}
@@ -135,7 +145,13 @@ def derive_adam(
     Returns
     -------
     AdamResult
+        A read-only mapping ``"ADSL" -> DataFrame`` (the datasets made) with ``.missing``
+        and ``.notes``.
     """
+    if isinstance(protocol, str):
+        from earlyphase.protocol import load_protocol
+
+        protocol = load_protocol(protocol)
     study = {k.upper(): _plain(v) for k, v in study.items()}
     cycle_days = int(getattr(protocol, "cycle_length_days", None) or 28)
     done: dict[str, pd.DataFrame] = {}

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import math
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -35,6 +34,7 @@ from earlyphase.cdisc.io.metadata import (
     dataset_label,
     dataset_name,
     to_memory_dtype,
+    without_attrs,
 )
 from earlyphase.errors import DataError, describe_problem
 
@@ -275,11 +275,18 @@ def _raise_if(problems: list[str], where: str) -> None:
 
 # ----------------------------------------------------------------------- JSON -> DataFrame
 def _to_frame(meta: Mapping[str, Any], rows: list[list[Any]]) -> pd.DataFrame:
+    width = len(meta["columns"])
+    by_column = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
+    return _frame_from_columns(meta, by_column)
+
+
+def _frame_from_columns(meta: Mapping[str, Any], by_column: list[list[Any]]) -> pd.DataFrame:
+    """DataFrame (with ``attrs``) from Dataset-JSON metadata and one list of JSON values per column."""
     columns = list(meta["columns"])
     names = [c["name"] for c in columns]
     data: dict[str, Any] = {}
     for j, col in enumerate(columns):
-        values = [row[j] for row in rows]
+        values = by_column[j]
         dtype = to_memory_dtype(col)
         where = f"{meta.get('name', '')}.{col['name']}"
         try:
@@ -334,7 +341,9 @@ def read_dataset_json(path: str | os.PathLike[str]) -> pd.DataFrame:
 def read_ndjson(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read the NDJSON representation: line 1 metadata object, then one JSON array per row."""
     path = Path(path)
-    lines = [line for line in _read_text(path).splitlines() if line.strip()]
+    # NDJSON lines end in "\n" (optionally "\r\n"); str.splitlines() would also split inside
+    # values at U+2028, U+0085, ... which JSON strings may contain unescaped
+    lines = [line.removesuffix("\r") for line in _read_text(path).split("\n") if line.strip()]
     if not lines:
         raise DataError(describe_problem(path.name, "an empty file", "a Dataset-JSON NDJSON file"))
     meta = _loads(lines[0], f"{path.name} line 1")
@@ -391,26 +400,33 @@ def dataset_json_metadata(
 
 
 def _json_rows(df: pd.DataFrame, columns: list[dict[str, Any]]) -> Iterable[list[Any]]:
+    df = without_attrs(df)
     converted = [_json_values(df[c["name"]], c) for c in columns]
     return (
         (list(row) for row in zip(*converted, strict=True)) if converted else iter([[]] * len(df))
     )
 
 
+def _objects(values: pd.Series) -> list[Any]:
+    """Python objects with None for missing (fast path through numpy object arrays)."""
+    arr = values.to_numpy(dtype=object, na_value=None)
+    return arr.tolist()
+
+
 def _json_values(series: pd.Series, meta: Mapping[str, Any]) -> list[Any]:
     data_type = meta["dataType"]
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         fmt = "%Y-%m-%d" if data_type == "date" else "%Y-%m-%dT%H:%M:%S"
-        return [None if pd.isna(v) else v.strftime(fmt) for v in series]
+        return _objects(series.dt.strftime(fmt).astype(object).where(series.notna(), None))
     if pd.api.types.is_timedelta64_dtype(series.dtype):
-        out = []
-        for v in series:
-            if pd.isna(v):
-                out.append(None)
-                continue
-            secs = int(v.total_seconds())
-            out.append(f"{secs // 3600:02d}:{secs % 3600 // 60:02d}:{secs % 60:02d}")
-        return out
+        secs = series.dt.total_seconds()
+        text = [
+            None
+            if pd.isna(v)
+            else f"{int(v) // 3600:02d}:{int(v) % 3600 // 60:02d}:{int(v) % 60:02d}"
+            for v in secs
+        ]
+        return text
     if data_type in ("integer", "float", "double", "decimal"):
         values = pd.to_numeric(series.astype("float64")).to_numpy()
         if np.isinf(values).any():
@@ -419,20 +435,27 @@ def _json_values(series: pd.Series, meta: Mapping[str, Any]) -> list[Any]:
                     str(series.name), "infinite value", "finite numbers (JSON has no infinity)"
                 )
             )
+        missing = np.isnan(values)
         if data_type == "integer":
-            if not np.all(np.isnan(values) | (values == np.round(values))):
+            if not np.all(missing | (values == np.round(values))):
                 raise DataError(
                     describe_problem(
                         str(series.name), "non-whole numbers", "whole numbers for dataType integer"
                     )
                 )
-            return [None if math.isnan(v) else int(v) for v in values]
-        if data_type == "decimal":
-            return [None if math.isnan(v) else repr(float(v)) for v in values]
-        return [None if math.isnan(v) else float(v) for v in values]
+            out = values.astype(object)
+            out[~missing] = [int(v) for v in values[~missing]]  # Python ints: no overflow
+        elif data_type == "decimal":
+            out = np.array([repr(float(v)) for v in values], dtype=object)
+        else:
+            out = values.astype(object)
+        out[missing] = None
+        return out.tolist()
     if data_type == "boolean":
         return [None if pd.isna(v) else bool(v) for v in series]
-    return [None if pd.isna(v) else str(v) for v in series.astype("object")]
+    return _objects(
+        series.astype(object).where(series.notna(), None).map(lambda v: v if v is None else str(v))
+    )
 
 
 def write_dataset_json(

@@ -49,6 +49,7 @@ __all__ = [
     "set_metadata",
     "to_memory_dtype",
     "variable_labels",
+    "without_attrs",
 ]
 
 #: Dataset-JSON v1.1 column attributes, in the order the specification recommends.
@@ -95,11 +96,19 @@ def to_memory_dtype(meta: Mapping[str, Any]) -> str:
     return "str"
 
 
+def byte_lengths(series: pd.Series) -> np.ndarray:
+    """UTF-8 byte length of each value (0 for missing), vectorised through pyarrow."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = series.astype(object).where(series.notna(), None)
+    arr = pa.array(text.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    return np.asarray(pc.binary_length(arr).fill_null(0), dtype=np.int64)
+
+
 def _string_length(series: pd.Series) -> int:
-    values = series.dropna()
-    if values.empty:
-        return 1
-    return max(1, int(values.astype(str).map(lambda v: len(v.encode("utf-8"))).max()))
+    lengths = byte_lengths(series)
+    return max(1, int(lengths.max())) if lengths.size else 1
 
 
 def infer_column(series: pd.Series, name: str | None = None) -> dict[str, Any]:
@@ -119,7 +128,10 @@ def infer_column(series: pd.Series, name: str | None = None) -> dict[str, Any]:
         meta["dataType"] = "integer"
     elif pd.api.types.is_float_dtype(dtype):
         values = series.dropna().to_numpy(dtype=float)
-        whole = values.size > 0 and bool(np.all(np.isfinite(values) & (values == np.round(values))))
+        # whole numbers within +-2**53 (exact in a double) are integers; larger ones stay double
+        whole = values.size > 0 and bool(
+            np.all(np.isfinite(values) & (values == np.round(values)) & (np.abs(values) <= 2.0**53))
+        )
         meta["dataType"] = "integer" if whole else "double"
     elif pd.api.types.is_datetime64_any_dtype(dtype):
         values = series.dropna()
@@ -143,6 +155,17 @@ def infer_column(series: pd.Series, name: str | None = None) -> dict[str, Any]:
     return meta
 
 
+def without_attrs(df: pd.DataFrame) -> pd.DataFrame:
+    """A shallow copy of ``df`` with empty ``attrs``.
+
+    pandas deep-copies ``attrs`` into every Series taken from a frame, so column-by-column
+    work on a frame carrying metadata is slow; writers and checks work on this copy.
+    """
+    out = df.copy(deep=False)
+    out.attrs = {}
+    return out
+
+
 def column_metadata(df: pd.DataFrame) -> dict[str, dict[str, Any]]:
     """Complete metadata for every column of ``df``: ``attrs`` where given, inferred elsewhere.
 
@@ -150,6 +173,7 @@ def column_metadata(df: pd.DataFrame) -> dict[str, dict[str, Any]]:
     attributes of existing entries (e.g. ``length`` of a string column) are filled in.
     """
     stored = df.attrs.get("columns") or {}
+    df = without_attrs(df)
     out: dict[str, dict[str, Any]] = {}
     for col in df.columns:
         inferred = infer_column(df[col], col)

@@ -21,11 +21,12 @@ import pandas as pd
 
 from earlyphase._files import atomic_path, atomic_write
 from earlyphase.cdisc.io.dataset_json import (
+    _frame_from_columns,
     _json_values,
-    _to_frame,
     dataset_json_metadata,
     validate_dataset_json,
 )
+from earlyphase.cdisc.io.metadata import without_attrs
 from earlyphase.errors import DataError, describe_problem
 
 __all__ = ["csv_sidecar", "read_csv", "read_parquet", "write_csv", "write_parquet"]
@@ -100,7 +101,8 @@ def csv_sidecar(path: str | os.PathLike[str]) -> Path:
 def write_csv(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
     """Write ``df`` as CSV (UTF-8, ISO 8601 dates) plus its metadata sidecar, both atomically."""
     meta = dataset_json_metadata(df, name=df.attrs.get("name") or Path(path).stem, created=_CREATED)
-    text = pd.DataFrame({c["name"]: _json_values(df[c["name"]], c) for c in meta["columns"]})
+    plain = without_attrs(df)
+    text = pd.DataFrame({c["name"]: _json_values(plain[c["name"]], c) for c in meta["columns"]})
     with atomic_write(csv_sidecar(path)) as fh:
         json.dump(meta, fh, ensure_ascii=False, indent=1)
     with atomic_write(path) as fh:
@@ -132,24 +134,32 @@ def read_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
             )
         if problems:
             raise DataError(f"{sidecar.name}: " + "; ".join(problems))
-        rows = []
-        numeric = {
-            i
-            for i, c in enumerate(meta["columns"])
-            if c["dataType"] in ("integer", "float", "double")
-        }
-        for record in raw.itertuples(index=False, name=None):
-            row = []
-            for j, value in enumerate(record):
-                if j in numeric:
-                    row.append(None if value == "" else _number(value, f"{path.name}.{names[j]}"))
-                elif value == "" and meta["columns"][j].get("targetDataType") == "integer":
-                    row.append(None)
-                else:
-                    row.append(value)
-            rows.append(row)
-        meta["records"] = len(rows)
-        return _attrs_from_meta(_to_frame(meta, rows), meta)
+        by_column = []
+        for name, col in zip(names, meta["columns"], strict=True):
+            text = raw[name]
+            blank = (text == "").to_numpy()
+            if col["dataType"] in ("integer", "float", "double"):
+                numbers = pd.to_numeric(text.where(~blank), errors="coerce")
+                bad = numbers.isna().to_numpy() & ~blank
+                if bad.any():
+                    raise DataError(
+                        describe_problem(f"{path.name}.{name}", text[bad].iloc[0], "a number")
+                    )
+                values = numbers.astype(object).where(~blank, None).tolist()
+            elif col["dataType"] == "boolean":
+                values = (
+                    text.map({"True": True, "False": False})
+                    .astype(object)
+                    .where(~blank, None)
+                    .tolist()
+                )
+            elif col.get("targetDataType") == "integer":
+                values = text.astype(object).where(~blank, None).tolist()
+            else:
+                values = text.tolist()
+            by_column.append(values)
+        meta["records"] = len(raw)
+        return _attrs_from_meta(_frame_from_columns(meta, by_column), meta)
     df = raw.copy()
     for col in df.columns:
         values = df[col]
@@ -159,10 +169,3 @@ def read_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
             df[col] = pd.to_numeric(values.replace("", np.nan)).astype("float64")
     df.attrs = {"name": path.stem.upper(), "label": "", "columns": {}}
     return df
-
-
-def _number(value: str, where: str) -> float:
-    try:
-        return float(value)
-    except ValueError as exc:
-        raise DataError(describe_problem(where, value, "a number")) from exc

@@ -24,10 +24,12 @@ import pandas as pd
 
 from earlyphase._files import atomic_path
 from earlyphase.cdisc.io.metadata import (
+    byte_lengths,
     column_metadata,
     dataset_label,
     dataset_name,
     infer_column,
+    without_attrs,
 )
 from earlyphase.errors import DataError, describe_problem
 
@@ -128,7 +130,9 @@ def read_xpt(path: str | os.PathLike[str]) -> pd.DataFrame:
             entry.update(dataType=kind, targetDataType="integer")
         elif pd.api.types.is_float_dtype(df[col].dtype):
             values = df[col].dropna().to_numpy()
-            whole = values.size > 0 and bool(np.all(values == np.round(values)))
+            whole = values.size > 0 and bool(
+                np.all((values == np.round(values)) & (np.abs(values) <= 2.0**53))
+            )
             entry["dataType"] = "integer" if whole else "double"
         else:
             entry["dataType"] = "string"
@@ -137,15 +141,15 @@ def read_xpt(path: str | os.PathLike[str]) -> pd.DataFrame:
         if display and not display.startswith("$"):
             entry["displayFormat"] = display
         columns[col] = entry
+    # refine ISO 8601 character dates (--DTC) the way metadata inference does
+    for col, entry in columns.items():
+        if entry["dataType"] == "string" and col.upper().endswith("DTC"):
+            entry["dataType"] = infer_column(df[col], col)["dataType"]
     df.attrs = {
         "name": meta.table_name or path.stem.upper(),
         "label": meta.file_label or "",
         "columns": columns,
     }
-    # refine ISO 8601 character dates (--DTC) the way metadata inference does
-    for col, entry in columns.items():
-        if entry["dataType"] == "string" and col.upper().endswith("DTC"):
-            entry["dataType"] = infer_column(df[col], col)["dataType"]
     return df
 
 
@@ -192,6 +196,8 @@ def write_xpt(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
     meta = column_metadata(df)
     name = dataset_name(df, default=path.stem.upper())
     _check_v5_limits(df, name, meta)
+    label = dataset_label(df)
+    df = without_attrs(df)
     out = pd.DataFrame(index=range(len(df)))
     formats: dict[str, str] = {}
     for col, entry in meta.items():
@@ -218,7 +224,7 @@ def write_xpt(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
                 formats[col] = fmt
         else:
             text = series.astype("object").where(series.notna(), "").astype(str)
-            too_long = text.map(lambda v: len(v.encode("utf-8"))) > 200
+            too_long = pd.Series(byte_lengths(text) > 200, index=text.index)
             if too_long.any():
                 raise DataError(
                     describe_problem(
@@ -231,13 +237,14 @@ def write_xpt(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
             if len(text):
                 first = text.iloc[0]
                 text.iloc[0] = first + " " * max(0, length - len(first.encode("utf-8")))
-            out[col] = text
+            # object dtype: pyreadstat iterates rows, far slower over arrow-backed strings
+            out[col] = pd.Series(text.to_numpy(dtype=object), index=out.index, dtype=object)
     labels = {col: (entry.get("label") or None) for col, entry in meta.items()}
     with atomic_path(path) as tmp:
         pyreadstat.write_xport(
             out,
             str(tmp),
-            file_label=dataset_label(df),
+            file_label=label,
             column_labels=labels,
             table_name=name,
             file_format_version=5,

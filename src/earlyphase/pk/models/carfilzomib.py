@@ -34,16 +34,28 @@ class CarfilzomibModel:
         """Individual CL, V1, Q, V2 (typical values when ``rng`` is None)."""
 
         def eta(cv: float) -> np.ndarray:
-            return rng.normal(0.0, np.sqrt(np.log1p(cv * cv)), n) if rng is not None else np.zeros(n)
+            return (
+                rng.normal(0.0, np.sqrt(np.log1p(cv * cv)), n) if rng is not None else np.zeros(n)
+            )
 
         ev = eta(self.cv_v)
-        return {"cl": self.cl * np.exp(eta(self.cv_cl)), "v1": self.v1 * np.exp(ev),
-                "q": np.full(n, self.q), "v2": self.v2 * np.exp(ev)}
+        return {
+            "cl": self.cl * np.exp(eta(self.cv_cl)),
+            "v1": self.v1 * np.exp(ev),
+            "q": np.full(n, self.q),
+            "v2": self.v2 * np.exp(ev),
+        }
 
 
 def two_compartment_infusion(
-    t: np.ndarray, dose_times: np.ndarray, amounts: np.ndarray, durations: np.ndarray,
-    cl: np.ndarray, v1: np.ndarray, q: np.ndarray, v2: np.ndarray,
+    t: np.ndarray,
+    dose_times: np.ndarray,
+    amounts: np.ndarray,
+    durations: np.ndarray,
+    cl: np.ndarray,
+    v1: np.ndarray,
+    q: np.ndarray,
+    v2: np.ndarray,
 ) -> np.ndarray:
     """Central concentration of a linear two-compartment model after zero-order infusions,
     by superposition of the closed-form solution (Gibaldi & Perrier, *Pharmacokinetics*,
@@ -57,13 +69,20 @@ def two_compartment_infusion(
     root = np.sqrt(s * s - 4 * k10 * k21)
     alpha, beta = (s + root) / 2, (s - root) / 2
     out = np.zeros((len(cl), len(t)))
-    for lam, coef in ((alpha, (alpha - k21) / (alpha - beta)), (beta, (beta - k21) / (beta - alpha))):
+    for lam, coef in (
+        (alpha, (alpha - k21) / (alpha - beta)),
+        (beta, (beta - k21) / (beta - alpha)),
+    ):
         lam_ = lam[:, None, None]
         tau = t[None, None, :] - dose_times[None, :, None]  # (1, doses, times)
         dur = durations[None, :, None]
         rate = (amounts / durations[None, :])[:, :, None]
         on = np.clip(tau, 0.0, dur)
-        contrib = rate * (coef[:, None, None] / (v1[:, None, None] * lam_)) * (
-            1 - np.exp(-lam_ * on)) * np.exp(-lam_ * np.maximum(tau - dur, 0.0))
+        contrib = (
+            rate
+            * (coef[:, None, None] / (v1[:, None, None] * lam_))
+            * (1 - np.exp(-lam_ * on))
+            * np.exp(-lam_ * np.maximum(tau - dur, 0.0))
+        )
         out += np.where(tau > 0, contrib, 0.0).sum(axis=1)
     return out

@@ -115,7 +115,9 @@ def individual_parameters(
     n = len(covariates)
     wt = _column(covariates, "weight_kg", m.wt_ref)
     if (wt <= 0).any():
-        raise DataError(describe_problem("covariates.weight_kg", float(wt.min()), "positive weights"))
+        raise DataError(
+            describe_problem("covariates.weight_kg", float(wt.min()), "positive weights")
+        )
     b2m = _column(covariates, "b2m_mg_l", m.b2m_ref)
     non_igg = _column(covariates, "non_igg", 0.0)
     female = _column(covariates, "female", 0.0)
@@ -130,10 +132,15 @@ def individual_parameters(
     w = wt / m.wt_ref
     cl_m_eta = rng.normal(0.0, m.cv_cl_m * m.cl_m, n) if rng is not None else np.zeros(n)
     return IsatuximabParameters(
-        cl_inf=m.cl_inf * w**m.wt_on_cl * (b2m / m.b2m_ref) ** m.b2m_on_cl
+        cl_inf=m.cl_inf
+        * w**m.wt_on_cl
+        * (b2m / m.b2m_ref) ** m.b2m_on_cl
         * np.exp(m.non_igg_on_cl * non_igg + eta(m.cv_cl_inf)),
-        vc=m.vc * w**m.wt_on_vc
-        * np.exp(m.p2f2_on_vc * p2f2 + m.asian_on_vc * asian + m.female_on_vc * female + eta(m.cv_vc)),
+        vc=m.vc
+        * w**m.wt_on_vc
+        * np.exp(
+            m.p2f2_on_vc * p2f2 + m.asian_on_vc * asian + m.female_on_vc * female + eta(m.cv_vc)
+        ),
         q=m.q * w**m.wt_on_q * np.exp(eta(m.cv_q)),
         vp=m.vp * w**m.wt_on_vp * np.exp(eta(m.cv_vp)),
         vm=m.vm * np.exp(eta(m.cv_vm)),

@@ -9,6 +9,7 @@ infusion, Model 202); CL = Dose/AUCinf; Vz = CL/λz; Vss = CL x MRT (intravascul
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from earlyphase.pk.nca.auc import log_segments, segment_auc, segment_aumc, window_auc
 from earlyphase.pk.nca.lambda_z import fit_lambda_z
@@ -41,7 +42,7 @@ class _Reasons:
 
     def add(self, code: str, mask: np.ndarray, text: str | np.ndarray) -> None:
         arr = self.by_code.setdefault(code, self.base.copy())
-        put = mask & np.equal(arr, None)
+        put = mask & pd.isna(arr)
         if isinstance(text, np.ndarray):
             arr[put] = text[put]
         else:
@@ -108,7 +109,11 @@ def compute_parameters(
     first_t = np.where(valid.any(axis=1), Tw[:, 0], np.nan)
     late_start = first_t > 0
     for code in ("AUCLST", "AUCALL", "AUMCLST", "AUCIFO", "AUCIFP", "AUMCIFO", "AUMCIFP"):
-        reasons.add(code, late_start, "first sample after dose time and no time-zero concentration (time_zero='none')")
+        reasons.add(
+            code,
+            late_start,
+            "first sample after dose time and no time-zero concentration (time_zero='none')",
+        )
         reasons.add(code, no_pos, "no positive concentration")
     out["AUCLST"], out["AUCALL"], out["AUMCLST"] = auclast, aucall, aumclast
 
@@ -120,17 +125,44 @@ def compute_parameters(
     eligible = valid & (Cw > 0) & (Tw > 0) & after_peak & after_eoi
     manual = p.lz_include & p.in_window
     fit = fit_lambda_z(
-        Tw, Cw, eligible, manual, p.has_manual_lz,
-        min_points=options.lambda_z_min_points, max_points=options.lambda_z_max_points,
-        tolerance=options.lambda_z_tolerance, selection=options.lambda_z_selection,
+        Tw,
+        Cw,
+        eligible,
+        manual,
+        p.has_manual_lz,
+        min_points=options.lambda_z_min_points,
+        max_points=options.lambda_z_max_points,
+        tolerance=options.lambda_z_tolerance,
+        selection=options.lambda_z_selection,
     )
     lam = fit.lambda_z
     eoi_late = (p.route == "iv-infusion") & ~(Tw >= p.duration[:, None]).any(axis=1)
     lz_reason = fit.reason.copy()
     lz_reason[eoi_late] = "infusion ends after the last sample (no post-infusion data)"
-    lz_codes = ("LAMZ", "LAMZHL", "LAMZNPT", "LAMZLL", "LAMZUL", "R2", "R2ADJ", "CORRXY", "CLSTP",
-                "AUCIFO", "AUCIFP", "AUCPEO", "AUCPEP", "AUMCIFO", "AUMCIFP", "MRTEVIFO",
-                "MRTIVIFO", "CLFO", "CLO", "VZFO", "VZO", "VSSO")
+    lz_codes = (
+        "LAMZ",
+        "LAMZHL",
+        "LAMZNPT",
+        "LAMZLL",
+        "LAMZUL",
+        "R2",
+        "R2ADJ",
+        "CORRXY",
+        "CLSTP",
+        "AUCIFO",
+        "AUCIFP",
+        "AUCPEO",
+        "AUCPEP",
+        "AUMCIFO",
+        "AUMCIFP",
+        "MRTEVIFO",
+        "MRTIVIFO",
+        "CLFO",
+        "CLO",
+        "VZFO",
+        "VZO",
+        "VSSO",
+    )
     miss_lz = np.isnan(lam)
     for code in lz_codes:
         reasons.add(code, miss_lz, lz_reason)
@@ -165,32 +197,63 @@ def compute_parameters(
         clast_pred_full = np.exp(fit.intercept - lam * tlast_full)
     has_tau = ~np.isnan(p.tau)
     auc_tau, c_tau, needs = window_auc(
-        p.time, p.conc, np.zeros(n), np.where(has_tau, p.tau, 0.0), method, lam,
-        tlast_full, clast_full, clast_pred_full,
+        p.time,
+        p.conc,
+        np.zeros(n),
+        np.where(has_tau, p.tau, 0.0),
+        method,
+        lam,
+        tlast_full,
+        clast_full,
+        clast_pred_full,
     )
     for code in ("AUCTAU", "CTAU"):
         reasons.add(code, ~has_tau, "no dosing interval (tau) given for this dose")
-        reasons.add(code, late_start, "first sample after dose time and no time-zero concentration (time_zero='none')")
-        reasons.add(code, needs, np.array(["tau after the last positive sample and lambda-z not estimable: "
-                                           + str(r) for r in lz_reason], dtype=object))
+        reasons.add(
+            code,
+            late_start,
+            "first sample after dose time and no time-zero concentration (time_zero='none')",
+        )
+        reasons.add(
+            code,
+            needs,
+            np.array(
+                [
+                    "tau after the last positive sample and lambda-z not estimable: " + str(r)
+                    for r in lz_reason
+                ],
+                dtype=object,
+            ),
+        )
     out["AUCTAU"] = np.where(has_tau, auc_tau, np.nan)
     out["CTAU"] = np.where(has_tau, c_tau, np.nan)
     for a, b in options.partial_aucs:
         code = f"AUCINT_{a:g}-{b:g}"
         auc_ab, _, needs_ab = window_auc(
-            p.time, p.conc, np.full(n, a), np.full(n, b), method, lam,
-            tlast_full, clast_full, clast_pred_full,
+            p.time,
+            p.conc,
+            np.full(n, a),
+            np.full(n, b),
+            method,
+            lam,
+            tlast_full,
+            clast_full,
+            clast_pred_full,
         )
         reasons.add(code, late_start & (a < first_t), "interval starts before the first sample")
-        reasons.add(code, needs_ab, "interval ends after the last positive sample and lambda-z not estimable")
+        reasons.add(
+            code,
+            needs_ab,
+            "interval ends after the last positive sample and lambda-z not estimable",
+        )
         out[code] = np.where(late_start & (a < first_t), np.nan, auc_ab)
 
     # blank every value that has a reason, and give every missing value a reason
     final_reasons: dict[str, np.ndarray] = {}
     for code, values in out.items():
         r = reasons.get(code).copy()
-        values = np.where(np.equal(r, None), values, np.nan)
-        r[np.isnan(values) & np.equal(r, None)] = "not computable from these data"
+        values = np.where(pd.isna(r), values, np.nan)
+        r[np.isnan(values) & pd.isna(r)] = "not computable from these data"
         out[code] = values
         final_reasons[code] = r
     return out, final_reasons

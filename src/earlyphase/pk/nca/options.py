@@ -126,12 +126,16 @@ class NCAOptions:
             )
         if not (0.0 <= self.lambda_z_tolerance < 1.0):
             raise OptionsError(
-                describe_problem("lambda_z_tolerance", self.lambda_z_tolerance, "a number in [0, 1)")
+                describe_problem(
+                    "lambda_z_tolerance", self.lambda_z_tolerance, "a number in [0, 1)"
+                )
             )
         partial = tuple((float(a), float(b)) for a, b in self.partial_aucs)
         for a, b in partial:
             if not (math.isfinite(a) and math.isfinite(b) and 0.0 <= a < b):
                 raise OptionsError(
-                    describe_problem("partial_aucs", (a, b), "pairs (start, end) with 0 <= start < end")
+                    describe_problem(
+                        "partial_aucs", (a, b), "pairs (start, end) with 0 <= start < end"
+                    )
                 )
         object.__setattr__(self, "partial_aucs", partial)

@@ -50,18 +50,30 @@ _SPECS = (
     ParameterSpec("AUCIFO", "AUC Infinity Obs", "auc", "aucinf.obs", "AUCINF_obs"),
     ParameterSpec("AUCIFP", "AUC Infinity Pred", "auc", "aucinf.pred", "AUCINF_pred"),
     ParameterSpec("AUCPEO", "AUC %Extrapolation Obs", "percent", "aucpext.obs", "AUC_%Extrap_obs"),
-    ParameterSpec("AUCPEP", "AUC %Extrapolation Pred", "percent", "aucpext.pred", "AUC_%Extrap_pred"),
+    ParameterSpec(
+        "AUCPEP", "AUC %Extrapolation Pred", "percent", "aucpext.pred", "AUC_%Extrap_pred"
+    ),
     ParameterSpec("AUMCLST", "AUMC to Last Nonzero Conc", "aumc", "aumclast", "AUMClast"),
     ParameterSpec("AUMCIFO", "AUMC Infinity Obs", "aumc", "aumcinf.obs", "AUMCINF_obs"),
     ParameterSpec("AUMCIFP", "AUMC Infinity Pred", "aumc", "aumcinf.pred", "AUMCINF_pred"),
     ParameterSpec("LAMZ", "Lambda z", "rate", "lambda.z", "Lambda_z"),
     ParameterSpec("LAMZHL", "Half-Life Lambda z", "time", "half.life", "HL_Lambda_z"),
-    ParameterSpec("LAMZNPT", "Number of Points for Lambda z", "count", "lambda.z.n.points", "No_points_lambda_z"),
-    ParameterSpec("LAMZLL", "Lambda z Lower Limit", "time", "lambda.z.time.first", "Lambda_z_lower"),
+    ParameterSpec(
+        "LAMZNPT",
+        "Number of Points for Lambda z",
+        "count",
+        "lambda.z.n.points",
+        "No_points_lambda_z",
+    ),
+    ParameterSpec(
+        "LAMZLL", "Lambda z Lower Limit", "time", "lambda.z.time.first", "Lambda_z_lower"
+    ),
     ParameterSpec("LAMZUL", "Lambda z Upper Limit", "time", "lambda.z.time.last", "Lambda_z_upper"),
     ParameterSpec("R2", "R Squared", "ratio", "r.squared", "Rsq"),
     ParameterSpec("R2ADJ", "R Squared Adjusted", "ratio", "adj.r.squared", "Rsq_adjusted"),
-    ParameterSpec("CORRXY", "Correlation Between TimeX and Log ConcY", "ratio", "lambda.z.corrxy", "Corr_XY"),
+    ParameterSpec(
+        "CORRXY", "Correlation Between TimeX and Log ConcY", "ratio", "lambda.z.corrxy", "Corr_XY"
+    ),
     ParameterSpec("CLSTP", "Last Nonzero Conc Predicted", "conc", "clast.pred", ""),
     ParameterSpec("MRTEVIFO", "MRT Extravasc Infinity Obs", "time", "mrt.obs", "MRTINF_obs"),
     ParameterSpec("MRTIVIFO", "MRT Intravasc Infinity Obs", "time", "mrt.iv.obs", "MRTINF_obs"),

@@ -90,11 +90,16 @@ def _unit(df: pd.DataFrame, column: str, default: str) -> str:
 
 
 def _check_order(conc: pd.DataFrame, keys: list[str], times: np.ndarray) -> None:
-    diffs = pd.Series(times, index=conc.index).groupby(
-        [conc[k] for k in keys], sort=False, dropna=False
-    ).diff().to_numpy()
-    for bad, what in ((diffs == 0, "strictly increasing times (a duplicate time)"),
-                      (diffs < 0, "times sorted in increasing order within each profile")):
+    diffs = (
+        pd.Series(times, index=conc.index)
+        .groupby([conc[k] for k in keys], sort=False, dropna=False)
+        .diff()
+        .to_numpy()
+    )
+    for bad, what in (
+        (diffs == 0, "strictly increasing times (a duplicate time)"),
+        (diffs < 0, "times sorted in increasing order within each profile"),
+    ):
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             row = conc.iloc[i]
@@ -106,12 +111,16 @@ def _match_doses(
     conc: pd.DataFrame, doses: pd.DataFrame, keys: list[str], by_interval: bool
 ) -> pd.DataFrame:
     """One row per profile with its dose columns."""
-    profiles = conc[keys].drop_duplicates().reset_index(drop=True)
+    profiles = conc[keys].reset_index(drop=True)
     dose_keys = ["subject_id", "interval"] if by_interval else ["subject_id"]
     counts = doses.groupby(dose_keys, sort=False, dropna=False).size()
     if (counts > 1).any():
         first = counts[counts > 1].index[0]
-        hint = "" if by_interval else "; give conc and doses an 'interval' column to say which dose each profile follows"
+        hint = (
+            ""
+            if by_interval
+            else "; give conc and doses an 'interval' column to say which dose each profile follows"
+        )
         raise DataError(
             describe_problem(
                 f"doses for {dict(zip(dose_keys, np.atleast_1d(first), strict=False))}",
@@ -124,8 +133,11 @@ def _match_doses(
     if missing.any():
         examples = merged.loc[missing, keys].head(5).to_dict("records")
         raise DataError(
-            describe_problem("doses", f"no dose for {int(missing.sum())} profile(s), e.g. {examples}",
-                             "one dose row (subject_id, time, amount, route) per profile")
+            describe_problem(
+                "doses",
+                f"no dose for {int(missing.sum())} profile(s), e.g. {examples}",
+                "one dose row (subject_id, time, amount, route) per profile",
+            )
         )
     return merged
 
@@ -143,11 +155,16 @@ def prepare_profiles(conc: pd.DataFrame, doses: pd.DataFrame, options: NCAOption
     by_interval = "interval" in conc.columns
     if by_interval and "interval" not in doses.columns:
         raise DataError(
-            describe_problem("doses columns", list(doses.columns),
-                             "an 'interval' column, since conc has one (which dose starts each interval)")
+            describe_problem(
+                "doses columns",
+                list(doses.columns),
+                "an 'interval' column, since conc has one (which dose starts each interval)",
+            )
         )
-    keys = ["subject_id"] + (["analyte"] if "analyte" in conc.columns else []) + (
-        ["interval"] if by_interval else []
+    keys = (
+        ["subject_id"]
+        + (["analyte"] if "analyte" in conc.columns else [])
+        + (["interval"] if by_interval else [])
     )
 
     times = _numeric(conc, "conc", "time", allow_nan=False)
@@ -155,48 +172,75 @@ def prepare_profiles(conc: pd.DataFrame, doses: pd.DataFrame, options: NCAOption
     if (values < 0).any():
         i = int(np.flatnonzero(values < 0)[0])
         raise DataError(
-            describe_problem(f"conc.conc (subject {conc['subject_id'].iloc[i]!r}, time {times[i]:g})",
-                             float(values[i]), "a concentration >= 0 (BLQ as 0, a BLQ flag or NaN)")
+            describe_problem(
+                f"conc.conc (subject {conc['subject_id'].iloc[i]!r}, time {times[i]:g})",
+                float(values[i]),
+                "a concentration >= 0 (BLQ as 0, a BLQ flag or NaN)",
+            )
         )
     _check_order(conc, keys, times)
 
     route = doses["route"].astype(str).str.strip().str.lower()
     bad_route = ~route.isin(ROUTES)
     if bad_route.any():
-        raise DataError(describe_problem("doses.route", doses["route"][bad_route].iloc[0], f"one of {ROUTES}"))
+        raise DataError(
+            describe_problem("doses.route", doses["route"][bad_route].iloc[0], f"one of {ROUTES}")
+        )
     dose_time = _numeric(doses, "doses", "time", allow_nan=False)
     amount = _numeric(doses, "doses", "amount", allow_nan=False)
     if (amount <= 0).any():
-        raise DataError(describe_problem("doses.amount", float(amount[amount <= 0][0]), "a positive dose"))
+        raise DataError(
+            describe_problem("doses.amount", float(amount[amount <= 0][0]), "a positive dose")
+        )
     infusion = (route == "iv-infusion").to_numpy()
     duration = (
-        _numeric(doses, "doses", "duration", allow_nan=True) if "duration" in doses.columns
+        _numeric(doses, "doses", "duration", allow_nan=True)
+        if "duration" in doses.columns
         else np.full(len(doses), np.nan)
     )
     bad_dur = infusion & ~(duration > 0)
     if bad_dur.any():
         i = int(np.flatnonzero(bad_dur)[0])
-        raise DataError(describe_problem(f"doses.duration (subject {doses['subject_id'].iloc[i]!r})",
-                                         duration[i], "a positive infusion duration for route 'iv-infusion'"))
+        raise DataError(
+            describe_problem(
+                f"doses.duration (subject {doses['subject_id'].iloc[i]!r})",
+                duration[i],
+                "a positive infusion duration for route 'iv-infusion'",
+            )
+        )
     duration = np.where(infusion, duration, 0.0)
-    tau = _numeric(doses, "doses", "tau", allow_nan=True) if "tau" in doses.columns else np.full(len(doses), np.nan)
+    tau = (
+        _numeric(doses, "doses", "tau", allow_nan=True)
+        if "tau" in doses.columns
+        else np.full(len(doses), np.nan)
+    )
     if (tau <= 0).any():
-        raise DataError(describe_problem("doses.tau", float(tau[tau <= 0][0]), "a positive dosing interval"))
-    first_time = pd.Series(dose_time).groupby(doses["subject_id"].to_numpy()).transform("min").to_numpy()
+        raise DataError(
+            describe_problem("doses.tau", float(tau[tau <= 0][0]), "a positive dosing interval")
+        )
+    first_time = (
+        pd.Series(dose_time).groupby(doses["subject_id"].to_numpy()).transform("min").to_numpy()
+    )
     dose_table = pd.DataFrame(
-        {"subject_id": doses["subject_id"], "dose_time": dose_time, "amount": amount,
-         "route": route.to_numpy(), "duration": duration, "tau": tau,
-         "first_dose": dose_time == first_time}
+        {
+            "subject_id": doses["subject_id"],
+            "dose_time": dose_time,
+            "amount": amount,
+            "route": route.to_numpy(),
+            "duration": duration,
+            "tau": tau,
+            "first_dose": dose_time == first_time,
+        }
     )
     if by_interval:
         dose_table["interval"] = doses["interval"].to_numpy()
-    profiles = _match_doses(conc, dose_table, keys, by_interval)
+    group_index = conc.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+    first_rows = np.unique(group_index, return_index=True)[1]
+    profiles = _match_doses(conc.iloc[first_rows], dose_table, keys, by_interval)
     n = len(profiles)
 
     # --- 2-D arrays --------------------------------------------------------------------------
-    profile_index = (
-        conc[keys].merge(profiles[keys].assign(_p=np.arange(n)), on=keys, how="left")["_p"].to_numpy()
-    )
+    profile_index = group_index
     order = np.lexsort((times, profile_index))
     p_sorted = profile_index[order]
     starts = np.searchsorted(p_sorted, np.arange(n))
@@ -211,15 +255,21 @@ def prepare_profiles(conc: pd.DataFrame, doses: pd.DataFrame, options: NCAOption
         blq = (np.isnan(values) & ~np.isnan(lloq_v)) | (values < lloq_v) | (values == 0)
     else:
         blq = values == 0
-    lloq = (pd.to_numeric(conc["lloq"], errors="coerce").to_numpy(dtype=float)
-            if "lloq" in conc.columns else np.full(len(conc), np.nan))
-    include = (conc["lambda_z_include"].fillna(False).astype(bool).to_numpy()
-               if "lambda_z_include" in conc.columns else np.zeros(len(conc), bool))
+    lloq = (
+        pd.to_numeric(conc["lloq"], errors="coerce").to_numpy(dtype=float)
+        if "lloq" in conc.columns
+        else np.full(len(conc), np.nan)
+    )
+    include = (
+        conc["lambda_z_include"].fillna(False).astype(bool).to_numpy()
+        if "lambda_z_include" in conc.columns
+        else np.zeros(len(conc), bool)
+    )
 
     def grid(source: np.ndarray, fill: float | bool, dtype: type) -> np.ndarray:
-        out = np.full((n, m), fill, dtype=dtype)
-        out[p_sorted, position] = source[order]
-        return out
+        arr: np.ndarray = np.full((n, m), fill, dtype=dtype)
+        arr[p_sorted, position] = source[order]
+        return arr
 
     T = grid(rel_time, np.nan, float)
     C = grid(values, np.nan, float)
@@ -267,8 +317,13 @@ def prepare_profiles(conc: pd.DataFrame, doses: pd.DataFrame, options: NCAOption
             C = np.where(where, 0.0, C)
         elif rule in ("half-lloq", "lloq"):
             if (where & np.isnan(L)).any():
-                raise DataError(describe_problem("conc.lloq", "missing for a BLQ sample",
-                                                 f"an LLOQ for every BLQ sample (BLQ rule {rule!r})"))
+                raise DataError(
+                    describe_problem(
+                        "conc.lloq",
+                        "missing for a BLQ sample",
+                        f"an LLOQ for every BLQ sample (BLQ rule {rule!r})",
+                    )
+                )
             C = np.where(where, L * (0.5 if rule == "half-lloq" else 1.0), C)
     reason[~has_meas] = "no measurable concentration (all samples BLQ or missing)"
     reason[no_post] = "no sample at or after the dose"
@@ -307,7 +362,7 @@ def prepare_profiles(conc: pd.DataFrame, doses: pd.DataFrame, options: NCAOption
         conc=C,
         in_window=in_window,
         lz_include=INC,
-        has_manual_lz=INC.any(axis=1),
+        has_manual_lz=np.asarray(INC.any(axis=1)),
         route=route_p,
         amount=profiles["amount"].to_numpy(float),
         duration=profiles["duration"].to_numpy(float),
@@ -319,18 +374,23 @@ def prepare_profiles(conc: pd.DataFrame, doses: pd.DataFrame, options: NCAOption
     )
 
 
-def _compact(T: np.ndarray, C: np.ndarray, INC: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _compact(
+    T: np.ndarray, C: np.ndarray, INC: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Move missing samples to the end of each row, keeping the time order of the others."""
     order = np.argsort(np.isnan(C), axis=1, kind="stable")
-    return (np.take_along_axis(T, order, 1), np.take_along_axis(C, order, 1),
-            np.take_along_axis(INC, order, 1))
+    return (
+        np.take_along_axis(T, order, 1),
+        np.take_along_axis(C, order, 1),
+        np.take_along_axis(INC, order, 1),
+    )
 
 
 def _back_extrapolate(T: np.ndarray, C: np.ndarray) -> np.ndarray:
     """IV-bolus C0: log-linear back-extrapolation of the first two positive samples after the
     dose (WinNonlin rule); the first positive value when they do not decline."""
     n = T.shape[0]
-    out = np.full(n, np.nan)
+    out: np.ndarray = np.full(n, np.nan)
     if n == 0:
         return out
     pos = (C > 0) & (T > 0)
@@ -342,10 +402,14 @@ def _back_extrapolate(T: np.ndarray, C: np.ndarray) -> np.ndarray:
     has2 = (rank[:, -1] >= 2) if T.shape[1] else np.zeros(n, bool)
     t1, c1 = T[rows, j1], C[rows, j1]
     t2, c2 = T[rows, j2], C[rows, j2]
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         slope = (np.log(c2) - np.log(c1)) / (t2 - t1)
         c0 = np.exp(np.log(c1) - slope * t1)
     out[has1] = c1[has1]
-    use = has2 & (c2 < c1)
+    # guard: a back-extrapolation beyond e^50 x C1 (a steep fall far from the dose, which
+    # would overflow the AUC) is meaningless; it falls back to C1 like a non-declining pair
+    with np.errstate(invalid="ignore"):
+        sane = -slope * t1 <= 50.0
+    use = has2 & (c2 < c1) & sane
     out[use] = c0[use]
     return out

@@ -8,7 +8,7 @@ applied to the value). Unknown units fall back to a composed string with factor 
 
 from __future__ import annotations
 
-__all__ = ["parameter_units", "volume_factor"]
+__all__ = ["parameter_units", "volume_factor", "concentration_factor_to_mg_l"]
 
 _MASS_IN_MG = {"ng": 1e-6, "ug": 1e-3, "µg": 1e-3, "μg": 1e-3, "mcg": 1e-3, "mg": 1.0, "g": 1e3}
 _VOLUME_IN_L = {"ml": 1e-3, "dl": 0.1, "l": 1.0}
@@ -52,3 +52,15 @@ def parameter_units(time_unit: str, conc_unit: str, amount_unit: str) -> dict[st
         "clearance": f"{volume}/{t}" if volume else "",
         "volume": volume,
     }
+
+
+def concentration_factor_to_mg_l(conc_unit: str) -> float | None:
+    """Factor turning a concentration in ``conc_unit`` (e.g. ``ng/mL``) into mg/L."""
+    split = _split_conc(conc_unit)
+    if split is None:
+        return None
+    mass = _MASS_IN_MG.get(split[0])
+    vol = _VOLUME_IN_L.get(split[1].lower())
+    if mass is None or vol is None:
+        return None
+    return mass / vol

@@ -26,31 +26,51 @@ REQUIRES = {
 _ANALYTES = {"ISATUXIM": ("Isatuximab", "μg/mL", "h"), "CARFILZO": ("Carfilzomib", "ng/mL", "h")}
 
 
-def concentration_data(adam: Mapping[str, pd.DataFrame], paramcd: str) -> pd.DataFrame:
-    """Tidy: group, visit, nominal_h, n, mean, sd (BLQ samples excluded from the means)."""
+def concentration_data(
+    adam: Mapping[str, pd.DataFrame], paramcd: str, min_timepoints: int = 3
+) -> pd.DataFrame:
+    """Tidy: group, visit, timepoint, nominal_h, n, mean, sd.
+
+    Samples are grouped by their nominal time point (``PCTPT`` when present, else ``NRRLT``)
+    and placed at the median ``NRRLT`` of the group: relative to the start of the infusion the
+    "end of infusion" time differs between patients.  BLQ samples (``AVAL`` missing) are left
+    out of the means.  Only visits with at least ``min_timepoints`` time points (the intensive
+    PK visits, not the pre-dose troughs) are kept.
+    """
     require(adam, REQUIRES)
     adsl = adam["ADSL"]
     adpc = adam["ADPC"]
-    sub = adpc[adpc["PARAMCD"].astype(str).str.upper().str.startswith(paramcd[:6])]
+    sub = adpc[adpc["PARAMCD"].astype("string").str.upper().fillna("").str.startswith(paramcd[:6])]
+    sub = sub.assign(
+        _tp=sub["PCTPT"].astype("string").fillna("")
+        if "PCTPT" in sub.columns
+        else sub["NRRLT"].astype(str),
+        _t=pd.to_numeric(sub["NRRLT"], errors="coerce"),
+        _v=pd.to_numeric(sub["AVAL"], errors="coerce"),
+    )
+    n_points = sub.groupby("VISIT")["_tp"].nunique()
+    sub = sub[sub["VISIT"].isin(n_points[n_points >= min_timepoints].index)]
     rows = []
     for g in groups(adsl, overall=False):
         part = sub[sub["USUBJID"].isin(g.subjects)]
-        for (visit, t), values in part.groupby(["VISIT", "NRRLT"])["AVAL"]:
-            v = pd.to_numeric(values, errors="coerce").dropna().to_numpy()
+        for (visit, tp), cell in part.groupby(["VISIT", "_tp"], sort=False):
+            v = cell["_v"].dropna().to_numpy()
             rows.append(
                 (
                     g.key,
                     g.label,
                     str(visit),
-                    float(t),
-                    v.size,
+                    str(tp),
+                    float(cell["_t"].median()),
+                    int(v.size),
                     float(v.mean()) if v.size else np.nan,
                     float(v.std(ddof=1)) if v.size > 1 else np.nan,
                 )
             )
-    return pd.DataFrame(
-        rows, columns=["group", "group_label", "visit", "nominal_h", "n", "mean", "sd"]
+    out = pd.DataFrame(
+        rows, columns=["group", "group_label", "visit", "timepoint", "nominal_h", "n", "mean", "sd"]
     )
+    return out.sort_values(["visit", "group", "nominal_h"], kind="stable").reset_index(drop=True)
 
 
 def concentration_figure(
@@ -83,7 +103,8 @@ def concentration_figure(
         ax.set_xlabel("Time since start of infusion (h)", fontsize=8)
         style_axes(ax)
     axes[0].set_ylabel(f"{name} concentration ({unit})", fontsize=8)
-    axes[0].legend(fontsize=7, frameon=False)
+    if axes[0].get_legend_handles_labels()[0]:
+        axes[0].legend(fontsize=7, frameon=False)
     return finish(
         f"figure_pk_{name.lower()}",
         f"Mean {name.lower()} concentration–time profiles",

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from earlyphase.report.figures._base import FigureResult, finish, new_figure, style_axes
 from earlyphase.report.tables._common import require, yes
@@ -29,7 +30,7 @@ def infusion_reactions_data(adam: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     require(adam, REQUIRES)
     adae = adam["ADAE"]
     ir = adae[yes(adae["IRFL"])].copy()
-    ir["IRDAY"] = ir["IRDAY"].astype(str).str.upper()
+    ir["IRDAY"] = ir["IRDAY"].astype("string").str.upper().fillna("")
     ir = ir[ir["IRDAY"].str.startswith("C1D")]
     ir["grade"] = pd.to_numeric(ir["ATOXGRN"], errors="coerce").astype("Int64")
     worst = ir.groupby(["IRDRUG", "IRDAY", "USUBJID"], as_index=False)["grade"].max()
@@ -86,6 +87,7 @@ def infusion_reactions_figure(adam: Mapping[str, pd.DataFrame]) -> FigureResult:
         fontsize=8,
     )
     ax.set_ylabel("Patients with an infusion reaction (n)", fontsize=9)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     top = (
         max(float(data.groupby(["drug", "infusion_day"])["n_patients"].sum().max()), 1.0)
         if not data.empty

@@ -11,6 +11,7 @@ import pandas as pd
 
 from earlyphase.report._methods import KMCurve
 from earlyphase.report.figures._base import FigureResult, finish, new_figure
+from earlyphase.report.options import ReportOptions
 from earlyphase.report.tables._common import OVERALL
 from earlyphase.report.tables.time_to_event import REQUIRES, km_by_group
 
@@ -44,11 +45,14 @@ def _fmt(value: float) -> str:
     return "NE" if not math.isfinite(value) else f"{value:.1f}"
 
 
-def km_figure(adam: Mapping[str, pd.DataFrame], paramcd: str = "PFS") -> FigureResult:
+def km_figure(
+    adam: Mapping[str, pd.DataFrame], paramcd: str = "PFS", options: ReportOptions | None = None
+) -> FigureResult:
     """Kaplan–Meier plot of ``paramcd`` for all treated patients (``earlyphase.survival.plot_km``)."""
     from earlyphase.survival import plot_km
 
-    curves = km_by_group(adam, paramcd)
+    options = options or ReportOptions()
+    curves = km_by_group(adam, paramcd, options.km_conf_type)
     km = curves[OVERALL]
     figure_id, title, ylabel = _TITLES.get(
         paramcd, (f"km_{paramcd.lower()}", f"Kaplan–Meier analysis of {paramcd}", paramcd)
@@ -75,7 +79,7 @@ def km_figure(adam: Mapping[str, pd.DataFrame], paramcd: str = "PFS") -> FigureR
     data = pd.concat([data, risk_rows], ignore_index=True)
     caption = (
         f"Kaplan–Meier analysis of {ylabel.lower()} for all treated patients, with the 95% "
-        f"pointwise CI (log-log), censoring marks and the median (Brookmeyer–Crowley 95% CI): "
+        f"pointwise CI ({options.km_conf_type}), censoring marks and the median (Brookmeyer–Crowley 95% CI): "
         f"{_fmt(km.median)} months ({_fmt(km.median_lower)}–{_fmt(km.median_upper)}); "
         f"{km.events} events among {km.n} patients."
     )

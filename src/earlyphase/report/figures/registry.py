@@ -9,6 +9,7 @@ import pandas as pd
 
 from earlyphase.report.figures import concentration, infusion, km, response, swimmer
 from earlyphase.report.figures._base import FigureResult
+from earlyphase.report.options import ReportOptions
 
 __all__ = ["FIGURES", "FigureBuilder"]
 
@@ -20,7 +21,12 @@ class FigureBuilder:
     figure_id: str
     title: str
     requires: Mapping[str, Sequence[str]]
-    build: Callable[[Mapping[str, pd.DataFrame]], FigureResult]
+    build: Callable[..., FigureResult]
+    uses_options: bool = False
+
+    def run(self, adam: Mapping[str, pd.DataFrame], options: ReportOptions) -> FigureResult:
+        """Draw the figure (passing the options to builders that take them)."""
+        return self.build(adam, options) if self.uses_options else self.build(adam)
 
 
 FIGURES: tuple[FigureBuilder, ...] = (
@@ -37,10 +43,18 @@ FIGURES: tuple[FigureBuilder, ...] = (
         response.response_rates_figure,
     ),
     FigureBuilder(
-        "figure3_km_pfs", "Figure 3 (KM PFS)", km.REQUIRES, lambda a: km.km_figure(a, "PFS")
+        "figure3_km_pfs",
+        "Figure 3 (KM PFS)",
+        km.REQUIRES,
+        lambda a, o: km.km_figure(a, "PFS", o),
+        True,
     ),
     FigureBuilder(
-        "figure4_km_os", "Figure 4 (KM OS)", km.REQUIRES, lambda a: km.km_figure(a, "OS")
+        "figure4_km_os",
+        "Figure 4 (KM OS)",
+        km.REQUIRES,
+        lambda a, o: km.km_figure(a, "OS", o),
+        True,
     ),
     FigureBuilder(
         "figure_pk_isatuximab",

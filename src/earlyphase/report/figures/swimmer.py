@@ -34,7 +34,9 @@ def swimmer_data(adam: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
             "group": adsl["TRT01AN"].to_numpy(),
             "group_label": adsl["TRT01A"].to_numpy(),
             "duration_months": (days / terms.DAYS_PER_MONTH).to_numpy(),
-            "ongoing": (adsl["EOSSTT"].astype(str).str.upper() == "ONGOING").to_numpy()
+            "ongoing": (adsl["EOSSTT"].astype("string").str.upper() == "ONGOING")
+            .fillna(False)
+            .to_numpy(bool)
             if "EOSSTT" in adsl.columns
             else np.zeros(len(adsl), bool),
         }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import math
+from typing import Any
 
 from earlyphase.report.content import ReportContent
 from earlyphase.report.spec import DisplayTable
@@ -21,7 +22,7 @@ thead{border-top:2px solid #222;border-bottom:1px solid #222}tbody{border-bottom
 td.stub,th.stub{text-align:left}tr.section td{font-weight:bold;padding-top:.6em}
 td.i1{padding-left:1.8em}td.i2{padding-left:3em}th.span{border-bottom:1px solid #888}
 .foot{font-size:.78em;color:#444;margin:.2em 0}figure{margin:1em 0}
-figure img{max-width:100%}figcaption{font-size:.85em;color:#333}
+figure img{max-width:min(100%,780px)}figcaption{font-size:.85em;color:#333}
 .differs td{background:#fff4e5}.inconsistent td.cons{color:#b30000;font-weight:bold}
 .missing{background:#fdecea;border-left:4px solid #b30000;padding:.5em 1em}
 nav ul{columns:2;font-size:.9em}
@@ -40,10 +41,10 @@ def table_html(table: DisplayTable) -> str:
         "<thead>",
     ]
     if table.span_headers:
-        cells = ['<th class="stub"></th>'] + [
+        spans = ['<th class="stub"></th>'] + [
             f'<th colspan="{n}" class="span">{_e(text)}</th>' for text, n in table.span_headers
         ]
-        parts.append("<tr>" + "".join(cells) + "</tr>")
+        parts.append("<tr>" + "".join(spans) + "</tr>")
     parts.append(
         "<tr>"
         + f'<th class="stub">{_e(table.stub_header)}</th>'
@@ -53,7 +54,7 @@ def table_html(table: DisplayTable) -> str:
     parts.append("</thead><tbody>")
     for label, indent, section, cells in table.body:
         cls = ' class="section"' if section else ""
-        row = [f'<td class="stub i{min(indent, 2)}">{_e(label)}</td>']
+        row: list[str] = [f'<td class="stub i{min(indent, 2)}">{_e(label)}</td>']
         row += [f"<td>{_e(c)}</td>" for c in cells]
         parts.append(f'<tr{cls} data-row="{_e(label)}">' + "".join(row) + "</tr>")
     parts.append("</tbody></table>")
@@ -61,10 +62,43 @@ def table_html(table: DisplayTable) -> str:
     return "\n".join(parts)
 
 
-def _fmt(value: float, decimals: int) -> str:
+def _fmt(value: Any, decimals: int) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     return f"{value:.{max(decimals, 0) + 1}f}" if decimals >= 0 else str(value)
+
+
+def _pct(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{value:+.1f}%"
+
+
+def _comparison_rows(records: list[dict[str, Any]]) -> list[str]:
+    out = []
+    for r in records:
+        flags = (
+            "differs" if r["status"] == "differs" else "",
+            "inconsistent" if r["consistency"] == "inconsistent" else "",
+        )
+        classes = " ".join(c for c in flags if c)
+        decimals = int(r["decimals"])
+        out.append(
+            f'<tr class="{classes}" data-key="{_e(r["key"])}"><td class="stub">{_e(r["key"])}</td>'
+            f"<td>{_e(r['location'])}</td><td>{_e(r['published_text'])}</td>"
+            f"<td>{_fmt(r['reproduced'], decimals)}</td><td>{_fmt(r['difference'], decimals)}</td>"
+            f"<td>{_pct(r['relative_difference_pct'])}</td>"
+            f'<td>{_e(r["status"])}</td><td class="cons">{_e(r["consistency"])}</td>'
+            f"<td>{_e(r['note'])}</td></tr>"
+        )
+    return out
+
+
+_COMPARISON_HEAD = (
+    '<thead><tr><th class="stub">Published number</th><th>Location</th><th>Published</th>'
+    "<th>Reproduced</th><th>Difference</th><th>Difference (%)</th><th>Status</th><th>Consistency</th><th>Note</th>"
+    "</tr></thead><tbody>"
+)
 
 
 def _comparison_html(content: ReportContent) -> str:
@@ -72,40 +106,41 @@ def _comparison_html(content: ReportContent) -> str:
     if comp is None:
         return ""
     frame = comp.to_frame()
-    n = len(frame)
-    same = int((frame["status"] == "same at published precision").sum())
-    differs = int((frame["status"] == "differs").sum())
-    absent = int((frame["status"] == "not reproduced").sum())
-    inconsistent = int((frame["consistency"] == "inconsistent").sum())
+    records: list[dict[str, Any]] = [
+        {str(k): v for k, v in rec.items()} for rec in frame.to_dict("records")
+    ]
+    shown = [r for r in records if r["status"] != "not reproduced"]
+    absent = [r for r in records if r["status"] == "not reproduced"]
+    same = sum(str(r["status"]).startswith("same") for r in shown)
+    inconsistent = [r for r in records if r["consistency"] == "inconsistent"]
     parts = [
         '<h2 id="published">Published versus reproduced</h2>',
-        f"<p>{n} published numbers: {same} reproduced at the published precision, {differs} differ, "
-        f"{absent} not produced by this report; {inconsistent} published numbers are internally "
-        "inconsistent (flagged).</p>",
-        '<table data-table-id="published_vs_reproduced"><thead><tr><th class="stub">Published number</th>'
-        "<th>Location</th><th>Published</th><th>Reproduced</th><th>Difference</th><th>Status</th>"
-        "<th>Consistency</th><th>Note</th></tr></thead><tbody>",
+        f"<p>{len(records)} published numbers: {len(shown)} reproduced by this report, of which "
+        f"{same} agree at the published precision and {len(shown) - same} differ; "
+        f"{len(absent)} are not analysis results of this report (design constants, comparator "
+        f"trials, outputs not produced). {len(inconsistent)} published numbers are internally "
+        "inconsistent (flagged in red; the note says why).</p>",
+        f'<table data-table-id="published_vs_reproduced">{_COMPARISON_HEAD}',
+        *_comparison_rows(shown),
+        "</tbody></table>",
+        '<p class="foot">Reproduced values carry one more decimal than published. Status "same": '
+        "the reproduced value rounded half away from zero to the published decimals equals the "
+        'published number; "same (>x)": the published bound holds.</p>',
     ]
-    for r in frame.itertuples(index=False):
-        classes = " ".join(
-            c
-            for c in (
-                "differs" if r.status == "differs" else "",
-                "inconsistent" if r.consistency == "inconsistent" else "",
-            )
-            if c
-        )
+    if inconsistent:
+        parts.append("<h3>Internally inconsistent published numbers</h3><ul>")
+        parts += [
+            f"<li><b>{_e(r['key'])}</b> ({_e(r['location'])}): {_e(r['note'])}</li>"
+            for r in inconsistent
+        ]
+        parts.append("</ul>")
+    if absent:
         parts.append(
-            f'<tr class="{classes}" data-key="{_e(r.key)}"><td class="stub">{_e(r.key)}</td><td>{_e(r.location)}</td>'
-            f"<td>{_e(r.published)}</td><td>{_fmt(r.reproduced, int(r.decimals))}</td>"
-            f"<td>{_fmt(r.difference, int(r.decimals))}</td><td>{_e(r.status)}</td>"
-            f'<td class="cons">{_e(r.consistency)}</td><td>{_e(r.note)}</td></tr>'
+            f"<details><summary>{len(absent)} published numbers not produced by this report"
+            f'</summary><table data-table-id="published_not_reproduced">{_COMPARISON_HEAD}'
         )
-    parts.append("</tbody></table>")
-    parts.append(
-        '<p class="foot">Reproduced values are shown with one more decimal than published; '
-        "status compares them rounded half away from zero to the published decimals.</p>"
-    )
+        parts += _comparison_rows(absent)
+        parts.append("</tbody></table></details>")
     return "\n".join(parts)
 
 

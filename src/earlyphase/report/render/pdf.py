@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import math
 from pathlib import Path
+from typing import Any
 
 from earlyphase._files import atomic_path
 from earlyphase.report.content import ReportContent
@@ -63,6 +64,7 @@ def _table(table: DisplayTable, styles, width: float):  # type: ignore[no-untype
         ("FONTNAME", (0, 0), (-1, -1), _FONT),
         ("FONTSIZE", (0, 0), (-1, -1), 6.5),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("ALIGN", (1, 0), (-1, -1), "CENTER"),
         ("LINEABOVE", (0, 0), (-1, 0), 1, colors.black),
     ]
     header_rows = 0
@@ -83,13 +85,24 @@ def _table(table: DisplayTable, styles, width: float):  # type: ignore[no-untype
     style.append(("LINEBELOW", (0, header_rows - 1), (-1, header_rows - 1), 0.6, colors.black))
     for label, indent, section, cells in table.body:
         stub = ("&nbsp;" * 4 * indent) + (f"<b>{_esc(label)}</b>" if section else _esc(label))
-        data.append([P(stub, styles["stub"])] + [P(_esc(c), styles["cell"]) for c in cells])
+        # short cells as plain strings (fast); Paragraphs only where text must wrap
+        row_cells = [c if len(c) <= 24 else P(_esc(c), styles["cell"]) for c in cells]
+        first = (
+            label if (len(label) <= 40 and not indent and not section) else P(stub, styles["stub"])
+        )
+        data.append([first, *row_cells])
     style.append(("LINEBELOW", (0, -1), (-1, -1), 1, colors.black))
     stub_w = width * (0.3 if ncol > 4 else 0.4)
     widths = [stub_w] + [(width - stub_w) / max(ncol, 1)] * ncol
     out = Table(data, colWidths=widths, repeatRows=header_rows)
     out.setStyle(TableStyle(style))
     return out
+
+
+def _num(value: Any, decimals: int, sign: str) -> str:  # noqa: D103
+    return (
+        "—" if value is None or math.isnan(float(value)) else f"{float(value):{sign}.{decimals}f}"
+    )
 
 
 def write_pdf(content: ReportContent, path: Path) -> Path:
@@ -127,21 +140,22 @@ def write_pdf(content: ReportContent, path: Path) -> Path:
     if content.comparison is not None:
         story += [PageBreak(), Paragraph("Published versus reproduced", styles["h2"])]
         frame = content.comparison.to_frame()
+        frame = frame[frame["status"] != "not reproduced"]  # the HTML lists the others
         rows = tuple(
             (
-                str(r.key),
+                str(r["key"]),
                 0,
                 False,
                 (
-                    str(r.location),
-                    f"{r.published:g}",
-                    "—" if math.isnan(r.reproduced) else f"{r.reproduced:.{int(r.decimals) + 1}f}",
-                    "—" if math.isnan(r.difference) else f"{r.difference:+.{int(r.decimals) + 1}f}",
-                    str(r.status),
-                    str(r.consistency),
+                    str(r["location"]),
+                    str(r["published_text"]),
+                    _num(r["reproduced"], int(r["decimals"]) + 1, ""),
+                    _num(r["difference"], int(r["decimals"]) + 1, "+"),
+                    str(r["status"]),
+                    str(r["consistency"]),
                 ),
             )
-            for r in frame.itertuples(index=False)
+            for r in ({str(k): v for k, v in rec.items()} for rec in frame.to_dict("records"))
         )
         display = DisplayTable(
             "published",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from earlyphase.report.options import ReportOptions
 from earlyphase.report.spec import TableResult
 from earlyphase.report.tables import (
     adverse_events,
@@ -17,7 +18,7 @@ from earlyphase.report.tables import (
     pk_parameters,
     time_to_event,
 )
-from earlyphase.report.tables.adverse_events import adverse_events_table
+from earlyphase.report.tables.adverse_events import adverse_events_table, infusion_reactions_table
 from earlyphase.report.tables.demographics import demographics_table
 from earlyphase.report.tables.disposition import disposition_table
 from earlyphase.report.tables.efficacy import (
@@ -34,6 +35,7 @@ __all__ = [
     "TableBuilder",
     "adverse_events_table",
     "best_response_table",
+    "infusion_reactions_table",
     "demographics_table",
     "disposition_table",
     "exposure_table",
@@ -51,7 +53,12 @@ class TableBuilder:
     table_id: str
     title: str
     requires: Mapping[str, Sequence[str]]
-    build: Callable[[Mapping[str, pd.DataFrame]], TableResult]
+    build: Callable[..., TableResult]
+    uses_options: bool = False
+
+    def run(self, adam: Mapping[str, pd.DataFrame], options: ReportOptions) -> TableResult:
+        """Compute the table (passing the options to builders that take them)."""
+        return self.build(adam, options) if self.uses_options else self.build(adam)
 
 
 TABLES: tuple[TableBuilder, ...] = (
@@ -65,6 +72,12 @@ TABLES: tuple[TableBuilder, ...] = (
         "Table 2 (related AEs)",
         adverse_events.REQUIRES,
         adverse_events_table,
+    ),
+    TableBuilder(
+        "infusion_reactions",
+        "Infusion reactions",
+        adverse_events.REQUIRES_IR,
+        infusion_reactions_table,
     ),
     TableBuilder(
         "table3_pk_parameters",
@@ -81,8 +94,13 @@ TABLES: tuple[TableBuilder, ...] = (
         "Time to response, DOR",
         efficacy.REQUIRES_TIMING,
         response_timing_table,
+        uses_options=True,
     ),
     TableBuilder(
-        "time_to_event", "PFS, OS, follow-up", time_to_event.REQUIRES, time_to_event_table
+        "time_to_event",
+        "PFS, OS, follow-up",
+        time_to_event.REQUIRES,
+        time_to_event_table,
+        uses_options=True,
     ),
 )

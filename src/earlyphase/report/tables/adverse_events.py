@@ -17,9 +17,17 @@ import pandas as pd
 
 from earlyphase.cdisc import terms
 from earlyphase.report.spec import ColumnSpec, RowSpec, TableResult, TableSpec, tidy
-from earlyphase.report.tables._common import OVERALL, count_pct, groups, population, require, yes
+from earlyphase.report.tables._common import (
+    OVERALL,
+    column_specs,
+    count_pct,
+    groups,
+    population,
+    require,
+    yes,
+)
 
-__all__ = ["REQUIRES", "adverse_events_table"]
+__all__ = ["REQUIRES", "REQUIRES_IR", "adverse_events_table", "infusion_reactions_table"]
 
 REQUIRES = {
     "ADSL": ("USUBJID", "TRT01A", "TRT01AN"),
@@ -132,3 +140,55 @@ def adverse_events_table(
     )
     # the "n_patients" row has only the any-column; fill the >=3 cell as not applicable
     return TableResult(tidy(rec), spec, notes=("Table 2: safety population, related TEAEs.",))
+
+
+REQUIRES_IR = {
+    "ADSL": ("USUBJID", "TRT01A", "TRT01AN"),
+    "ADAE": ("USUBJID", "IRFL", "IRDRUG", "IRDAY", "ATOXGRN"),
+}
+
+
+def infusion_reactions_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
+    """Infusion reactions (adverse events of special interest): patients with any, at the first
+    infusion (C1D1), by drug, grade >= 3, and after cycle 1."""
+    require(adam, REQUIRES_IR)
+    adsl = population(adam["ADSL"], "SAFFL")
+    grps = groups(adsl)
+    adae = adam["ADAE"]
+    ir = adae[yes(adae["IRFL"]) & adae["USUBJID"].isin(adsl["USUBJID"])].copy()
+    ir["grade"] = pd.to_numeric(ir["ATOXGRN"], errors="coerce")
+    day = ir["IRDAY"].astype("string").str.upper().fillna("")
+    drug = ir["IRDRUG"].astype("string").str.upper().fillna("")
+    selections = {
+        "ir_any": np.ones(len(ir), bool),
+        "ir_first": (day == "C1D1").to_numpy(bool),
+        "ir_isatuximab": (drug == "ISATUXIMAB").to_numpy(bool),
+        "ir_carfilzomib": (drug == "CARFILZOMIB").to_numpy(bool),
+        "ir_ge3": (ir["grade"] >= 3).fillna(False).to_numpy(bool),
+        "ir_after_c1": (~day.str.startswith("C1D")).to_numpy(bool),
+    }
+    rec: list[tuple[str, str, str, float]] = []
+    for g in grps:
+        in_group = ir["USUBJID"].isin(g.subjects).to_numpy(bool)
+        for key, mask in selections.items():
+            count_pct(rec, key, g.key, int(ir.loc[mask & in_group, "USUBJID"].nunique()), g.n)
+    labels = {
+        "ir_any": "Any infusion reaction",
+        "ir_first": "At the first infusion (cycle 1, day 1)",
+        "ir_isatuximab": "Attributed to isatuximab",
+        "ir_carfilzomib": "Attributed to carfilzomib",
+        "ir_ge3": "Grade ≥3",
+        "ir_after_c1": "After cycle 1",
+    }
+    rows = tuple(RowSpec(k, v, _NP, 0 if k == "ir_any" else 1) for k, v in labels.items())
+    spec = TableSpec(
+        table_id="infusion_reactions",
+        title="Infusion Reactions (Adverse Events of Special Interest)",
+        columns=column_specs(grps, "Isatuximab dose"),
+        rows=rows,
+        stub_header="Patients, No. (%)",
+        footnotes=(
+            "Patients with at least one infusion reaction (ADAE.IRFL = Y), safety population.",
+        ),
+    )
+    return TableResult(tidy(rec), spec, notes=("Infusion reactions from ADAE.IRFL.",))

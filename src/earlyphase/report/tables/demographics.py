@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from earlyphase.report._methods import describe
@@ -105,31 +106,44 @@ def demographics_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
                 rec.append((key, g.key, stat, value))
         rec.append(("sex", g.key, "male", float((sub["SEX"] == "M").sum())))
         rec.append(("sex", g.key, "female", float((sub["SEX"] == "F").sum())))
-        race = sub["RACE"].astype("string").str.upper()
-        for code, _ in _RACES:
-            count_pct(rec, f"race_{code}", g.key, int((race == code).sum()), n)
+        rec.append(("sex", g.key, "pct_male", 100.0 * float((sub["SEX"] == "M").sum()) / n))
+        race = sub["RACE"].astype("string").str.upper().fillna("")
+        hispanic = np.zeros(n, bool)
         if "ETHNIC" in sub.columns:
-            hisp = int((sub["ETHNIC"].astype("string").str.upper() == "HISPANIC OR LATINO").sum())
-            count_pct(rec, "ethnic_hispanic", g.key, hisp, n)
-        mmtype = sub["MMTYPE"].astype("string").str.upper()
+            ethnic = sub["ETHNIC"].astype("string").str.upper()
+            hispanic = (ethnic == "HISPANIC OR LATINO").fillna(False).to_numpy(bool)
+            count_pct(rec, "ethnic_hispanic", g.key, int(hispanic.sum()), n)
+        # the paper's race/ethnicity categories: Hispanic first, the others non-Hispanic
+        for code, _ in _RACES:
+            count_pct(
+                rec,
+                f"race_{code}",
+                g.key,
+                int(((race == code).to_numpy(bool) & ~hispanic).sum()),
+                n,
+            )
+        mmtype = sub["MMTYPE"].astype("string").str.upper().fillna("")
         for code, _ in _MMTYPES:
             count_pct(rec, f"mmtype_{code}", g.key, int((mmtype == code).sum()), n)
         count_pct(rec, "priorsct", g.key, int(yes(sub["PRIORSCT"]).sum()), n)
         for key, var, _ in _DRUGS:
             rec.append((f"{key}_exp_ref", g.key, "exposed", float(yes(sub[f"{var}EXP"]).sum())))
-            rec.append((f"{key}_exp_ref", g.key, "refractory", float(yes(sub[f"{var}REF"]).sum())))
+            refractory = float(yes(sub[f"{var}REF"]).sum())
+            rec.append((f"{key}_exp_ref", g.key, "refractory", refractory))
+            rec.append((f"{key}_exp_ref", g.key, "refractory_pct", 100.0 * refractory / n))
         count_pct(rec, "dualref", g.key, int(yes(sub["DUALREF"]).sum()), n)
-        cyto = sub["CYTORISK"].astype("string").str.upper()
+        cyto = sub["CYTORISK"].astype("string").str.upper().fillna("")
         known = int((cyto.isin(["HIGH", "STANDARD"])).sum())
         count_pct(rec, "cyto_high", g.key, int((cyto == "HIGH").sum()), known)
         gain = yes(sub["GAIN1Q"]) & (cyto != "HIGH").to_numpy(dtype=bool)
         count_pct(rec, "gain1q", g.key, int(gain.sum()), known)
     rows = [RowSpec(k, label, tpl) for k, _v, label, tpl in _CONTINUOUS[:1]]
     rows.append(RowSpec("sex", "Male/female, No.", "{male}/{female}"))
-    rows.append(RowSpec("race", "Race, No. (%)"))
-    rows += [RowSpec(f"race_{c}", label, _NP, 1) for c, label in _RACES]
+    rows.append(RowSpec("race", "Race/ethnicity, No. (%)"))
+    rows += [RowSpec(f"race_{c}", label, _NP, 1) for c, label in _RACES[:2]]
     if "ETHNIC" in adsl.columns:
-        rows.append(RowSpec("ethnic_hispanic", "Hispanic or Latino (ethnicity)", _NP, 1))
+        rows.append(RowSpec("ethnic_hispanic", "Hispanic or Latino", _NP, 1))
+    rows += [RowSpec(f"race_{c}", label, _NP, 1) for c, label in _RACES[2:]]
     rows.append(RowSpec(*_CONTINUOUS[1][0:1], _CONTINUOUS[1][2], _CONTINUOUS[1][3]))
     rows.append(RowSpec("mmtype", "Myeloma type at diagnosis, No. (%)"))
     rows += [RowSpec(f"mmtype_{c}", label, _NP, 1) for c, label in _MMTYPES]
@@ -151,6 +165,8 @@ def demographics_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
         footnotes=(
             "Safety population (SAFFL = Y). Percentages use the column N except cytogenetics, "
             "whose denominator is the patients with a known FISH result.",
+            "Race/ethnicity as in the paper: Hispanic or Latino ethnicity (ETHNIC) is its own "
+            "category; the race categories (RACE) count non-Hispanic patients.",
             "Abbreviations: Bort, bortezomib; IMiD, immunomodulatory drug; K, carfilzomib; "
             "Len, lenalidomide; PI, proteasome inhibitor; Pom, pomalidomide.",
         ),

@@ -32,7 +32,9 @@ def disposition_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
         sorted(adsl["EOSSTT"].dropna().astype(str).unique()) if "EOSSTT" in adsl.columns else []
     )
     reasons = (
-        sorted(adsl["DCSREAS"].dropna().astype(str).unique()) if "DCSREAS" in adsl.columns else []
+        sorted(r for r in adsl["DCSREAS"].dropna().astype(str).unique() if r.strip())
+        if "DCSREAS" in adsl.columns
+        else []
     )
     for g in grps:
         sub = adsl[adsl["USUBJID"].isin(g.subjects)]

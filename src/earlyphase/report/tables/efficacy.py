@@ -17,6 +17,7 @@ import pandas as pd
 
 from earlyphase.cdisc import terms
 from earlyphase.report._methods import binomial_ci, describe, kaplan_meier
+from earlyphase.report.options import ReportOptions
 from earlyphase.report.spec import ColumnSpec, RowSpec, TableResult, TableSpec, tidy
 from earlyphase.report.tables._common import (
     column_specs,
@@ -169,7 +170,9 @@ def subgroup_orr_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
     return TableResult(tidy(rec), spec, notes=notes)
 
 
-def response_timing_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
+def response_timing_table(
+    adam: Mapping[str, pd.DataFrame], options: ReportOptions | None = None
+) -> TableResult:
     """Time to first response, time to best response (responders) and duration of response."""
     require(adam, REQUIRES_TIMING)
     adsl = population(adam["ADSL"], "EFFFL")
@@ -198,7 +201,7 @@ def response_timing_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
     if not dor.empty:
         t = pd.to_numeric(dor["AVAL"]).to_numpy()
         e = (1 - pd.to_numeric(dor["CNSR"])).to_numpy()
-        km = kaplan_meier(t, e)
+        km = kaplan_meier(t, e, (options or ReportOptions()).km_conf_type)
         rec += [
             ("DOR", "value", "median", km.median),
             ("DOR", "value", "lcl", km.median_lower),
@@ -229,9 +232,9 @@ def response_timing_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
         stub_header="Parameter",
         footnotes=(
             "Times to response are described among responders (weeks = days / 7). DOR from "
-            "first response to progression or death, Kaplan–Meier median with log-log "
+            "first response to progression or death, Kaplan–Meier median with "
             "Brookmeyer–Crowley 95% CI (months = days / 30.4375).",
         ),
         zero_count_text=None,
     )
-    return TableResult(tidy(rec), spec, notes=("DOR: Kaplan-Meier, log-log CI.",))
+    return TableResult(tidy(rec), spec, notes=("DOR: Kaplan-Meier median, Brookmeyer-Crowley CI.",))

@@ -43,7 +43,7 @@ _MEDIAN_FMT = "{median:2} ({min:2}-{max:2})"
 def _analyte_rows(adpp: pd.DataFrame, analyte: str) -> pd.DataFrame:
     if "PARCAT1" not in adpp.columns:
         return adpp
-    cat = adpp["PARCAT1"].astype("string").str.upper()
+    cat = adpp["PARCAT1"].astype("string").str.upper().fillna("")
     return adpp[cat.str.startswith(analyte[:6].upper()).fillna(False)]
 
 

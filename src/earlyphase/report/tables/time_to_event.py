@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from earlyphase.report._methods import KMCurve, kaplan_meier, median_followup
+from earlyphase.report.options import ReportOptions
 from earlyphase.report.spec import RowSpec, TableResult, TableSpec, tidy
 from earlyphase.report.tables._common import column_specs, groups, population, require
 
@@ -28,7 +29,9 @@ REQUIRES = {
 LANDMARK_MONTHS = (12.0, 24.0)
 
 
-def km_by_group(adam: Mapping[str, pd.DataFrame], paramcd: str) -> dict[str, KMCurve]:
+def km_by_group(
+    adam: Mapping[str, pd.DataFrame], paramcd: str, conf_type: str = "log-log"
+) -> dict[str, KMCurve]:
     """Kaplan–Meier curve of ``paramcd`` per dose level and overall (safety population)."""
     require(adam, REQUIRES)
     adsl = population(adam["ADSL"], "SAFFL")
@@ -41,19 +44,22 @@ def km_by_group(adam: Mapping[str, pd.DataFrame], paramcd: str) -> dict[str, KMC
             continue
         t = pd.to_numeric(sub["AVAL"]).to_numpy(dtype=float)
         e = (1 - pd.to_numeric(sub["CNSR"])).to_numpy(dtype=int)
-        out[g.key] = kaplan_meier(t, e)
+        out[g.key] = kaplan_meier(t, e, conf_type)
     return out
 
 
-def time_to_event_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
+def time_to_event_table(
+    adam: Mapping[str, pd.DataFrame], options: ReportOptions | None = None
+) -> TableResult:
     """Compute the PFS/OS summary table by dose level and overall."""
+    options = options or ReportOptions()
     require(adam, REQUIRES)
     adsl = population(adam["ADSL"], "SAFFL")
     grps = groups(adsl)
     rec: list[tuple[str, str, str, float]] = []
     rows: list[RowSpec] = []
     for param, label in (("PFS", "Progression-free survival"), ("OS", "Overall survival")):
-        curves = km_by_group(adam, param)
+        curves = km_by_group(adam, param, options.km_conf_type)
         if not curves:
             continue
         rows.append(RowSpec(param, label))
@@ -89,7 +95,7 @@ def time_to_event_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
             )
     os_rows = adam["ADTTE"][adam["ADTTE"]["PARAMCD"] == "OS"]
     if not os_rows.empty:
-        rows.append(RowSpec("followup", "Follow-up (reverse Kaplan–Meier on OS)"))
+        rows.append(RowSpec("followup", f"Follow-up ({options.followup_text})"))
         rows.append(
             RowSpec("followup:median", "Median (range), months", "{median:1} ({min:1}-{max:1})", 1)
         )
@@ -100,7 +106,7 @@ def time_to_event_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
             t = pd.to_numeric(sub["AVAL"]).to_numpy(dtype=float)
             e = (1 - pd.to_numeric(sub["CNSR"])).to_numpy(dtype=int)
             rec += [
-                ("followup:median", g.key, "median", median_followup(t, e)),
+                ("followup:median", g.key, "median", _followup_median(t, e, options)),
                 ("followup:median", g.key, "min", float(np.min(t))),
                 ("followup:median", g.key, "max", float(np.max(t))),
             ]
@@ -111,12 +117,19 @@ def time_to_event_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
         rows=tuple(rows),
         stub_header="Endpoint",
         footnotes=(
-            "Kaplan–Meier estimates; 95% CIs by the log-log transform (SAS PROC LIFETEST "
-            "default); median CI by Brookmeyer–Crowley. NE, not estimable. Months = days / 30.4375.",
+            f"Kaplan–Meier estimates; 95% CIs by the {options.km_conf_text}; median CI by "
+            "Brookmeyer–Crowley on the same transform. NE, not estimable. Months = days / 30.4375.",
             "PFS from first dose to progression or death, censored at the last adequate "
             "assessment; OS censored at the last known alive date.",
             "Follow-up: median of the reverse Kaplan–Meier (censoring as event); range of observed OS times.",
         ),
         zero_count_text=None,
     )
-    return TableResult(tidy(rec), spec, notes=("KM log-log CIs; SAS median rule.",))
+    return TableResult(tidy(rec), spec, notes=(f"KM {options.km_conf_type} CIs; SAS median rule.",))
+
+
+def _followup_median(time: np.ndarray, event: np.ndarray, options: ReportOptions) -> float:
+    """Median follow-up by the method the options name (see ``ReportOptions.followup_method``)."""
+    if options.followup_method == "observed":
+        return float(np.median(time))
+    return median_followup(time, event, options.km_conf_type)

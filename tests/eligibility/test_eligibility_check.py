@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from patients_table import BASE, VARIANTS
 
 from earlyphase.eligibility import (
     RESULT_COLUMNS,
@@ -14,8 +15,6 @@ from earlyphase.eligibility import (
 )
 from earlyphase.errors import DataError
 from earlyphase.protocol import load_protocol
-
-from .conftest import BASE, VARIANTS
 
 P = load_protocol("isak-phase1b")
 

@@ -10,6 +10,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from earlyphase.dosing import (
     CALENDAR_COLUMNS,
@@ -186,3 +188,39 @@ def test_icalendar(tmp_path):
     write_ics(cal, path, patient="001", protocol_id=P.id)
     assert path.read_bytes().decode().count("BEGIN:VEVENT") == len(cal) - 1
     assert [p.name for p in path.parent.iterdir()] == ["cal.ics"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    level=st.sampled_from(["DL1", "DL2", "DL3"]),
+    cycles=st.integers(min_value=1, max_value=14),
+    reduced=st.booleans(),
+)
+def test_counts_and_dates_for_any_length(level, cycles, reduced):
+    cal = dosing_calendar(
+        P, level, 75, 172, "2024-02-26", cycles, schedule_options=REDUCED if reduced else ()
+    )
+    n_isa = (2 if level == "DL1" else 4) + 2 * (cycles - 1)
+    k_full = min(cycles, 8) if reduced else cycles
+    n_k = 6 * k_full + 4 * (cycles - k_full)
+    assert (cal.drug == "isatuximab").sum() == n_isa
+    assert (cal.drug == "carfilzomib").sum() == n_k
+    # date = start + 28 (cycle - 1) + day - 1, across a leap day (2024-02-29)
+    expected = pd.Timestamp("2024-02-26") + pd.to_timedelta(
+        28 * (cal.cycle - 1) + cal.day - 1, unit="D"
+    )
+    assert (cal.date == expected).all()
+    assert cal.date.is_monotonic_increasing
+
+
+def test_fixed_number_of_cycles_stops_the_calendar():
+    from importlib import resources
+
+    from earlyphase.protocol import parse_protocol
+
+    text = (resources.files("earlyphase.protocol") / "builtin" / "isak-phase1b.yaml").read_text()
+    short = parse_protocol(text.replace("cycles: until progression", "cycles: 2", 1))
+    assert short.cycles == 2 and not short.until_progression
+    cal = dosing_calendar(short, "DL1", 70, 170, "2025-01-06", 4)
+    assert cal.cycle.max() == 2
+    assert short.planned_doses("DL1", "K", 3) == ()

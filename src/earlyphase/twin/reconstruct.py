@@ -1,0 +1,56 @@
+"""Reconstruction mode: the virtual twin of the isatuximab + carfilzomib phase 1b as SDTM.
+
+``reconstruct(seed)`` returns the SDTM domains of 33 virtual patients whose analysis by the
+ordinary ``earlyphase`` functions reproduces the paper (Chari et al. Cancer 2021;127:1816-1826).
+The patient plan and its targets live in :mod:`earlyphase.twin.calibration`; the seed drives only
+what the paper does not determine (body size, lab noise, who has which AE, dates within windows,
+PK variability), so the published counts hold for every seed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from earlyphase.twin.adverse_events import adverse_event_domains
+from earlyphase.twin.calibration import cohort_plan
+from earlyphase.twin.demographics import baseline_body, demographics_domains
+from earlyphase.twin.disease_course import disease_domains
+from earlyphase.twin.disposition import disposition_domain
+from earlyphase.twin.exposure import exposure_domains
+from earlyphase.twin.pk_samples import pk_domain
+from earlyphase.twin.sdtm import finalize_domains
+
+__all__ = ["DEFAULT_SEED", "reconstruct"]
+
+#: Default seed: the data cut-off date.
+DEFAULT_SEED = 20200320
+_ORDER = ("DM", "SUPPDM", "VS", "MH", "SC", "EX", "SUPPEX", "AE", "SUPPAE", "LB", "RS", "PC", "DS")
+
+
+def reconstruct(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
+    """SDTM domains of the reconstructed trial, keyed by upper-case domain name.
+
+    Parameters
+    ----------
+    seed : int
+        Seed of the independent random streams (one per generator module, spawned from
+        ``numpy.random.SeedSequence(seed)``). Same seed, same data.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        DM, SUPPDM, VS, MH, SC, EX, SUPPEX, AE, SUPPAE, LB, RS, PC, DS.
+    """
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(6)]
+    plan = cohort_plan()
+    body = baseline_body(plan, streams[0])
+    domains = demographics_domains(plan, body)
+    exposure, infusions = exposure_domains(plan, body, streams[1])
+    domains.update(exposure)
+    domains.update(adverse_event_domains(plan, infusions, exposure["EX"], streams[2]))
+    domains.update(disease_domains(plan, streams[3]))
+    domains["PC"] = pk_domain(plan, body, infusions, exposure["EX"], streams[4])
+    ds, dm = disposition_domain(plan, domains["DM"], exposure["EX"])
+    domains["DM"], domains["DS"] = dm, ds
+    return finalize_domains({k: domains[k] for k in _ORDER})
