@@ -96,6 +96,10 @@ def _emit(
 ) -> None:
     import json
 
+    def as_json_text() -> str:
+        records = json.loads(frame.to_json(orient="records"))
+        return json.dumps({**(extra or {}), "table": records}, indent=1)
+
     if out is not None:
         from earlyphase._files import atomic_write
         from earlyphase.errors import OptionsError, describe_problem
@@ -109,18 +113,9 @@ def _emit(
             if suffix == ".csv":
                 frame.to_csv(handle, index=False)
             else:
-                handle.write(
-                    json.dumps(
-                        {**(extra or {}), "table": json.loads(frame.to_json(orient="records"))},
-                        indent=1,
-                    )
-                )
+                handle.write(as_json_text())
     if as_json:
-        typer.echo(
-            json.dumps(
-                {**(extra or {}), "table": json.loads(frame.to_json(orient="records"))}, indent=1
-            )
-        )
+        typer.echo(as_json_text())
         return
     if as_csv:
         typer.echo(frame.to_csv(index=False), nl=False)
@@ -179,6 +174,17 @@ def _progress(total: int, label: str) -> Iterator[Any]:
         yield lambda done: bar.update(task, completed=done)
 
 
+def _simulate(design: Any, true_dlt: list[float], n_trials: int, seed: int) -> Any:
+    """Simulated operating characteristics, with a progress bar for long runs."""
+    with _progress(n_trials, "simulating") as cb:
+        return design.simulate(true_dlt, n_trials=n_trials, seed=seed, progress=cb)
+
+
+def _emit_oc(oc: Any, title: str, as_json: bool, as_csv: bool, out: Path | None) -> None:
+    """Print (and optionally write) operating characteristics with their whole-trial summary."""
+    _emit(oc.to_frame(), title, as_json, as_csv, out, _oc_summary(oc))
+
+
 def _oc_summary(oc: Any) -> dict[str, Any]:
     s: dict[str, Any] = {
         k: (float(v) if v is not None and not isinstance(v, str) else v)
@@ -220,20 +226,9 @@ def oc_cmd(
 
     p = _floats(true_dlt, "--true-dlt")
     d = _build(design, target, doses or len(p), variant, 3, 30, None, expansion, protocol)
-    if isinstance(d, ThreePlusThree):
-        oc = d.exact_oc(p)
-    else:
-        with _progress(n_trials, "simulating") as cb:
-            oc = d.simulate(p, n_trials=n_trials, seed=seed, progress=cb)
+    oc = d.exact_oc(p) if isinstance(d, ThreePlusThree) else _simulate(d, p, n_trials, seed)
     kind = "exact" if oc.exact else f"{oc.n_trials} simulated trials, seed {seed}"
-    _emit(
-        oc.to_frame(),
-        f"{oc.design}: operating characteristics ({kind})",
-        as_json,
-        as_csv,
-        out,
-        _oc_summary(oc),
-    )
+    _emit_oc(oc, f"{oc.design}: operating characteristics ({kind})", as_json, as_csv, out)
 
 
 @design_app.command("decide")
@@ -299,16 +294,8 @@ def simulate_cmd(
     """Simulate trials of one design under one true dose-toxicity curve."""
     p = _floats(true_dlt, "--true-dlt")
     d = _build(design, target, len(p), variant, cohort_size, max_n, skeleton)
-    with _progress(n_trials, "simulating") as cb:
-        oc = d.simulate(p, n_trials=n_trials, seed=seed, progress=cb)
-    _emit(
-        oc.to_frame(),
-        f"{oc.design}: {n_trials} simulated trials (seed {seed})",
-        as_json,
-        as_csv,
-        out,
-        _oc_summary(oc),
-    )
+    oc = _simulate(d, p, n_trials, seed)
+    _emit_oc(oc, f"{oc.design}: {n_trials} simulated trials (seed {seed})", as_json, as_csv, out)
 
 
 @design_app.command("compare")

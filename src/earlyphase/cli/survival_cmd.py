@@ -69,7 +69,6 @@ def km(
     """Kaplan–Meier median (Brookmeyer–Crowley CI), quartiles, landmarks and log-rank."""
     import pandas as pd
     from rich.console import Console
-    from rich.table import Table
 
     from earlyphase.cdisc.io import read_dataset
     from earlyphase.survival import logrank
@@ -82,6 +81,39 @@ def km(
     unit = ""
     if "AVALU" in data.columns and data["AVALU"].notna().any():
         unit = str(data["AVALU"].dropna().iloc[0]).lower()
+    summary = _summary_frame(curves, landmark, param)
+
+    console = Console()
+    if not console.is_terminal:  # piped or captured: do not squeeze the table into 80 columns
+        console = Console(width=160)
+    console.print(_summary_table(summary, landmark, param, conf_type, level))
+    if unit:
+        console.print(f"Times in {unit}. NR = not reached / not estimable.")
+    if by is not None and len(curves) > 1:
+        sub = adtte_subset(data, param, time_col=time_col, cnsr_col=cnsr_col, by=by)
+        test = logrank(sub["time"], sub["event"], sub["group"])
+        console.print(
+            f"Log-rank test: chi-square = {test.chisq:.3f}, df = {test.df}, p = {test.p_value:.4g}"
+        )
+
+    if out is not None:
+        _write_table(summary, out)
+        console.print(f"summary written to {out}")
+    if steps_out is not None:
+        steps = pd.concat(
+            [c.to_frame().assign(group=g) for g, c in curves.items()], ignore_index=True
+        )
+        steps.insert(0, "group", steps.pop("group"))
+        _write_table(steps, steps_out)
+        console.print(f"step table written to {steps_out}")
+    if plot is not None:
+        _save_plot(curves, data, param, unit, plot)
+        console.print(f"figure written to {plot}")
+
+
+def _summary_frame(curves: dict[str, Any], landmark: list[float], param: str | None) -> Any:
+    """One row per group: the KM summary, then S(t) with limits at each landmark time."""
+    import pandas as pd
 
     rows = []
     for name, curve in curves.items():
@@ -93,6 +125,15 @@ def km(
     summary = pd.concat(rows, ignore_index=True)
     summary.insert(0, "group", summary.pop("group"))
     summary.insert(1, "param", param or "")
+    return summary
+
+
+def _summary_table(
+    summary: Any, landmark: list[float], param: str | None, conf_type: str, level: float
+) -> Any:
+    """The per-group summary as a rich table (times to 1 decimal, probabilities to 2)."""
+    import pandas as pd
+    from rich.table import Table
 
     def fmt(v: float, na: str = "NR") -> str:
         return na if pd.isna(v) else f"{v:.1f}"
@@ -120,48 +161,28 @@ def km(
             e, lo, hi = r[f"surv_{t:g}"], r[f"surv_{t:g}_lower"], r[f"surv_{t:g}_upper"]
             cells.append("NE" if pd.isna(e) else f"{prob(e)} ({prob(lo)}–{prob(hi)})")
         table.add_row(*cells)
-    console = Console()
-    if not console.is_terminal:  # piped or captured: do not squeeze the table into 80 columns
-        console = Console(width=160)
-    console.print(table)
-    if unit:
-        console.print(f"Times in {unit}. NR = not reached / not estimable.")
-    if by is not None and len(curves) > 1:
-        sub = adtte_subset(data, param, time_col=time_col, cnsr_col=cnsr_col, by=by)
-        test = logrank(sub["time"], sub["event"], sub["group"])
-        console.print(
-            f"Log-rank test: chi-square = {test.chisq:.3f}, df = {test.df}, p = {test.p_value:.4g}"
-        )
+    return table
 
-    if out is not None:
-        _write_table(summary, out)
-        console.print(f"summary written to {out}")
-    if steps_out is not None:
-        steps = pd.concat(
-            [c.to_frame().assign(group=g) for g, c in curves.items()], ignore_index=True
-        )
-        steps.insert(0, "group", steps.pop("group"))
-        _write_table(steps, steps_out)
-        console.print(f"step table written to {steps_out}")
-    if plot is not None:
-        from earlyphase._files import atomic_path
-        from earlyphase.survival import plot_km
 
-        xlabel = f"Time ({unit})" if unit else "Time"
-        title = f"Kaplan–Meier: {param}" if param else None
-        if param and "PARAM" in data.columns and "PARAMCD" in data.columns:
-            labels = data.loc[data["PARAMCD"].astype(str) == param, "PARAM"].dropna()
-            title = str(labels.iloc[0]) if len(labels) else title
-        fig, _ = plot_km(
-            curves,
-            title=title,
-            xlabel=xlabel,
-            time_unit={"months": "mo", "days": "d", "weeks": "wk", "years": "y"}.get(unit, unit),
-            ylabel="Probability without event" if param is None else f"{param} probability",
-        )
-        with atomic_path(plot) as tmp:
-            fig.savefig(tmp, dpi=150, bbox_inches="tight", format=plot.suffix.lstrip(".") or "png")
-        console.print(f"figure written to {plot}")
+def _save_plot(curves: dict[str, Any], data: Any, param: str | None, unit: str, plot: Path) -> None:
+    """Draw the KM figure, titled by the parameter's PARAM label when there is one."""
+    from earlyphase._files import atomic_path
+    from earlyphase.survival import plot_km
+
+    xlabel = f"Time ({unit})" if unit else "Time"
+    title = f"Kaplan–Meier: {param}" if param else None
+    if param and "PARAM" in data.columns and "PARAMCD" in data.columns:
+        labels = data.loc[data["PARAMCD"].astype(str) == param, "PARAM"].dropna()
+        title = str(labels.iloc[0]) if len(labels) else title
+    fig, _ = plot_km(
+        curves,
+        title=title,
+        xlabel=xlabel,
+        time_unit={"months": "mo", "days": "d", "weeks": "wk", "years": "y"}.get(unit, unit),
+        ylabel="Probability without event" if param is None else f"{param} probability",
+    )
+    with atomic_path(plot) as tmp:
+        fig.savefig(tmp, dpi=150, bbox_inches="tight", format=plot.suffix.lstrip(".") or "png")
 
 
 def register(app: typer.Typer) -> None:

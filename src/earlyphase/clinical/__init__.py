@@ -1,18 +1,27 @@
 """Clinical rules: CTCAE lab grading, DLT evaluation and IMWG myeloma response."""
 
 from earlyphase.clinical.ctcae import gradable_tests, grade_labs
+from earlyphase.clinical.ctcae_criteria import CRITERIA, CTCAE_VERSIONS, GradeRule, LabTerm
 from earlyphase.clinical.dlt import evaluate_dlt, lab_episodes
-from earlyphase.clinical.dlt_rules import DLTRules, outcome_string
+from earlyphase.clinical.dlt_rules import DLTRules, outcome_string, rules_from_definition
 from earlyphase.clinical.imwg import IMWGOptions, IMWGResult, assess
+from earlyphase.clinical.units import STANDARD_UNITS, to_standard
 
 __all__ = [
+    "CRITERIA",
+    "CTCAE_VERSIONS",
     "DLTRules",
+    "GradeRule",
     "IMWGOptions",
     "IMWGResult",
+    "LabTerm",
+    "STANDARD_UNITS",
     "assess",
     "evaluate_dlt",
     "gradable_tests",
     "grade_labs",
     "lab_episodes",
     "outcome_string",
+    "rules_from_definition",
+    "to_standard",
 ]

@@ -142,6 +142,31 @@ def _related(ae: pd.DataFrame) -> np.ndarray:
     )
 
 
+def _nonheme_exception(
+    term: str, grade: float, r: DLTRules, start: float, end: float, hours: float
+) -> str | None:
+    """Why a non-haematologic AE of DLT grade is excused by an exception, or None.
+
+    The exceptions, in order: reversible electrolyte abnormalities (resolved: an end day or a
+    resolution time is known), grade 3 terms excluded outright, and grade 3 gastrointestinal
+    events that responded within ``r.gi_resolution_hours``.
+    """
+    resolved = np.isfinite(end) or np.isfinite(hours)
+    gi_hours = hours if np.isfinite(hours) else (end - start) * 24.0
+    if term in r.electrolyte_terms and r.exclude_reversible_electrolytes and resolved:
+        return "reversible electrolyte"
+    if grade == 3 and term in r.grade3_excluded_terms:
+        return f"grade 3 {term} excluded"
+    if (
+        grade == 3
+        and term in r.gi_terms
+        and np.isfinite(gi_hours)
+        and gi_hours <= r.gi_resolution_hours
+    ):
+        return f"responded within {r.gi_resolution_hours:g} h"
+    return None
+
+
 def lab_episodes(
     lab_grades: pd.DataFrame, term: str, min_grade: int, first_dose: Any = None
 ) -> pd.DataFrame:
@@ -309,23 +334,11 @@ def evaluate_dlt(
                     RULE_THROMBO.format(g=r.thrombocytopenia_bleeding_min_grade),
                 )
         elif term not in r.hematologic_terms and _at_least(g, r.nonhematologic_min_grade):
-            resolved = np.isfinite(end[i]) or np.isfinite(hours[i])
-            gi_hours = hours[i] if np.isfinite(hours[i]) else (end[i] - start[i]) * 24.0
-            if term in r.electrolyte_terms and r.exclude_reversible_electrolytes and resolved:
-                excluded.setdefault(subj, []).append(f"{describe(i)}: reversible electrolyte")
-            elif g == 3 and term in r.grade3_excluded_terms:
-                excluded.setdefault(subj, []).append(f"{describe(i)}: grade 3 {term} excluded")
-            elif (
-                g == 3
-                and term in r.gi_terms
-                and np.isfinite(gi_hours)
-                and gi_hours <= r.gi_resolution_hours
-            ):
-                excluded.setdefault(subj, []).append(
-                    f"{describe(i)}: responded within {r.gi_resolution_hours:g} h"
-                )
-            else:
+            why = _nonheme_exception(term, g, r, start[i], end[i], hours[i])
+            if why is None:
                 hit(subj, describe(i), RULE_NONHEME.format(g=r.nonhematologic_min_grade))
+            else:
+                excluded.setdefault(subj, []).append(f"{describe(i)}: {why}")
 
     if lab_grades is not None and len(lab_grades):
         _lab_rules(

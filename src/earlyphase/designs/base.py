@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
     from earlyphase.designs.operating_characteristics import OperatingCharacteristics
 
-__all__ = ["Decision", "Design", "check_true_dlt", "check_target"]
+__all__ = ["Decision", "Design", "check_int", "check_true_dlt", "check_target"]
 
 
 @dataclass(frozen=True)
@@ -88,13 +88,26 @@ class Design(Protocol):
 
     n_doses: int
 
-    def decide(self, outcomes: Any) -> Decision: ...
+    def decide(self, outcomes: Any) -> Decision:
+        """Next dose (or stop and the MTD) after the cohorts in ``outcomes``, with reasons."""
+        ...
 
-    def decision_table(self) -> pd.DataFrame: ...
+    def decision_table(self) -> pd.DataFrame:
+        """The design's dose-decision rules as a table."""
+        ...
 
     def simulate(
         self, true_dlt: Sequence[float], n_trials: int = 1000, seed: int = 0
-    ) -> OperatingCharacteristics: ...
+    ) -> OperatingCharacteristics:
+        """Operating characteristics under ``true_dlt`` from ``n_trials`` simulated trials."""
+        ...
+
+
+def check_int(name: str, value: int, low: int, expected: str | None = None) -> int:
+    """Validate a whole number ``>= low`` (bools rejected); ``expected`` words the error."""
+    if isinstance(value, bool) or int(value) != value or int(value) < low:
+        raise DesignError(describe_problem(name, value, expected or f"an integer >= {low}"))
+    return int(value)
 
 
 def check_target(target: float) -> float:

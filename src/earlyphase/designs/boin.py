@@ -13,7 +13,7 @@ Behaviour follows the R package ``BOIN`` 2.7.2 (``get.boundary``, ``get.oc``, ``
 * ``n_earlystop`` (2.6.8+ semantics): stop once the current dose has that many patients and the
   next decision would be to stay (or a move is impossible);
 * the final cohort is not followed by a decision; the MTD is selected by isotonic regression
-  (see :func:`earlyphase.designs.interval.select_mtd`).
+  (see :func:`earlyphase.designs.mtd_selection.select_mtd`).
 
 ``stay_on_1_of_3=True`` turns "de-escalate after 1 DLT in 3" (which BOIN gives for
 phi = 0.25, since 1/3 > lambda_d = 0.298) into "stay", a variant used in some published
@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from earlyphase.designs.base import Decision, check_target
+from earlyphase.designs.base import Decision, check_int, check_target
 from earlyphase.designs.interval import (
     IntervalDesign,
     IntervalRules,
@@ -51,12 +51,6 @@ def boin_lambdas(
     lam_e = math.log((1 - phi1) / (1 - phi)) / math.log(phi * (1 - phi1) / (phi1 * (1 - phi)))
     lam_d = math.log((1 - phi) / (1 - phi2)) / math.log(phi2 * (1 - phi) / (phi * (1 - phi2)))
     return lam_e, lam_d
-
-
-def _check_int(name: str, value: int, low: int) -> int:
-    if isinstance(value, bool) or int(value) != value or int(value) < low:
-        raise DesignError(describe_problem(name, value, f"an integer >= {low}"))
-    return int(value)
 
 
 @dataclass(frozen=True)
@@ -105,11 +99,11 @@ class BOIN(IntervalDesign):
 
     def __post_init__(self) -> None:
         check_target(self.target)
-        _check_int("n_doses", self.n_doses, 1)
-        _check_int("cohort_size", self.cohort_size, 1)
-        _check_int("n_cohorts", self.n_cohorts, 1)
-        _check_int("n_earlystop", self.n_earlystop, 1)
-        _check_int("start_dose", self.start_dose, 1)
+        check_int("n_doses", self.n_doses, 1)
+        check_int("cohort_size", self.cohort_size, 1)
+        check_int("n_cohorts", self.n_cohorts, 1)
+        check_int("n_earlystop", self.n_earlystop, 1)
+        check_int("start_dose", self.start_dose, 1)
         if self.start_dose > self.n_doses:
             raise DesignError(
                 describe_problem("start_dose", self.start_dose, f"a dose in 1..{self.n_doses}")
@@ -129,6 +123,7 @@ class BOIN(IntervalDesign):
 
     @property
     def name(self) -> str:
+        """Design name used in results: ``"BOIN"``."""
         return "BOIN"
 
     @property

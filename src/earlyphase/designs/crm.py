@@ -69,6 +69,8 @@ class _Grid:
     log_p: np.ndarray  # (K, G)
     log_q: np.ndarray  # (K, G)
     log_prior: np.ndarray  # (G,) unnormalised log kernel + log trapezoid weight
+    tail: float  # prior mass beyond each grid end, s * sqrt(2 pi) * Phi(-half width / s)
+    over_target: np.ndarray  # (G,) True where the dose-1 DLT rate exceeds the target
 
 
 @dataclass(frozen=True)
@@ -170,10 +172,12 @@ class CRM:
 
     @property
     def n_doses(self) -> int:
+        """Number of dose levels (the length of the skeleton)."""
         return len(self.skeleton)
 
     @property
     def name(self) -> str:
+        """Design name used in results, e.g. ``"CRM (empiric)"``."""
         return f"CRM ({self.model})"
 
     # ----------------------------------------------------------------- model
@@ -199,7 +203,15 @@ class CRM:
             eta = self.intercept + scale * (np.log(sk / (1 - sk)) - self.intercept)
             log_p = -np.logaddexp(0.0, -eta)
             log_q = -np.logaddexp(0.0, eta)
-        return _Grid(g, log_p, log_q, -(g**2) / (2 * prior_var) + np.log(w))
+        s = np.sqrt(prior_var)
+        return _Grid(
+            g,
+            log_p,
+            log_q,
+            -(g**2) / (2 * prior_var) + np.log(w),
+            tail=float(s * np.sqrt(2 * np.pi) * ndtr(-GRID_HALF_WIDTH / s)),
+            over_target=np.exp(log_p[0]) > self.target,
+        )
 
     @cached_property
     def _main_grid(self) -> _Grid:
@@ -245,15 +257,12 @@ class CRM:
         logpost = loglik + grid.log_prior
         m = logpost.max(axis=1, keepdims=True)
         w = np.exp(logpost - m)
-        s = np.sqrt(500.0**2 if flat else self.prior_var)
-        tail = s * np.sqrt(2 * np.pi) * ndtr(-GRID_HALF_WIDTH / s)
-        den = w.sum(axis=1) + tail * (
+        den = w.sum(axis=1) + grid.tail * (
             np.exp(loglik[:, 0] - m[:, 0]) + np.exp(loglik[:, -1] - m[:, 0])
         )
         mean = (w @ grid.beta) / den
         var = (w @ grid.beta**2) / den - mean**2
-        over = np.exp(grid.log_p[0]) > self.target
-        p_over = (w[:, over].sum(axis=1)) / w.sum(axis=1)
+        p_over = (w[:, grid.over_target].sum(axis=1)) / w.sum(axis=1)
         return mean, var, p_over
 
     def _recommend(self, est: np.ndarray) -> np.ndarray:

@@ -18,7 +18,7 @@ import pandas as pd
 from scipy.stats import beta as beta_dist
 
 from earlyphase.designs.base import Decision, check_true_dlt
-from earlyphase.designs.isotonic import isotonic_minmax, pava
+from earlyphase.designs.mtd_selection import select_mtd, select_mtd_scalar
 from earlyphase.designs.operating_characteristics import OperatingCharacteristics
 from earlyphase.designs.outcomes import check_no_skip, parse_outcomes
 from earlyphase.designs.simulate import TrialBatch, run_simulation
@@ -31,6 +31,7 @@ __all__ = [
     "simulate_interval",
     "decide_interval",
     "select_mtd",
+    "select_mtd_scalar",
 ]
 
 NEVER = 10**9  # "no boundary" sentinel for >= thresholds
@@ -73,9 +74,11 @@ class IntervalRules:
 
     @property
     def max_n(self) -> int:
+        """Maximum sample size, ``cohort_size * n_cohorts``."""
         return self.cohort_size * self.n_cohorts
 
     def table(self) -> pd.DataFrame:
+        """Boundaries for n = 1..max_n (nullable integers; missing = no such boundary)."""
         n = np.arange(1, self.max_n + 1)
 
         def nullable(a: np.ndarray) -> pd.Series:
@@ -116,10 +119,12 @@ class IntervalDesign:
 
     @property
     def name(self) -> str:
+        """Design name used in results (set by each design)."""
         raise NotImplementedError
 
     @property
     def rules(self) -> IntervalRules:
+        """The decision lookup tables (computed by each design)."""
         raise NotImplementedError
 
     @property
@@ -198,69 +203,6 @@ class IntervalDesign:
             target=self.target,
             progress=progress,
         )
-
-
-def select_mtd(rules: IntervalRules, n: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """MTD selection of BOIN ``select.mtd`` for rows of (n, y); 0 = no MTD, else 1-based dose.
-
-    Doses are eliminated from the first dose with ``y >= eliminate_ge[n]`` upwards (and all of
-    them under ``extrasafe`` when dose 1 crosses the stricter boundary).  Among treated,
-    non-eliminated doses, the Beta(0.05, 0.05) posterior means ``(y+0.05)/(n+0.1)`` are made
-    non-decreasing by PAVA with weights 1/variance; ``j * 1e-10`` is added to the j-th
-    admissible estimate, so that among pooled doses the higher one wins below the target and
-    the lower one above it; the estimate closest to the target is selected (lowest dose on
-    exact ties).  With ``bound_mtd`` only doses with estimate <= lambda_d qualify.
-    """
-    n = np.atleast_2d(n).astype(np.int64)
-    y = np.atleast_2d(y).astype(np.int64)
-    rows, k = n.shape
-    over = (n >= 3) & (y >= rules.eliminate_ge[n])
-    first = np.where(over.any(axis=1), np.argmax(over, axis=1), k)
-    elim = np.arange(k)[None, :] >= first[:, None]
-    if rules.extrasafe:
-        elim |= ((n[:, 0] >= 3) & (y[:, 0] >= rules.extrasafe_ge[n[:, 0]]))[:, None]
-    adm = (n > 0) & ~elim
-    none = elim[:, 0] | ~adm.any(axis=1)
-    yf = y.astype(float)
-    nf = n.astype(float)
-    phat = (yf + 0.05) / (nf + 0.1)
-    var = (yf + 0.05) * (nf - yf + 0.05) / ((nf + 0.1) ** 2 * (nf + 1.1))
-    w = np.where(adm, 1.0 / var, 0.0)
-    iso = isotonic_minmax(phat, w) + np.cumsum(adm, axis=1) * 1e-10
-    cand = adm.copy()
-    if rules.bound_mtd and rules.lambda_d is not None:
-        cand &= iso <= rules.lambda_d
-    dist = np.where(cand, np.abs(iso - rules.target), np.inf)
-    chosen = np.argmin(dist, axis=1) + 1
-    return np.where(none | ~cand.any(axis=1), 0, chosen)
-
-
-def select_mtd_scalar(rules: IntervalRules, n: np.ndarray, y: np.ndarray) -> tuple[int, np.ndarray]:
-    """One trial's MTD by a plain PAVA (the independent check of :func:`select_mtd`)."""
-    k = n.size
-    elim = np.zeros(k, dtype=bool)
-    for j in range(k):
-        if n[j] >= 3 and y[j] >= rules.eliminate_ge[n[j]]:
-            elim[j:] = True
-            break
-    if rules.extrasafe and n[0] >= 3 and y[0] >= rules.extrasafe_ge[n[0]]:
-        elim[:] = True
-    iso_all = np.full(k, np.nan)
-    if elim[0] or n[~elim].sum() == 0:
-        return 0, iso_all
-    idx = np.nonzero((n > 0) & ~elim)[0]
-    ya, na = y[idx].astype(float), n[idx].astype(float)
-    phat = (ya + 0.05) / (na + 0.1)
-    var = (ya + 0.05) * (na - ya + 0.05) / ((na + 0.1) ** 2 * (na + 1.1))
-    iso = pava(phat, 1.0 / var)
-    iso_all[idx] = iso
-    iso = iso + np.arange(1, idx.size + 1) * 1e-10
-    if rules.bound_mtd and rules.lambda_d is not None:
-        keep = iso <= rules.lambda_d
-        if not keep.any():
-            return 0, iso_all
-        idx, iso = idx[keep], iso[keep]
-    return int(idx[np.argmin(np.abs(iso - rules.target))]) + 1, iso_all
 
 
 def simulate_interval(rules: IntervalRules, p: np.ndarray, u: np.ndarray) -> TrialBatch:

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 from scipy.stats import beta as beta_dist
 
-from earlyphase.designs.base import Decision, check_target
+from earlyphase.designs.base import Decision, check_int, check_target
 from earlyphase.designs.interval import (
     NEVER,
     IntervalDesign,
@@ -85,8 +85,7 @@ def _decisions(
 
 def _check(target: float, n_doses: int, eps1: float, eps2: float) -> None:
     check_target(target)
-    if isinstance(n_doses, bool) or int(n_doses) != n_doses or n_doses < 1:
-        raise DesignError(describe_problem("n_doses", n_doses, "a positive integer"))
+    check_int("n_doses", n_doses, 1, "a positive integer")
     for name, eps in (("epsilon1", eps1), ("epsilon2", eps2)):
         if not 0 < eps < target if name == "epsilon1" else not 0 < eps < 1 - target:
             raise DesignError(
@@ -120,10 +119,12 @@ class _UnitIntervalDesign(IntervalDesign):
 
     @property
     def name(self) -> str:
+        """Design name used in results (``"mTPI-2"`` or ``"Keyboard"``)."""
         return self._label
 
     @cached_property
     def rules(self) -> IntervalRules:
+        """The decision lookup tables (indexed by the number of patients at the dose)."""
         codes = _decisions(
             self.target, self.epsilon1, self.epsilon2, self.max_n, self._highest_on_tie
         )

@@ -66,10 +66,12 @@ class OperatingCharacteristics:
 
     @property
     def n_doses(self) -> int:
+        """Number of dose levels."""
         return int(self.true_dlt.size)
 
     @property
     def exact(self) -> bool:
+        """True for exact (not simulated) operating characteristics."""
         return self.n_trials is None
 
     def to_frame(self) -> pd.DataFrame:

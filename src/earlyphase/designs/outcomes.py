@@ -32,10 +32,12 @@ class Cohort:
 
     @property
     def n(self) -> int:
+        """Patients in the cohort."""
         return len(self.dlt)
 
     @property
     def n_dlt(self) -> int:
+        """DLTs in the cohort."""
         return int(sum(self.dlt))
 
 
@@ -61,6 +63,7 @@ class Outcomes:
 
     @property
     def n_total(self) -> int:
+        """Patients treated so far."""
         return sum(c.n for c in self.cohorts)
 
     def __str__(self) -> str:

@@ -31,7 +31,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from earlyphase.designs.base import Decision, check_true_dlt
+from earlyphase.designs.base import Decision, check_int, check_true_dlt
 from earlyphase.designs.operating_characteristics import OperatingCharacteristics
 from earlyphase.designs.outcomes import parse_outcomes
 from earlyphase.designs.simulate import TrialBatch, run_simulation
@@ -64,27 +64,21 @@ class ThreePlusThree:
     expansion: int = 0
 
     def __post_init__(self) -> None:
-        if isinstance(self.n_doses, bool) or int(self.n_doses) != self.n_doses or self.n_doses < 1:
-            raise DesignError(describe_problem("n_doses", self.n_doses, "a positive integer"))
+        check_int("n_doses", self.n_doses, 1, "a positive integer")
         if self.variant not in VARIANTS:
             raise DesignError(
                 describe_problem("variant", self.variant, "one of " + ", ".join(VARIANTS))
             )
-        if (
-            isinstance(self.expansion, bool)
-            or int(self.expansion) != self.expansion
-            or self.expansion < 0
-        ):
-            raise DesignError(
-                describe_problem("expansion", self.expansion, "a number of patients >= 0")
-            )
+        check_int("expansion", self.expansion, 0, "a number of patients >= 0")
 
     @property
     def name(self) -> str:
+        """Design name used in results, e.g. ``"3+3 (escalate-only)"``."""
         return f"3+3 ({self.variant})"
 
     @property
     def max_n(self) -> int:
+        """Largest possible sample size: 6 patients per dose."""
         return 6 * self.n_doses
 
     # ------------------------------------------------------------------ rules
