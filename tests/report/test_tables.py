@@ -186,3 +186,19 @@ def test_km_conf_type_option(adam):
     assert any("log transform" in f for f in t.spec.footnotes)
     with pytest.raises(OptionsError, match="km_conf_type"):
         ReportOptions(km_conf_type="arcsine")
+
+
+def test_disposition_uses_end_of_treatment_when_adsl_has_it(adam):
+    adsl = adam["ADSL"].copy()
+    # end of study says DEATH for everyone who died; end of treatment says why treatment stopped
+    adsl["EOSSTT"] = np.where(adsl["DTHFL"] == "Y", "DISCONTINUED", "ONGOING")
+    adsl["DCSREAS"] = np.where(adsl["DTHFL"] == "Y", "DEATH", "")
+    adsl["EOTSTT"] = "DISCONTINUED"
+    adsl["DCTREAS"] = "PROGRESSIVE DISEASE"
+    d = disposition_table({**adam, "ADSL": adsl})
+    assert d.value("reason:PROGRESSIVE DISEASE", "OVERALL", "n") == len(adsl)
+    assert "reason:DEATH" not in set(d.to_frame()["row"])
+    assert d.value("eos:DISCONTINUED", "OVERALL", "n") == len(adsl)
+    # without EOTSTT/DCTREAS the table falls back to the end of study
+    d_study = disposition_table({**adam, "ADSL": adsl.drop(columns=["EOTSTT", "DCTREAS"])})
+    assert d_study.value("reason:DEATH", "OVERALL", "n") == (adsl["DTHFL"] == "Y").sum()

@@ -303,6 +303,7 @@ _SPECS = [
             _v("DSTERM", "Reported Term for the Disposition Event", core="Req"),
             _v("DSDECOD", "Standardized Disposition Term", core="Req"),
             _v("DSCAT", "Category for Disposition Event", core="Exp"),
+            _v("EPOCH", "Epoch", core="Perm"),
             _v("DSSTDTC", "Start Date/Time of Disposition Event", core="Exp"),
         ),
     ),

@@ -34,7 +34,7 @@ def disposition_domain(
     dm = dm.copy()
     death: dict[str, str] = {}
 
-    def add(uid: str, cat: str, decod: str, term: str, date: pd.Timestamp) -> None:
+    def add(uid: str, cat: str, decod: str, term: str, date: pd.Timestamp, epoch: str = "") -> None:
         rows.append(
             {
                 "STUDYID": terms.STUDYID,
@@ -43,6 +43,7 @@ def disposition_domain(
                 "DSTERM": term,
                 "DSDECOD": decod,
                 "DSCAT": cat,
+                "EPOCH": epoch,
                 "DSSTDTC": iso_date(date),
             }
         )
@@ -55,7 +56,14 @@ def disposition_domain(
             raise AssertionError(f"plan error: last contact after cut-off for {uid}")
         if row["end"] == "PD":
             pd_date = study_date(first, 28 * (int(row["pd_cycle"]) - 1) + 1)
-            add(uid, "DISPOSITION EVENT", "PROGRESSIVE DISEASE", "DISEASE PROGRESSION", pd_date)
+            add(
+                uid,
+                "DISPOSITION EVENT",
+                "PROGRESSIVE DISEASE",
+                "DISEASE PROGRESSION",
+                pd_date,
+                "TREATMENT",
+            )
         elif row["end"] == "WITHDRAWN":
             add(
                 uid,
@@ -63,6 +71,7 @@ def disposition_domain(
                 "WITHDRAWAL BY SUBJECT",
                 "WITHDREW CONSENT",
                 study_date(first, 29),
+                "TREATMENT",
             )
         elif row["end"] == "ASCT":
             asct = study_date(first, 28 * (int(row["pd_cycle"]) - 1) + 21)
@@ -72,13 +81,35 @@ def disposition_domain(
                 "OTHER",
                 "PROCEEDED TO AUTOLOGOUS STEM CELL TRANSPLANTATION",
                 asct,
+                "TREATMENT",
             )
         else:
-            add(uid, "DISPOSITION EVENT", "ONGOING", "ON THERAPY AT DATA CUT-OFF", cutoff)
+            add(
+                uid,
+                "DISPOSITION EVENT",
+                "ONGOING",
+                "ON THERAPY AT DATA CUT-OFF",
+                cutoff,
+                "TREATMENT",
+            )
         if row["withdrew"]:
-            add(uid, "DISPOSITION EVENT", "WITHDRAWAL BY SUBJECT", "WITHDREW CONSENT", contact)
+            add(
+                uid,
+                "DISPOSITION EVENT",
+                "WITHDRAWAL BY SUBJECT",
+                "WITHDREW CONSENT",
+                contact,
+                "FOLLOW-UP",
+            )
         if row["died"]:
-            add(uid, "DISPOSITION EVENT", "DEATH", "DEATH DUE TO MULTIPLE MYELOMA", contact)
+            add(
+                uid,
+                "DISPOSITION EVENT",
+                "DEATH",
+                "DEATH DUE TO MULTIPLE MYELOMA",
+                contact,
+                "FOLLOW-UP",
+            )
             death[uid] = iso_date(contact)
         else:
             add(uid, "OTHER EVENT", "LAST KNOWN ALIVE", "LAST KNOWN ALIVE", contact)

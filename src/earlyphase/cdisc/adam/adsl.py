@@ -294,6 +294,8 @@ def derive_adsl(
     eosstt = pd.Series("ONGOING", index=adsl.index, dtype="str")
     reason = pd.Series("", index=adsl.index, dtype="str")
     alive_dates: list[pd.Series] = [adsl.set_index("USUBJID")["TRTEDT"]]
+    adsl["EOTSTT"] = "ONGOING"
+    adsl["DCTREAS"] = ""
     if ds is not None and {"DSDECOD", "DSCAT", "DSSTDTC"} <= set(ds.columns):
         ds = ds.assign(_DT=_dates(ds, "DSSTDTC", highest_imputation="n"))
         if cutoff is not None:
@@ -313,6 +315,9 @@ def derive_adsl(
             dtype="str",
         )
         reason = status.where(eosstt == "DISCONTINUED", "").fillna("").astype("str")
+        eotstt, treatment_reason = _end_of_treatment(disp.assign(_D=disp_decod), subjects)
+        adsl["EOTSTT"] = eotstt.to_numpy()
+        adsl["DCTREAS"] = treatment_reason.to_numpy()
         progressed = subjects.isin(ds.loc[decod == "PROGRESSIVE DISEASE", "USUBJID"])
         alive_dates.append(ds[decod == "LAST KNOWN ALIVE"].groupby("USUBJID")["_DT"].max())
     adsl["EOSSTT"] = eosstt
@@ -405,6 +410,7 @@ def derive_adsl(
         "NCYCLES",
         "DCUTDT",
         "EOSSTT",
+        "EOTSTT",
         "DTHFL",
         "DTHDT",
         "LSTALVDT",
@@ -412,3 +418,29 @@ def derive_adsl(
         "RDICARF",
     ]
     return finish(adsl, "ADSL", "Subject-Level Analysis Dataset", order)
+
+
+def _end_of_treatment(disp: pd.DataFrame, subjects: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """End-of-treatment status and reason (ADaM ``EOTSTT``, ``DCTREAS``) from DS.
+
+    The treatment disposition is the DS disposition event in ``EPOCH = "TREATMENT"`` when DS
+    carries EPOCH, otherwise the subject's first disposition event.  It differs from the end of
+    study (``EOSSTT``/``DCSREAS``, the last event): a patient who stops treatment for
+    progression and dies later has ``DCTREAS = "PROGRESSIVE DISEASE"`` and
+    ``DCSREAS = "DEATH"``.  ``_D`` holds the upper-cased DSDECOD.
+    """
+    if "EPOCH" in disp.columns and (disp["EPOCH"].astype("str").str.upper() == "TREATMENT").any():
+        disp = disp[disp["EPOCH"].astype("str").str.upper() == "TREATMENT"]
+    first = disp.sort_values("_DT", kind="stable").groupby("USUBJID")["_D"].first()
+    status = subjects.map(first)
+    eotstt = pd.Series(
+        np.select(
+            [status.isna() | (status == "ONGOING"), status == "COMPLETED"],
+            ["ONGOING", "COMPLETED"],
+            "DISCONTINUED",
+        ),
+        index=subjects.index,
+        dtype="str",
+    )
+    reason = status.where(eotstt == "DISCONTINUED", "").fillna("").astype("str")
+    return eotstt, reason

@@ -28,12 +28,16 @@ def disposition_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
     rec: list[tuple[str, str, str, float]] = []
     rows = [RowSpec("enrolled", "Enrolled, No.", "{n}")]
     cohorts = list(dict.fromkeys(adsl["COHORT"].astype(str))) if "COHORT" in adsl.columns else []
+    # treatment disposition (EOTSTT/DCTREAS) when ADSL has it, else end of study
+    treatment = {"EOTSTT", "DCTREAS"} <= set(adsl.columns)
+    status_col, reason_col = ("EOTSTT", "DCTREAS") if treatment else ("EOSSTT", "DCSREAS")
+    what = "Treatment" if treatment else "Study"
     statuses = (
-        sorted(adsl["EOSSTT"].dropna().astype(str).unique()) if "EOSSTT" in adsl.columns else []
+        sorted(adsl[status_col].dropna().astype(str).unique()) if status_col in adsl.columns else []
     )
     reasons = (
-        sorted(r for r in adsl["DCSREAS"].dropna().astype(str).unique() if r.strip())
-        if "DCSREAS" in adsl.columns
+        sorted(r for r in adsl[reason_col].dropna().astype(str).unique() if r.strip())
+        if reason_col in adsl.columns
         else []
     )
     for g in grps:
@@ -46,9 +50,9 @@ def disposition_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
             if flag in sub.columns:
                 count_pct(rec, flag, g.key, int(yes(sub[flag]).sum()), n)
         for s in statuses:
-            count_pct(rec, f"eos:{s}", g.key, int((sub["EOSSTT"].astype(str) == s).sum()), n)
+            count_pct(rec, f"eos:{s}", g.key, int((sub[status_col].astype(str) == s).sum()), n)
         for r in reasons:
-            count_pct(rec, f"reason:{r}", g.key, int((sub["DCSREAS"].astype(str) == r).sum()), n)
+            count_pct(rec, f"reason:{r}", g.key, int((sub[reason_col].astype(str) == r).sum()), n)
         if pfs is not None:
             p = pfs[pfs["USUBJID"].isin(g.subjects)]
             count_pct(rec, "pfs_event", g.key, int((p["CNSR"] == 0).sum()), n)
@@ -58,10 +62,10 @@ def disposition_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
     labels = {"SAFFL": "Safety population", "EFFFL": "Response-evaluable", "PKFL": "PK population"}
     rows += [RowSpec(f, lbl, _NP) for f, lbl in labels.items() if f in adsl.columns]
     if statuses:
-        rows.append(RowSpec("eos", "Status at data cut-off, No. (%)"))
+        rows.append(RowSpec("eos", f"{what} status at data cut-off, No. (%)"))
         rows += [RowSpec(f"eos:{s}", s.title(), _NP, 1) for s in statuses]
     if reasons:
-        rows.append(RowSpec("reason", "Reason for discontinuation, No. (%)"))
+        rows.append(RowSpec("reason", f"Reason for ending {what.lower()}, No. (%)"))
         rows += [RowSpec(f"reason:{r}", r.capitalize(), _NP, 1) for r in reasons]
     if pfs is not None:
         rows.append(RowSpec("pfs_event", "Progression or death (PFS event), No. (%)", _NP))
@@ -73,7 +77,10 @@ def disposition_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
         columns=column_specs(grps, "Isatuximab dose"),
         rows=tuple(rows),
         stub_header="",
-        footnotes=("All enrolled patients; status at the data cut-off date (ADSL.DCUTDT).",),
+        footnotes=(
+            f"All enrolled patients; status at the data cut-off date (ADSL.DCUTDT), from "
+            f"ADSL.{status_col} and ADSL.{reason_col}.",
+        ),
         zero_count_text=None,
     )
     return TableResult(tidy(rec), spec, notes=("Disposition from ADSL and ADTTE.",))
