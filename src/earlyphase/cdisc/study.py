@@ -101,7 +101,8 @@ def read_study(
         Folder holding one file per domain (``dm.xpt``, ``ae.json``, ...).
     prefer : {"xpt", "json", "ndjson", "parquet", "csv"}, optional
         Which file to use when a domain is present in more than one format; without it, two
-        files for one domain are an error (never a silent choice).
+        files for one domain are an error (never a silent choice).  A ``define.*`` file (the
+        variable description written beside the domains) is not read as a domain.
     validate : bool
         Check each domain against its specification and raise :class:`DataError` listing
         every error (warnings are not raised; see :meth:`Study.validate`).
@@ -117,6 +118,7 @@ def read_study(
             path.is_file()
             and path.suffix.lower() in FORMATS
             and not path.name.endswith("-metadata.json")
+            and path.stem.lower() != "define"  # the variable description, not a domain
         ):
             found.setdefault(path.stem.upper(), []).append(path)
     if not found:
@@ -134,7 +136,8 @@ def read_study(
                     describe_problem(
                         f"domain {domain}",
                         [p.name for p in paths],
-                        "one file per domain, or prefer= to choose a format",
+                        "one file per domain, or prefer= (command line: --prefer json, xpt, ...)"
+                        " to choose a format",
                     )
                 )
             paths = wanted

@@ -90,13 +90,20 @@ def register(app: typer.Typer) -> None:
         ],
         out: Annotated[Path, typer.Option("--out", help="Output folder.")] = _DEFAULT_OUT,
         formats: Annotated[str, typer.Option("--formats", help=_FORMATS_HELP)] = _ALL_FORMATS,
+        prefer: Annotated[
+            str | None,
+            typer.Option(
+                "--prefer",
+                help="Format to read when a domain exists in several files (json, xpt, ...).",
+            ),
+        ] = None,
     ) -> None:
         """Run the analyses and write the report for any trial's SDTM."""
         from earlyphase.report.pipeline import analyze as analyze_sdtm
 
         result = _run_with_progress(
             lambda step: analyze_sdtm(
-                sdtm_dir, protocol, out, formats=_formats(formats), progress=step
+                sdtm_dir, protocol, out, formats=_formats(formats), progress=step, prefer=prefer
             ),
             total=24,
         )

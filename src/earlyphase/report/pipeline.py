@@ -360,22 +360,23 @@ def analyze(
     *,
     formats: Iterable[str] = DEFAULT_FORMATS,
     progress: Progress | None = None,
+    prefer: str | None = None,
 ) -> ReportResult:
-    """Run the pipeline on any trial's SDTM folder (XPT, Dataset-JSON, Parquet or CSV files)."""
+    """Run the pipeline on any trial's SDTM folder (XPT, Dataset-JSON, Parquet or CSV files).
+
+    ``prefer`` names the format to read when a domain is present in several (see
+    :func:`earlyphase.cdisc.study.read_study`); without it that is an error.
+    """
     say = progress or (lambda _msg: None)
     folder = Path(sdtm_dir)
     if not folder.is_dir():
         raise DataError(
             describe_problem("SDTM_DIR", str(folder), "an existing folder of SDTM datasets")
         )
-    read_dataset = _import("earlyphase.cdisc.io", "read_dataset")
+    read_study = _import("earlyphase.cdisc.study", "read_study")
     say("Reading SDTM")
-    sdtm: dict[str, pd.DataFrame] = {}
-    for path in sorted(folder.iterdir()):
-        if path.suffix.lower() in (".xpt", ".json", ".ndjson", ".parquet", ".csv"):
-            sdtm.setdefault(path.stem.upper(), read_dataset(path))
-    if not sdtm:
-        raise DataError(describe_problem("SDTM_DIR", str(folder), "files .xpt/.json/.parquet/.csv"))
+    # not validated here: what is missing is listed in the report instead of stopping it
+    sdtm: dict[str, pd.DataFrame] = dict(read_study(folder, prefer=prefer, validate=False))
     say("Deriving ADaM")
     adam, missing = _derive(sdtm, _load_protocol(protocol))
     _write_adam(adam, Path(out_dir) / "adam", say)
