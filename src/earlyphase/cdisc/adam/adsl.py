@@ -302,20 +302,10 @@ def derive_adsl(
             ds = ds[ds["_DT"].isna() | (ds["_DT"] <= cutoff)]
         decod = ds["DSDECOD"].astype("str").str.upper()
         disp = ds[(ds["DSCAT"].astype("str").str.upper() == "DISPOSITION EVENT")]
-        disp_decod = disp["DSDECOD"].astype("str").str.upper()
-        final = disp.assign(_D=disp_decod).sort_values("_DT").groupby("USUBJID")["_D"].last()
-        status = subjects.map(final)
-        eosstt = pd.Series(
-            np.select(
-                [status.isna() | (status == "ONGOING"), status == "COMPLETED"],
-                ["ONGOING", "COMPLETED"],
-                "DISCONTINUED",
-            ),
-            index=adsl.index,
-            dtype="str",
-        )
-        reason = status.where(eosstt == "DISCONTINUED", "").fillna("").astype("str")
-        eotstt, treatment_reason = _end_of_treatment(disp.assign(_D=disp_decod), subjects)
+        disp = disp.assign(_D=disp["DSDECOD"].astype("str").str.upper())
+        final = disp.sort_values("_DT").groupby("USUBJID")["_D"].last()
+        eosstt, reason = _status_and_reason(subjects.map(final))
+        eotstt, treatment_reason = _end_of_treatment(disp, subjects)
         adsl["EOTSTT"] = eotstt.to_numpy()
         adsl["DCTREAS"] = treatment_reason.to_numpy()
         progressed = subjects.isin(ds.loc[decod == "PROGRESSIVE DISEASE", "USUBJID"])
@@ -432,15 +422,23 @@ def _end_of_treatment(disp: pd.DataFrame, subjects: pd.Series) -> tuple[pd.Serie
     if "EPOCH" in disp.columns and (disp["EPOCH"].astype("str").str.upper() == "TREATMENT").any():
         disp = disp[disp["EPOCH"].astype("str").str.upper() == "TREATMENT"]
     first = disp.sort_values("_DT", kind="stable").groupby("USUBJID")["_D"].first()
-    status = subjects.map(first)
-    eotstt = pd.Series(
+    return _status_and_reason(subjects.map(first))
+
+
+def _status_and_reason(status: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """ADaM status (ONGOING / COMPLETED / DISCONTINUED) and reason from a subject's DSDECOD.
+
+    No disposition event, or ``ONGOING``, is ongoing; ``COMPLETED`` is completed; any other
+    term is a discontinuation whose reason is that term.
+    """
+    stt = pd.Series(
         np.select(
             [status.isna() | (status == "ONGOING"), status == "COMPLETED"],
             ["ONGOING", "COMPLETED"],
             "DISCONTINUED",
         ),
-        index=subjects.index,
+        index=status.index,
         dtype="str",
     )
-    reason = status.where(eotstt == "DISCONTINUED", "").fillna("").astype("str")
-    return eotstt, reason
+    reason = status.where(stt == "DISCONTINUED", "").fillna("").astype("str")
+    return stt, reason
