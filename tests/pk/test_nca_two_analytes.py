@@ -35,10 +35,14 @@ def test_doses_matched_by_analyte_equal_separate_runs():
     )
     together = nca(conc, doses).to_wide().set_index(["subject_id", "analyte"])
     for analyte in ("ISA", "CARF"):
-        alone = nca(
-            conc[conc.analyte == analyte].drop(columns="analyte"),
-            doses[doses.analyte == analyte].drop(columns="analyte"),
-        ).to_wide().set_index("subject_id")
+        alone = (
+            nca(
+                conc[conc.analyte == analyte].drop(columns="analyte"),
+                doses[doses.analyte == analyte].drop(columns="analyte"),
+            )
+            .to_wide()
+            .set_index("subject_id")
+        )
         for subject in ("S1", "S2"):
             for code in ("CMAX", "AUCLST", "LAMZ", "CLO"):
                 assert together.loc[(subject, analyte), code] == pytest.approx(
