@@ -131,7 +131,7 @@ def test_steady_state_time_zero_uses_interval_minimum_and_accumulation():
             "interval": ["D1", "D8"],
         }
     )
-    res = nca(conc, doses, NCAOptions(auc_method="linear"))
+    res = nca(conc, doses, NCAOptions(auc_method="linear", partial_aucs=((0, 168),)))
     wide = res.to_wide().set_index("interval")
     expected_d8 = (2 * (40 + 130) + 22 * 230 + 48 * 170 + 96 * 110) / 2
     assert wide.loc["D8", "AUCTAU"] == pytest.approx(expected_d8)

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy.integrate import solve_ivp
 
-from earlyphase.pk import accumulation_ratios, nca
+from earlyphase.pk import NCAOptions, accumulation_ratios, nca
 from earlyphase.pk.models import (
     IsatuximabModel,
     individual_parameters,
@@ -119,7 +119,8 @@ def test_accumulation_ratios_agree_with_the_paper():
     (DL2: Rac Cmax 2.13 ± 0.639, n = 16; accumulation "about 2 to 3.4")."""
     sim = simulate_isatuximab(isak_phase1b_regimen(2, n_cycles=3), n=400, seed=2024)
     conc = sim.conc[sim.conc["interval"].isin([C1, C3])]
-    rac = accumulation_ratios(nca(conc, sim.doses), C1, C3)
+    weeks = NCAOptions(partial_aucs=((0, 168),))
+    rac = accumulation_ratios(nca(conc, sim.doses, weeks), C1, C3)
     for code in ("RACCMAX", "RACAUC"):
         v = rac.loc[rac.parameter == code, "value"].dropna()
         assert len(v) >= 390

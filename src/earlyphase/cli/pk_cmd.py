@@ -12,7 +12,17 @@ import typer
 
 pk_app = typer.Typer(help="Pharmacokinetic simulation and figures.", no_args_is_help=True)
 
-_TABLE_CODES = ("TMAX", "CMAX", "AUCTAU", "AUCLST", "TLST", "RACCMAX", "RACAUC")
+_TABLE_CODES = (
+    "TMAX",
+    "CMAX",
+    "AUCTAU",
+    "AUCINT_0-168",
+    "AUCINT_0-336",
+    "AUCLST",
+    "TLST",
+    "RACCMAX",
+    "RACAUC",
+)
 
 
 def _read_table(path: Path):
@@ -125,7 +135,7 @@ def simulate_command(
     import pandas as pd
     from rich.progress import Progress
 
-    from earlyphase.pk import accumulation_ratios, nca
+    from earlyphase.pk import NCAOptions, accumulation_ratios, nca
     from earlyphase.pk.summary import parameter_table
 
     with Progress(transient=True) as progress:
@@ -135,7 +145,8 @@ def simulate_command(
         occasions = [
             o for o in ("CYCLE 1 DAY 1", "CYCLE 3 DAY 1") if o in set(sim.conc["interval"])
         ]
-        result = nca(sim.conc[sim.conc["interval"].isin(occasions)], sim.doses)
+        weeks = NCAOptions(partial_aucs=((0, 168), (0, 336)))
+        result = nca(sim.conc[sim.conc["interval"].isin(occasions)], sim.doses, weeks)
         progress.update(task, advance=1)
     long = result.parameters
     if len(occasions) == 2:

@@ -142,6 +142,7 @@ def _from_document(
         for col, cell in cols.items():
             if not isinstance(cell, Mapping):
                 continue
+            flagged = set(cell.get("inconsistent_fields", ()))
             for name, value in cell.items():
                 if _num(value) is not None:
                     out.append(
@@ -149,6 +150,9 @@ def _from_document(
                             key=f"table3.{visit}.{col}.{name}",
                             value=_num(value),
                             location=f"Table 3, {visit.upper()}, {col}, {name}",
+                            inconsistency=str(cell.get("inconsistency") or "")
+                            if name in flagged
+                            else "",
                         )
                     )
     return out
@@ -341,8 +345,7 @@ def _build_addresses() -> dict[str, str]:
             a[f"{base}.n"] = f"{pk}/{vkey}:n/{key}/n"
             for stat in ("median", "min", "max"):
                 a[f"{base}.tmax_{stat}"] = f"{pk}/{vkey}:TMAX/{key}/{stat}"
-            auc = "auc2weeks" if (visit == "c3d1" or col == "dl1") else "auc1week"
-            params = [("cmax", "CMAX"), (auc, "AUCTAU")]
+            params = [("cmax", "CMAX"), ("auc1week", "AUC1WK"), ("auc2weeks", "AUC2WK")]
             if visit == "c3d1":  # accumulation ratios are reported at cycle 3
                 params += [("rac_cmax", "RACCMAX"), ("rac_auc1week", "RACAUC")]
             for name, code in params:

@@ -8,8 +8,14 @@
   "iv-infusion", ``duration`` ``INFDUR`` h, ``tau`` = hours to the next infusion of the
   drug, so ``AUCTAU`` is the AUC over the actual dosing interval).
 * ``PARAMCD`` = the NCA parameter (CDISC PPTESTCD), ``AVAL``, ``AVALU``, ``EXCLREAS``
-  (why a value is missing); with cycle 1 and cycle 3 day 1 profiles, the accumulation
-  ratios ``RACCMAX`` and ``RACAUC`` (AUCTAU per week; paper Table 3) at ``"CYCLE 3 DAY 1"``.
+  (why a value is missing).
+* ``AUC1WK`` / ``AUC2WK``: partial AUCs from the dose to 168 h / 336 h (NCA ``AUCINT_0-168``,
+  ``AUCINT_0-336``; the paper's AUC1week and AUC2weeks), kept for a profile whose dosing
+  interval reaches the window's end (within a day's visit window), so a weekly dose has an
+  AUC1WK and no AUC2WK.
+* With cycle 1 and cycle 3 day 1 profiles, the accumulation ratios ``RACCMAX`` (Cmax ratio)
+  and ``RACAUC`` (AUC1WK ratio: the same first week after each dose, the paper's Rac
+  AUC1week; :func:`earlyphase.pk.accumulation_ratios`) at ``"CYCLE 3 DAY 1"``.
 """
 
 from __future__ import annotations
@@ -26,6 +32,10 @@ __all__ = ["derive_adpp"]
 
 REFERENCE_VISIT = "CYCLE 1 DAY 1"
 TEST_VISIT = "CYCLE 3 DAY 1"
+#: Partial-AUC windows (h after the dose) -> PARAMCD (8 characters, ADaM).
+WEEK_WINDOWS = {(0.0, 168.0): "AUC1WK", (0.0, 336.0): "AUC2WK"}
+#: A window applies when it ends no later than the next dose plus this (a day's visit window).
+WINDOW_TOLERANCE_H = 24.0
 
 
 def _infusion_starts(ex: pd.DataFrame, adpc: pd.DataFrame) -> pd.DataFrame:
@@ -57,8 +67,13 @@ def derive_adpp(
     Without ``ex`` the dosing interval is unknown: ``AUCTAU`` and the accumulation ratios are
     then not computed (the NCA leaves them out).
     """
-    from earlyphase.pk import nca
+    from dataclasses import replace
 
+    from earlyphase.pk import NCAOptions, nca
+
+    options = options if options is not None else NCAOptions()
+    windows = tuple(dict.fromkeys((*options.partial_aucs, *WEEK_WINDOWS)))
+    options = replace(options, partial_aucs=windows)
     require(
         adpc,
         "ADPP",
@@ -107,12 +122,32 @@ def derive_adpp(
     for analyte in pd.unique(conc["analyte"]):
         result = nca(conc[conc["analyte"] == analyte], doses[doses["analyte"] == analyte], options)
         frames.extend(_parameters(result))
-    out = pd.concat(frames, ignore_index=True)
+    out = _week_rows(pd.concat(frames, ignore_index=True), result_tau(doses))
     out["EXCLREAS"] = out["EXCLREAS"].fillna("").astype("str")
     keys = adpc[[c for c in ADSL_KEYS if c in adpc.columns]].drop_duplicates("USUBJID")
     out = out.merge(keys, on="USUBJID", how="left")
     order = [*ADSL_KEYS, "PARCAT1", "VISIT", "PARAMCD", "AVAL", "AVALU", "EXCLREAS"]
     return finish(out, "ADPP", "PK Parameters Analysis Dataset", order)
+
+
+def result_tau(doses: pd.DataFrame) -> pd.Series:
+    """Dosing interval (h) of each (subject, analyte, visit) profile; empty without ``tau``."""
+    if "tau" not in doses.columns:
+        return pd.Series(dtype=float)
+    return doses.set_index(["subject_id", "analyte", "interval"])["tau"]
+
+
+def _week_rows(out: pd.DataFrame, tau: pd.Series) -> pd.DataFrame:
+    """Partial AUCs of :data:`WEEK_WINDOWS` renamed to their PARAMCD, kept where applicable."""
+    keep = np.ones(len(out), bool)
+    for (_, end), code in WEEK_WINDOWS.items():
+        rows = (out["PARAMCD"] == f"AUCINT_0-{end:g}").to_numpy()
+        if len(tau):
+            key = pd.MultiIndex.from_arrays([out["USUBJID"], out["PARCAT1"], out["VISIT"]])
+            t = tau.reindex(key).to_numpy(dtype=float)
+            keep &= ~(rows & ~(np.isnan(t) | (end <= t + WINDOW_TOLERANCE_H)))
+        out.loc[rows, "PARAMCD"] = code
+    return out[keep].reset_index(drop=True)
 
 
 def _parameters(result: Any) -> list[pd.DataFrame]:

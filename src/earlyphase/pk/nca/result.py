@@ -143,21 +143,29 @@ def accumulation_ratios(
     result: NCAResult,
     reference: str,
     test: str,
-    auc_per: float | None = 168.0,
+    auc_window: tuple[float, float] | None = (0.0, 168.0),
 ) -> pd.DataFrame:
-    """Accumulation ratios test/reference of Cmax (RACCMAX) and AUC over the dosing interval
-    (RACAUC), as in Table 3 of the isatuximab + carfilzomib phase 1b paper (cycle 3 day 1 vs
-    cycle 1 day 1).
+    """Accumulation ratios test/reference of Cmax (RACCMAX) and of the AUC over the same
+    window after each dose (RACAUC).
+
+    Definition of Table 3 of the isatuximab + carfilzomib phase 1b paper (Chari et al.,
+    Cancer 2021;127:1816-1826, Methods: "accumulation ratio for the area under the curve over
+    the dosing interval (per week intervals) from cycle 3 to cycle 1"): Rac AUC1week =
+    AUC(0-168 h) after the cycle 3 day 1 dose / AUC(0-168 h) after the cycle 1 day 1 dose,
+    both partial AUCs over the *same* first week. (Halving a 2-week AUCtau is a different
+    quantity: at 20 mg/kg the paper's geometric means give 140,000 / 2 / 23,600 = 2.97, not
+    the printed 3.36; the partial-AUC ratio gives 3.36 = AUC(0-168) 79,300 / 23,600.)
 
     Parameters
     ----------
     result : NCAResult
-        With an ``interval`` column and AUCTAU (doses had ``tau``).
+        With an ``interval`` column; for RACAUC the partial AUC ``AUCINT_<a>-<b>`` of
+        ``auc_window`` (``NCAOptions(partial_aucs=((0, 168),))``).
     reference, test : str
         Interval labels, e.g. ``"CYCLE 1 DAY 1"`` and ``"CYCLE 3 DAY 1"``.
-    auc_per : float or None
-        Normalise each AUCTAU to this time span before the ratio (168 h = "per week", so a
-        2-week AUC in cycle 3 is halved); ``None`` compares the AUCs as they are.
+    auc_window : (float, float) or None
+        Window (h after each dose) of the partial AUC compared; ``None`` compares AUCTAU as
+        it is (AUC over each dose's own dosing interval).
 
     Returns
     -------
@@ -168,12 +176,18 @@ def accumulation_ratios(
         raise DataError(describe_problem("result", "no interval column", "an NCA by interval"))
     par = result.parameters
     ids = [k for k in result.keys if k != "interval"]
-    tau = result.profiles.set_index(result.keys)["tau"]
+    auc_code = "AUCTAU" if auc_window is None else f"AUCINT_{auc_window[0]:g}-{auc_window[1]:g}"
+    if auc_code not in set(par["parameter"]):
+        raise DataError(
+            describe_problem(
+                "auc_window",
+                auc_window,
+                f"a window the NCA computed ({auc_code}; give NCAOptions(partial_aucs=...))",
+            )
+        )
     frames = []
-    for code, out_code in (("CMAX", "RACCMAX"), ("AUCTAU", "RACAUC")):
+    for code, out_code in (("CMAX", "RACCMAX"), (auc_code, "RACAUC")):
         sub = par[par["parameter"] == code].set_index(result.keys)["value"]
-        if code == "AUCTAU" and auc_per is not None:
-            sub = sub / (tau.reindex(sub.index) / auc_per)
         ref = (
             sub.xs(reference, level="interval")
             if reference in sub.index.get_level_values("interval")

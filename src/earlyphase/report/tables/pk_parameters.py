@@ -28,14 +28,16 @@ REQUIRES = {
 PARAMETER_LABELS = {
     "TMAX": "tmax, median (range), h",
     "CMAX": "Cmax, μg/mL",
+    "AUC1WK": "AUC1week, μg·h/mL",
+    "AUC2WK": "AUC2weeks, μg·h/mL",
     "AUCTAU": "AUCtau, μg·h/mL",
     "AUCLST": "AUClast, μg·h/mL",
     "TLST": "tlast, h",
     "RACCMAX": "Rac Cmax",
-    "RACAUC": "Rac AUC (per week)",
+    "RACAUC": "Rac AUC1week",
 }
 #: The parameters of the paper's Table 3 (the default selection).
-TABLE3_PARAMETERS = ("TMAX", "CMAX", "AUCTAU", "RACCMAX", "RACAUC")
+TABLE3_PARAMETERS = ("TMAX", "CMAX", "AUC1WK", "AUC2WK", "RACCMAX", "RACAUC")
 _MEAN_FMT = "{mean:3s} ± {sd:3s} ({geomean:3s}) [{cv:0}]"
 _MEDIAN_FMT = "{median:2} ({min:2}-{max:2})"
 
@@ -92,8 +94,9 @@ def pk_parameters_table(
     foot = [
         "Continuous variables are summarized as mean ± SD (geometric mean) [CV%] unless "
         "otherwise stated; three significant figures.",
-        "PK population (PKFL = Y). tau = dosing interval of the regimen at that visit (1 week "
-        "for weekly, 2 weeks for every-2-week dosing); Rac AUC compares AUCtau per week.",
+        "PK population (PKFL = Y). AUC1week, AUC2weeks: AUC from the dose to 168 h / 336 h, "
+        "shown where the dosing interval reaches that time; Rac AUC1week = AUC1week after the "
+        "cycle 3 day 1 dose / AUC1week after the cycle 1 day 1 dose; Rac Cmax likewise.",
     ]
     if n_missing:
         foot.append(
