@@ -83,8 +83,8 @@ def test_dates_study_days_and_doses():
     area = (175 * 80 / 3600) ** 0.5
     assert k.iloc[0].dose_mg == pytest.approx(20 * area)
     assert k.iloc[2].dose_mg == pytest.approx(27 * area)
-    # infusion durations: Isa 200, 112.5, then 75 min; K 10 min
-    assert cal[cal.drug == "isatuximab"].infusion_minutes.tolist()[:4] == [200, 112.5, 75, 75]
+    # infusion durations (protocol YAML): Isa 310, then 320 min at 10 mg/kg; K 10 min
+    assert cal[cal.drug == "isatuximab"].infusion_minutes.tolist()[:4] == [310, 320, 320, 320]
     assert set(k.infusion_minutes) == {10}
     assert cal.administration.tolist()[:3] == [1, 1, 2]
     assert (cal.status == "planned").all()

@@ -168,11 +168,14 @@ def test_regimen_from_the_protocol_object():
     # DL2: 10 mg/kg on C1 days 1, 8, 15, 22, then days 1 and 15 (protocol YAML)
     assert list(r.dose_times_h) == [0, 168, 336, 504, 672, 1008, 1344, 1680]
     assert r.dose_unit == "mg/kg" and set(r.doses) == {10.0}
-    # infusions 200, 112.5, then 75 min (protocol's Sarclisa rate table)
-    assert np.allclose(r.durations_h[:3] * 60, [200, 112.5, 75])
+    # infusions 310 then 320 min at 10 mg/kg (protocol YAML: Table 3's median tmax)
+    assert np.allclose(r.durations_h[:3] * 60, [310, 320, 320])
     c1 = r.sample_times_h[np.array(r.sample_occasions) == "CYCLE 1 DAY 1"]
-    # pre, mid, end, +3, +24, +48 h after the end; the 168 h sample is taken pre-dose of day 8
-    assert np.allclose(c1, [0, 100 / 60, 200 / 60, 200 / 60 + 3, 200 / 60 + 24, 200 / 60 + 48, 168])
+    # pre, mid, end, end + 3 h, then 24, 48 h after the start; 168 h = pre-dose of day 8
+    d = 310 / 60
+    assert np.allclose(c1, [0, d / 2, d, d + 3, 24, 48, 168])
+    r3 = regimen_from_protocol(load_protocol("isak-phase1b"), "DL3", "isatuximab", n_cycles=1)
+    assert np.allclose(r3.durations_h[:2] * 60, [530, 465])  # DL3 override
     assert r.lloq_mg_l == pytest.approx(0.5e-3)  # 0.500 ng/mL
     k = regimen_from_protocol("isak-phase1b", 1, "carfilzomib", n_cycles=1)
     assert k.dose_unit == "mg/m2" and list(k.doses[:3]) == [20, 20, 27]

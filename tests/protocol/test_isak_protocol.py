@@ -91,12 +91,15 @@ def test_design_dlt_and_schedules(isak):
     drugs = {d.id: d for d in isak.drugs}
     assert drugs["carfilzomib"].bsa_cap_m2 == 2.2
     assert drugs["isatuximab"].dose_unit == "mg/kg" and drugs["carfilzomib"].dose_unit == "mg/m2"
+    # Table 3's median tmax (protocol YAML): 310 then 320 min at 10 mg/kg, 530/465 at 20 mg/kg
     assert [drugs["isatuximab"].infusion_minutes_for(n) for n in (1, 2, 3, 10)] == [
-        200,
-        112.5,
-        75,
-        75,
+        310,
+        320,
+        320,
+        320,
     ]
+    dl3 = isak.dose_level("DL3")
+    assert [dl3.infusion_minutes_for(drugs["isatuximab"], n) for n in (1, 2, 7)] == [530, 465, 465]
 
 
 def test_pk_sampling_matches_paper(isak):

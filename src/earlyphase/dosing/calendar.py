@@ -197,7 +197,7 @@ def dosing_calendar(
                 "bsa_capped": calc.capped,
                 "planned_dose_mg": planned_calc.dose_mg,
                 "dose_mg": calc.dose_mg if given else 0.0,
-                "infusion_minutes": drug.infusion_minutes_for(counts[drug.id])
+                "infusion_minutes": level.infusion_minutes_for(drug, counts[drug.id])
                 if given
                 else float("nan"),
                 "route": drug.route,

@@ -5,9 +5,9 @@ per kg, per m2 or flat, plus sampling times with their occasion label, built by
 :func:`regimen_from_protocol` from :mod:`earlyphase.protocol`. The built-in ``isak-phase1b``
 protocol (isatuximab + carfilzomib phase 1b) gives isatuximab DL1 10 mg/kg Q2W; DL2 10 mg/kg QW x4 then Q2W; DL3 20 mg/kg QW x4 then Q2W;
 28-day cycles; intensive sampling C1D1 and C3D1: pre-dose, mid-infusion, end of infusion,
-then 3, 24, 48, 168, 336 h after the end; pre-dose C2D1-C8D1. Infusion durations 200, 112.5,
-then 75 min (Sarclisa USPI rate table, a decision of the protocol module, since the paper gives
-none). Decision: a sample nominally after the next dose start is taken just before that dose
+then 3 h after the end of infusion and 24, 48, 168, 336 h after the start; pre-dose C2D1-C8D1.
+Infusion durations from the protocol (about 5.2 h at 10 mg/kg, 8.8 h at 20 mg/kg: what the
+paper's tmax implies, see the protocol YAML). Decision: a sample nominally after the next dose start is taken just before that dose
 (pre-dose), so it cannot include the next dose.
 """
 
@@ -89,7 +89,8 @@ def regimen_from_protocol(
 
     Notes
     -----
-    Infusion durations come from ``Drug.infusion_minutes_for`` (per administration number);
+    Infusion durations come from ``DoseLevel.infusion_minutes_for`` (per administration
+    number; the drug's durations unless the dose level overrides them);
     sampling times from ``PkSample.hours_from_dose_start``. A sample falling after the start
     of the next administration is taken just before it (see the module docstring).
     """
@@ -107,7 +108,7 @@ def regimen_from_protocol(
     for cycle in range(1, n_cycles + 1):
         for planned in proto.planned_doses(dose_level, the_drug.id, cycle):
             number = len(starts) + 1
-            minutes = the_drug.infusion_minutes_for(number)
+            minutes = proto.dose_level(dose_level).infusion_minutes_for(the_drug, number)
             starts.append((cycle - 1) * proto.cycle_length_days * day_h + (planned.day - 1) * day_h)
             doses.append(planned.dose)
             durations.append((minutes or 1.0) / 60.0)

@@ -140,15 +140,18 @@ def integrate_isatuximab(
     max_step_infusion_h: float = 0.05,
 ) -> np.ndarray:
     """Central concentrations (mg/L) at ``sample_times_h`` for every patient (RK4, see module
-    docstring). ``amounts_mg`` has shape (n_patients, n_doses); returns (n_patients, n_samples).
+    docstring). ``amounts_mg`` has shape (n_patients, n_doses); ``durations_h`` (n_doses,) or,
+    when infusions last differently per patient, (n_patients, n_doses); returns
+    (n_patients, n_samples).
 
     Steps are at most ``max_step_infusion_h`` during infusions, where concentrations change
     fast and, at the first dose, are near Km (the Michaelis-Menten pathway is then a fast,
     stiff linear elimination with rate Vm/Km), and ``max_step_h`` elsewhere."""
-    ends = dose_times_h + durations_h
-    grid = np.unique(np.concatenate([[0.0], dose_times_h, ends, sample_times_h]))
     n = amounts_mg.shape[0]
-    rates = amounts_mg / durations_h[None, :]
+    durations = np.broadcast_to(np.asarray(durations_h, float), amounts_mg.shape)
+    ends = dose_times_h[None, :] + durations
+    grid = np.unique(np.concatenate([[0.0], dose_times_h, ends.ravel(), sample_times_h]))
+    rates = amounts_mg / durations
     inv_vc, inv_vp = 1.0 / params.vc, 1.0 / params.vp
     vm_vc, km, q = params.vm * params.vc, params.km, params.q
     log_kcl, gamma = np.log(params.k_cl), params.gamma
@@ -180,8 +183,8 @@ def integrate_isatuximab(
         if k + 1 == len(grid):
             break
         t1 = grid[k + 1]
-        active = (dose_times_h <= t0) & (t0 < ends)
-        rate = rates[:, active].sum(axis=1) if active.any() else np.zeros(n)
+        active = (dose_times_h[None, :] <= t0) & (t0 < ends)
+        rate = (rates * active).sum(axis=1) if active.any() else np.zeros(n)
         step = max_step_infusion_h if active.any() else max_step_h
         steps = int(np.ceil((t1 - t0) / step - 1e-12))
         h = (t1 - t0) / steps

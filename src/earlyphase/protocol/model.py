@@ -97,11 +97,24 @@ class RegimenSegment(FrozenModel):
 
 
 class DoseLevel(FrozenModel):
-    """A dose level: id (``"DL1"``), label (the arm) and per-drug regimen segments."""
+    """A dose level: id (``"DL1"``), label (the arm) and per-drug regimen segments.
+
+    ``infusion_minutes`` optionally overrides a drug's infusion durations at this level
+    (drug id -> minutes of the 1st, 2nd, ... administration; the last entry repeats), e.g. a
+    doubled mg/kg dose given at the same maximum rate takes longer.
+    """
 
     id: str
     label: str
     regimens: dict[str, tuple[RegimenSegment, ...]]
+    infusion_minutes: dict[str, tuple[float, ...]] = Field(default_factory=dict)
+
+    def infusion_minutes_for(self, drug: Drug, administration_number: int) -> float | None:
+        """Infusion duration (min) of the n-th administration of ``drug`` at this level."""
+        minutes = self.infusion_minutes.get(drug.id)
+        if not minutes:
+            return drug.infusion_minutes_for(administration_number)
+        return minutes[min(max(administration_number, 1), len(minutes)) - 1]
 
 
 class ScheduleOption(FrozenModel):

@@ -51,6 +51,7 @@ class PublishedNumber:
     inconsistency: str = ""
     comparator: str = ""
     unit: str = ""
+    significant: int | None = None  # printed to this many significant digits (Table 3)
 
 
 def _num(x: Any) -> float | None:
@@ -150,6 +151,7 @@ def _from_document(
                             key=f"table3.{visit}.{col}.{name}",
                             value=_num(value),
                             location=f"Table 3, {visit.upper()}, {col}, {name}",
+                            significant=3 if name.endswith(("_mean", "_sd", "_gmean")) else None,
                             inconsistency=str(cell.get("inconsistency") or "")
                             if name in flagged
                             else "",
@@ -377,7 +379,11 @@ class Comparison:
         return self.rows.copy()
 
 
-def _decimals(value: float) -> int:
+def _decimals(value: float, significant: int | None = None) -> int:
+    """Decimals a number is printed with; with ``significant`` digits (20,200 to 3 significant
+    digits: -2, i.e. hundreds) when the table prints significant figures."""
+    if significant is not None and value != 0:
+        return significant - 1 - math.floor(math.log10(abs(value)))
     text = repr(float(value))
     return 0 if float(value).is_integer() else len(text.split(".")[1])
 
@@ -421,7 +427,7 @@ def _status(item: PublishedNumber, reproduced: float | None) -> tuple[str, float
             if reproduced > item.value
             else "differs"
         ), diff
-    decimals = _decimals(item.value)
+    decimals = _decimals(item.value, item.significant)
     same = sas_round(reproduced, decimals) == sas_round(item.value, decimals)
     return ("same" if same else "differs"), diff
 
@@ -474,7 +480,7 @@ def compare_published(
                 "relative_difference_pct": (
                     100.0 * diff / abs(item.value) if item.value else math.nan
                 ),
-                "decimals": _decimals(item.value) if item.value is not None else 0,
+                "decimals": _decimals(item.value, item.significant) if item.value is not None else 0,
                 "status": status,
                 "consistency": consistency,
                 "note": note,
