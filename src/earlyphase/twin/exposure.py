@@ -5,9 +5,10 @@ days 1 and 15 (Chari 2021, Study Design). Carfilzomib: 20 mg/m² cycle 1 days 1-
 on days 8, 9, 15, 16 and days 1, 2, 8, 9, 15, 16 of later cycles; after cycle 8 some patients
 take days 1, 2, 15, 16 only. Dose on actual weight (Isa) and BSA capped at 2.2 m² (K).
 
-Infusion times: the paper gives none; the registry states 4-6 h for the first Isa infusions and
-the paper notes longer infusions at DL3; Table 3's median tmax (5.2 h DL2, 8.8 h DL3 at C1D1)
-sets the C1D1 durations used here. Carfilzomib over 10 minutes after isatuximab.
+Infusion times: the protocol's (``infusion_minutes``, set from Table 3's median tmax, see the
+protocol YAML); the PK calibration sets the C1D1/C3D1 durations of the PK patients
+(:mod:`earlyphase.twin.pk_reconstruction`). Carfilzomib over 10 minutes after isatuximab.
+No dose is missed at an intensive PK visit.
 
 Missed doses (upper respiratory infection, vacation) are written with ``EXDOSE = 0`` and the
 reason in ``EXADJ`` so the planned dose (SUPPEX ``PLANDOSE``) of every scheduled administration
@@ -16,16 +17,26 @@ is kept; about 2.5% of scheduled doses are missed (paper: > 96% of intended ther
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from earlyphase.cdisc import terms
+from earlyphase.protocol import Protocol
 from earlyphase.twin._common import Row, records, usubjid
 from earlyphase.twin.calibration import plan_cycles
 
-__all__ = ["exposure_domains", "isa_days", "isa_dose_mg_kg", "carfilzomib_days"]
+__all__ = [
+    "exposure_domains",
+    "isa_days",
+    "isa_dose_mg_kg",
+    "isa_infusion_hours",
+    "carfilzomib_days",
+]
 
 ISA = terms.DRUGS["isatuximab"]
 CARF = terms.DRUGS["carfilzomib"]
@@ -57,28 +68,56 @@ def carfilzomib_days(cycle: int, reduced_frequency: bool) -> tuple[tuple[int, fl
     return tuple((d, 27.0) for d in days)
 
 
-def isa_infusion_hours(dl: str, cycle: int, day: int, rng: np.random.Generator) -> float:
-    """Duration of one isatuximab infusion (h)."""
-    first = cycle == 1 and day == 1
-    if dl == "DL3":
-        base = 8.5 if first else (7.5 if cycle <= 3 else 4.0)
-    else:
-        base = 5.0 if first else (4.5 if cycle <= 3 else 3.0)
-    return float(np.clip(base * np.exp(rng.normal(0, 0.12)), 1.5, 11.0))
+def isa_infusion_hours(
+    dl: str, administration: int, minutes: Mapping[str, Any] | None = None
+) -> float:
+    """Duration of the ``administration``-th isatuximab infusion (h) at dose level ``dl``: the
+    protocol's durations (:meth:`DoseLevel.infusion_minutes_for`), unless ``minutes`` gives it."""
+    if minutes is not None and "minutes" in minutes:
+        return float(minutes["minutes"]) / 60.0
+    protocol = _protocol()
+    level = protocol.dose_level(dl)
+    value = level.infusion_minutes_for(protocol.drug("isatuximab"), administration)
+    return float(value or 60.0) / 60.0
+
+
+@functools.lru_cache(maxsize=1)
+def _protocol() -> Protocol:
+    """The built-in protocol of the reconstructed trial (loaded once; it is immutable)."""
+    from earlyphase.protocol import load_protocol
+
+    return load_protocol("isak-phase1b")
+
+
+def _intensive_visits() -> set[tuple[int, int]]:
+    """(cycle, day) of the protocol's intensive PK occasions (never a missed dose here)."""
+    return {
+        (o.cycle, o.day) for s in _protocol().pk_sampling for o in s.occasions if o.intensive
+    }
 
 
 def exposure_domains(
-    plan: pd.DataFrame, body: pd.DataFrame, rng: np.random.Generator
+    plan: pd.DataFrame,
+    body: pd.DataFrame,
+    rng: np.random.Generator,
+    isa_minutes: Mapping[tuple[int, int, int], int] | None = None,
 ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
-    """EX and SUPPEX, plus a tidy table of Isa infusions (start/end hours from first dose)."""
+    """EX and SUPPEX, plus a tidy table of Isa infusions (start/end hours from first dose).
+
+    ``isa_minutes`` sets the duration of chosen infusions, ``(subj, cycle, day) -> minutes``
+    (the PK calibration's infusions); the others last as long as the protocol says.
+    """
     ex: list[dict[str, object]] = []
     infusions: list[dict[str, object]] = []
     cycles = plan_cycles(plan)
+    intensive = _intensive_visits()
+    isa_minutes = isa_minutes or {}
     for i, row in zip(plan.index, records(plan), strict=True):
         uid, first, dl = usubjid(row["subj"]), row["first_dose"].to_pydatetime(), row["dl"]
         weight, bsa = float(body.loc[i, "weight_kg"]), min(float(body.loc[i, "bsa_m2"]), 2.2)
         reduced = bool(row["subj"] % 2 == 0)
         last_day = _last_dose_day(row, int(cycles[i]))
+        n_isa = 0
         for c in range(1, int(cycles[i]) + 1):
             visit_days: dict[int, list[tuple[str, float]]] = {}
             for d in isa_days(dl, c):
@@ -91,7 +130,8 @@ def exposure_domains(
                     continue
                 start = first + timedelta(days=day - 1, hours=8, minutes=30)
                 # a missed visit skips both drugs; never in cycle 1 (it would be a DLT event)
-                missed = c > 1 and rng.random() < P_MISSED
+                # and never at an intensive PK visit (its profile is in Table 3)
+                missed = c > 1 and rng.random() < P_MISSED and (c, d) not in intensive
                 reason = _MISSED_REASONS[int(rng.integers(2))] if missed else ""
                 for drug, planned in visit_days[d]:
                     actual, adj = (0.0, reason) if missed else (planned, "")
@@ -99,7 +139,10 @@ def exposure_domains(
                         actual = 0.0 if missed else 20.0 * bsa
                         adj = reason or "PERIPHERAL NEUROPATHY"
                     if drug == ISA:
-                        hours = isa_infusion_hours(dl, c, d, rng)
+                        n_isa += 0 if missed else 1
+                        key = (int(row["subj"]), c, d)
+                        override = {"minutes": isa_minutes[key]} if key in isa_minutes else None
+                        hours = isa_infusion_hours(dl, max(n_isa, 1), override)
                         end = start + timedelta(hours=hours)
                         if not missed:
                             t0 = (start - first).total_seconds() / 3600

@@ -12,13 +12,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from earlyphase.protocol import load_protocol
+from earlyphase.reference.published import load_published
+
 from earlyphase.twin.adverse_events import adverse_event_domains
 from earlyphase.twin.calibration import cohort_plan
 from earlyphase.twin.demographics import baseline_body, demographics_domains
 from earlyphase.twin.disease_course import disease_domains
 from earlyphase.twin.disposition import disposition_domain
 from earlyphase.twin.exposure import exposure_domains
-from earlyphase.twin.pk_samples import pk_domain
+from earlyphase.twin.pk_reconstruction import pk_domain, pk_slots
 from earlyphase.twin.sdtm import finalize_domains
 
 __all__ = ["DEFAULT_SEED", "reconstruct"]
@@ -44,13 +47,18 @@ def reconstruct(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
     """
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(6)]
     plan = cohort_plan()
+    protocol = load_protocol("isak-phase1b")
+    table3 = load_published().table3
     body = baseline_body(plan, streams[0])
     domains = demographics_domains(plan, body)
-    exposure, infusions = exposure_domains(plan, body, streams[1])
+    design = pk_slots(plan, protocol, table3)
+    exposure, infusions = exposure_domains(plan, body, streams[1], design.infusion_minutes())
     domains.update(exposure)
     domains.update(adverse_event_domains(plan, infusions, exposure["EX"], streams[2]))
     domains.update(disease_domains(plan, streams[3]))
-    domains["PC"] = pk_domain(plan, body, infusions, exposure["EX"], streams[4])
+    domains["PC"], _ = pk_domain(
+        plan, body, exposure["EX"], streams[4], protocol, design, table3
+    )
     ds, dm = disposition_domain(plan, domains["DM"], exposure["EX"])
     domains["DM"], domains["DS"] = dm, ds
     return finalize_domains({k: domains[k] for k in _ORDER})

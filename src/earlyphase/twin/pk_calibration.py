@@ -1,0 +1,400 @@
+"""Constructive calibration of the reconstructed isatuximab PK to Table 3 of the paper.
+
+Table 3 prints, per dose level and visit, n, the median (range) of tmax and mean ± SD
+(geometric mean) [CV%] of Cmax, AUC1week, AUC2weeks and the accumulation ratios. The
+reconstruction meets these numbers the way it meets Tables 1-2: by construction, in three steps.
+
+1. **tmax** (:func:`tmax_plan`): a published median/min/max of n times fixes the times of the
+   highest sample. Each time is a whole minute after the start of the infusion (SDTM dates are
+   to the minute) and is given a sample it can be: mid-infusion (times under half the nominal
+   infusion: the infusion lasts twice as long), end of infusion (the infusion lasts that long),
+   3 h after the end (more than 2 h past the nominal duration) or the 24 h / 48 h sample.
+2. **Per-patient NCA values** (:func:`solve_log_values`): unknown log Cmax and log AUCs of each
+   patient, started at the values the population-PK model predicts for that patient, are moved
+   as little as their plausible spread allows (contrasts with SDs: overall exposure,
+   Cmax relative to AUC, cycle 3 relative to cycle 1, second week relative to the first) while
+   every published statistic prints as published (least squares; a statistic is free within
+   80 % of half its printed precision and costs 100 per half-precision beyond; checked after).
+3. **Samples** (:meth:`Profile.realize`): the patient's model concentrations are scaled
+   (individual parameters, see :mod:`earlyphase.twin.pk_reconstruction`), the highest sample
+   is set to the target Cmax and the other samples get one factor per week (the residual
+   error) so that the lin-up/log-down AUCs from the dose to 168 h and 336 h equal the
+   targets. Step 2 only asks for what step 3 can realize (:class:`Limit`).
+
+The ordinary NCA of the resulting PC domain then gives the published statistics; the tests
+recompute them through SDTM -> ADPC -> ADPP -> Table 3.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import brentq, least_squares
+
+from earlyphase.errors import DataError, describe_problem
+
+__all__ = [
+    "CAP",
+    "Quantity",
+    "Contrast",
+    "Limit",
+    "TmaxSlot",
+    "half_precision",
+    "lin_log_auc",
+    "Profile",
+    "solve_log_values",
+    "summary_stats",
+    "tmax_plan",
+]
+
+_STATS = ("mean", "sd", "gmean", "cv")
+#: Highest value of a sample other than the maximum, relative to Cmax (tmax stays unique).
+CAP = 0.99
+
+
+def half_precision(value: float, stat: str) -> float:
+    """Half the last printed digit: CV% as an integer, others to 3 significant digits."""
+    if stat == "cv":
+        return 0.5
+    return 0.5 * 10.0 ** (math.floor(math.log10(abs(value))) - 2)
+
+
+def summary_stats(x: np.ndarray) -> dict[str, float]:
+    """Mean, SD (n - 1), geometric mean and CV% (SD / mean) of Table 3."""
+    mean = float(np.mean(x))
+    sd = float(np.std(x, ddof=1))
+    return {"mean": mean, "sd": sd, "gmean": float(np.exp(np.mean(np.log(x)))), "cv": 100 * sd / mean}
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A published parameter of one group: log values = ``matrix @ u``; targets by statistic."""
+
+    name: str
+    matrix: np.ndarray
+    targets: Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class Contrast:
+    """A plausibility term: ``(row @ (u - u0)) / sd`` is penalised like a standard normal."""
+
+    row: np.ndarray
+    sd: float
+
+
+@dataclass(frozen=True)
+class Limit:
+    """What one profile can realize, in terms of the unknowns ``u`` (log values).
+
+    With every sample other than the maximum at most CAP x Cmax, a one-week profile reaches
+    AUC(0-168) <= Cmax x ``k0``; a two-week profile puts the 168 h sample at
+    x = (AUC(0-336) - AUC(0-168)) / ``kappa`` (<= CAP x Cmax) and reaches AUC(0-168) <=
+    Cmax x ``k0`` + ``delta`` x sqrt(CAP x Cmax x x) (the geometric mean bounds the log-down
+    segment before 168 h from below). Each limit is kept ``margin`` (log) inside.
+    """
+
+    cmax: int
+    auc1: int
+    auc2: int | None
+    k0: float
+    delta: float = 0.0
+    kappa: float = 1.0
+    margin: float = 0.02
+
+    def values(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Limit values (<= 0 when met) and their gradients (rows) with respect to ``u``."""
+        n = len(u)
+        uc, ua1 = u[self.cmax], u[self.auc1]
+        if self.auc2 is None:
+            grad = np.zeros((1, n))
+            grad[0, self.auc1], grad[0, self.cmax] = 1.0, -1.0
+            return np.array([ua1 - uc - math.log(self.k0) + self.margin]), grad
+        c, a1, a2 = math.exp(uc), math.exp(ua1), math.exp(u[self.auc2])
+        week2 = max(a2 - a1, 1e-9 * a2)
+        x = week2 / self.kappa
+        dlogx = {self.auc2: a2 / week2, self.auc1: -a1 / week2}
+        grad = np.zeros((3, n))
+        # second week positive
+        grad[0, self.auc1], grad[0, self.auc2] = 1.0, -1.0
+        g0 = ua1 - u[self.auc2] + self.margin
+        # 168 h sample below the cap
+        g1 = math.log(x / (CAP * c)) + self.margin
+        for j, d in dlogx.items():
+            grad[1, j] += d
+        grad[1, self.cmax] -= 1.0
+        # first-week AUC reachable
+        root = self.delta * math.sqrt(CAP * c * x)
+        reach = c * self.k0 + root
+        g2 = ua1 - math.log(reach) + self.margin
+        grad[2, self.auc1] += 1.0
+        for j, d in dlogx.items():
+            grad[2, j] -= root / 2 * d / reach
+        grad[2, self.cmax] -= (c * self.k0 + root / 2) / reach
+        return np.array([g0, g1, g2]), grad
+
+
+def _stats_and_grad(q: Quantity, u: np.ndarray) -> dict[str, tuple[float, np.ndarray]]:
+    """Statistics of ``exp(q.matrix @ u)`` and their gradients with respect to ``u``."""
+    m = q.matrix
+    x = np.exp(m @ u)
+    n = len(x)
+    mean = x.mean()
+    d_mean = (x / n) @ m
+    sd = float(np.std(x, ddof=1))
+    d_sd = ((x - mean) / ((n - 1) * sd) * x) @ m
+    gmean = float(np.exp(np.mean(m @ u)))
+    d_gmean = gmean * m.mean(axis=0)
+    cv = 100 * sd / mean
+    d_cv = 100 * (d_sd * mean - sd * d_mean) / mean**2
+    return {
+        "mean": (float(mean), d_mean),
+        "sd": (sd, d_sd),
+        "gmean": (gmean, d_gmean),
+        "cv": (cv, d_cv),
+    }
+
+
+def solve_log_values(
+    u0: np.ndarray,
+    quantities: Sequence[Quantity],
+    contrasts: Sequence[Contrast],
+    limits: Sequence[Limit] = (),
+    pull: float = 30.0,
+    weight: float = 100.0,
+) -> np.ndarray:
+    """Log values closest to ``u0`` (in the contrasts' metric) whose statistics print as the
+    targets and whose profiles can be realized; raises :class:`DataError` naming what cannot be
+    met.
+
+    A statistic costs ``pull`` per half its printed precision away from the target (a smooth
+    pull to the printed value; where printed values are not exactly compatible, e.g. a CV%
+    and the mean and SD it is computed from, the misfit is shared); a limit costs ``weight``
+    per 0.01 beyond 0. Least squares (scipy ``least_squares``, "trf", LSMR steps) with the
+    analytic Jacobian; the printed precision is checked afterwards."""
+    n = len(u0)
+    c_rows = np.array([c.row / c.sd for c in contrasts]).reshape(-1, n)
+
+    def fun_jac(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        res, jac = [], []
+        for q in quantities:
+            stats = _stats_and_grad(q, u)
+            for stat, target in q.targets.items():
+                value, grad = stats[stat]
+                half = half_precision(target, stat)
+                res.append(pull * (value - target) / half)
+                jac.append(pull * grad / half)
+        for lim in limits:
+            values, grads = lim.values(u)
+            for v, g in zip(values, grads, strict=True):
+                res.append(weight * max(v, 0.0) / 0.01)
+                jac.append(weight * g / 0.01 if v > 0 else np.zeros(n))
+        res.extend(c_rows @ (u - u0))
+        jac.extend(c_rows)
+        return np.asarray(res), np.asarray(jac)
+
+    cache: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
+
+    def cached(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        key = u.tobytes()
+        if key not in cache:
+            cache.clear()
+            cache[key] = fun_jac(u)
+        return cache[key]
+
+    fit = least_squares(
+        lambda u: cached(u)[0],
+        u0,
+        jac=lambda u: cached(u)[1],
+        method="trf",
+        xtol=1e-10,
+        ftol=1e-10,
+        gtol=1e-10,
+        max_nfev=80,
+        tr_solver="lsmr",
+    )
+    for lim in limits:
+        worst = float(np.max(lim.values(fit.x)[0]))
+        if worst > 1e-3:
+            raise DataError(describe_problem("limits", worst, "<= 0 (a realizable profile)"))
+    for q in quantities:
+        stats = summary_stats(np.exp(q.matrix @ fit.x))
+        for stat, target in q.targets.items():
+            if abs(stats[stat] - target) > 0.99 * half_precision(target, stat):
+                raise DataError(
+                    describe_problem(
+                        f"{q.name}.{stat}", round(stats[stat], 6), f"{target:g} at its precision"
+                    )
+                )
+    return fit.x
+
+
+# ----------------------------------------------------------------------------- tmax
+@dataclass(frozen=True)
+class TmaxSlot:
+    """Where one patient's highest sample is: ``minutes`` after the infusion start, which
+    sample (``"mid"``, ``"end"``, ``"end+3"``, ``"24"``, ``"48"``) and the infusion duration
+    (minutes) that puts that sample there."""
+
+    minutes: int
+    sample: str
+    infusion_minutes: int
+
+
+def _middle_pair(median_h: float, n: int) -> tuple[int, ...]:
+    """Whole minutes whose median prints as ``median_h`` (2 decimals)."""
+    centre = median_h * 60
+    if n % 2:
+        return (round(centre),)
+    for gap in range(0, 4):
+        lo = math.floor(centre - gap / 2)
+        if round(((lo + lo + gap) / 120) + 1e-12, 2) == round(median_h, 2):
+            return (lo, lo + gap)
+    return (round(centre), round(centre))
+
+
+def _slot(minutes: int, nominal: float) -> TmaxSlot:
+    if minutes >= 36 * 60:
+        return TmaxSlot(minutes, "48", round(nominal))
+    if minutes >= 20 * 60:
+        return TmaxSlot(minutes, "24", round(nominal))
+    if minutes < 0.5 * nominal:
+        return TmaxSlot(minutes, "mid", 2 * minutes)
+    if minutes > nominal + 120:
+        return TmaxSlot(minutes, "end+3", minutes - 180)
+    return TmaxSlot(minutes, "end", minutes)
+
+
+def tmax_plan(
+    n: int, median_h: float, min_h: float, max_h: float, nominal_minutes: float
+) -> list[TmaxSlot]:
+    """n tmax slots, in increasing time, with the published median (range).
+
+    Times between the minimum and the median are spread evenly over the 45 minutes below the
+    median, and likewise above (capped by the extremes).
+    """
+    if n < 1:
+        raise DataError(describe_problem("n", n, "at least one patient"))
+    lo_m, hi_m = round(min_h * 60), round(max_h * 60)
+    if n == 1:
+        return [_slot(round(median_h * 60), nominal_minutes)]
+    if n == 2:
+        return [_slot(lo_m, nominal_minutes), _slot(hi_m, nominal_minutes)]
+    middle = _middle_pair(median_h, n)
+    k_below = (n - len(middle)) // 2 - 1
+    k_above = n - len(middle) - 2 - k_below
+    below = np.linspace(max(lo_m + 1, middle[0] - 45), middle[0], k_below + 1)[:-1]
+    above = np.linspace(middle[-1], min(hi_m - 1, middle[-1] + 45), k_above + 1)[1:]
+    minutes = [lo_m, *np.round(below).astype(int), *middle, *np.round(above).astype(int), hi_m]
+    return [_slot(int(m), nominal_minutes) for m in minutes]
+
+
+# ----------------------------------------------------------------------------- profiles
+def lin_log_auc(t: np.ndarray, c: np.ndarray, end: float) -> float:
+    """Linear-up/log-down AUC of the samples in [0, end] (samples at 0 and ``end`` exist)."""
+    keep = (t >= 0) & (t <= end + 1e-9)
+    t, c = t[keep], c[keep]
+    dt = np.diff(t)
+    c1, c2 = c[:-1], c[1:]
+    down = (c2 < c1) & (c2 > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log = dt * (c1 - c2) / np.log(c1 / c2)
+    return float(np.sum(np.where(down, log, dt * (c1 + c2) / 2)))
+
+
+def _segment(t1: float, t2: float, c1: float, c2: float) -> float:
+    """Linear-up/log-down area of one segment."""
+    if c2 < c1 and c2 > 0:
+        return (t2 - t1) * (c1 - c2) / math.log(c1 / c2)
+    return (t2 - t1) * (c1 + c2) / 2
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One concentration-time profile to realize.
+
+    Attributes
+    ----------
+    t : array
+        Sample times after the dose (h); the pre-dose sample at 0, samples at 168 h and, for a
+        two-week window, at 336 h.
+    c : array
+        Starting concentrations (model x residual x the patient's factor).
+    peak : int
+        Index of the sample that must be the maximum (tmax).
+    fixed : tuple of int
+        Samples never changed (a pre-dose sample before any drug: 0).
+    two_weeks : bool
+        Whether AUC(0-336) is a target too.
+    """
+
+    t: np.ndarray
+    c: np.ndarray
+    peak: int
+    fixed: tuple[int, ...] = ()
+    two_weeks: bool = False
+
+    def _index(self, hours: float) -> int:
+        hit = np.flatnonzero(np.isclose(self.t, hours))
+        if not len(hit):
+            raise DataError(describe_problem("profile times", hours, "a sample at this time"))
+        return int(hit[0])
+
+    def _week2_unit(self) -> float:
+        """AUC(168-336) per unit of the 168 h sample, keeping the 336/168 h ratio."""
+        i1, i2 = self._index(168.0), self._index(336.0)
+        return _segment(168.0, 336.0, 1.0, self.c[i2] / self.c[i1])
+
+    def _week1_free(self) -> np.ndarray:
+        free = (self.t > 0) & (self.t <= 168.0 + 1e-9)
+        free[[self.peak, *self.fixed]] = False
+        if self.two_weeks:
+            free[self._index(168.0)] = False
+        return free
+
+    def limit(self, cmax: int, auc1: int, auc2: int | None) -> Limit:
+        """The :class:`Limit` of this profile for the unknowns at these positions of ``u``."""
+        c = np.full(len(self.t), CAP)
+        c[list(self.fixed)] = 0.0
+        c[self.peak] = 1.0
+        if not self.two_weeks:
+            return Limit(cmax, auc1, None, lin_log_auc(self.t, c, 168.0))
+        i1 = self._index(168.0)
+        t_prev = float(np.max(self.t[self.t < 168.0 - 1e-9]))
+        k0 = lin_log_auc(self.t, c, t_prev)
+        return Limit(cmax, auc1, auc2, k0, 168.0 - t_prev, self._week2_unit())
+
+    def realize(self, cmax: float, auc1: float, auc2: float | None = None) -> np.ndarray:
+        """Concentrations with maximum ``cmax`` at ``peak`` and the AUCs (lin-up/log-down)
+        from 0 to 168 h (and 336 h) equal to ``auc1`` (``auc2``): the 168 h and 336 h samples
+        are scaled together for the second week, then the other first-week samples by one
+        factor (root finding), all kept below CAP x Cmax."""
+        out = np.asarray(self.c, float).copy()
+        out[self.peak] = cmax
+        if self.two_weeks:
+            if auc2 is None:
+                raise DataError(describe_problem("auc2", auc2, "an AUC to 336 h"))
+            i1, i2 = self._index(168.0), self._index(336.0)
+            x = (auc2 - auc1) / self._week2_unit()
+            ratio = out[i2] / out[i1]
+            out[i1], out[i2] = x, x * ratio
+        free = self._week1_free()
+        base = out.copy()
+
+        def gap(log_s: float) -> float:
+            trial = base.copy()
+            trial[free] = np.minimum(base[free] * math.exp(log_s), CAP * cmax)
+            return lin_log_auc(self.t, trial, 168.0) - auc1
+
+        if gap(-8.0) > 0 or gap(4.0) < 0:
+            raise DataError(
+                describe_problem("AUC to 168 h", auc1, "an AUC these samples can reach")
+            )
+        log_s = brentq(gap, -8.0, 4.0, xtol=1e-13)
+        out[free] = np.minimum(base[free] * math.exp(log_s), CAP * cmax)
+        others = np.arange(len(out)) != self.peak
+        out[others] = np.minimum(out[others], CAP * cmax)
+        return out
