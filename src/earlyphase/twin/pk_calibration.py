@@ -35,6 +35,7 @@ import numpy as np
 from scipy.optimize import brentq, least_squares
 
 from earlyphase.errors import DataError, describe_problem
+from earlyphase.stats.rounding import round_half_away
 
 __all__ = [
     "CAP",
@@ -94,7 +95,8 @@ class Limit:
     AUC(0-168) <= Cmax x ``k0``; a two-week profile puts the 168 h sample at
     x = (AUC(0-336) - AUC(0-168)) / ``kappa`` (<= CAP x Cmax) and reaches AUC(0-168) <=
     Cmax x ``k0`` + ``delta`` x sqrt(CAP x Cmax x x) (the geometric mean bounds the log-down
-    segment before 168 h from below). Each limit is kept ``margin`` (log) inside.
+    segment before 168 h from below); the 336 h sample is ``rise`` x the 168 h one at most.
+    Each limit is kept ``margin`` (log) inside.
     """
 
     cmax: int
@@ -103,6 +105,7 @@ class Limit:
     k0: float
     delta: float = 0.0
     kappa: float = 1.0
+    rise: float = 1.0
     margin: float = 0.02
 
     def values(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -121,8 +124,8 @@ class Limit:
         # second week positive
         grad[0, self.auc1], grad[0, self.auc2] = 1.0, -1.0
         g0 = ua1 - u[self.auc2] + self.margin
-        # 168 h sample below the cap
-        g1 = math.log(x / (CAP * c)) + self.margin
+        # 168 h and 336 h samples (336 h = ``rise`` x 168 h at most) below the cap
+        g1 = math.log(x * self.rise / (CAP * c)) + self.margin
         for j, d in dlogx.items():
             grad[1, j] += d
         grad[1, self.cmax] -= 1.0
@@ -213,12 +216,12 @@ def solve_log_values(
         xtol=1e-10,
         ftol=1e-10,
         gtol=1e-10,
-        max_nfev=80,
+        max_nfev=150,
         tr_solver="lsmr",
     )
-    for lim in limits:
+    for lim in limits:  # within half the margin is still realizable
         worst = float(np.max(lim.values(fit.x)[0]))
-        if worst > 1e-3:
+        if worst > lim.margin / 2:
             raise DataError(describe_problem("limits", worst, "<= 0 (a realizable profile)"))
     for q in quantities:
         stats = summary_stats(np.exp(q.matrix @ fit.x))
@@ -245,15 +248,17 @@ class TmaxSlot:
 
 
 def _middle_pair(median_h: float, n: int) -> tuple[int, ...]:
-    """Whole minutes whose median prints as ``median_h`` (2 decimals)."""
-    centre = median_h * 60
+    """Whole minutes whose median prints as ``median_h`` (2 decimals), closest together."""
+    centre = round(median_h * 60)
     if n % 2:
-        return (round(centre),)
-    for gap in range(0, 4):
-        lo = math.floor(centre - gap / 2)
-        if round(((lo + lo + gap) / 120) + 1e-12, 2) == round(median_h, 2):
-            return (lo, lo + gap)
-    return (round(centre), round(centre))
+        return (centre,)
+    pairs = [
+        (lo, lo + gap)
+        for gap in range(0, 4)
+        for lo in range(centre - 3, centre + 3)
+        if round_half_away((2 * lo + gap) / 120, 2) == round_half_away(median_h, 2)
+    ]
+    return pairs[0] if pairs else (centre, centre)
 
 
 def _slot(minutes: int, nominal: float) -> TmaxSlot:
@@ -365,7 +370,8 @@ class Profile:
         i1 = self._index(168.0)
         t_prev = float(np.max(self.t[self.t < 168.0 - 1e-9]))
         k0 = lin_log_auc(self.t, c, t_prev)
-        return Limit(cmax, auc1, auc2, k0, 168.0 - t_prev, self._week2_unit())
+        rise = max(1.0, self.c[self._index(336.0)] / self.c[i1])
+        return Limit(cmax, auc1, auc2, k0, 168.0 - t_prev, self._week2_unit(), rise)
 
     def realize(self, cmax: float, auc1: float, auc2: float | None = None) -> np.ndarray:
         """Concentrations with maximum ``cmax`` at ``peak`` and the AUCs (lin-up/log-down)
