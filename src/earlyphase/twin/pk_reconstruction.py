@@ -157,7 +157,7 @@ def pk_domain(
     drop = (samples["visit"] == _VISIT[3]) & ~samples["subj"].isin(c3)
     samples = samples[~drop].reset_index(drop=True)
     size = _calibrate(samples, infusions[DRUG], design, table3, patients.table)
-    pc = pc_rows(samples, patients, protocol)
+    pc = pc_rows(samples.drop(columns="_calibrated"), patients, protocol)
     return pc, individual_effects(patients.table, params, size)
 
 
@@ -189,7 +189,6 @@ def _calibrate(samples, infusions, design, table3, patients) -> dict[int, float]
     rest = isa & ~samples["_calibrated"].to_numpy(bool)
     samples.loc[rest, "conc"] = samples.loc[rest, "conc"].to_numpy(float) * g[rest]
     samples.loc[isa, "true"] = samples.loc[isa, "true"].to_numpy(float) * g[isa]
-    samples.drop(columns="_calibrated", inplace=True)
     return size
 
 
@@ -216,7 +215,10 @@ def _calibrate_level(samples, infusions, design, table3, dl, p1, p3) -> dict[int
             peak = labels.index(_SAMPLE_LABEL[design.slots[(s, cycle)].sample])
             fixed = tuple(i for i, x in enumerate(true) if x == 0.0)
             conc = samples.loc[rows, "conc"].to_numpy(float)
-            profiles[(s, cycle)] = (rows, Profile(t, conc, peak, fixed, two))
+            decline = 0.7
+            if two:
+                decline = float(true[np.isclose(t, 336.0)][0] / true[np.isclose(t, 168.0)][0])
+            profiles[(s, cycle)] = (rows, Profile(t, conc, peak, fixed, two, decline))
             u0[var(s, cycle, "cmax")] = np.log(true[peak])
             u0[var(s, cycle, "auc1")] = np.log(lin_log_auc(t, true, 168.0))
             if two:
@@ -235,7 +237,9 @@ def _calibrate_level(samples, infusions, design, table3, dl, p1, p3) -> dict[int
     u = solve_log_values(u0, quantities, contrasts, limits)
     size = {s: float(np.exp(u[var(s, 1, "auc1")] - u0[var(s, 1, "auc1")])) for s in p1}
     for (s, cycle), (rows, prof) in profiles.items():
-        prof = Profile(prof.t, prof.c * size[s], prof.peak, prof.fixed, prof.two_weeks)
+        prof = Profile(
+            prof.t, prof.c * size[s], prof.peak, prof.fixed, prof.two_weeks, prof.decline
+        )
         auc2 = float(np.exp(u[var(s, cycle, "auc2")])) if prof.two_weeks else None
         conc = prof.realize(
             float(np.exp(u[var(s, cycle, "cmax")])), float(np.exp(u[var(s, cycle, "auc1")])), auc2
