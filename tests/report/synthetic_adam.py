@@ -265,7 +265,7 @@ def make_adpc_adpp(
             pp_rows += [
                 (subj, "CMAX", "ISATUXIMAB", visit, cmax, "ug/mL"),
                 (subj, "TMAX", "ISATUXIMAB", visit, tmax, "h"),
-                (subj, "AUCTAU", "ISATUXIMAB", visit, auc, "h*ug/mL"),
+                (subj, "AUC1WK", "ISATUXIMAB", visit, auc, "h*ug/mL"),
             ]
             if acc > 1:
                 pp_rows += [

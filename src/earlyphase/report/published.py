@@ -347,7 +347,12 @@ def _build_addresses() -> dict[str, str]:
             a[f"{base}.n"] = f"{pk}/{vkey}:n/{key}/n"
             for stat in ("median", "min", "max"):
                 a[f"{base}.tmax_{stat}"] = f"{pk}/{vkey}:TMAX/{key}/{stat}"
-            params = [("cmax", "CMAX"), ("auc1week", "AUC1WK"), ("auc2weeks", "AUC2WK")]
+            # AUC1week at C1D1; AUC2weeks where the dosing interval is 2 weeks (DL1 C1D1, C3D1)
+            params = [("cmax", "CMAX")]
+            if visit == "c1d1":
+                params.append(("auc1week", "AUC1WK"))
+            if visit == "c3d1" or col == "dl1":
+                params.append(("auc2weeks", "AUC2WK"))
             if visit == "c3d1":  # accumulation ratios are reported at cycle 3
                 params += [("rac_cmax", "RACCMAX"), ("rac_auc1week", "RACAUC")]
             for name, code in params:
@@ -480,7 +485,9 @@ def compare_published(
                 "relative_difference_pct": (
                     100.0 * diff / abs(item.value) if item.value else math.nan
                 ),
-                "decimals": _decimals(item.value, item.significant) if item.value is not None else 0,
+                "decimals": _decimals(item.value, item.significant)
+                if item.value is not None
+                else 0,
                 "status": status,
                 "consistency": consistency,
                 "note": note,

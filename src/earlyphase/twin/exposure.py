@@ -91,9 +91,7 @@ def _protocol() -> Protocol:
 
 def _intensive_visits() -> set[tuple[int, int]]:
     """(cycle, day) of the protocol's intensive PK occasions (never a missed dose here)."""
-    return {
-        (o.cycle, o.day) for s in _protocol().pk_sampling for o in s.occasions if o.intensive
-    }
+    return {(o.cycle, o.day) for s in _protocol().pk_sampling for o in s.occasions if o.intensive}
 
 
 def exposure_domains(

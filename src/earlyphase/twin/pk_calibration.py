@@ -42,6 +42,7 @@ __all__ = [
     "Quantity",
     "Contrast",
     "Limit",
+    "LinearLimit",
     "TmaxSlot",
     "half_precision",
     "lin_log_auc",
@@ -67,7 +68,12 @@ def summary_stats(x: np.ndarray) -> dict[str, float]:
     """Mean, SD (n - 1), geometric mean and CV% (SD / mean) of Table 3."""
     mean = float(np.mean(x))
     sd = float(np.std(x, ddof=1))
-    return {"mean": mean, "sd": sd, "gmean": float(np.exp(np.mean(np.log(x)))), "cv": 100 * sd / mean}
+    return {
+        "mean": mean,
+        "sd": sd,
+        "gmean": float(np.exp(np.mean(np.log(x)))),
+        "cv": 100 * sd / mean,
+    }
 
 
 @dataclass(frozen=True)
@@ -140,6 +146,20 @@ class Limit:
         return np.array([g0, g1, g2]), grad
 
 
+@dataclass(frozen=True)
+class LinearLimit:
+    """``row @ u <= upper`` (e.g. a patient's parameter shift that keeps every random effect
+    within +-3 SD)."""
+
+    row: np.ndarray
+    upper: float
+    margin: float = 0.0
+
+    def values(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Limit value (<= 0 when met) and its gradient."""
+        return np.array([float(self.row @ u) - self.upper]), self.row[None, :]
+
+
 def _stats_and_grad(q: Quantity, u: np.ndarray) -> dict[str, tuple[float, np.ndarray]]:
     """Statistics of ``exp(q.matrix @ u)`` and their gradients with respect to ``u``."""
     m = q.matrix
@@ -183,7 +203,7 @@ def solve_log_values(
     u0: np.ndarray,
     quantities: Sequence[Quantity],
     contrasts: Sequence[Contrast],
-    limits: Sequence[Limit] = (),
+    limits: Sequence[Limit | LinearLimit] = (),
     pull: float = 30.0,
     weight: float = 100.0,
 ) -> np.ndarray:
@@ -246,12 +266,14 @@ def solve_log_values(
     raise DataError(problem)
 
 
-def _unmet(u: np.ndarray, quantities: Sequence[Quantity], limits: Sequence[Limit]) -> str:
+def _unmet(
+    u: np.ndarray, quantities: Sequence[Quantity], limits: Sequence[Limit | LinearLimit]
+) -> str:
     """What ``u`` does not meet (empty when every statistic prints as published and every
     profile is realizable within half its margin)."""
     for lim in limits:
         worst = float(np.max(lim.values(u)[0]))
-        if worst > lim.margin / 2:
+        if worst > max(lim.margin / 2, 1e-6):
             return describe_problem("limits", worst, "<= 0 (a realizable profile)")
     for q in quantities:
         stats = summary_stats(np.exp(q.matrix @ u))

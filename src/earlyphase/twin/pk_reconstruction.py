@@ -19,12 +19,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from earlyphase.errors import DataError
 from earlyphase.pk.models import IsatuximabModel
 from earlyphase.pk.models.isatuximab import IsatuximabParameters, individual_parameters
 from earlyphase.protocol import Protocol
 from earlyphase.twin.calibration import plan_cycles
 from earlyphase.twin.pk_calibration import (
     Contrast,
+    LinearLimit,
     Quantity,
     TmaxSlot,
     Profile,
@@ -156,7 +158,8 @@ def pk_domain(
     c3 = set(design.c3)
     drop = (samples["visit"] == _VISIT[3]) & ~samples["subj"].isin(c3)
     samples = samples[~drop].reset_index(drop=True)
-    size = _calibrate(samples, infusions[DRUG], design, table3, patients.table)
+    eta = individual_effects(patients.table, params, {})
+    size = _calibrate(samples, infusions[DRUG], design, table3, eta)
     pc = pc_rows(samples.drop(columns="_calibrated"), patients, protocol)
     return pc, individual_effects(patients.table, params, size)
 
@@ -166,24 +169,23 @@ def _profile(samples, infusions, subj, cycle):
     inf = infusions[(infusions["subj"] == subj) & (infusions["cycle"] == cycle)]
     start = float(inf.loc[inf["day"] == 1, "start_h"].iloc[0])
     rows = samples.index[
-        (samples["subj"] == subj)
-        & (samples["drug"] == DRUG)
-        & (samples["visit"] == _VISIT[cycle])
+        (samples["subj"] == subj) & (samples["drug"] == DRUG) & (samples["visit"] == _VISIT[cycle])
     ].to_numpy()
     t = np.maximum(samples.loc[rows, "time_h"].to_numpy(float) - start, 0.0)
     return rows, t
 
 
-def _calibrate(samples, infusions, design, table3, patients) -> dict[int, float]:
+def _calibrate(samples, infusions, design, table3, eta) -> dict[int, float]:
     """Move the Table 3 profiles onto the published statistics; returns each patient's
-    concentration factor (the parameter shift)."""
-    dl_of = dict(zip(patients["subj"], patients["dl"], strict=True))
+    concentration factor (the parameter shift). ``eta`` holds the sampled random effects in
+    SD units (:func:`individual_effects`)."""
+    dl_of = dict(zip(eta["subj"], eta["dose_level"], strict=True))
     size: dict[int, float] = {}
     samples["_calibrated"] = False
     for dl in sorted(set(dl_of.values())):
         p1 = [s for s in design.c1 if dl_of.get(s) == dl]
         p3 = [s for s in design.c3 if dl_of.get(s) == dl]
-        size.update(_calibrate_level(samples, infusions, design, table3, dl, p1, p3))
+        size.update(_calibrate_level(samples, infusions, design, table3, dl, p1, p3, eta))
     isa = (samples["drug"] == DRUG).to_numpy()
     g = samples["subj"].map(size).fillna(1.0).to_numpy(float)
     rest = isa & ~samples["_calibrated"].to_numpy(bool)
@@ -192,7 +194,7 @@ def _calibrate(samples, infusions, design, table3, patients) -> dict[int, float]
     return size
 
 
-def _calibrate_level(samples, infusions, design, table3, dl, p1, p3) -> dict[int, float]:
+def _calibrate_level(samples, infusions, design, table3, dl, p1, p3, eta) -> dict[int, float]:
     """Calibrate one dose level; returns each patient's concentration factor."""
     cells = {1: table3["c1d1"][dl.lower()], 3: table3.get("c3d1", {}).get(dl.lower(), {})}
     two_weeks_c1 = "auc2weeks_mean" in cells[1]
@@ -234,7 +236,16 @@ def _calibrate_level(samples, infusions, design, table3, dl, p1, p3) -> dict[int
         )
         for (s, cycle), (_, prof) in profiles.items()
     ]
-    u = solve_log_values(u0, quantities, contrasts, limits)
+    bounded = list(limits)
+    for s in p1:  # the concentration factor keeps every random effect within +-ETA_MAX SD
+        lo, hi = _factor_range(eta[eta["subj"] == s].iloc[0])
+        j = var(s, 1, "auc1")
+        bounded.append(LinearLimit(_row(n_var, [(j, 1)]), hi + u0[j]))
+        bounded.append(LinearLimit(_row(n_var, [(j, -1)]), -(lo + u0[j])))
+    try:
+        u = solve_log_values(u0, quantities, contrasts, bounded)
+    except DataError:  # some seeds' draws cannot: the effects are then reported as they are
+        u = solve_log_values(u0, quantities, contrasts, limits)
     size = {s: float(np.exp(u[var(s, 1, "auc1")] - u0[var(s, 1, "auc1")])) for s in p1}
     for (s, cycle), (rows, prof) in profiles.items():
         prof = Profile(
@@ -277,13 +288,9 @@ def _quantities(cells, p1, p3, var, n_var, two_weeks_c1) -> list[Quantity]:
     if p3:
         add("c3d1.cmax", c3, "cmax", [_row(n_var, [(var(s, 3, "cmax"), 1)]) for s in p3])
         add("c3d1.auc2weeks", c3, "auc2weeks", [_row(n_var, [(var(s, 3, "auc2"), 1)]) for s in p3])
-        ratio = [
-            _row(n_var, [(var(s, 3, "cmax"), 1), (var(s, 1, "cmax"), -1)]) for s in p3
-        ]
+        ratio = [_row(n_var, [(var(s, 3, "cmax"), 1), (var(s, 1, "cmax"), -1)]) for s in p3]
         add("c3d1.rac_cmax", c3, "rac_cmax", ratio)
-        ratio = [
-            _row(n_var, [(var(s, 3, "auc1"), 1), (var(s, 1, "auc1"), -1)]) for s in p3
-        ]
+        ratio = [_row(n_var, [(var(s, 3, "auc1"), 1), (var(s, 1, "auc1"), -1)]) for s in p3]
         add("c3d1.rac_auc1week", c3, "rac_auc1week", ratio)
     return out
 
@@ -302,6 +309,30 @@ def _contrasts(p1, p3, var, n_var, two_weeks_c1) -> list[Contrast]:
         out.append(Contrast(_row(n_var, [(var(s, 3, "cmax"), 1), (week1, -1)]), SD_PEAK))
         out.append(Contrast(_row(n_var, [(var(s, 3, "auc2"), 1), (week1, -1)]), SD_SHAPE))
     return out
+
+
+#: Largest random effect (SD units) the calibration may leave.
+ETA_MAX = 2.9
+#: Sign of each parameter's log shift per log concentration factor (exact scaling).
+_SHIFT = {"cl_inf": -1, "vc": -1, "q": -1, "vp": -1, "vm": 1, "km": 1}
+
+
+def _omega(name: str, model: IsatuximabModel) -> float:
+    cv = getattr(model, f"cv_{name}")
+    return float(np.sqrt(np.log1p(cv * cv)))
+
+
+def _factor_range(row: pd.Series, model: IsatuximabModel | None = None) -> tuple[float, float]:
+    """Range of log concentration factor keeping every shifted effect within +-ETA_MAX SD."""
+    m = model or IsatuximabModel()
+    lo, hi = -np.inf, np.inf
+    for name, sign in _SHIFT.items():
+        om = _omega(name, m)
+        eta = row[f"eta_{name}_sd"] * om
+        # new eta = eta + sign * log g within [-ETA_MAX om, ETA_MAX om]
+        a, b = sign * (-ETA_MAX * om - eta), sign * (ETA_MAX * om - eta)
+        lo, hi = max(lo, min(a, b)), min(hi, max(a, b))
+    return float(lo), float(hi)
 
 
 def individual_effects(

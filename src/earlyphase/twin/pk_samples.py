@@ -84,7 +84,10 @@ def sample_plan(
     by_day = {
         (int(c), int(d)): (float(s), float(e))
         for c, d, s, e in zip(
-            infusions["cycle"], infusions["day"], infusions["start_h"], infusions["end_h"],
+            infusions["cycle"],
+            infusions["day"],
+            infusions["start_h"],
+            infusions["end_h"],
             strict=True,
         )
     }

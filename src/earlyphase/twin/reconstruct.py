@@ -24,7 +24,7 @@ from earlyphase.twin.exposure import exposure_domains
 from earlyphase.twin.pk_reconstruction import pk_domain, pk_slots
 from earlyphase.twin.sdtm import finalize_domains
 
-__all__ = ["DEFAULT_SEED", "reconstruct"]
+__all__ = ["DEFAULT_SEED", "pk_individual_effects", "reconstruct"]
 
 #: Default seed: the data cut-off date.
 DEFAULT_SEED = 20200320
@@ -45,6 +45,17 @@ def reconstruct(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
     dict of str to DataFrame
         DM, SUPPDM, VS, MH, SC, EX, SUPPEX, AE, SUPPAE, LB, RS, PC, DS.
     """
+    return _build(seed)[0]
+
+
+def pk_individual_effects(seed: int = DEFAULT_SEED) -> pd.DataFrame:
+    """The reconstruction's isatuximab random effects per PK patient, in SD units (eta /
+    omega of Fau 2020, after the calibration's concentration factor; see
+    :func:`earlyphase.twin.pk_reconstruction.individual_effects`)."""
+    return _build(seed)[1]
+
+
+def _build(seed: int) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(6)]
     plan = cohort_plan()
     protocol = load_protocol("isak-phase1b")
@@ -56,9 +67,9 @@ def reconstruct(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
     domains.update(exposure)
     domains.update(adverse_event_domains(plan, infusions, exposure["EX"], streams[2]))
     domains.update(disease_domains(plan, streams[3]))
-    domains["PC"], _ = pk_domain(
+    domains["PC"], effects = pk_domain(
         plan, body, exposure["EX"], streams[4], protocol, design, table3
     )
     ds, dm = disposition_domain(plan, domains["DM"], exposure["EX"])
     domains["DM"], domains["DS"] = dm, ds
-    return finalize_domains({k: domains[k] for k in _ORDER})
+    return finalize_domains({k: domains[k] for k in _ORDER}), effects
