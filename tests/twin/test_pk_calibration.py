@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from earlyphase.pk import NCAOptions, nca
+from earlyphase.stats.rounding import round_half_away
 from earlyphase.twin.pk_calibration import (
     Contrast,
     Profile,
@@ -16,7 +17,6 @@ from earlyphase.twin.pk_calibration import (
     summary_stats,
     tmax_plan,
 )
-from earlyphase.stats.rounding import round_half_away
 
 
 def test_tmax_plan_prints_the_published_median_and_range():

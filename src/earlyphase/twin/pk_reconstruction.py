@@ -26,10 +26,11 @@ from earlyphase.protocol import Protocol
 from earlyphase.twin.calibration import plan_cycles
 from earlyphase.twin.pk_calibration import (
     Contrast,
+    Limit,
     LinearLimit,
+    Profile,
     Quantity,
     TmaxSlot,
-    Profile,
     lin_log_auc,
     solve_log_values,
     tmax_plan,
@@ -114,16 +115,17 @@ def _infusions(ex: pd.DataFrame, plan: pd.DataFrame, name: str) -> pd.DataFrame:
     first = dict(zip(plan["subj"].astype(int), plan["first_dose"], strict=True))
     subj = rows["USUBJID"].str[-3:].astype(int)
     base = subj.map(first)
-    start = (pd.to_datetime(rows["EXSTDTC"]) - base) / pd.Timedelta(hours=1)
-    end = (pd.to_datetime(rows["EXENDTC"]) - base) / pd.Timedelta(hours=1)
+    hour = np.timedelta64(1, "h")
+    start = (pd.to_datetime(rows["EXSTDTC"]) - base).to_numpy() / hour
+    end = (pd.to_datetime(rows["EXENDTC"]) - base).to_numpy() / hour
     visit = rows["VISIT"].str.extract(r"CYCLE (\d+) DAY (\d+)").astype(int)
     return pd.DataFrame(
         {
             "subj": subj.to_numpy(),
             "cycle": visit[0].to_numpy(),
             "day": visit[1].to_numpy(),
-            "start_h": start.to_numpy(float),
-            "end_h": end.to_numpy(float),
+            "start_h": np.asarray(start, float),
+            "end_h": np.asarray(end, float),
             "dose_mg": rows["EXDOSE"].to_numpy(float),
         }
     )
@@ -236,7 +238,7 @@ def _calibrate_level(samples, infusions, design, table3, dl, p1, p3, eta) -> dic
         )
         for (s, cycle), (_, prof) in profiles.items()
     ]
-    bounded = list(limits)
+    bounded: list[Limit | LinearLimit] = list(limits)
     for s in p1:  # the concentration factor keeps every random effect within +-ETA_MAX SD
         lo, hi = _factor_range(eta[eta["subj"] == s].iloc[0])
         j = var(s, 1, "auc1")

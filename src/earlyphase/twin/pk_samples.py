@@ -206,7 +206,7 @@ def simulate_pc(
             obs = t * (1 + prop * eps[0]) + add * eps[1]
             frames.append(
                 p.assign(
-                    subj=pt.loc[i, "subj"],
+                    subj=int(pt["subj"].iloc[i]),
                     drug=drug,
                     analyte=schedule.analyte,
                     true=t * factor,

@@ -14,7 +14,6 @@ import pandas as pd
 
 from earlyphase.protocol import load_protocol
 from earlyphase.reference.published import load_published
-
 from earlyphase.twin.adverse_events import adverse_event_domains
 from earlyphase.twin.calibration import cohort_plan
 from earlyphase.twin.demographics import baseline_body, demographics_domains
