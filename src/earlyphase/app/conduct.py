@@ -171,6 +171,7 @@ class TrialView:
     cohorts: tuple[CohortRow, ...]
     decisions: tuple[DecisionRow, ...]
     recommendation: Decision | None
+    recommendation_note: str | None = None
 
     @property
     def outcome_string(self) -> str:
@@ -210,6 +211,7 @@ class TrialView:
             "recommendation": None
             if self.recommendation is None
             else self.recommendation.to_dict(),
+            "recommendation_note": self.recommendation_note,
             "decisions": [_decision_dict(d) for d in self.decisions],
             "stopped": self.stopped,
         }
@@ -247,8 +249,13 @@ def trial_view(session: Session, trial_id: int) -> TrialView:
     )
     design = design_for(trial.protocol_yaml)
     text = " ".join(f"{c.dose}{c.outcomes}" for c in cohorts)
-    rec = design.decide(text) if cohorts else None
-    return TrialView(trial, json.loads(trial.design_json), cohorts, decisions, rec)
+    rec, note = None, None
+    if cohorts:
+        try:
+            rec = design.decide(text)
+        except DesignError as exc:  # the meeting deviated from rules that cannot follow
+            note = f"the design's rules cannot continue this history: {exc}"
+    return TrialView(trial, json.loads(trial.design_json), cohorts, decisions, rec, note)
 
 
 def add_cohort(
@@ -262,8 +269,7 @@ def add_cohort(
         raise DesignError(
             describe_problem("cohort", f"{level}{letters}", "no new cohort: the trial has stopped")
         )
-    combined = f"{view.outcome_string} {level}{letters}".strip()
-    design.decide(combined)  # the design's grammar and no-skipping rules: raises DesignError
+    _check_next_dose(view, design, level, letters)
     seq = (
         session.scalar(select(func.max(CohortRow.seq)).where(CohortRow.trial_id == trial_id)) or 0
     ) + 1
@@ -288,6 +294,41 @@ def add_cohort(
         {"cohort": seq, "dose": level, "outcomes": letters, "source": source},
     )
     return row
+
+
+def _check_next_dose(view: TrialView, design: Any, level: int, letters: str) -> None:
+    """The meeting's decision after the last cohort governs; without one, the design's rules."""
+    decided = {d.after_cohort: d for d in view.decisions}.get(len(view.cohorts))
+    if decided is not None and decided.next_dose is not None:
+        if level != decided.next_dose:
+            raise DesignError(
+                describe_problem(
+                    "dose",
+                    level,
+                    f"dose {decided.next_dose}, decided by the meeting after cohort "
+                    f"{decided.after_cohort}",
+                )
+            )
+        return
+    if view.recommendation is None and view.cohorts:
+        _check_no_skip(view, level)
+        return
+    try:
+        design.decide(f"{view.outcome_string} {level}{letters}".strip())
+    except DesignError as exc:
+        raise DesignError(
+            f"{exc}; to deviate from the design, record the meeting's decision first"
+        ) from None
+
+
+def _check_no_skip(view: TrialView, level: int) -> None:
+    highest = max((c.dose for c in view.cohorts), default=1)
+    if level > highest + 1:
+        raise DesignError(
+            describe_problem(
+                "dose", level, f"at most {highest + 1}: untried doses cannot be skipped"
+            )
+        )
 
 
 def _parse_choice(choice: str, n_doses: int) -> tuple[str, int | None]:
@@ -322,7 +363,7 @@ def record_decision(
     """
     view = trial_view(session, trial_id)
     rec = view.recommendation
-    if rec is None:
+    if not view.cohorts:
         raise DesignError(describe_problem("decision", choice, "at least one cohort entered first"))
     if not view.pending_decision:
         raise DesignError(
@@ -335,13 +376,15 @@ def record_decision(
     mtd_level = None
     if kind == "stop" and mtd not in (None, ""):
         _k, mtd_level = _parse_choice(str(mtd), n_doses)
+    if next_dose is not None:
+        _check_no_skip(view, next_dose)
     attendees = (attendees or "").strip()
     justification = (justification or "").strip()
     if not attendees:
         raise OptionsError(describe_problem("attendees", attendees, "the names of the attendees"))
     if kind == "stop":
         action = "stop"
-        differs = not rec.stop or mtd_level != rec.mtd
+        differs = rec is None or not rec.stop or mtd_level != rec.mtd
     else:
         current = view.cohorts[-1].dose
         action = (
@@ -351,20 +394,22 @@ def record_decision(
             if (next_dose or 0) > current
             else "de-escalate"
         )
-        differs = rec.stop or next_dose != rec.next_dose
+        differs = rec is None or rec.stop or next_dose != rec.next_dose
     if differs and not justification:
         raise OptionsError(
             describe_problem(
                 "justification",
                 justification,
                 f"a reason, because the decision ({action} {next_dose or mtd_level or ''}) "
-                f"differs from the design's recommendation ({rec})".replace("\n  - ", "; "),
+                f"differs from the design's recommendation "
+                f"({rec or view.recommendation_note})".replace("\n  - ", "; "),
             )
         )
+    recommended = rec.to_dict() if rec is not None else {"note": view.recommendation_note}
     row = DecisionRow(
         trial_id=trial_id,
         after_cohort=len(view.cohorts),
-        recommended_json=json.dumps(rec.to_dict()),
+        recommended_json=json.dumps(recommended),
         action=action,
         next_dose=next_dose,
         mtd=mtd_level,
@@ -382,7 +427,7 @@ def record_decision(
         "decision.record",
         "trial",
         trial_id,
-        {"recommended": rec.to_dict()},
+        {"recommended": recommended},
         _decision_dict(row),
     )
     return row

@@ -167,6 +167,8 @@ def create_app(settings: AppSettings | None = None, store: Store | None = None) 
 def _recommended_text(recommended_json: str) -> str:
     """One line for a stored recommendation (the JSON of ``Decision.to_dict()``)."""
     rec = json.loads(recommended_json)
+    if "note" in rec:
+        return "no recommendation (the design's rules cannot continue this history)"
     if rec.get("stop"):
         return f"stop, MTD {rec['mtd']}" if rec.get("mtd") else "stop, no MTD"
     return f"{rec.get('action')} to dose {rec.get('next_dose')}"
