@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from earlyphase.app.models import AuditEvent, CohortRow, TrialRow
-from tests.app.conftest import api_token
+
+from ._client import api_token
 
 BAD_YAML = "id: x\ntitle: [unclosed\n"
 
@@ -28,7 +29,11 @@ def _trial(client, headers, name="Trial A") -> int:
 def test_health_and_openapi(client):
     assert client.get("/health").json() == {"status": "ok"}
     spec = client.get("/openapi.json").json()
-    for path in ("/api/trials", "/api/trials/{trial_id}/cohorts", "/api/trials/{trial_id}/decisions"):
+    for path in (
+        "/api/trials",
+        "/api/trials/{trial_id}/cohorts",
+        "/api/trials/{trial_id}/decisions",
+    ):
         assert path in spec["paths"]
 
 
@@ -45,14 +50,19 @@ def test_unauthenticated_writes_get_401(client):
         assert r.headers["www-authenticate"] == "Bearer"
         bad = client.post(path, json=body, headers={"Authorization": "Bearer forged.token"})
         assert bad.status_code == 401
-    assert client.post("/api/token", json={"username": "stat_user", "password": "no"}).status_code == 401
+    assert (
+        client.post("/api/token", json={"username": "stat_user", "password": "no"}).status_code
+        == 401
+    )
 
 
 def test_conduct_flow_roles_and_recommendation(client, store):
     inv, stat, viewer = (api_token(client, r) for r in ("investigator", "statistician", "viewer"))
     tid = _trial(client, inv)
     for dose, outcomes in ((1, "NNN"), (2, "NTN"), (2, "NNN")):
-        r = client.post(f"/api/trials/{tid}/cohorts", json={"dose": dose, "outcomes": outcomes}, headers=inv)
+        r = client.post(
+            f"/api/trials/{tid}/cohorts", json={"dose": dose, "outcomes": outcomes}, headers=inv
+        )
         assert r.status_code == 201, r.text
     rec = r.json()["recommendation"]
     # 3+3 (Korn 1994 de-escalate variant): 1 DLT in 6 at dose 2 -> escalate to dose 3
@@ -69,7 +79,9 @@ def test_conduct_flow_roles_and_recommendation(client, store):
     again = client.post(f"/api/trials/{tid}/decisions", json=body, headers=stat)
     assert again.status_code == 422 and "decided" in again.json()["detail"]
     audit = client.get(f"/api/audit?trial={tid}", headers=viewer).json()
-    assert [a["action"] for a in audit] == ["trial.create"] + ["cohort.add"] * 3 + ["decision.record"]
+    assert [a["action"] for a in audit] == ["trial.create"] + ["cohort.add"] * 3 + [
+        "decision.record"
+    ]
     assert client.get("/api/audit/verify", headers=viewer).json()["ok"] is True
 
 
@@ -117,9 +129,14 @@ def test_bad_cohorts_are_refused_without_partial_write(client, store):
         assert word in str(r.json()["detail"]), (outcomes, r.json())
     r = client.post(f"/api/trials/{tid}/cohorts", json={"dose": -1, "outcomes": "NNN"}, headers=inv)
     assert r.status_code == 422
-    r = client.post(f"/api/trials/{tid}/cohorts", json={"dose": "two", "outcomes": "NNN"}, headers=inv)
+    r = client.post(
+        f"/api/trials/{tid}/cohorts", json={"dose": "two", "outcomes": "NNN"}, headers=inv
+    )
     assert r.status_code == 422
-    assert client.post("/api/trials/999/cohorts", json={"outcomes": "1NNN"}, headers=inv).status_code == 404
+    assert (
+        client.post("/api/trials/999/cohorts", json={"outcomes": "1NNN"}, headers=inv).status_code
+        == 404
+    )
     assert _counts(store) == before
 
 
@@ -141,13 +158,16 @@ def test_protocol_yaml_errors_are_listed(client, store):
 
 def test_sql_metacharacters_are_data(client, store):
     inv = api_token(client, "investigator")
-    name = "Robert'); DROP TABLE trials;-- \"x\" % _"
+    name = 'Robert\'); DROP TABLE trials;-- "x" % _'
     tid = _trial(client, inv, name)
     listed = client.get("/api/trials", headers=inv).json()
     assert listed == [{"id": tid, "name": name, "protocol_source": "isak-phase1b"}]
-    assert client.post(
-        "/api/trials", json={"name": name, "protocol": "isak-phase1b"}, headers=inv
-    ).status_code == 422  # duplicate name: a message, not an integrity error
+    assert (
+        client.post(
+            "/api/trials", json={"name": name, "protocol": "isak-phase1b"}, headers=inv
+        ).status_code
+        == 422
+    )  # duplicate name: a message, not an integrity error
     r = client.post(
         "/api/users",
         json={"username": "x' OR '1'='1", "password": "abcdefgh", "role": "viewer"},
@@ -158,11 +178,17 @@ def test_sql_metacharacters_are_data(client, store):
 
 def test_admin_creates_users_only_admin(client):
     body = {"username": "newbie", "password": "long enough", "role": "investigator"}
-    assert client.post("/api/users", json=body, headers=api_token(client, "statistician")).status_code == 403
+    assert (
+        client.post("/api/users", json=body, headers=api_token(client, "statistician")).status_code
+        == 403
+    )
     r = client.post("/api/users", json=body, headers=api_token(client, "admin"))
     assert r.status_code == 201 and r.json()["role"] == "investigator"
     bad_role = dict(body, username="other", role="root")
-    assert client.post("/api/users", json=bad_role, headers=api_token(client, "admin")).status_code == 422
+    assert (
+        client.post("/api/users", json=bad_role, headers=api_token(client, "admin")).status_code
+        == 422
+    )
 
 
 def test_design_comparison_api(client):
@@ -171,7 +197,12 @@ def test_design_comparison_api(client):
     assert r.status_code == 200
     summary = r.json()["summary"]
     assert len(summary) == 4 * 5
-    assert {s["design"] for s in summary} == {"3+3 (de-escalate)", "BOIN", "mTPI-2", "CRM (empiric)"}
+    assert {s["design"] for s in summary} == {
+        "3+3 (de-escalate)",
+        "BOIN",
+        "mTPI-2",
+        "CRM (empiric)",
+    }
     for body, field in (
         ({"target": 1.5}, "target"),
         ({"max_n": 31}, "max_n"),

@@ -96,8 +96,15 @@ def test_the_chain_cannot_fork(store):
     with pytest.raises(IntegrityError), store.write() as s:
         s.add(
             AuditEvent(
-                at="t", actor="eve", action="x", entity="trial", entity_id="1",
-                before_json="null", after_json="null", prev_hash=prev, hash="0",
+                at="t",
+                actor="eve",
+                action="x",
+                entity="trial",
+                entity_id="1",
+                before_json="null",
+                after_json="null",
+                prev_hash=prev,
+                hash="0",
             )
         )
 

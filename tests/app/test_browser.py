@@ -45,8 +45,18 @@ def server(tmp_path: Path):
     store.engine.dispose()
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "earlyphase", "app", "--host", "127.0.0.1", "--port", str(port),
-         "--db", f"sqlite:///{db}"],
+        [
+            sys.executable,
+            "-m",
+            "earlyphase",
+            "app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--db",
+            f"sqlite:///{db}",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         env=os.environ.copy(),

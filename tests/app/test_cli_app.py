@@ -15,7 +15,18 @@ def test_create_user_then_verify(tmp_path):
     url = f"sqlite:///{tmp_path / 'new.db'}"
     runner = CliRunner()
     r = runner.invoke(
-        cli, ["app", "create-user", "ann", "--role", "statistician", "--password", "s3cret-pass", "--db", url]
+        cli,
+        [
+            "app",
+            "create-user",
+            "ann",
+            "--role",
+            "statistician",
+            "--password",
+            "s3cret-pass",
+            "--db",
+            url,
+        ],
     )
     assert r.exit_code == 0, r.output
     assert "created user ann (statistician)" in r.output

@@ -8,7 +8,8 @@ import time
 from sqlalchemy import func, select
 
 from earlyphase.app.models import AuditEvent, TrialRow
-from tests.app.conftest import csrf_of, login
+
+from ._client import csrf_of, login
 
 
 def test_pages_need_login_and_a_right_password(client):
@@ -69,7 +70,11 @@ def test_bad_form_input_is_shown_on_the_page(client, store):
     _create_trial(client, token)
     with store.read() as s:
         n_audit = s.scalar(select(func.count()).select_from(AuditEvent))
-    for dose, outcomes, word in (("1", "1NNX", "outcomes"), ("9", "NNN", "dose"), ("1", "", "outcomes")):
+    for dose, outcomes, word in (
+        ("1", "1NNX", "outcomes"),
+        ("9", "NNN", "dose"),
+        ("1", "", "outcomes"),
+    ):
         r = client.post(
             "/trials/1/cohorts", data={"dose": dose, "outcomes": outcomes, "csrf_token": token}
         )
@@ -218,7 +223,12 @@ def test_admin_manages_users_on_a_page(client):
     assert r.status_code == 422 and "password" in r.text
     r = client.post(
         "/users",
-        data={"username": "nurse", "password": "long password", "role": "viewer", "csrf_token": token},
+        data={
+            "username": "nurse",
+            "password": "long password",
+            "role": "viewer",
+            "csrf_token": token,
+        },
     )
     assert r.status_code == 200 and "nurse" in r.text
 
@@ -228,7 +238,9 @@ def test_trial_page_is_fast(client):
     token = login(client, "investigator")
     _create_trial(client, token)
     for dose, outcomes in (("1", "NNN"), ("2", "NTN"), ("2", "NNN")):
-        client.post("/trials/1/cohorts", data={"dose": dose, "outcomes": outcomes, "csrf_token": token})
+        client.post(
+            "/trials/1/cohorts", data={"dose": dose, "outcomes": outcomes, "csrf_token": token}
+        )
     client.get("/trials/1")
     times = []
     for _ in range(5):

@@ -8,7 +8,7 @@ permission (else 403); bad input is answered 422 ``{"detail": ...}`` and changes
 from __future__ import annotations
 
 from importlib import resources
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
@@ -26,6 +26,9 @@ from earlyphase.protocol import builtin_protocols
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api", tags=["api"])
+
+#: The token's user (401 without a valid ``Authorization: Bearer`` token).
+ApiUser = Annotated[User, Depends(api_user)]
 
 
 def _store(request: Request) -> Store:
@@ -90,13 +93,13 @@ def token(request: Request, body: Credentials) -> dict[str, str]:
 
 
 @router.get("/me")
-def me(user: User = Depends(api_user)) -> dict[str, str]:
+def me(user: ApiUser) -> dict[str, str]:
     """The token's user and role."""
     return {"username": user.username, "role": user.role}
 
 
 @router.post("/users", status_code=201)
-def add_user(request: Request, body: NewUser, user: User = Depends(api_user)) -> dict[str, Any]:
+def add_user(request: Request, body: NewUser, user: ApiUser) -> dict[str, Any]:
     """Create a user (admin only)."""
     require(user, "manage_users")
     with _store(request).write() as session:
@@ -105,7 +108,7 @@ def add_user(request: Request, body: NewUser, user: User = Depends(api_user)) ->
 
 
 @router.get("/trials")
-def list_trials(request: Request, user: User = Depends(api_user)) -> list[dict[str, Any]]:
+def list_trials(request: Request, user: ApiUser) -> list[dict[str, Any]]:
     """All trials (id, name, protocol source)."""
     with _store(request).read() as session:
         rows = session.scalars(select(TrialRow).order_by(TrialRow.id)).all()
@@ -113,7 +116,7 @@ def list_trials(request: Request, user: User = Depends(api_user)) -> list[dict[s
 
 
 @router.post("/trials", status_code=201)
-def add_trial(request: Request, body: NewTrial, user: User = Depends(api_user)) -> dict[str, Any]:
+def add_trial(request: Request, body: NewTrial, user: ApiUser) -> dict[str, Any]:
     """Create a trial from a built-in protocol or protocol YAML text (validated)."""
     require(user, "write_trial")
     if (body.protocol is None) == (body.protocol_yaml is None):
@@ -148,15 +151,13 @@ def _trial(request: Request, trial_id: int) -> dict[str, Any]:
 
 
 @router.get("/trials/{trial_id}")
-def get_trial(request: Request, trial_id: int, user: User = Depends(api_user)) -> dict[str, Any]:
+def get_trial(request: Request, trial_id: int, user: ApiUser) -> dict[str, Any]:
     """A trial: cohorts, the design's recommendation with reasons, and decisions."""
     return _trial(request, trial_id)
 
 
 @router.post("/trials/{trial_id}/cohorts", status_code=201)
-def add_cohort(
-    request: Request, trial_id: int, body: NewCohort, user: User = Depends(api_user)
-) -> dict[str, Any]:
+def add_cohort(request: Request, trial_id: int, body: NewCohort, user: ApiUser) -> dict[str, Any]:
     """Append a cohort; answers the trial with the updated recommendation."""
     require(user, "write_trial")
     with _store(request).write() as session:
@@ -166,7 +167,7 @@ def add_cohort(
 
 @router.post("/trials/{trial_id}/decisions", status_code=201)
 def add_decision(
-    request: Request, trial_id: int, body: NewDecision, user: User = Depends(api_user)
+    request: Request, trial_id: int, body: NewDecision, user: ApiUser
 ) -> dict[str, Any]:
     """Record the meeting's decision after the latest cohort (statisticians only)."""
     require(user, "decide")
@@ -184,9 +185,7 @@ def add_decision(
 
 
 @router.get("/audit")
-def audit(
-    request: Request, trial: int | None = None, user: User = Depends(api_user)
-) -> list[dict[str, Any]]:
+def audit(request: Request, user: ApiUser, trial: int | None = None) -> list[dict[str, Any]]:
     """Audit rows (optionally of one trial), oldest first."""
     with _store(request).read() as session:
         frame = audit_frame(session, "trial" if trial else None, trial)
@@ -194,7 +193,7 @@ def audit(
 
 
 @router.get("/audit/verify")
-def audit_verify(request: Request, user: User = Depends(api_user)) -> dict[str, Any]:
+def audit_verify(request: Request, user: ApiUser) -> dict[str, Any]:
     """Recompute the hash chain: ``ok``, rows checked and any problems."""
     with _store(request).read() as session:
         report = verify_chain(session)
@@ -202,7 +201,7 @@ def audit_verify(request: Request, user: User = Depends(api_user)) -> dict[str, 
 
 
 @router.post("/design/compare")
-def design(body: DesignRequest, user: User = Depends(api_user)) -> dict[str, Any]:
+def design(body: DesignRequest, user: ApiUser) -> dict[str, Any]:
     """Operating characteristics of 3+3 / BOIN / mTPI-2 / CRM under the scenarios."""
     result = design_compare.compare(design_compare.parse_inputs(body.model_dump()))
     return {

@@ -24,7 +24,13 @@ from earlyphase.app.models import AuditEvent, utc_now
 
 __all__ = [
     "AUDIT_COLUMNS",
-    "GENESIS", "ChainReport", "append_event", "audit_frame", "row_hash", "verify_chain"]
+    "GENESIS",
+    "ChainReport",
+    "append_event",
+    "audit_frame",
+    "row_hash",
+    "verify_chain",
+]
 
 #: Columns of :func:`audit_frame`.
 AUDIT_COLUMNS = (

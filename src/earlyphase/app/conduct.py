@@ -90,9 +90,7 @@ def create_trial(
     )
     session.add(trial)
     session.flush()
-    append_event(
-        session, actor, "trial.create", "trial", trial.id, None, {"name": name, **summary}
-    )
+    append_event(session, actor, "trial.create", "trial", trial.id, None, {"name": name, **summary})
     return trial
 
 
@@ -128,9 +126,7 @@ def parse_cohort(dose: Any, outcomes: str, n_doses: int) -> tuple[int, str]:
         )
     dose_text = "" if dose is None else str(dose).strip()
     if not dose_text.isdigit() or not 1 <= int(dose_text) <= n_doses:
-        raise DesignError(
-            describe_problem("dose", dose, f"a dose level between 1 and {n_doses}")
-        )
+        raise DesignError(describe_problem("dose", dose, f"a dose level between 1 and {n_doses}"))
     level = int(dose_text)
     return level, text
 

@@ -78,9 +78,7 @@ def migrate(engine: Engine) -> None:
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option(
-        "script_location", str(resources.files("earlyphase.app") / "migrations")
-    )
+    config.set_main_option("script_location", str(resources.files("earlyphase.app") / "migrations"))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

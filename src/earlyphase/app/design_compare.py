@@ -250,8 +250,13 @@ def _display(table_id: str, title: str, frame: pd.DataFrame, notes: tuple[str, .
         for row in frame.itertuples(index=False)
     )
     return DisplayTable(
-        table_id, title, (), tuple(str(c) for c in frame.columns[1:]), str(frame.columns[0]),
-        body, notes,
+        table_id,
+        title,
+        (),
+        tuple(str(c) for c in frame.columns[1:]),
+        str(frame.columns[0]),
+        body,
+        notes,
     )
 
 

@@ -36,7 +36,7 @@ def audit_pdf(frame: pd.DataFrame, title: str, verification: str) -> bytes:
             f"{r.entity} {r.entity_id}",
             r.before,
             r.after,
-            r.hash[:16] + "...",
+            str(r.hash)[:16] + "...",
         ]
         rows.append([Paragraph(escape(str(c)), small) for c in cells])
     widths = [10, 32, 22, 24, 18, 60, 90, 28]

@@ -8,7 +8,7 @@ input is wrong.  Successful posts redirect (post/redirect/get) with a one-time m
 from __future__ import annotations
 
 from importlib import resources
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
@@ -73,9 +73,7 @@ def login(
     with _store(request).read() as session:
         user = authenticate(session, username, password)
     if user is None:
-        return render(
-            request, "login.html", 401, next=next, error="wrong user name or password"
-        )
+        return render(request, "login.html", 401, next=next, error="wrong user name or password")
     request.session.clear()
     request.session["uid"] = user.id
     safe = next if next.startswith("/") and not next.startswith("//") else "/"
@@ -229,7 +227,7 @@ def create_trial_page(
     request: Request,
     name: str = Form(""),
     builtin: str = Form(""),
-    protocol_file: UploadFile | None = File(None),
+    protocol_file: Annotated[UploadFile | None, File()] = None,
     csrf_token: str = Form(""),
 ) -> Response:
     user = page_user(request)
@@ -277,9 +275,7 @@ def trial_history(request: Request, trial_id: int) -> Response:
     page_user(request)
     with _store(request).read() as session:
         view = conduct.trial_view(session, trial_id)
-    png = escalation_png(
-        [(c.dose, c.outcomes) for c in view.cohorts], int(view.summary["n_doses"])
-    )
+    png = escalation_png([(c.dose, c.outcomes) for c in view.cohorts], int(view.summary["n_doses"]))
     return Response(png, media_type="image/png")
 
 
@@ -289,7 +285,7 @@ def add_cohort_page(
     trial_id: int,
     dose: str = Form(""),
     outcomes: str = Form(""),
-    dlt_file: UploadFile | None = File(None),
+    dlt_file: Annotated[UploadFile | None, File()] = None,
     csrf_token: str = Form(""),
 ) -> Response:
     user = page_user(request)

@@ -74,9 +74,7 @@ def create_user(session: Session, username: str, password: str, role: str, actor
     """Add a user (audited).  Raises :class:`OptionsError` on a bad name, role or password."""
     if not _USERNAME.match(username or ""):
         raise OptionsError(
-            describe_problem(
-                "username", username, "1-64 letters, digits or the characters _ . @ -"
-            )
+            describe_problem("username", username, "1-64 letters, digits or the characters _ . @ -")
         )
     if role not in ROLES:
         raise OptionsError(describe_problem("role", role, "one of " + ", ".join(ROLES)))

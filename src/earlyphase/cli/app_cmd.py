@@ -17,7 +17,8 @@ from earlyphase.errors import OptionsError
 
 _DEFAULT_DB = "sqlite:///earlyphase-app.db"
 _DB = typer.Option(
-    "--db", help="SQLAlchemy URL (default: SQLite file earlyphase-app.db here; or postgresql+psycopg://...)."
+    "--db",
+    help="SQLAlchemy URL (default: SQLite file earlyphase-app.db here; or postgresql+psycopg://...).",
 )
 _NEEDED = ("fastapi", "uvicorn", "sqlalchemy", "alembic", "argon2", "multipart", "jinja2")
 
