@@ -13,7 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["atomic_path", "atomic_write"]
+from earlyphase.errors import FileFormatError
+
+__all__ = ["atomic_path", "atomic_write", "read_text_file"]
 
 
 @contextlib.contextmanager
@@ -50,3 +52,44 @@ def atomic_write(
         open_kwargs.setdefault("newline", "")
     with atomic_path(path) as tmp, open(tmp, mode, **open_kwargs) as handle:
         yield handle
+
+
+def read_text_file(
+    path: str | os.PathLike[str], what: str, max_bytes: int, encoding: str = "utf-8"
+) -> str:
+    """Read a text file, refusing files above ``max_bytes`` and bytes not in ``encoding``.
+
+    Parameters
+    ----------
+    path : path-like
+        The file.
+    what : str
+        What the file should be, for messages (``"protocol YAML"``).
+    max_bytes : int
+        Largest accepted size in bytes.
+    encoding : str
+        Expected encoding.
+
+    Raises
+    ------
+    FileFormatError
+        The file is too large or not valid ``encoding``; the message names the file.
+    OSError
+        The file cannot be read (missing, a folder, permission denied).
+    """
+    p = Path(path)
+    size = p.stat().st_size
+    if size > max_bytes:
+        raise FileFormatError(
+            f"{p}: {size:,} bytes; expected a {what} file of at most {max_bytes:,} bytes "
+            "(the documented limit)"
+        )
+    data = p.read_bytes()
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise FileFormatError(
+            f"{p}:{line}: byte {data[exc.start : exc.start + 1]!r} at offset {exc.start} is not "
+            f"{encoding.upper()}; expected a {what} file encoded in {encoding.upper()}"
+        ) from None

@@ -24,11 +24,13 @@ import os
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from earlyphase._files import read_text_file
+from earlyphase._yaml import load_yaml
 from earlyphase.cdisc.terms import RESPONSE_ORDER
 from earlyphase.errors import DataError, ProtocolError, describe_problem
+from earlyphase.limits import MAX_YAML_BYTES
 
 __all__ = ["Covariates", "Scenario", "load_scenario"]
 
@@ -38,7 +40,7 @@ _CATEGORIES = tuple(c for c in RESPONSE_ORDER if c != "NE")
 class Covariates(BaseModel):
     """Distributions of baseline covariates of the simulated patients."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     age_mean: float = Field(default=62.0, gt=18, lt=100)
     age_sd: float = Field(default=9.0, ge=0)
     p_male: float = Field(default=0.7, ge=0, le=1)
@@ -49,15 +51,15 @@ class Covariates(BaseModel):
 class Scenario(BaseModel):
     """Assumed truth per dose level; see the module docstring for the file format."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     name: str = "scenario"
     true_dlt: dict[str, float]
     response: dict[str, dict[str, float]]
     pfs_median_months: dict[str, float] | float
     os_median_months: dict[str, float] | float = 40.0
-    enrollment_per_month: float = Field(default=1.0, gt=0)
+    enrollment_per_month: float = Field(default=1.0, gt=0, le=1000)
     dropout_probability: float = Field(default=0.0, ge=0, le=1)
-    followup_months: float = Field(default=24.0, ge=0)
+    followup_months: float = Field(default=24.0, ge=0, le=1200)
     orr_threshold: float = Field(default=0.4, ge=0, le=1)
     expansion_dose: str = "selected"
     covariates: Covariates = Covariates()
@@ -101,9 +103,13 @@ class Scenario(BaseModel):
     def _medians(cls, v: dict[str, float] | float, info: Any) -> dict[str, float] | float:
         values = v.items() if isinstance(v, dict) else [("all", v)]
         for dose, m in values:
-            if not m > 0:
+            if not 0 < m <= 1200:
                 raise ValueError(
-                    describe_problem(f"{info.field_name}[{dose}]", m, "a positive median in months")
+                    describe_problem(
+                        f"{info.field_name}[{dose}]",
+                        m,
+                        "a finite positive median in months (at most 1200)",
+                    )
                 )
         return v
 
@@ -167,12 +173,7 @@ def load_scenario(source: str | os.PathLike[str] | dict[str, Any]) -> Scenario:
         path = Path(source)
         if not path.is_file():
             raise DataError(describe_problem("scenario", str(path), "an existing YAML file"))
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            raise DataError(
-                describe_problem("scenario", str(path), f"valid YAML ({exc})")
-            ) from None
+        raw = load_yaml(read_text_file(path, "scenario YAML", MAX_YAML_BYTES), str(path))
         if not isinstance(raw, dict):
             raise DataError(describe_problem("scenario", type(raw).__name__, "a YAML mapping"))
     try:
