@@ -13,9 +13,21 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from earlyphase.errors import FileFormatError
+from earlyphase.errors import FileFormatError, OutputError
 
 __all__ = ["atomic_path", "atomic_write", "read_text_file"]
+
+
+def make_parent(target: Path) -> None:
+    """Create the folder that will hold ``target``; a clear :class:`OutputError` if it can't."""
+    for parent in (target.parent, *target.parent.parents):
+        if parent.exists():
+            if not parent.is_dir():
+                raise OutputError(f"cannot write {target}: {parent} is a file, not a folder")
+            break
+    if target.is_dir():
+        raise OutputError(f"cannot write {target}: it is a folder; expected a file name")
+    target.parent.mkdir(parents=True, exist_ok=True)
 
 
 @contextlib.contextmanager
@@ -25,7 +37,7 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     Use this for libraries that want a file name (pyreadstat, matplotlib, pyarrow).
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_parent(target)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
