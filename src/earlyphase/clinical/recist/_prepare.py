@@ -108,15 +108,26 @@ def _nodes(frame: pd.DataFrame) -> np.ndarray:
     return out.astype(bool)
 
 
+def _plain(value: object) -> object:
+    """A numpy scalar as the Python value it holds (for readable messages)."""
+    item = getattr(value, "item", None)
+    return item() if callable(item) else value
+
+
 def _where(frame: pd.DataFrame, row: int) -> str:
     r = frame.iloc[row]
-    return f"subject {r['subject_id']!r}, lesion {r['lesion_id']!r}, day {r['day']!r}"
+    return (
+        f"subject {_plain(r['subject_id'])!r}, lesion {_plain(r['lesion_id'])!r}, "
+        f"day {_plain(r['day'])!r}"
+    )
 
 
 def _fail(frame: pd.DataFrame, rows: np.ndarray, field: str, value: object, expected: str) -> None:
+    """Raise for the first flagged row; ``value`` None = the row's own ``field`` value."""
     if rows.any():
         i = int(np.flatnonzero(rows)[0])
-        raise DataError(describe_problem(f"{_NAME}.{field} ({_where(frame, i)})", value, expected))
+        seen = _plain(frame[field].iloc[i]) if value is None else value
+        raise DataError(describe_problem(f"{_NAME}.{field} ({_where(frame, i)})", seen, expected))
 
 
 def prepare(frame: object) -> Lesions:
@@ -226,7 +237,7 @@ def _check_rows(
         df,
         (cls != NEW) & ~seen[row_lesion],
         "lesion_class",
-        LESION_CLASSES[0] + "/non-target",
+        None,
         "target and non-target lesions identified at baseline (paper §4.2); "
         "a lesion first seen later is 'new'",
     )

@@ -22,7 +22,7 @@ __all__ = ["assess"]
 
 def _cat(codes: np.ndarray, labels: tuple[str, ...]) -> pd.Categorical:
     """Categorical column from integer codes (-1 = missing)."""
-    return pd.Categorical.from_codes(codes, categories=list(labels))
+    return pd.Categorical.from_codes(codes, categories=list(labels))  # type: ignore[call-overload]
 
 
 def assess(lesions: pd.DataFrame, options: RECISTOptions | None = None) -> RECISTResult:
