@@ -1,6 +1,6 @@
 """Run every ADaM derivation whose inputs exist; report, never crash on, the ones that cannot.
 
-``derive_adam(study)`` derives ADSL, ADEX, ADAE, ADLB, ADRS, ADTTE, ADPC and ADPP in
+``derive_adam(study)`` derives ADSL, ADEX, ADAE, ADLB, ADRS, ADTR, ADTTE, ADPC and ADPP in
 dependency order.  A dataset whose domains or variables are absent (or whose derivation
 module, e.g. :mod:`earlyphase.clinical` or :mod:`earlyphase.pk`, is not installed) is listed
 in :attr:`AdamResult.missing` with the reason; invalid *values* (dates that do not parse,
@@ -25,12 +25,13 @@ from earlyphase.cdisc.adam.adpc import derive_adpc
 from earlyphase.cdisc.adam.adpp import derive_adpp
 from earlyphase.cdisc.adam.adrs import derive_adrs
 from earlyphase.cdisc.adam.adsl import derive_adsl
+from earlyphase.cdisc.adam.adtr import derive_adtr
 from earlyphase.cdisc.adam.adtte import derive_adtte
 from earlyphase.cdisc.dates import impute_dtc
 
 __all__ = ["ADAM_DATASETS", "AdamResult", "MissingDataset", "derive_adam"]
 
-ADAM_DATASETS = ("ADSL", "ADEX", "ADAE", "ADLB", "ADRS", "ADTTE", "ADPC", "ADPP")
+ADAM_DATASETS = ("ADSL", "ADEX", "ADAE", "ADLB", "ADRS", "ADTR", "ADTTE", "ADPC", "ADPP")
 _DATE_VARS = {
     "AE": "AESTDTC",
     "LB": "LBDTC",
@@ -126,7 +127,7 @@ def derive_adam(
     protocol: Any = None,
     *,
     data_cutoff: Any = None,
-    response_source: Literal["auto", "imwg", "investigator"] = "auto",
+    response_source: Literal["auto", "imwg", "investigator", "recist"] = "auto",
 ) -> AdamResult:
     """Derive every ADaM dataset the SDTM ``study`` allows.
 
@@ -139,8 +140,9 @@ def derive_adam(
         ``cycle_length_days`` sets the cycle length (default 28).
     data_cutoff : date-like, optional
         Overrides the DS ``DATA CUT-OFF`` date.
-    response_source : {"auto", "imwg", "investigator"}
-        See :func:`~earlyphase.cdisc.adam.adrs.derive_adrs`.
+    response_source : {"auto", "imwg", "investigator", "recist"}
+        See :func:`~earlyphase.cdisc.adam.adrs.derive_adrs`. With ``"auto"`` a protocol whose
+        ``disease.response_criteria`` is ``"RECIST 1.1"`` selects ``"recist"``.
 
     Returns
     -------
@@ -186,13 +188,23 @@ def derive_adam(
         ("ADSL",),
     )
     attempt("ADLB", lambda: derive_adlb(study.get("LB"), done["ADSL"]), ("ADSL",))
+    disease = getattr(protocol, "disease", None)
+    if response_source == "auto" and getattr(disease, "response_criteria", "") == "RECIST 1.1":
+        response_source = "recist"
     attempt(
         "ADRS",
         lambda: derive_adrs(
-            done["ADSL"], lb=study.get("LB"), rs=study.get("RS"), source=response_source
+            done["ADSL"],
+            lb=study.get("LB"),
+            rs=study.get("RS"),
+            source=response_source,
+            tu=study.get("TU"),
+            tr=study.get("TR"),
         ),
         ("ADSL",),
     )
+    if "TU" in study and "TR" in study:
+        attempt("ADTR", lambda: derive_adtr(done["ADSL"], study["TU"], study["TR"]), ("ADSL",))
     attempt("ADTTE", lambda: derive_adtte(done["ADSL"], done["ADRS"]), ("ADSL", "ADRS"))
     attempt(
         "ADPC",
