@@ -20,6 +20,7 @@ from pydantic import Field, model_validator
 
 from earlyphase.errors import ProtocolError, describe_problem
 from earlyphase.protocol._base import FrozenModel
+from earlyphase.protocol.analysis import PopulationRule
 from earlyphase.protocol.criteria import EligibilityCriterion
 from earlyphase.protocol.dlt import DltDefinition
 from earlyphase.protocol.sampling import PkSchedule, ResponseAssessment
@@ -173,6 +174,10 @@ class Protocol(FrozenModel):
     eligibility: tuple[EligibilityCriterion, ...] = ()
     pk_sampling: tuple[PkSchedule, ...] = ()
     response_assessment: ResponseAssessment
+    #: disease module: "multiple-myeloma" (IMWG response, myeloma Table 1 block) or "" (none)
+    disease: Literal["", "multiple-myeloma"] = ""
+    #: analysis populations as rules (default: safety, response-evaluable, PK)
+    populations: tuple[PopulationRule, ...] = ()
     notes: tuple[str, ...] = ()
 
     @model_validator(mode="before")
