@@ -18,6 +18,7 @@ import pandas as pd
 from earlyphase.cdisc import terms
 from earlyphase.report.spec import ColumnSpec, RowSpec, TableResult, TableSpec, tidy
 from earlyphase.report.tables._common import (
+    ARM_HEADER,
     OVERALL,
     column_specs,
     count_pct,
@@ -184,7 +185,7 @@ def infusion_reactions_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
     spec = TableSpec(
         table_id="infusion_reactions",
         title="Infusion Reactions (Adverse Events of Special Interest)",
-        columns=column_specs(grps, "Isatuximab dose"),
+        columns=column_specs(grps, ARM_HEADER),
         rows=rows,
         stub_header="Patients, No. (%)",
         footnotes=(

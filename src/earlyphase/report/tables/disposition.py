@@ -8,7 +8,14 @@ from collections.abc import Mapping
 import pandas as pd
 
 from earlyphase.report.spec import RowSpec, TableResult, TableSpec, tidy
-from earlyphase.report.tables._common import column_specs, count_pct, groups, require, yes
+from earlyphase.report.tables._common import (
+    ARM_HEADER,
+    column_specs,
+    count_pct,
+    groups,
+    require,
+    yes,
+)
 
 __all__ = ["REQUIRES", "disposition_table"]
 
@@ -74,7 +81,7 @@ def disposition_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
     spec = TableSpec(
         table_id="disposition",
         title="Patient Disposition",
-        columns=column_specs(grps, "Isatuximab dose"),
+        columns=column_specs(grps, ARM_HEADER),
         rows=tuple(rows),
         stub_header="",
         footnotes=(

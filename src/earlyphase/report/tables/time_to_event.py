@@ -18,7 +18,7 @@ import pandas as pd
 from earlyphase.report._methods import KMCurve, kaplan_meier, median_followup
 from earlyphase.report.options import ReportOptions
 from earlyphase.report.spec import RowSpec, TableResult, TableSpec, tidy
-from earlyphase.report.tables._common import column_specs, groups, population, require
+from earlyphase.report.tables._common import ARM_HEADER, column_specs, groups, population, require
 
 __all__ = ["LANDMARK_MONTHS", "REQUIRES", "km_by_group", "time_to_event_table"]
 
@@ -113,7 +113,7 @@ def time_to_event_table(
     spec = TableSpec(
         table_id="time_to_event",
         title="Progression-Free and Overall Survival",
-        columns=column_specs(grps, "Isatuximab dose"),
+        columns=column_specs(grps, ARM_HEADER),
         rows=tuple(rows),
         stub_header="Endpoint",
         footnotes=(
