@@ -14,6 +14,7 @@ __all__ = [
     "DataError",
     "OptionsError",
     "DesignError",
+    "FindingsError",
     "describe_problem",
 ]
 
@@ -34,7 +35,13 @@ def describe_problem(field: str, value: Any, expected: str) -> str:
 
 
 class EarlyphaseError(Exception):
-    """Base class of every error raised on purpose by earlyphase."""
+    """Base class of every error raised on purpose by earlyphase.
+
+    ``exit_code`` is the command line's exit status for it (docs/cli.md, "Exit codes"):
+    2 for bad input or options, 1 for :class:`FindingsError`.
+    """
+
+    exit_code: int = 2
 
 
 class ProtocolError(EarlyphaseError):
@@ -51,3 +58,13 @@ class OptionsError(EarlyphaseError, ValueError):
 
 class DesignError(EarlyphaseError, ValueError):
     """Outcomes or settings that break a dose-finding design's grammar or rules."""
+
+
+class FindingsError(DataError):
+    """Validation found errors in the input data and the run was not allowed to proceed.
+
+    The findings were written (``validation.csv``); ``--allow-findings`` proceeds anyway.
+    The command line exits 1, as ``earlyphase sdtm validate`` does when it finds errors.
+    """
+
+    exit_code = 1

@@ -34,7 +34,11 @@ def disposition_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
         pfs = adtte[adtte["PARAMCD"] == "PFS"]
     rec: list[tuple[str, str, str, float]] = []
     rows = [RowSpec("enrolled", "Enrolled, No.", "{n}")]
-    cohorts = list(dict.fromkeys(adsl["COHORT"].astype(str))) if "COHORT" in adsl.columns else []
+    cohorts = (
+        [c for c in dict.fromkeys(adsl["COHORT"].dropna().astype(str)) if c.strip()]
+        if "COHORT" in adsl.columns
+        else []
+    )
     # treatment disposition (EOTSTT/DCTREAS) when ADSL has it, else end of study
     treatment = {"EOTSTT", "DCTREAS"} <= set(adsl.columns)
     status_col, reason_col = ("EOTSTT", "DCTREAS") if treatment else ("EOSSTT", "DCSREAS")
