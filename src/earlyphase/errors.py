@@ -15,6 +15,10 @@ __all__ = [
     "OptionsError",
     "DesignError",
     "FindingsError",
+    "InputTypeError",
+    "LimitError",
+    "FileFormatError",
+    "OutputError",
     "describe_problem",
 ]
 
@@ -35,16 +39,10 @@ def describe_problem(field: str, value: Any, expected: str) -> str:
 
 
 class EarlyphaseError(Exception):
-    """Base class of every error raised on purpose by earlyphase.
-
-    ``exit_code`` is the command line's exit status for it (docs/cli.md, "Exit codes"):
-    2 for bad input or options, 1 for :class:`FindingsError`.
-    """
-
-    exit_code: int = 2
+    """Base class of every error raised on purpose by earlyphase."""
 
 
-class ProtocolError(EarlyphaseError):
+class ProtocolError(EarlyphaseError, ValueError):
     """A protocol file or object is malformed or inconsistent."""
 
 
@@ -67,4 +65,21 @@ class FindingsError(DataError):
     The command line exits 1, as ``earlyphase sdtm validate`` does when it finds errors.
     """
 
-    exit_code = 1
+
+class InputTypeError(EarlyphaseError, TypeError):
+    """An argument has the wrong type (a protocol given as a number, a seed given as text)."""
+
+
+class LimitError(OptionsError):
+    """A size (trials, patients, doses, cycles, grid cells, file bytes, nesting) is above its
+    documented bound (:mod:`earlyphase.limits`); the message states the bound."""
+
+
+class FileFormatError(DataError):
+    """A file cannot be read as the format it claims: not UTF-8, not JSON/YAML/CSV/XPT, too
+    deeply nested, too large, truncated. The message names the file and what was expected."""
+
+
+class OutputError(EarlyphaseError, OSError):
+    """An output cannot be written: the target folder is not empty and not earlier output of
+    the same command, a parent is a file, the disk is full, permission is denied."""
