@@ -136,6 +136,8 @@ def derive_adae(
         "AOCCIFL",
         "AOCCPIFL",
     ]
+    if "AECAT" not in ae.columns:  # infusion reactions not collected: no IR variables
+        out = out.drop(columns=["IRFL", "IRDAY"] + (["IRDRUG"] if "IRDRUG" in out else []))
     return finish(out, "ADAE", "Adverse Events Analysis Dataset", order)
 
 
