@@ -76,7 +76,7 @@ def test_pilot_adtte_km_by_arm_through_build_report_matches_r(pilot_data_dir, tm
         name: read_dataset(pilot_data_dir / "adam" / f"{name.lower()}.xpt")
         for name in ("ADSL", "ADTTE")
     }
-    report = build_report(adam, tmp_path, formats=("csv",))
+    report = build_report(adam, tmp_path, formats=("csv", "png"))
     table = report.tables["time_to_event"]
     ref = pd.read_csv(REF)
     ref = ref[
