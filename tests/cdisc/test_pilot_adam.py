@@ -105,7 +105,7 @@ def test_aoccifl_by_severity_without_grades(adam):
     assert flagged.index.is_unique and set(flagged.index) == set(adae["USUBJID"])
     np.testing.assert_array_equal(flagged.loc[worst.index, "ASEVN"], worst)
     # the first record of the worst severity (by start date)
-    for subject, rows in adae.groupby("USUBJID"):
+    for _subject, rows in adae.groupby("USUBJID"):
         top = rows[rows["ASEVN"] == rows["ASEVN"].max()].sort_values("ASTDT", kind="stable")
         assert top.iloc[0]["AOCCIFL"] == "Y"
 

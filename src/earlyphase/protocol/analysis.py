@@ -36,6 +36,7 @@ __all__ = [
     "PlanDrug",
     "PopulationRule",
     "adam_drug_code",
+    "disease_module",
     "plan_from_protocol",
 ]
 
@@ -163,6 +164,14 @@ class AnalysisPlan:
         )
 
 
+def disease_module(protocol: Protocol) -> str:
+    """The disease module of a protocol: IMWG response criteria -> ``"multiple-myeloma"``.
+
+    RECIST 1.1 (solid tumours) has no disease module in the analysis yet: "".
+    """
+    return "multiple-myeloma" if protocol.disease.response_criteria == "IMWG" else ""
+
+
 def plan_from_protocol(protocol: Protocol) -> AnalysisPlan:
     """The analysis plan of a protocol: its dose levels numbered 1..n in protocol order."""
     arms = tuple(
@@ -180,7 +189,7 @@ def plan_from_protocol(protocol: Protocol) -> AnalysisPlan:
     return AnalysisPlan(
         arms=arms,
         drugs=drugs,
-        disease=protocol.disease,
+        disease=disease_module(protocol),
         cycle_days=protocol.cycle_length_days,
         populations=protocol.populations or DEFAULT_POPULATIONS,
         source="protocol",
