@@ -12,6 +12,7 @@ the data alone and records, in ``plan.inferred``, what it inferred and how:
   keep the order of first appearance in DM and are numbered 1..n.
 * drugs: the distinct ``EX.EXTRT`` with their ``EXDOSU`` (none without EX).
 * disease: none (no disease module), cycle length 28 days.
+* populations: safety (treated); response-evaluable only with RS, PK only with PC.
 
 :func:`resolve_plan` uses the protocol when one is given.
 """
@@ -24,7 +25,13 @@ from typing import Any
 
 import pandas as pd
 
-from earlyphase.protocol.analysis import AnalysisPlan, PlanArm, PlanDrug, adam_drug_code
+from earlyphase.protocol.analysis import (
+    DEFAULT_POPULATIONS,
+    AnalysisPlan,
+    PlanArm,
+    PlanDrug,
+    adam_drug_code,
+)
 
 __all__ = ["NOT_ASSIGNED_ARMS", "infer_plan", "not_assigned", "resolve_plan"]
 
@@ -106,7 +113,19 @@ def infer_plan(study: Mapping[str, pd.DataFrame]) -> AnalysisPlan:
         "no protocol: no disease module (no response criteria or disease block in Table 1); "
         "cycle length 28 days",
     ]
-    return AnalysisPlan(arms=arms, drugs=drugs, source="inferred", inferred=tuple(notes))
+    # populations whose data exist: safety always, response-evaluable with RS, PK with PC
+    needs = {"response-evaluable": "RS", "pk-sampled": "PC"}
+    populations = tuple(
+        p for p in DEFAULT_POPULATIONS if p.rule not in needs or needs[p.rule] in study
+    )
+    notes.append(
+        "populations: "
+        + ", ".join(f"{p.flag} ({p.rule})" for p in populations)
+        + " (response-evaluable needs RS, PK needs PC)"
+    )
+    return AnalysisPlan(
+        arms=arms, drugs=drugs, populations=populations, source="inferred", inferred=tuple(notes)
+    )
 
 
 def resolve_plan(study: Mapping[str, pd.DataFrame], protocol: Any = None) -> AnalysisPlan:

@@ -55,7 +55,8 @@ def _uncoded(related: pd.DataFrame) -> np.ndarray:
 
 def _select_terms(related: pd.DataFrame, n_total: int) -> dict[str, str]:
     present = set(related["AEDECOD"])
-    if present & set(terms.TABLE2_TERMS.values()):
+    paper = set(terms.TABLE2_TERMS.values())
+    if len(present & paper) >= len(paper) / 2:  # the reference trial's terms (most present)
         return dict(terms.TABLE2_TERMS)
     # any trial: preferred terms reported in at least 10% of patients, most frequent first
     counts = related.groupby("AEDECOD")["USUBJID"].nunique().sort_values(ascending=False)

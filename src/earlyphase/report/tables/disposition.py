@@ -74,7 +74,7 @@ def disposition_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
     rows += [RowSpec(f, lbl, _NP) for f, lbl in labels.items() if f in adsl.columns]
     if statuses:
         rows.append(RowSpec("eos", f"{what} status at data cut-off, No. (%)"))
-        rows += [RowSpec(f"eos:{s}", s.title(), _NP, 1) for s in statuses]
+        rows += [RowSpec(f"eos:{s}", s.title() or "Not treated", _NP, 1) for s in statuses]
     if reasons:
         rows.append(RowSpec("reason", f"Reason for ending {what.lower()}, No. (%)"))
         rows += [RowSpec(f"reason:{r}", r.capitalize(), _NP, 1) for r in reasons]
