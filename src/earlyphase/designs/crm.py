@@ -33,6 +33,7 @@ from scipy.special import ndtr
 
 from earlyphase.designs.base import Decision, check_target, check_true_dlt
 from earlyphase.designs.operating_characteristics import OperatingCharacteristics
+from earlyphase.designs._rows import distinct_rows
 from earlyphase.designs.outcomes import check_no_skip, parse_outcomes
 from earlyphase.designs.simulate import TrialBatch, run_simulation
 from earlyphase.designs.skeleton import Model, getprior
@@ -42,25 +43,6 @@ __all__ = ["CRM", "getprior"]
 
 GRID_HALF_WIDTH = 10.0
 GRID_POINTS = 241
-
-
-def _distinct_rows(n: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Index of one row per distinct (n, y) state and the map back from every row.
-
-    Each dose's (n, y) pair gets a triangular code ``n (n + 1) / 2 + y``; the codes of all doses
-    are combined in mixed radix into one int64 key when it fits (fast 1-D unique), otherwise
-    rows are compared whole.
-    """
-    codes = n * (n + 1) // 2 + y
-    radix = int(codes.max()) + 1 if codes.size else 1
-    if radix ** codes.shape[1] < 2**62:
-        key = np.zeros(codes.shape[0], dtype=np.int64)
-        for j in range(codes.shape[1]):
-            key = key * radix + codes[:, j]
-        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    else:
-        _, first, inverse = np.unique(codes, axis=0, return_index=True, return_inverse=True)
-    return first, inverse.reshape(-1)
 
 
 @dataclass(frozen=True)
@@ -242,7 +224,7 @@ class CRM:
         y = np.atleast_2d(y)
         if n.shape[0] > 64:
             # many simulated trials share the same data: integrate once per distinct state
-            first, inverse = _distinct_rows(n.astype(np.int64), y.astype(np.int64))
+            first, inverse = distinct_rows(n.astype(np.int64), y.astype(np.int64))
             mean, var, p_over = self._posterior_rows(n[first], y[first], flat)
             return mean[inverse], var[inverse], p_over[inverse]
         return self._posterior_rows(n, y, flat)
