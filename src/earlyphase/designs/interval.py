@@ -261,9 +261,7 @@ def simulate_interval(rules: IntervalRules, p: np.ndarray, u: np.ndarray) -> Tri
         de = (code & _DE) != 0
         blocked_up = (d == k - 1) | (elim_from <= d + 1)
         if rules.n_earlystop <= rules.max_n:
-            early = (nd >= rules.n_earlystop) & (
-                (~esc & ~de) | (at1 & de) | (blocked_up & esc)
-            )
+            early = (nd >= rules.n_earlystop) & ((~esc & ~de) | (at1 & de) | (blocked_up & esc))
             active &= ~early
         up = active & esc & ~blocked_up
         down = active & ~(esc & (d < k - 1)) & de & ~at1

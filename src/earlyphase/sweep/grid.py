@@ -97,7 +97,7 @@ def _canonical(value: Any) -> str:
 
 
 def _label(spec: Mapping[str, Any]) -> str:
-    opts = ",".join(f"{k}={_canonical(v)}" for k, v in spec.items() if k != "name")
+    opts = ", ".join(f"{k}={_canonical(v)}" for k, v in spec.items() if k != "name")
     return f"{spec['name']}({opts})" if opts else str(spec["name"])
 
 

@@ -11,6 +11,7 @@ per option used in the grid: ``variant``, ``target``, ``cohort_size``, ``skeleto
 from __future__ import annotations
 
 import html
+import textwrap
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -74,6 +75,8 @@ def results_frame(grid: Grid, sums: Mapping[int, SimulationSums]) -> pd.DataFram
 
 
 def _plot(results: pd.DataFrame, path: Path) -> None:
+    """One axes: for each scenario a group of bars, one per design, stacked by the selected
+    dose (no MTD at the bottom, in grey); hatching tells designs apart."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -81,35 +84,59 @@ def _plot(results: pd.DataFrame, path: Path) -> None:
 
     scenarios = list(dict.fromkeys(results["scenario"]))
     designs = list(dict.fromkeys(results["design_label"]))
-    ncol = min(4, len(scenarios))
-    nrow = -(-len(scenarios) // ncol)
-    legend_h = 0.2 * len(designs) + 0.15
-    height = 2.8 * nrow + 0.6 + legend_h
-    fig, axes = plt.subplots(
-        nrow, ncol, figsize=(max(7.0, 3.6 * ncol), height), squeeze=False, sharey=True
+    max_dose = int(results["dose"].max())
+    colours = ["0.75", *plt.get_cmap("viridis")(np.linspace(0.1, 0.95, max_dose))]
+    hatches = ["", "//", "..", "xx", "\\\\", "oo", "--", "++"]
+    width = 0.8 / len(designs)
+    fig, ax = plt.subplots(figsize=(max(8.0, 0.22 * len(scenarios) * len(designs) + 3.5), 4.6))
+    x = np.arange(len(scenarios))
+    table = results.pivot_table(
+        index=["design_label", "scenario"], columns="dose", values="p_select", fill_value=0.0
     )
-    width = 0.8 / max(1, len(designs))
-    for ax, scen in zip(axes.flat, scenarios, strict=False):
-        sub = results[results["scenario"] == scen]
-        doses = sorted(sub["dose"].unique())
-        x = np.arange(len(doses))
-        for j, d in enumerate(designs):
-            s = sub[sub["design_label"] == d].set_index("dose").reindex(doses)
-            ax.bar(x + (j - (len(designs) - 1) / 2) * width, s["p_select"], width, label=d)
-        truth = sub.drop_duplicates("dose").set_index("dose").reindex(doses)["true_dlt"]
-        ax.set_xticks(x, ["none" if d == 0 else f"{d}\n({t:.2f})" for d, t in truth.items()])
-        ax.set_title(scen, fontsize=10)
-        ax.set_ylim(0, 1)
-        ax.grid(axis="y", alpha=0.3)
-    for ax in axes.flat[len(scenarios) :]:
-        ax.set_visible(False)
-    for ax in axes[:, 0]:
-        ax.set_ylabel("P(select)")
-    for ax in axes.flat[max(0, len(scenarios) - ncol) : len(scenarios)]:
-        ax.set_xlabel("selected dose (true DLT probability)", fontsize=9)
-    handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=1, fontsize=8, frameon=False)
-    fig.tight_layout(rect=(0, legend_h / height, 1, 1))
+    for j, label in enumerate(designs):
+        sub = table.loc[label].reindex(scenarios).fillna(0.0)
+        bottom = np.zeros(len(scenarios))
+        for dose in range(max_dose + 1):
+            h = sub[dose].to_numpy() if dose in sub.columns else np.zeros(len(scenarios))
+            ax.bar(
+                x + (j - (len(designs) - 1) / 2) * width,
+                h,
+                width,
+                bottom=bottom,
+                color=colours[dose],
+                hatch=hatches[j % len(hatches)],
+                edgecolor="white",
+                linewidth=0.4,
+            )
+            bottom += h
+    ax.set_xticks(x, scenarios, rotation=45 if len(scenarios) > 8 else 0)
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("P(select dose)")
+    ax.set_xlabel("scenario (bars: designs, in legend order)")
+    from matplotlib.patches import Patch
+
+    dose_keys = [
+        Patch(color=colours[d], label="no MTD" if d == 0 else f"dose {d}")
+        for d in range(max_dose + 1)
+    ]
+    design_keys = [
+        Patch(
+            facecolor="white",
+            edgecolor="0.3",
+            hatch=hatches[j % len(hatches)],
+            label=textwrap.fill(lab, 34, break_on_hyphens=False),
+        )
+        for j, lab in enumerate(designs)
+    ]
+    ax.legend(
+        handles=dose_keys + design_keys,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        fontsize=7,
+        frameon=False,
+    )
+    ax.set_title("Selection probability by design and scenario", fontsize=10)
+    fig.subplots_adjust(left=0.08, right=0.64, bottom=0.2, top=0.92)
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=110)
     plt.close(fig)
