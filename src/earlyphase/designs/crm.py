@@ -31,9 +31,9 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
+from earlyphase.designs._rows import distinct_rows
 from earlyphase.designs.base import Decision, check_target, check_true_dlt
 from earlyphase.designs.operating_characteristics import OperatingCharacteristics
-from earlyphase.designs._rows import distinct_rows
 from earlyphase.designs.outcomes import check_no_skip, parse_outcomes
 from earlyphase.designs.simulate import TrialBatch, run_simulation
 from earlyphase.designs.skeleton import Model, getprior

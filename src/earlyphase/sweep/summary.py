@@ -11,8 +11,8 @@ per option used in the grid: ``variant``, ``target``, ``cohort_size``, ``skeleto
 from __future__ import annotations
 
 import html
-import textwrap
 import json
+import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
