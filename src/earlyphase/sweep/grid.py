@@ -34,8 +34,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
+from earlyphase._files import read_text_file
+from earlyphase._yaml import load_yaml
 from earlyphase.designs.base import check_true_dlt
 from earlyphase.designs.batch import batch_spec
 from earlyphase.designs.spec import design_from_spec
@@ -204,10 +205,5 @@ def load_grid(source: str | Path | Mapping[str, Any]) -> Grid:
     path = Path(source)
     if not path.is_file():
         raise DataError(describe_problem("grid", str(path), "an existing YAML file"))
-    if path.stat().st_size > MAX_YAML_BYTES:
-        raise DataError(describe_problem("grid", str(path), f"at most {MAX_YAML_BYTES} bytes"))
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise DataError(describe_problem("grid", str(path), f"valid YAML ({exc})")) from None
+    raw = load_yaml(read_text_file(path, "grid YAML", MAX_YAML_BYTES), str(path))
     return grid_from_mapping(raw)
