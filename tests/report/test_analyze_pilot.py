@@ -91,3 +91,17 @@ def test_pilot_adtte_km_by_arm_through_build_report_matches_r(pilot_data_dir, tm
         got = [table.value("TTDE:median", key, s) for s in ("median", "lcl", "ucl")]
         np.testing.assert_allclose(got, row[["quantile", "lower", "upper"]].to_numpy(float))
     assert "figure3_km_pfs" in {s.output_id for s in report.skipped}
+
+
+def test_pipeline_import_is_lazy():
+    """``analyze`` on a trial without efficacy data needs neither scipy.stats nor matplotlib
+    at import time (they cost ~1 s; issue 12's < 5 s target for the pilot)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import earlyphase.report.pipeline; "
+        "print(sorted(m for m in ('scipy.stats', 'matplotlib', 'rtflite') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
