@@ -99,3 +99,23 @@ def test_protocol_population_rules_drive_adsl_flags(tmp_path):
     adsl = derive_adsl(make_study(), str(path))
     assert list(adsl["ENRLFL"]) == ["Y"] * 4 and list(adsl["SAFFL"]) == ["Y"] * 4
     assert "EFFFL" not in adsl.columns and "PKFL" not in adsl.columns
+
+
+def test_dates_out_of_order_and_partial_are_findings_naming_subject_and_value():
+    from earlyphase.cdisc.date_findings import date_findings
+
+    ae = pd.DataFrame(
+        {
+            "USUBJID": ["S-0", "S-1", "S-2"],
+            "AESTDTC": ["2020-01-10", "2020-02", "2020-03-01"],
+            "AEENDTC": ["2020-01-05", "2020-02-20", ""],
+        }
+    )
+    found = {(f.variable, f.severity): f for f in date_findings({"AE": ae})}
+    backwards = found[("AEENDTC", "error")]
+    assert backwards.n_rows == 1
+    assert "S-0 (AESTDTC='2020-01-10', AEENDTC='2020-01-05')" in backwards.message
+    partial = found[("AESTDTC", "warning")]
+    assert "S-1 (AESTDTC='2020-02')" in partial.message
+    assert "first of the period" in partial.message
+    assert set(found) == {("AEENDTC", "error"), ("AESTDTC", "warning")}
