@@ -20,7 +20,7 @@ def result(pilot_data_dir, tmp_path_factory):
         pilot_data_dir / "sdtm",
         None,
         out,
-        formats=("csv", "png"),
+        formats=("csv", "png", "html"),
         prefer="xpt",
         allow_findings=True,
     )
@@ -57,6 +57,16 @@ def test_plan_and_validation_are_recorded(result):
     assert "proceeded despite the errors (--allow-findings)" in notes
     findings = pd.read_csv(result.out_dir / "validation.csv")
     assert "AEDECOD" in set(findings["variable"])
+
+
+def test_methods_describe_what_ran(result):
+    html = (result.out_dir / "report.html").read_text()
+    methods = html[html.rindex("Methods") : html.index("Figures: matplotlib")]
+    assert "inferred from the SDTM" in methods
+    assert "proceeded despite the errors" in methods
+    assert "severity (AESEV" in methods
+    for absent in ("IMWG", "Pharmacokinetics", "Kaplan", "Clopper", "CTCAE v4.03 grades"):
+        assert absent not in methods, absent
 
 
 def test_validation_errors_stop_the_run_without_allow_findings(pilot_data_dir, tmp_path):
