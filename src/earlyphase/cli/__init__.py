@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "earlyphase.cli.survival_cmd",
     "earlyphase.cli.twin_cmd",
     "earlyphase.cli.app_cmd",
+    "earlyphase.cli.recist_cmd",
 )
 
 app = typer.Typer(
