@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "earlyphase.cli.twin_cmd",
     "earlyphase.cli.sweep_cmd",
     "earlyphase.cli.app_cmd",
+    "earlyphase.cli.recist_cmd",
 )
 
 app = typer.Typer(
