@@ -49,8 +49,10 @@ def test_adam_writes_one_lower_case_file_per_dataset(study, tmp_path):
     assert res.exit_code == 0, res.output
     names = sorted(p.name for p in (tmp_path / "adam").iterdir())
     assert names == sorted(
-        f"{n}.json" for n in ("adsl", "adex", "adae", "adlb", "adrs", "adtte", "adpc", "adpp")
+        [f"{n}.json" for n in ("adsl", "adex", "adae", "adlb", "adrs", "adtte", "adpc", "adpp")]
+        + ["validation.csv"]  # the SDTM findings, as analyze writes them
     )
+    assert "SDTM validation: 0 error(s)" in res.output
     adrs = read_dataset(tmp_path / "adam" / "adrs.json")
     assert adrs.attrs["name"] == "ADRS" and "BOR" in set(adrs["PARAMCD"])
     assert "after the cut-off" in res.output
@@ -67,11 +69,11 @@ def test_adam_bad_sdtm_is_a_clean_error(tmp_path):
     assert proc.stderr.startswith("error: dm.json") and "Traceback" not in proc.stderr
 
 
-def test_convert(shared_data_dir, tmp_path):
+def test_convert(pilot_data_dir, tmp_path):
     res = runner.invoke(
-        app, ["convert", str(shared_data_dir / "adam/adtte.xpt"), str(tmp_path / "adtte.parquet")]
+        app, ["convert", str(pilot_data_dir / "adam/adtte.xpt"), str(tmp_path / "adtte.parquet")]
     )
     assert res.exit_code == 0, res.output
     pd.testing.assert_frame_equal(
-        read_dataset(tmp_path / "adtte.parquet"), read_dataset(shared_data_dir / "adam/adtte.xpt")
+        read_dataset(tmp_path / "adtte.parquet"), read_dataset(pilot_data_dir / "adam/adtte.xpt")
     )

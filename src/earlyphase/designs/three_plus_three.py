@@ -36,6 +36,7 @@ from earlyphase.designs.operating_characteristics import OperatingCharacteristic
 from earlyphase.designs.outcomes import parse_outcomes
 from earlyphase.designs.simulate import TrialBatch, run_simulation
 from earlyphase.errors import DesignError, describe_problem
+from earlyphase.limits import MAX_DOSES, MAX_PATIENTS
 
 __all__ = ["ThreePlusThree", "VARIANTS"]
 
@@ -64,12 +65,12 @@ class ThreePlusThree:
     expansion: int = 0
 
     def __post_init__(self) -> None:
-        check_int("n_doses", self.n_doses, 1, "a positive integer")
+        check_int("n_doses", self.n_doses, 1, "a positive integer", high=MAX_DOSES)
         if self.variant not in VARIANTS:
             raise DesignError(
                 describe_problem("variant", self.variant, "one of " + ", ".join(VARIANTS))
             )
-        check_int("expansion", self.expansion, 0, "a number of patients >= 0")
+        check_int("expansion", self.expansion, 0, "a number of patients >= 0", high=MAX_PATIENTS)
 
     @property
     def name(self) -> str:
@@ -375,7 +376,9 @@ class ThreePlusThree:
         active = np.ones(t, dtype=bool)
         mtd = np.zeros(t, dtype=np.int64)
         variant = self.variant
+        path = np.full((t, 2 * k), -1, dtype=np.int64)
         for c in range(2 * k):
+            path[:, c] = np.where(active, d, -1)
             cnt = (u[:, 3 * c : 3 * c + 3] < p[np.minimum(d, k - 1)][:, None]).sum(axis=1)
             n[rows, d] += 3 * active
             y[rows, d] += cnt * active
@@ -400,7 +403,9 @@ class ThreePlusThree:
             active &= ~stopping
             if not active.any():
                 break
-        return TrialBatch(selected=mtd, n=n[:, :k], dlt=y[:, :k], stopped_early=mtd == 0)
+        return TrialBatch(
+            selected=mtd, n=n[:, :k], dlt=y[:, :k], stopped_early=mtd == 0, cohort_dose=path
+        )
 
     def simulate(
         self,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import platform
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from importlib import metadata
 from typing import Any
 
@@ -72,21 +72,38 @@ def _nca_text(attrs: Mapping[str, Mapping[str, Any]]) -> str:
 
 
 def methods_sections(
-    attrs: Mapping[str, Mapping[str, Any]], provenance: str, options: ReportOptions
+    attrs: Mapping[str, Mapping[str, Any]],
+    provenance: str,
+    options: ReportOptions,
+    produced: Collection[str] | None = None,
+    plan_notes: Sequence[str] = (),
+    ae_graded: bool = True,
 ) -> tuple[MethodsSection, ...]:
-    """Methods paragraphs; ``attrs`` = each ADaM dataset's ``DataFrame.attrs`` metadata."""
+    """Methods paragraphs of what was run.
+
+    ``attrs`` = each ADaM dataset's ``DataFrame.attrs`` metadata; ``produced`` = ids of the
+    tables and figures produced (None: all), so that a section (response, time-to-event,
+    adverse events, pharmacokinetics) appears only when an output used it; ``plan_notes``
+    = the analysis plan, what was inferred and the validation outcome; ``ae_graded`` =
+    ADAE has CTCAE grades (else the AE intensity is the severity).
+    """
     km_engine, ci_engine = _engines(options)
     nca = _nca_text(attrs)
     versions = software_versions()
-    return (
+
+    def ran(*prefixes: str) -> bool:
+        return produced is None or any(p.startswith(prefixes) for p in produced)
+
+    sections = (
         MethodsSection(
             "Data",
             (
                 provenance,
+                *plan_notes,
                 "Analysis datasets follow CDISC ADaM (ADSL, ADAE, ADRS, ADTTE, ADPC, ADPP) as "
                 "described in docs/data_conventions.md. Populations: safety (SAFFL), "
                 "response-evaluable (EFFFL), pharmacokinetic (PKFL). Columns are the actual dose "
-                "levels (TRT01A) plus the overall column.",
+                "arms (TRT01A, in TRT01AN order) plus the overall column.",
             ),
         ),
         MethodsSection(
@@ -95,8 +112,14 @@ def methods_sections(
                 "Counts are patients; percentages use the column N unless a footnote states another "
                 "denominator. Percentages and other numbers are rounded half away from zero at "
                 "display (SAS ROUND convention); the CSV/Parquet exports keep unrounded values.",
-                f"Response rates carry Clopper–Pearson exact 95% CIs ({ci_engine}), as SAS PROC "
-                "FREQ BINOMIAL exact limits and R binom.test.",
+                *(
+                    (
+                        f"Response rates carry Clopper–Pearson exact 95% CIs ({ci_engine}), as "
+                        "SAS PROC FREQ BINOMIAL exact limits and R binom.test.",
+                    )
+                    if ran("efficacy", "figure2")
+                    else ()
+                ),
             ),
         ),
         MethodsSection(
@@ -129,10 +152,21 @@ def methods_sections(
         MethodsSection(
             "Adverse events",
             (
-                "CTCAE v4.03 grades; treatment-emergent events judged at least possibly related; "
+                (
+                    "CTCAE v4.03 grades"
+                    if ae_graded
+                    else "No CTCAE grades in ADAE: intensity is the severity (AESEV: mild, "
+                    "moderate, severe)"
+                )
+                + "; treatment-emergent events judged at least possibly related; "
                 "each patient counted once per preferred term at the worst grade. Events flagged "
-                "ANLEXFL (lymphopenia, an expected event) are shown but excluded from summary rows. "
-                "Infusion reactions (ADAE.IRFL) in cycle 1 are counted per drug and infusion day.",
+                "ANLEXFL (expected events) are shown but excluded from summary rows."
+                + (
+                    " Infusion reactions (ADAE.IRFL) in cycle 1 are counted per drug and "
+                    "infusion day."
+                    if ran("infusion", "figure1")
+                    else ""
+                ),
             ),
         ),
         MethodsSection(
@@ -153,3 +187,10 @@ def methods_sections(
             ),
         ),
     )
+    wanted = {
+        "Response (IMWG)": ran("efficacy", "figure2"),
+        "Time-to-event endpoints": ran("time_to_event", "figure3", "figure4", "efficacy_response"),
+        "Adverse events": ran("table2", "infusion", "figure1"),
+        "Pharmacokinetics": ran("table3", "figure_pk"),
+    }
+    return tuple(s for s in sections if wanted.get(s.heading, True))
