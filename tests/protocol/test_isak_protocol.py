@@ -111,12 +111,11 @@ def test_pk_sampling_matches_paper(isak):
     trough = [(o.cycle, o.day) for o in isa.occasions if not o.intensive]
     assert intensive == [(1, 1), (3, 1)]
     assert trough == [(c, 1) for c in (2, 4, 5, 6, 7, 8)]
-    infusion_h = 200 / 60
+    infusion_h = 310 / 60
     times = [s.hours_from_dose_start(infusion_h) for s in isa.occasions[0].samples]
-    expected_after_end = [3, 24, 48, 168, 336]
-    assert times == pytest.approx(
-        [0, infusion_h / 2, infusion_h] + [infusion_h + h for h in expected_after_end]
-    )
+    # pre, mid, end, end + 3 h; 24-336 h from the start (protocol YAML: 168/336 h are the
+    # next infusions' pre-dose samples, and Table 3's maxima 24.00/48.00 h are from the start)
+    assert times == pytest.approx([0, infusion_h / 2, infusion_h, infusion_h + 3, 24, 48, 168, 336])
     k_times = [s.hours_from_dose_start(10 / 60) for s in k.occasions[0].samples]
     assert k_times == pytest.approx([0] + [10 / 60 + h for h in (10 / 60, 0.5, 1, 2, 3)])
     assert [(o.cycle, o.day) for o in k.occasions] == [(1, 1), (3, 1)]

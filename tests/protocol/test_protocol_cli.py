@@ -111,7 +111,7 @@ def test_schedule_table_csv_ics(tmp_path):
         terminal_width=120,
     )
     assert result.exit_code == 0, result.output
-    assert "2025-01-06" in result.output and "800.0" in result.output and "200 min" in result.output
+    assert "2025-01-06" in result.output and "800.0" in result.output and "310 min" in result.output
     frame = pd.read_csv(csv)
     # DL2: cycle 1 Isa x4 + K x6; cycles 2-3 Isa x2 + K x6
     assert len(frame) == 10 + 8 + 8

@@ -60,7 +60,8 @@ class Drug(FrozenModel):
         CDISC route, e.g. ``"INTRAVENOUS"``.
     infusion_minutes : tuple of float
         Infusion duration of the 1st, 2nd, ... administration; the last entry applies to every
-        later one (isatuximab label: 200, 112.5, 75 min).
+        later one (the isatuximab label's 200, 112.5, 75 min, or Table 3's implied 310, 320 min);
+        a dose level may override them (:attr:`DoseLevel.infusion_minutes`).
     bsa_cap_m2 : float, optional
         BSA above which the dose is computed on the cap (carfilzomib label: 2.2 m2).
     dose_reduction_steps : tuple of float
