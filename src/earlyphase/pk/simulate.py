@@ -194,7 +194,7 @@ def integrate_isatuximab(
         active = (dose_times_h[None, :] <= t0) & (t0 < ends)
         rate = (rates * active).sum(axis=1) if active.any() else np.zeros(n)
         step = max_step_infusion_h if active.any() else max_step_h
-        steps = int(np.ceil((t1 - t0) / step - 1e-12))
+        steps = max(int(np.ceil((t1 - t0) / step - 1e-12)), 1)  # near-equal grid points
         h = (t1 - t0) / steps
         cp = _EtdCoefficients(lp, h)
         cl_t = clearance(t0) * inv_vc
