@@ -14,19 +14,20 @@ import logging
 from importlib import resources
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, HTTPException, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from earlyphase.app.db import Store, open_store
 from earlyphase.app.security import LoginRequired, csrf_token
 from earlyphase.app.settings import AppSettings
-from earlyphase.errors import EarlyphaseError
+from earlyphase.errors import DataError, EarlyphaseError, describe_problem
 
-__all__ = ["create_app", "render"]
+__all__ = ["create_app", "read_upload", "render"]
 
 _LOG = logging.getLogger("earlyphase.app")
 
@@ -61,6 +62,27 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
 
+class SecurityHeaders:
+    """Headers that keep pages out of frames and stop content-type sniffing."""
+
+    HEADERS = (
+        (b"x-frame-options", b"DENY"),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"same-origin"),
+    )
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *self.HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, with_headers if scope["type"] == "http" else send)
+
+
 def _too_large_text(limit: int) -> str:
     return f"request body: larger than the limit of {limit} bytes; upload a smaller file"
 
@@ -77,6 +99,17 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     context.setdefault("message", None)
     context["csrf"] = csrf_token(request)
     return templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def read_upload(request: Request, upload: UploadFile | None) -> bytes | None:
+    """The uploaded file's bytes (None when no file was chosen), within the size limit."""
+    if upload is None or not upload.filename:
+        return None
+    limit = request.app.state.settings.max_upload_bytes
+    content = upload.file.read(limit + 1)
+    if len(content) > limit:
+        raise DataError(describe_problem("file", upload.filename, f"at most {limit} bytes"))
+    return content
 
 
 def _is_api(request: Request) -> bool:
@@ -118,6 +151,16 @@ def _install_handlers(app: FastAPI) -> None:
         ]
         return _answer(request, 422, problems)
 
+    @app.exception_handler(IntegrityError)
+    async def _conflict(request: Request, _exc: IntegrityError) -> Response:
+        # e.g. two app processes appending to the audit chain at once (unique prev_hash)
+        return _answer(request, 409, "the database changed meanwhile; nothing was saved, try again")
+
+    @app.exception_handler(OperationalError)
+    async def _busy(request: Request, _exc: OperationalError) -> Response:
+        _LOG.warning("database unavailable on %s", request.url.path)
+        return _answer(request, 503, "the database is busy or unreachable; nothing was saved")
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         _LOG.exception("unexpected error on %s", request.url.path)
@@ -151,6 +194,7 @@ def create_app(settings: AppSettings | None = None, store: Store | None = None) 
         https_only=settings.secure_cookies,
     )
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)
+    app.add_middleware(SecurityHeaders)
     _install_handlers(app)
     app.include_router(api.router)
     app.include_router(pages.router)
