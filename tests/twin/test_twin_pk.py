@@ -102,7 +102,8 @@ def test_dose_proportionality_text_ratios(table3_rows, visit, code, paper):
     from earlyphase.pk.proportionality import geometric_mean_ratio, power_model
 
     _, adam = table3_rows
-    pp = adam["ADPP"].merge(adam["ADSL"][["USUBJID", "TRT01AN"]], on="USUBJID")
+    arm = adam["ADSL"].set_index("USUBJID")["TRT01AN"]
+    pp = adam["ADPP"].assign(TRT01AN=lambda d: d["USUBJID"].map(arm))
     pp = pp[(pp["VISIT"] == visit) & (pp["PARAMCD"] == code) & pp["AVAL"].notna()]
     pp = pp[pp["PARCAT1"].astype(str).str.startswith("ISATUX")]
     dl3 = pp.loc[pp["TRT01AN"] == 3, "AVAL"]
