@@ -463,12 +463,12 @@ def check_domain(df: pd.DataFrame, domain: str) -> list[Finding]:
                 f"{int(dup.sum())} row(s) share the same key {keys}",
                 int(dup.sum()),
             )
-    for col in df.columns:
-        if str(col).endswith("DTC") and not pd.api.types.is_numeric_dtype(df[col].dtype):
+    for name in map(str, df.columns):
+        if name.endswith("DTC") and not pd.api.types.is_numeric_dtype(df[name].dtype):
             try:
-                impute_dtc(df[col], field=f"{domain}.{col}")
+                impute_dtc(df[name], field=f"{domain}.{name}")
             except DataError as exc:
-                add(str(col), "error", str(exc))
+                add(name, "error", str(exc))
     prefix = domain if len(domain) == 2 else ""
     start, end = f"{prefix}STDTC", f"{prefix}ENDTC"
     if (

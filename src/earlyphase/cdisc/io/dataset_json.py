@@ -19,7 +19,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 import pandas as pd
@@ -116,7 +116,7 @@ def _loads(text: str, where: str) -> Any:
         ) from exc
 
 
-def _is_int(v: Any) -> bool:
+def _is_int(v: Any) -> TypeGuard[int]:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
@@ -409,7 +409,8 @@ def _json_rows(df: pd.DataFrame, columns: list[dict[str, Any]]) -> Iterable[list
 
 def _objects(values: pd.Series) -> list[Any]:
     """Python objects with None for missing (fast path through numpy object arrays)."""
-    arr = values.to_numpy(dtype=object, na_value=None)
+    # pandas documents na_value=None; pandas-stubs do not list None among its types
+    arr = values.to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]
     return arr.tolist()
 
 
