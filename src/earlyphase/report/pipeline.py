@@ -364,8 +364,8 @@ def analyze(
 ) -> ReportResult:
     """Run the pipeline on any trial's SDTM folder (XPT, Dataset-JSON, Parquet or CSV files).
 
-    ``prefer`` names the format to read when a domain is present in several (see
-    :func:`earlyphase.cdisc.study.read_study`); without it that is an error.
+    ``prefer`` names the format to read when a domain is present in several; without it the
+    documented precedence decides (see :func:`earlyphase.cdisc.study.read_study`).
     """
     say = progress or (lambda _msg: None)
     folder = Path(sdtm_dir)
@@ -376,7 +376,8 @@ def analyze(
     read_study = _import("earlyphase.cdisc.study", "read_study")
     say("Reading SDTM")
     # not validated here: what is missing is listed in the report instead of stopping it
-    sdtm: dict[str, pd.DataFrame] = dict(read_study(folder, prefer=prefer, validate=False))
+    study = read_study(folder, prefer=prefer, validate=False)
+    sdtm: dict[str, pd.DataFrame] = dict(study)
     say("Deriving ADaM")
     adam, missing = _derive(sdtm, _load_protocol(protocol))
     _write_adam(adam, Path(out_dir) / "adam", say)
@@ -387,5 +388,8 @@ def analyze(
         progress=say,
         subtitle=f"Analysis of the SDTM datasets in {folder}",
         provenance=f"SDTM read from {folder}; ADaM derived by earlyphase.cdisc.adam.derive_adam.",
-        notes=tuple(f"Missing SDTM input: {m}" for m in missing),
+        notes=(
+            *(f"Missing SDTM input: {m}" for m in missing),
+            *([f"SDTM files: {study.format_note()}"] if study.format_note() else []),
+        ),
     )
