@@ -38,3 +38,16 @@ def test_examples_writes_every_file_once(tmp_path):
     again = runner.invoke(app, ["examples", str(tmp_path / "ex")])
     assert isinstance(again.exception, OptionsError) and "--force" in str(again.exception)
     assert runner.invoke(app, ["examples", str(tmp_path / "ex"), "--force"]).exit_code == 0
+
+
+def test_dose_level_accepts_number_and_id():
+    titles = []
+    for level in ("2", "DL2"):
+        result = runner.invoke(
+            app,
+            ["pk", "simulate", "--dose-level", level, "--n", "5", "--cycles", "1"],
+            terminal_width=160,
+        )
+        assert result.exit_code == 0, result.output
+        titles.append(next(line for line in result.output.splitlines() if "simulated" in line))
+    assert titles[0] == titles[1] and "DL2" in titles[0]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -325,7 +325,7 @@ def run_reference(
     sdtm = getattr(sdtm, "datasets", sdtm)
     say("Deriving ADaM")
     adam, missing = _derive(sdtm, _load_protocol("isak-phase1b"))
-    _write_adam(adam, out / "adam", say)
+    adam_files = _write_adam(adam, out / "adam", say)
     say("Reading published values")
     published = load_reference_published()
     options = ReportOptions(
@@ -337,7 +337,7 @@ def run_reference(
             "57%-87%; the authors most likely used R survival's default."
         ),
     )
-    return build_report(
+    result = build_report(
         adam,
         out,
         published=published,
@@ -351,6 +351,8 @@ def run_reference(
         "reconstruct), ADaM derived by earlyphase.cdisc.adam.derive_adam.",
         notes=tuple(f"Missing SDTM input: {m}" for m in missing),
     )
+    # the file count covers every file written, the ADaM datasets included
+    return replace(result, files=(*adam_files, *result.files))
 
 
 def analyze(
@@ -380,8 +382,8 @@ def analyze(
     sdtm: dict[str, pd.DataFrame] = dict(study)
     say("Deriving ADaM")
     adam, missing = _derive(sdtm, _load_protocol(protocol))
-    _write_adam(adam, Path(out_dir) / "adam", say)
-    return build_report(
+    adam_files = _write_adam(adam, Path(out_dir) / "adam", say)
+    result = build_report(
         adam,
         out_dir,
         formats=formats,
@@ -393,3 +395,5 @@ def analyze(
             *([f"SDTM files: {study.format_note()}"] if study.format_note() else []),
         ),
     )
+    # the file count covers every file written, the ADaM datasets included
+    return replace(result, files=(*adam_files, *result.files))
