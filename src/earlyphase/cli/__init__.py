@@ -9,12 +9,9 @@ import time and import the heavy scientific stack inside the command bodies, so 
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
+from typing import Any
 
 import typer
-
-if TYPE_CHECKING:
-    import click
 
 __all__ = ["app", "main"]
 
@@ -83,13 +80,13 @@ def _show_flags_as_flags() -> None:
     if getattr(original, "_earlyphase_flags", False):
         return
 
-    def display_type_rich(self: TyperOption, ctx: click.Context) -> str | None:
+    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
         if self.is_flag and not self.count:
             return None
         return original(self, ctx)
 
     display_type_rich._earlyphase_flags = True  # type: ignore[attr-defined]
-    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign,assignment]
 
 
 def _register_all() -> None:

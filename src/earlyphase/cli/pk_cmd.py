@@ -74,9 +74,8 @@ def nca_command(
     from earlyphase.pk import NCAOptions, nca
 
     check_suffix("--out", out, (".csv", ".json"))
-    result = nca(
-        _read_table(conc, "conc"), _read_table(doses, "doses"), NCAOptions(auc_method=method)
-    )  # type: ignore[arg-type]
+    options = NCAOptions(auc_method=method)  # type: ignore[arg-type]  # validated there
+    result = nca(_read_table(conc, "conc"), _read_table(doses, "doses"), options)
     frame = result.to_wide() if wide else result.to_frame()
     if out is not None:
         _write_table(frame, out)
