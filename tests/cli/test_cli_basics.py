@@ -35,8 +35,12 @@ def test_examples_writes_every_file_once(tmp_path):
     assert {"patients.csv", "labs.csv", "ae.csv", "visits.csv", "conc.csv", "doses.csv"} <= names
     assert {"adtte.xpt", "scenario.yaml", "README.md"} <= names
     assert {p.name for p in (tmp_path / "ex").iterdir()} == names
+    assert runner.invoke(app, ["examples", str(tmp_path / "ex")]).exit_code == 0  # same files
+    (tmp_path / "ex" / "labs.csv").write_text("edited", encoding="utf-8")
     again = runner.invoke(app, ["examples", str(tmp_path / "ex")])
-    assert isinstance(again.exception, OptionsError) and "--force" in str(again.exception)
+    assert isinstance(again.exception, OptionsError) and "labs.csv (or --force)" in str(
+        again.exception
+    )
     assert runner.invoke(app, ["examples", str(tmp_path / "ex"), "--force"]).exit_code == 0
 
 

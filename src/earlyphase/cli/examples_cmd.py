@@ -26,20 +26,25 @@ def examples(
         Path, typer.Argument(help="Folder to write the example files into (created if needed).")
     ],
     force: Annotated[
-        bool, typer.Option("--force", help="Overwrite example files already in the folder.")
+        bool, typer.Option("--force", help="Overwrite files of the same names that differ.")
     ] = False,
 ) -> None:
     """Write small example inputs (patients, labs, AEs, IMWG visits, PK, ADTTE, a scenario).
 
     Every command shown in the README and docs/ runs on them as typed; README.md in the folder
-    says what each file is for.
+    says what each file is for. A file of the same name that differs is not overwritten
+    without ``--force`` (an identical one is left as it is).
     """
     from earlyphase._files import atomic_path
 
     files = example_files()
     if directory.exists() and not directory.is_dir():
         raise OptionsError(describe_problem("DIR", str(directory), "a folder"))
-    existing = sorted(name for name in files if (directory / name).exists())
+    existing = sorted(
+        name
+        for name, content in files.items()
+        if (directory / name).exists() and (directory / name).read_bytes() != content
+    )
     if existing and not force:
         raise OptionsError(
             describe_problem(
