@@ -34,7 +34,9 @@ def test_examples_writes_every_file_once(tmp_path):
     names = set(example_files())
     assert {"patients.csv", "labs.csv", "ae.csv", "visits.csv", "conc.csv", "doses.csv"} <= names
     assert {"adtte.xpt", "scenario.yaml", "README.md"} <= names
-    assert {p.name for p in (tmp_path / "ex").iterdir()} == names
+    assert "cdisc-pilot/sdtm/dm.xpt" in names and "cdisc-pilot/LICENSE" in names
+    root = tmp_path / "ex"
+    assert {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()} == names
     assert runner.invoke(app, ["examples", str(tmp_path / "ex")]).exit_code == 0  # same files
     (tmp_path / "ex" / "labs.csv").write_text("edited", encoding="utf-8")
     again = runner.invoke(app, ["examples", str(tmp_path / "ex")])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Annotated
 
@@ -12,13 +13,20 @@ from earlyphase.errors import OptionsError, describe_problem
 
 
 def example_files() -> dict[str, bytes]:
-    """File name -> content of every example input shipped with the package."""
-    folder = resources.files("earlyphase") / "examples"
-    return {
-        item.name: item.read_bytes()
-        for item in sorted(folder.iterdir(), key=lambda i: i.name)
-        if item.is_file() and not item.name.startswith((".", "_"))
-    }
+    """Relative path -> content of every example input shipped with the package."""
+    files: dict[str, bytes] = {}
+
+    def walk(folder: Traversable, prefix: str) -> None:
+        for item in sorted(folder.iterdir(), key=lambda i: i.name):
+            if item.name.startswith((".", "_")):
+                continue
+            if item.is_dir():
+                walk(item, f"{prefix}{item.name}/")
+            else:
+                files[f"{prefix}{item.name}"] = item.read_bytes()
+
+    walk(resources.files("earlyphase") / "examples", "")
+    return files
 
 
 def examples(
@@ -51,11 +59,11 @@ def examples(
                 "DIR", str(directory), f"a folder without {', '.join(existing)} (or --force)"
             )
         )
-    directory.mkdir(parents=True, exist_ok=True)
     for name, content in files.items():
         with atomic_path(directory / name) as tmp:
             Path(tmp).write_bytes(content)
-    typer.echo(f"wrote {len(files)} example files to {directory}: {', '.join(files)}")
+    top = sorted({name.split("/")[0] for name in files})
+    typer.echo(f"wrote {len(files)} example files to {directory}: {', '.join(top)}")
 
 
 def register(app: typer.Typer) -> None:
