@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from earlyphase._arrays import freeze_arrays
 from earlyphase.stats import binomial_ci as _binomial_ci
 from earlyphase.stats import summarize_continuous
 from earlyphase.survival import KMResult
@@ -72,6 +73,9 @@ class KMCurve:
     result: KMResult
     raw_time: np.ndarray
     raw_event: np.ndarray
+
+    def __post_init__(self) -> None:
+        freeze_arrays(self)  # writing into a result's arrays raises instead of changing it
 
     @property
     def time(self) -> np.ndarray:
