@@ -110,13 +110,12 @@ def exposure_variables(
         days = (dosed["_DT"] - dosed["USUBJID"].map(first)).dt.days
         by_days = pd.Series(np.floor(days / plan.cycle_days) + 1, index=dosed.index)
         per_record = pd.Series(cycle, index=dosed.index).fillna(by_days)
-        ncycles = per_record.groupby(dosed["USUBJID"]).max()
+        ncycles: pd.Series = per_record.groupby(dosed["USUBJID"]).max()
         rdi = _rdi(merge_supp(ex, study.get("SUPPEX"), ("PLANDOSE",)), plan, subjects)
     else:
         first = _from_dm(dm, ("RFXSTDTC", "RFSTDTC"), "min")
         last = _from_dm(dm, ("RFXENDTC", "RFENDTC"), "max")
-        spans = (last - first).dt.days
-        ncycles = pd.Series(np.floor(spans / plan.cycle_days) + 1, index=spans.index)
+        ncycles = pd.Series(np.floor((last - first).dt.days / plan.cycle_days) + 1)
         rdi = {f"RDI{d.code}": pd.Series(np.nan, index=subjects.index) for d in plan.drugs}
     out["TRTSDT"] = subjects.map(first).astype("datetime64[ns]")
     out["TRTEDT"] = subjects.map(last).astype("datetime64[ns]")
