@@ -184,6 +184,19 @@ def load_reference_published() -> list[PublishedNumber]:
 
 
 # ----------------------------------------------------------------------------- addresses
+def _table3_parameters(visit: str, col: str) -> list[tuple[str, str]]:
+    """(published name, PARAMCD) of a Table 3 cell: AUC1week at C1D1; AUC2weeks where the
+    dosing interval is 2 weeks (DL1 C1D1, C3D1); accumulation ratios at cycle 3."""
+    params = [("cmax", "CMAX")]
+    if visit == "c1d1":
+        params.append(("auc1week", "AUC1WK"))
+    if visit == "c3d1" or col == "dl1":
+        params.append(("auc2weeks", "AUC2WK"))
+    if visit == "c3d1":
+        params += [("rac_cmax", "RACCMAX"), ("rac_auc1week", "RACAUC")]
+    return params
+
+
 def _build_addresses() -> dict[str, str]:
     a: dict[str, str] = {"n_patients": "disposition/enrolled/OVERALL/n"}
     bor = "efficacy_best_response"
@@ -347,15 +360,7 @@ def _build_addresses() -> dict[str, str]:
             a[f"{base}.n"] = f"{pk}/{vkey}:n/{key}/n"
             for stat in ("median", "min", "max"):
                 a[f"{base}.tmax_{stat}"] = f"{pk}/{vkey}:TMAX/{key}/{stat}"
-            # AUC1week at C1D1; AUC2weeks where the dosing interval is 2 weeks (DL1 C1D1, C3D1)
-            params = [("cmax", "CMAX")]
-            if visit == "c1d1":
-                params.append(("auc1week", "AUC1WK"))
-            if visit == "c3d1" or col == "dl1":
-                params.append(("auc2weeks", "AUC2WK"))
-            if visit == "c3d1":  # accumulation ratios are reported at cycle 3
-                params += [("rac_cmax", "RACCMAX"), ("rac_auc1week", "RACAUC")]
-            for name, code in params:
+            for name, code in _table3_parameters(visit, col):
                 for stat, mine in (
                     ("mean", "mean"),
                     ("sd", "sd"),
