@@ -490,7 +490,7 @@ def compare_published(
                 "relative_difference_pct": (
                     100.0 * diff / abs(item.value) if item.value else math.nan
                 ),
-                "decimals": _decimals(item.value, item.significant)
+                "decimals": max(_decimals(item.value, item.significant), 0)
                 if item.value is not None
                 else 0,
                 "status": status,
