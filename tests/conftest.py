@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+PILOT = Path(__file__).resolve().parent / "data" / "cdisc-pilot"
 
 if str(SRC) not in sys.path:
     sys.path.insert(0, str(SRC))
@@ -19,9 +19,17 @@ import pytest  # noqa: E402
 
 
 @pytest.fixture(scope="session")
-def shared_data_dir() -> Path:
-    """The real CDISC pilot datasets in ``../shared/data`` (present beside every checkout and in CI)."""
-    path = SHARED / "data" / "cdisc-dataset-json"
-    if not path.is_dir():
-        raise FileNotFoundError(f"shared data folder not found at {path}")
-    return path
+def pilot_data_dir() -> Path:
+    """The real CDISC pilot datasets (SDTM, ADaM, schema) copied into ``tests/data/cdisc-pilot``.
+
+    See ``tests/data/cdisc-pilot/README.md`` for their origin and MIT licence.
+    """
+    if not (PILOT / "sdtm" / "dm.xpt").is_file():
+        raise FileNotFoundError(f"CDISC pilot test data missing at {PILOT}")
+    return PILOT
+
+
+@pytest.fixture(scope="session")
+def shared_data_dir(pilot_data_dir: Path) -> Path:
+    """Former name of :func:`pilot_data_dir` (kept so tests written against it still work)."""
+    return pilot_data_dir

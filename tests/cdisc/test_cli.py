@@ -67,11 +67,11 @@ def test_adam_bad_sdtm_is_a_clean_error(tmp_path):
     assert proc.stderr.startswith("error: dm.json") and "Traceback" not in proc.stderr
 
 
-def test_convert(shared_data_dir, tmp_path):
+def test_convert(pilot_data_dir, tmp_path):
     res = runner.invoke(
-        app, ["convert", str(shared_data_dir / "adam/adtte.xpt"), str(tmp_path / "adtte.parquet")]
+        app, ["convert", str(pilot_data_dir / "adam/adtte.xpt"), str(tmp_path / "adtte.parquet")]
     )
     assert res.exit_code == 0, res.output
     pd.testing.assert_frame_equal(
-        read_dataset(tmp_path / "adtte.parquet"), read_dataset(shared_data_dir / "adam/adtte.xpt")
+        read_dataset(tmp_path / "adtte.parquet"), read_dataset(pilot_data_dir / "adam/adtte.xpt")
     )

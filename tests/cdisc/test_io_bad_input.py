@@ -27,8 +27,8 @@ def small():
 
 
 @pytest.mark.parametrize("cut", [7, 80, 160, 400])
-def test_truncated_xpt_is_an_error(shared_data_dir, tmp_path, cut):
-    raw = (shared_data_dir / "sdtm/dm.xpt").read_bytes()
+def test_truncated_xpt_is_an_error(pilot_data_dir, tmp_path, cut):
+    raw = (pilot_data_dir / "sdtm/dm.xpt").read_bytes()
     bad = tmp_path / "dm.xpt"
     bad.write_bytes(raw[: len(raw) - cut])
     with pytest.raises(DataError, match="truncated"):
@@ -42,8 +42,8 @@ def test_garbage_xpt_is_an_error(tmp_path):
         read_dataset(bad)
 
 
-def test_two_members_in_one_xpt_is_an_error(shared_data_dir, tmp_path):
-    raw = (shared_data_dir / "sdtm/mh.xpt").read_bytes()
+def test_two_members_in_one_xpt_is_an_error(pilot_data_dir, tmp_path):
+    raw = (pilot_data_dir / "sdtm/mh.xpt").read_bytes()
     member = raw.find(b"HEADER RECORD*******MEMBER")
     bad = tmp_path / "two.xpt"
     bad.write_bytes(raw + raw[member:])

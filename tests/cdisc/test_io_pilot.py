@@ -1,6 +1,6 @@
 """Round trips on the real CDISC pilot datasets (CDISCPILOT01, as XPT and Dataset-JSON v1.1).
 
-Source: cdisc-org/DataExchange-DatasetJson examples (MIT), copied to ../shared/data.
+Source: cdisc-org/DataExchange-DatasetJson examples (MIT), copied to tests/data/cdisc-pilot (see its README).
 """
 
 from __future__ import annotations
@@ -68,9 +68,9 @@ def _kind(meta):
 
 
 @pytest.mark.parametrize("name", DATASETS)
-def test_xpt_and_json_read_to_the_same_table(shared_data_dir, name):
-    xpt = read_dataset(shared_data_dir / f"{name}.xpt")
-    js = read_dataset(shared_data_dir / f"{name}.json")
+def test_xpt_and_json_read_to_the_same_table(pilot_data_dir, name):
+    xpt = read_dataset(pilot_data_dir / f"{name}.xpt")
+    js = read_dataset(pilot_data_dir / f"{name}.json")
     pd.testing.assert_frame_equal(xpt, js, check_exact=True)  # values and dtypes
     lx, lj = variable_labels(xpt), variable_labels(js)
     diffs = {k: (lx[k], lj[k]) for k in lx if lx[k] != lj[k]}
@@ -88,12 +88,12 @@ def test_xpt_and_json_read_to_the_same_table(shared_data_dir, name):
     assert xpt.attrs["name"] == js.attrs["name"]
 
 
-def test_pilot_values_spot_check(shared_data_dir):
+def test_pilot_values_spot_check(pilot_data_dir):
     # values read in the JSON text itself: DM row 2 (CDISC002) died 2013-01-14, AGE 76
-    dm = read_dataset(shared_data_dir / "sdtm/dm.xpt")
+    dm = read_dataset(pilot_data_dir / "sdtm/dm.xpt")
     row = dm.loc[dm["USUBJID"] == "CDISC002"].iloc[0]
     assert row["DTHDTC"] == "2013-01-14" and row["AGE"] == 76.0 and row["DTHFL"] == "Y"
-    adsl = read_dataset(shared_data_dir / "adam/adsl.xpt")
+    adsl = read_dataset(pilot_data_dir / "adam/adsl.xpt")
     assert adsl["TRTSDT"].dtype == "datetime64[ns]"
     assert adsl.loc[0, "TRTSDT"] == pd.Timestamp("2014-01-02")
 
@@ -108,8 +108,8 @@ ROUND_TRIPS = [
 
 
 @pytest.mark.parametrize(("name", "ext"), ROUND_TRIPS)
-def test_round_trip_preserves_values_labels_types(shared_data_dir, tmp_path, name, ext):
-    src = read_dataset(shared_data_dir / f"{name}.json")
+def test_round_trip_preserves_values_labels_types(pilot_data_dir, tmp_path, name, ext):
+    src = read_dataset(pilot_data_dir / f"{name}.json")
     out = tmp_path / f"{name.split('/')[1]}{ext}"
     write_dataset(src, out)
     back = read_dataset(out)
@@ -128,8 +128,8 @@ def test_round_trip_preserves_values_labels_types(shared_data_dir, tmp_path, nam
             assert m_back[col] == m_src[col], col
 
 
-def test_xpt_json_parquet_chain(shared_data_dir, tmp_path):
-    src = read_dataset(shared_data_dir / "adam/adtte.xpt")
+def test_xpt_json_parquet_chain(pilot_data_dir, tmp_path):
+    src = read_dataset(pilot_data_dir / "adam/adtte.xpt")
     write_dataset(src, tmp_path / "adtte.json")
     write_dataset(read_dataset(tmp_path / "adtte.json"), tmp_path / "adtte.parquet")
     write_dataset(read_dataset(tmp_path / "adtte.parquet"), tmp_path / "adtte2.xpt")
@@ -138,12 +138,12 @@ def test_xpt_json_parquet_chain(shared_data_dir, tmp_path):
     assert variable_labels(back) == variable_labels(src)
 
 
-def _schema(shared_data_dir):
-    return json.loads((shared_data_dir / "schema/dataset.schema.json").read_text())
+def _schema(pilot_data_dir):
+    return json.loads((pilot_data_dir / "schema/dataset.schema.json").read_text())
 
 
-def test_validator_constants_match_official_schema(shared_data_dir):
-    schema = _schema(shared_data_dir)
+def test_validator_constants_match_official_schema(pilot_data_dir):
+    schema = _schema(pilot_data_dir)
     assert tuple(schema["required"]) == REQUIRED_TOP_LEVEL
     assert tuple(schema["$defs"]["Column"]["required"]) == REQUIRED_COLUMN_KEYS
     assert tuple(schema["$defs"]["DataTypesEnum"]["enum"]) == DATA_TYPES
@@ -178,11 +178,11 @@ def _check_against_schema(obj, schema):
 
 
 @pytest.mark.parametrize("name", ["sdtm/dm", "adam/adsl", "adam/adtte"])
-def test_written_json_matches_official_schema(shared_data_dir, tmp_path, name):
-    schema = _schema(shared_data_dir)
-    original = json.loads((shared_data_dir / f"{name}.json").read_text())
+def test_written_json_matches_official_schema(pilot_data_dir, tmp_path, name):
+    schema = _schema(pilot_data_dir)
+    original = json.loads((pilot_data_dir / f"{name}.json").read_text())
     _check_against_schema(original, schema)  # the checker accepts the official example
-    src = read_dataset(shared_data_dir / f"{name}.xpt")
+    src = read_dataset(pilot_data_dir / f"{name}.xpt")
     write_dataset(src, tmp_path / "out.json")
     written = json.loads((tmp_path / "out.json").read_text())
     _check_against_schema(written, schema)
@@ -195,7 +195,7 @@ def test_written_json_matches_official_schema(shared_data_dir, tmp_path, name):
         assert written["rows"][0][written["columns"].index(col)] == original["rows"][0][10]
 
 
-def test_pilot_json_files_validate(shared_data_dir):
+def test_pilot_json_files_validate(pilot_data_dir):
     for name in DATASETS:
-        obj = json.loads((shared_data_dir / f"{name}.json").read_text())
+        obj = json.loads((pilot_data_dir / f"{name}.json").read_text())
         assert validate_dataset_json(obj) == [], name

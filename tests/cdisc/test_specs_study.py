@@ -88,10 +88,10 @@ def test_read_study_raises_listing_errors(study, tmp_path):
     assert len(read_study(tmp_path, validate=False)) == len(study)
 
 
-def test_two_formats_need_prefer(shared_data_dir):
+def test_two_formats_need_prefer(pilot_data_dir):
     with pytest.raises(DataError, match="prefer"):
-        read_study(shared_data_dir / "sdtm", validate=False)
-    pilot = read_study(shared_data_dir / "sdtm", prefer="json", validate=False)
+        read_study(pilot_data_dir / "sdtm", validate=False)
+    pilot = read_study(pilot_data_dir / "sdtm", prefer="json", validate=False)
     assert set(pilot) == {"DM", "AE", "DS", "MH", "CM", "IE"}
     report = pilot.validate()
     # the pilot's MSG sample AE has no MedDRA coding: AEDECOD (Req) is blank on all 74 records

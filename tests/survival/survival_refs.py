@@ -9,21 +9,14 @@ import pandas as pd
 import pyreadstat
 
 REF = Path(__file__).resolve().parents[1] / "reference" / "survival"
-PILOT_ADTTE = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared"
-    / "data"
-    / "cdisc-dataset-json"
-    / "adam"
-    / "adtte.xpt"
-)
+PILOT_ADTTE = Path(__file__).resolve().parents[1] / "data" / "cdisc-pilot" / "adam" / "adtte.xpt"
 
 
 @functools.cache
-def load_dataset(name: str, shared_dir: Path | None = None) -> pd.DataFrame:
+def load_dataset(name: str, pilot_dir: Path | None = None) -> pd.DataFrame:
     """Input data exactly as the R script saw it: columns time, event, group, strata (do not mutate)."""
     if name.startswith("pilot"):
-        path = (shared_dir / "adam" / "adtte.xpt") if shared_dir else PILOT_ADTTE
+        path = (pilot_dir / "adam" / "adtte.xpt") if pilot_dir else PILOT_ADTTE
         df, _ = pyreadstat.read_xport(str(path))
         group, strata = ("TRTA", "SEX") if name == "pilot_trta" else ("TRTP", "AGEGR1")
         return pd.DataFrame(

@@ -15,7 +15,7 @@ from earlyphase.cli import app
 runner = CliRunner()
 
 
-def test_km_xpt_by_arm_writes_summary_matching_r(shared_data_dir, tmp_path):
+def test_km_xpt_by_arm_writes_summary_matching_r(pilot_data_dir, tmp_path):
     out = tmp_path / "summary.csv"
     plot = tmp_path / "km.png"
     steps = tmp_path / "steps.json"
@@ -23,7 +23,7 @@ def test_km_xpt_by_arm_writes_summary_matching_r(shared_data_dir, tmp_path):
         app,
         [
             "km",
-            str(shared_data_dir / "adam" / "adtte.xpt"),
+            str(pilot_data_dir / "adam" / "adtte.xpt"),
             "--param",
             "TTDE",
             "--by",
@@ -59,11 +59,11 @@ def test_km_xpt_by_arm_writes_summary_matching_r(shared_data_dir, tmp_path):
     assert len(json.loads(steps.read_text())) > 100
 
 
-def test_km_dataset_json_gives_same_numbers_as_xpt(shared_data_dir, tmp_path):
+def test_km_dataset_json_gives_same_numbers_as_xpt(pilot_data_dir, tmp_path):
     a, b = tmp_path / "a.csv", tmp_path / "b.csv"
     for src, dst in (
-        (shared_data_dir / "adam" / "adtte.xpt", a),
-        (shared_data_dir / "adam" / "adtte.json", b),
+        (pilot_data_dir / "adam" / "adtte.xpt", a),
+        (pilot_data_dir / "adam" / "adtte.json", b),
     ):
         res = runner.invoke(
             app,
@@ -92,8 +92,8 @@ def test_km_dataset_json_gives_same_numbers_as_xpt(shared_data_dir, tmp_path):
         (["--conf-type", "loglog"], "conf_type: got 'loglog'"),
     ],
 )
-def test_km_bad_input_is_a_clear_error(shared_data_dir, args, message):
-    result = runner.invoke(app, ["km", str(shared_data_dir / "adam" / "adtte.xpt"), *args])
+def test_km_bad_input_is_a_clear_error(pilot_data_dir, args, message):
+    result = runner.invoke(app, ["km", str(pilot_data_dir / "adam" / "adtte.xpt"), *args])
     assert result.exit_code != 0
     assert message in str(result.exception)
 

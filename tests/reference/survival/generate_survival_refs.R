@@ -35,7 +35,7 @@ ds$ties <- data.frame(time = c(2, 2, 2, 3, 3, 5, 5, 5, 5, 8, 9, 9, 12, 12, 15),
 ds$not_reached <- data.frame(time = c(1.5, 2, 3.25, 4, 6, 6, 7, 9, 10, 11, 12, 12),
                              event = c(0, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0), group = "A", strata = "1")
 # Real CDISC pilot ADaM ADTTE (time to first dermatologic event); CNSR 1 = censored.
-adtte <- read.xport("../../../../shared/data/cdisc-dataset-json/adam/adtte.xpt")
+adtte <- read.xport("../../data/cdisc-pilot/adam/adtte.xpt")
 ds$pilot_trta <- data.frame(time = adtte$AVAL, event = 1 - adtte$CNSR, group = as.character(adtte$TRTA),
                             strata = as.character(adtte$SEX))
 ds$pilot_trtp <- data.frame(time = adtte$AVAL, event = 1 - adtte$CNSR, group = as.character(adtte$TRTP),
