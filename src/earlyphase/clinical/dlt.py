@@ -235,7 +235,8 @@ def evaluate_dlt(
         ``subject_id, term, grade, related`` and ``start_day``/``end_day`` (study days, day 1 =
         first dose) or ``start_date``/``end_date``; optional ``fever_or_infection``,
         ``bleeding`` (yes/no on cytopenia records), ``resolved_within_hours``,
-        ``treatment_delay_days``, ``dose_modified``. ``related`` is a bool or AEREL text.
+        ``treatment_delay_days``, ``dose_modified``, ``infusion_reaction`` (events scored
+        separately, see ``DLTRules.excluded_flag``). ``related`` is a bool or AEREL text.
     lab_grades : DataFrame, optional
         Output of :func:`earlyphase.clinical.ctcae.grade_labs` (``subject_id``, ``day`` or
         ``date``, ``ctcae_term``, ``grade``): serial neutrophil and platelet counts.
@@ -276,6 +277,9 @@ def evaluate_dlt(
         else np.zeros(len(ae), bool)
         for c in ("fever_or_infection", "bleeding", "dose_modified")
     }
+    scored_apart = np.isin(terms, list(r.excluded_terms))
+    if r.excluded_flag is not None and r.excluded_flag in ae.columns:
+        scored_apart |= flag_column(ae, r.excluded_flag, "adverse_events") == 1.0
     hours = (
         numeric_column(ae, "resolved_within_hours", "adverse_events")
         if "resolved_within_hours" in ae.columns
@@ -300,6 +304,10 @@ def evaluate_dlt(
 
     for i in np.flatnonzero(in_window):
         subj, term, g = ae["subject_id"].iloc[i], terms[i], grade[i]
+        if scored_apart[i]:
+            if g >= 3:  # lower grades could never be DLTs: not worth listing
+                excluded.setdefault(subj, []).append(f"{describe(i)}: {r.exclusion_reason}")
+            continue
         max_delay = r.treatment_delay_max_days
         if max_delay is not None and np.isfinite(delay[i]) and delay[i] > max_delay:
             hit(

@@ -7,7 +7,13 @@
 """
 
 from earlyphase.protocol.criteria import Condition, EligibilityCriterion
-from earlyphase.protocol.dlt import ConcurrentEvent, DltDefinition, DltException, DltRule
+from earlyphase.protocol.dlt import (
+    ConcurrentEvent,
+    DltDefinition,
+    DltException,
+    DltExclusion,
+    DltRule,
+)
 from earlyphase.protocol.loading import (
     ProtocolProblem,
     ProtocolValidationError,
@@ -36,6 +42,7 @@ __all__ = [
     "Design",
     "DltDefinition",
     "DltException",
+    "DltExclusion",
     "DltRule",
     "DoseLevel",
     "DoseOnDays",
