@@ -305,6 +305,16 @@ def _derive(
     return dict(datasets), failed + text
 
 
+def _dlt_rules(protocol: Any) -> Any:
+    """The protocol's DLT rules (None, i.e. the default rules, when it declares none)."""
+    from earlyphase.clinical.dlt import DLTRules
+
+    try:
+        return DLTRules.from_protocol(protocol)
+    except EarlyphaseError:
+        return None
+
+
 def run_reference(
     out_dir: str | Path = "earlyphase-output",
     *,
@@ -328,7 +338,9 @@ def run_reference(
     _write_adam(adam, out / "adam", say)
     say("Reading published values")
     published = load_reference_published()
+    protocol = _load_protocol("isak-phase1b")
     options = ReportOptions(
+        dlt_rules=_dlt_rules(protocol),
         followup_method="observed",
         km_conf_type="log",
         km_conf_reason=(
@@ -378,11 +390,13 @@ def analyze(
     # not validated here: what is missing is listed in the report instead of stopping it
     sdtm: dict[str, pd.DataFrame] = dict(read_study(folder, prefer=prefer, validate=False))
     say("Deriving ADaM")
-    adam, missing = _derive(sdtm, _load_protocol(protocol))
+    loaded = _load_protocol(protocol)
+    adam, missing = _derive(sdtm, loaded)
     _write_adam(adam, Path(out_dir) / "adam", say)
     return build_report(
         adam,
         out_dir,
+        options=ReportOptions(dlt_rules=_dlt_rules(loaded)),
         formats=formats,
         progress=say,
         subtitle=f"Analysis of the SDTM datasets in {folder}",

@@ -296,6 +296,7 @@ def derive_adsl(
     alive_dates: list[pd.Series] = [adsl.set_index("USUBJID")["TRTEDT"]]
     adsl["EOTSTT"] = "ONGOING"
     adsl["DCTREAS"] = ""
+    death_term = pd.Series(pd.NA, index=adsl.index, dtype="string")
     if ds is not None and {"DSDECOD", "DSCAT", "DSSTDTC"} <= set(ds.columns):
         ds = ds.assign(_DT=_dates(ds, "DSSTDTC", highest_imputation="n"))
         if cutoff is not None:
@@ -310,6 +311,9 @@ def derive_adsl(
         adsl["DCTREAS"] = treatment_reason.to_numpy()
         progressed = subjects.isin(ds.loc[decod == "PROGRESSIVE DISEASE", "USUBJID"])
         alive_dates.append(ds[decod == "LAST KNOWN ALIVE"].groupby("USUBJID")["_DT"].max())
+        if "DSTERM" in ds.columns:  # cause of death as reported on the DS death record
+            causes = ds[decod == "DEATH"].groupby("USUBJID")["DSTERM"].first()
+            death_term = subjects.map(causes).astype("string")
     adsl["EOSSTT"] = eosstt
     adsl["DCSREAS"] = reason
     for dom, col in (
@@ -335,6 +339,8 @@ def derive_adsl(
         dth = dth.where(dth <= cutoff)
     adsl["DTHDT"] = dth.astype("datetime64[ns]")
     adsl["DTHFL"] = flag(adsl["DTHDT"].notna())
+    # ADaM IG ADSL DTHCAUS: cause of death (here the DS death record's DSTERM)
+    adsl["DTHCAUS"] = death_term.where(adsl["DTHDT"].notna().to_numpy()).to_numpy()
     lstalv = pd.concat(alive_dates, axis=1).max(axis=1)
     if cutoff is not None:
         lstalv = lstalv.clip(upper=cutoff)

@@ -63,6 +63,7 @@ LABELS = MappingProxyType(
         "DCTREAS": "Reason for Discontinuation of Treatment",
         "DTHFL": "Subject Death Flag",
         "DTHDT": "Date of Death",
+        "DTHCAUS": "Cause of Death",
         "LSTALVDT": "Date Last Known Alive",
         "RDIISA": "Relative Dose Intensity Isatuximab (%)",
         "RDICARF": "Relative Dose Intensity Carfilzomib (%)",

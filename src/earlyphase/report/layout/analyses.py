@@ -11,6 +11,7 @@ applied to the records (or, with ``data="population"``, to the population).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -66,7 +67,7 @@ class Cell:
 def _mask(frame: pd.DataFrame, where: Where | None) -> np.ndarray:
     if where is None:
         return np.ones(len(frame), dtype=bool)
-    mask = np.asarray(where(frame))
+    mask = np.array(where(frame))  # a copy: callers combine masks in place
     if mask.dtype != bool or mask.shape != (len(frame),):
         raise OptionsError(
             describe_problem("where", f"{mask.dtype}{mask.shape}", "a boolean mask per row")
@@ -78,6 +79,17 @@ def _count(records: list[Record], row: str, cell: Cell, x: int) -> None:
     records.append((row, cell.key, "n", float(x)))
     records.append((row, cell.key, "denom", float(cell.n)))
     records.append((row, cell.key, "pct", 100.0 * x / cell.n if cell.n else np.nan))
+
+
+def natural_key(value: object) -> tuple[object, ...]:
+    """Sort key putting "C1D2" before "C1D15" (numbers compared as numbers)."""
+    parts = re.split(r"(\d+)", str(value))
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p.lower()) for p in parts if p)
+
+
+def _equals(frame: pd.DataFrame, var: str, value: object) -> np.ndarray:
+    """``frame[var] == value`` as a plain bool array (missing values compare False)."""
+    return (frame[var] == value).fillna(False).to_numpy(dtype=bool)
 
 
 def _subjects(frame: pd.DataFrame, mask: np.ndarray) -> int:
@@ -154,7 +166,7 @@ class CountLevels(Analysis):
         for value, text in levels:
             key = f"{self.var}={value}"
             for cell, frame in zip(cells, frames, strict=True):
-                _count(rec, key, cell, _subjects(frame, (frame[self.var] == value).to_numpy()))
+                _count(rec, key, cell, _subjects(frame, _equals(frame, self.var, value)))
             rows.append(RowSpec(key, text, tpl, self.indent + 1))
         if self.missing_label is not None:
             key = f"{self.var}=<missing>"
@@ -244,7 +256,7 @@ class NestedCounts(Analysis):
             frame = cell.records
             mask = _mask(frame, self.where)
             for var, value in path:
-                mask &= (frame[var] == value).to_numpy()
+                mask = mask & _equals(frame, var, value)
             out[cell.key] = _subjects(frame, mask)
         return out
 
@@ -255,14 +267,14 @@ class NestedCounts(Analysis):
             frame = cell.records
             mask = _mask(frame, self.where)
             for pvar, pvalue in path:
-                mask &= (frame[pvar] == pvalue).to_numpy()
+                mask = mask & _equals(frame, pvar, pvalue)
             values |= set(frame.loc[mask, var].dropna())
         sort_key = self.sort_column or cells[-1].key
         counted = [(v, self._counts(cells, (*path, (var, v)))) for v in values]
         if self.sort == "frequency":
             counted.sort(key=lambda vc: (-vc[1].get(sort_key, 0), str(vc[0])))
         else:
-            counted.sort(key=lambda vc: str(vc[0]))
+            counted.sort(key=lambda vc: natural_key(vc[0]))
         return var, counted
 
     def _walk(self, cells, path, depth, rec, rows, tpl):  # type: ignore[no-untyped-def]
