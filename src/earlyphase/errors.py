@@ -14,6 +14,10 @@ __all__ = [
     "DataError",
     "OptionsError",
     "DesignError",
+    "InputTypeError",
+    "LimitError",
+    "FileFormatError",
+    "OutputError",
     "describe_problem",
 ]
 
@@ -37,7 +41,7 @@ class EarlyphaseError(Exception):
     """Base class of every error raised on purpose by earlyphase."""
 
 
-class ProtocolError(EarlyphaseError):
+class ProtocolError(EarlyphaseError, ValueError):
     """A protocol file or object is malformed or inconsistent."""
 
 
@@ -51,3 +55,22 @@ class OptionsError(EarlyphaseError, ValueError):
 
 class DesignError(EarlyphaseError, ValueError):
     """Outcomes or settings that break a dose-finding design's grammar or rules."""
+
+
+class InputTypeError(EarlyphaseError, TypeError):
+    """An argument has the wrong type (a protocol given as a number, a seed given as text)."""
+
+
+class LimitError(OptionsError):
+    """A size (trials, patients, doses, cycles, grid cells, file bytes, nesting) is above its
+    documented bound (:mod:`earlyphase.limits`); the message states the bound."""
+
+
+class FileFormatError(DataError):
+    """A file cannot be read as the format it claims: not UTF-8, not JSON/YAML/CSV/XPT, too
+    deeply nested, too large, truncated. The message names the file and what was expected."""
+
+
+class OutputError(EarlyphaseError, OSError):
+    """An output cannot be written: the target folder is not empty and not earlier output of
+    the same command, a parent is a file, the disk is full, permission is denied."""

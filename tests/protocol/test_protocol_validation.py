@@ -37,6 +37,7 @@ dlt:
 eligibility:
   - {id: hb, kind: inclusion, description: hb, variable: hemoglobin, op: ">=", value: 8, unit: furlongs}
 response_assessment: {criteria: IMWG, interval_days: 28}
+disease: {name: myeloma, category: haematologic, response_criteria: IMWG}
 """
 
 
@@ -109,6 +110,12 @@ def builtin_text() -> str:
             "got 'kyprolis'",
         ),
         ("  window_days: 28", "  window_days: -28", "dlt.window_days", "got -28"),
+        (
+            "  response_criteria: IMWG",
+            "  response_criteria: RECIST 2.0",
+            "disease.response_criteria",
+            "got 'RECIST 2.0'",
+        ),
         ("  - drug: isatuximab\n", "  - drug: isa\n", "pk_sampling[0].drug", "got 'isa'"),
         (
             "  expansion_size: 18",

@@ -82,14 +82,26 @@ def test_fixed_expansion_dose_and_toxic_truth():
         ({"pfs_median_months": -3.0}, "positive median"),
         ({"os_median_months": {"DL1": 0.0, "DL2": 1.0, "DL3": 1.0}}, "positive median"),
         ({"response": {"DL1": {"PR": 0.5, "SD": 0.6}}}, "summing to 1"),
-        ({"response": {"DL1": {"XR": 1.0}}}, "one of sCR"),
         ({"enrollment_per_month": 0}, "enrollment_per_month"),
+        ({"dropout_probability": float("nan")}, "dropout_probability"),
+        ({"followup_months": float("inf")}, "followup_months"),
+        ({"adverse_events": [{"term": "Nausea", "rate": 1.2}]}, r"rate\[all\]: got 1.2"),
+        ({"adverse_events": [{"term": "Nausea", "rate": 0.2, "grade3_fraction": -1}]}, "grade3"),
         ({"unknown_field": 1}, "unknown_field"),
     ],
 )
 def test_bad_scenarios_give_clear_errors(change, match):
     with pytest.raises(DataError, match=match):
         load_scenario(dict(SCENARIO, **change))
+
+
+def test_response_categories_are_the_protocols_criteria():
+    bad = dict(SCENARIO, response=dict(SCENARIO["response"], DL1={"XR": 1.0}))
+    with pytest.raises(ProtocolError, match=r"response\[DL1\]\.XR.*sCR, CR, VGPR"):
+        simulate_trials("isak-phase1b", bad, n_trials=5, seed=1)
+    ae = dict(SCENARIO, adverse_events=[{"term": "Nausea", "rate": {"DL1": 0.1}}])
+    with pytest.raises(ProtocolError, match=r"adverse_events\[0\]\.rate: dose level DL2"):
+        simulate_trials("isak-phase1b", ae, n_trials=5, seed=1)
 
 
 def test_unknown_or_missing_dose_levels():

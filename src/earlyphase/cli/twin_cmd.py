@@ -57,6 +57,13 @@ def simulate_cmd(
     sdtm_trial: int = typer.Option(
         0, "--sdtm-trial", help="Which trial --sdtm-out writes (0-based)."
     ),
+    design: str = typer.Option(
+        None,
+        "--design",
+        "-d",
+        help="Escalation design instead of the protocol's: 'boin:target=0.3,n_cohorts=10', "
+        "'crm:target=0.25', 'keyboard', '3+3:variant=de-escalate' or a YAML mapping.",
+    ),
 ) -> None:
     """Simulate many trials of a protocol under a scenario and print operating characteristics."""
     from rich.console import Console
@@ -70,9 +77,13 @@ def simulate_cmd(
         raise OptionsError(describe_problem("--out", str(out), "a file name ending .csv or .json"))
     console = Console()
     with console.status(f"simulating {n_trials} trials"):
-        result = simulate_trials(protocol, str(scenario), n_trials, seed, workers=workers)
+        result = simulate_trials(
+            protocol, str(scenario), n_trials, seed, workers=workers, design=design
+        )
     summary = result.summary()
-    table = Table(title=f"{result.scenario}: {n_trials} virtual trials (seed {seed})")
+    table = Table(
+        title=f"{result.scenario}: {n_trials} virtual trials of {result.design} (seed {seed})"
+    )
     table.add_column("quantity")
     table.add_column("value", justify="right")
     for dose, p in result.p_select.items():
@@ -80,6 +91,10 @@ def simulate_cmd(
         table.add_row(f"P(select {dose})", f"{p:.3f} ± {se:.3f}")
     for dose in result.dose_ids:
         table.add_row(f"mean patients at {dose}", f"{summary[f'mean_n_{dose}']:.2f}")
+    table.add_row("mean patients", f"{summary['mean_n_total']:.2f}")
+    table.add_row("mean patients with a DLT", f"{summary['mean_n_dlt']:.2f}")
+    table.add_row("mean patients with a serious AE", f"{summary['mean_n_sae']:.2f}")
+    table.add_row("mean patient-months on treatment", f"{summary['mean_treatment_months']:.1f}")
     table.add_row("mean ORR", f"{summary['mean_orr']:.3f}")
     table.add_row("mean width of the 95% CI of ORR", f"{summary['mean_orr_ci_width']:.3f}")
     table.add_row(
@@ -103,7 +118,9 @@ def simulate_cmd(
     if sdtm_out is not None:
         from earlyphase.twin import simulate_trial_sdtm, write_sdtm
 
-        domains = simulate_trial_sdtm(protocol, str(scenario), seed, trial=sdtm_trial)
+        domains = simulate_trial_sdtm(
+            protocol, str(scenario), seed, trial=sdtm_trial, design=design
+        )
         write_sdtm(domains, sdtm_out, formats=("json", "xpt"))
         typer.echo(f"wrote the SDTM of trial {sdtm_trial} ({len(domains)} domains) to {sdtm_out}")
 

@@ -9,6 +9,7 @@ Every design offers ``decide(outcomes)``, ``decision_table()`` and
 """
 
 from earlyphase.designs.base import Decision, Design
+from earlyphase.designs.batch import BatchSpec, batch_spec
 from earlyphase.designs.boin import BOIN, boin_lambdas
 from earlyphase.designs.compare import compare_designs, plot_selection, side_by_side
 from earlyphase.designs.crm import CRM
@@ -20,10 +21,12 @@ from earlyphase.designs.operating_characteristics import OperatingCharacteristic
 from earlyphase.designs.outcomes import Cohort, Outcomes, parse_outcomes
 from earlyphase.designs.simulate import TrialBatch, patient_uniforms, run_simulation
 from earlyphase.designs.skeleton import getprior
+from earlyphase.designs.spec import design_from_spec
 from earlyphase.designs.three_plus_three import VARIANTS, ThreePlusThree
 
 __all__ = [
     "BOIN",
+    "BatchSpec",
     "CRM",
     "Cohort",
     "DESIGN_NAMES",
@@ -38,8 +41,10 @@ __all__ = [
     "ThreePlusThree",
     "TrialBatch",
     "VARIANTS",
+    "batch_spec",
     "boin_lambdas",
     "compare_designs",
+    "design_from_spec",
     "from_protocol",
     "getprior",
     "make_design",

@@ -400,7 +400,9 @@ class CRM:
         tox_stop = np.zeros(t, dtype=bool)
         selected = np.zeros(t, dtype=np.int64)
         n_cohorts = self.max_n // cs
+        path = np.full((t, n_cohorts), -1, dtype=np.int64)
         for c in range(n_cohorts):
+            path[:, c] = np.where(active, d, -1)
             cnt = (u[:, c * cs : (c + 1) * cs] < p[d][:, None]).sum(axis=1)
             n[rows, d] += cs * active
             y[rows, d] += cnt * active
@@ -441,7 +443,7 @@ class CRM:
                 est[flat] = self.posterior(n[idx][flat], y[idx][flat], flat=True)[0]
             selected[idx] = self._recommend(est) + 1
         selected[tox_stop] = 0
-        return TrialBatch(selected=selected, n=n, dlt=y, stopped_early=tox_stop)
+        return TrialBatch(selected=selected, n=n, dlt=y, stopped_early=tox_stop, cohort_dose=path)
 
     def simulate(
         self,

@@ -217,7 +217,9 @@ def simulate_interval(rules: IntervalRules, p: np.ndarray, u: np.ndarray) -> Tri
     active = np.ones(t, dtype=bool)
     tox_stop = np.zeros(t, dtype=bool)
     cs, max_n = rules.cohort_size, rules.max_n
+    path = np.full((t, rules.n_cohorts), -1, dtype=np.int64)
     for c in range(rules.n_cohorts):
+        path[:, c] = np.where(active, d, -1)
         start = c * cs
         size = min(cs, max_n - start)
         cnt = (u[:, start : start + size] < p[d][:, None]).sum(axis=1)
@@ -251,7 +253,7 @@ def simulate_interval(rules: IntervalRules, p: np.ndarray, u: np.ndarray) -> Tri
             break
     selected = select_mtd(rules, n, y)
     selected[tox_stop] = 0
-    return TrialBatch(selected=selected, n=n, dlt=y, stopped_early=tox_stop)
+    return TrialBatch(selected=selected, n=n, dlt=y, stopped_early=tox_stop, cohort_dose=path)
 
 
 def _fmt(n: int, y: int) -> str:

@@ -19,7 +19,15 @@ import numpy as np
 from earlyphase.designs.operating_characteristics import OperatingCharacteristics
 from earlyphase.errors import DesignError, describe_problem
 
-__all__ = ["BLOCK_TRIALS", "TrialBatch", "run_simulation", "patient_uniforms"]
+__all__ = [
+    "BLOCK_TRIALS",
+    "SimulationSums",
+    "TrialBatch",
+    "patient_uniforms",
+    "run_simulation",
+    "simulate_blocks",
+    "summarise_sums",
+]
 
 #: Trials per random-number block (fixed: changing it changes the random streams).
 BLOCK_TRIALS = 1000
@@ -33,13 +41,17 @@ class TrialBatch:
     """Results of a batch of simulated trials.
 
     ``selected``: shape (T,), 0 = no MTD, j = dose j; ``n`` and ``dlt``: shape (T, K);
-    ``stopped_early``: shape (T,), True when stopped for toxicity.
+    ``stopped_early``: shape (T,), True when stopped for toxicity; ``cohort_dose``: shape
+    (T, C), the 0-based dose of cohort ``c`` (-1 once the trial has stopped), whose patients
+    are the uniforms' columns ``c * cohort_size .. (c + 1) * cohort_size - 1`` (the whole-trial
+    simulation places patients on the calendar from it).
     """
 
     selected: np.ndarray
     n: np.ndarray
     dlt: np.ndarray
     stopped_early: np.ndarray
+    cohort_dose: np.ndarray | None = None
 
 
 def patient_uniforms(
@@ -53,6 +65,120 @@ def patient_uniforms(
         size = min(BLOCK_TRIALS, n_trials - b * BLOCK_TRIALS)
         parts.append(np.random.default_rng(child).random((size, max_patients)))
     return np.concatenate(parts) if parts else np.zeros((0, max_patients))
+
+
+@dataclass(frozen=True)
+class SimulationSums:
+    """Sums over simulated trials, from which operating characteristics follow.
+
+    Sums of counts are whole numbers held exactly in float64, so adding the sums of disjoint
+    block ranges in any order gives bit-identical results: a simulation can be split over
+    workers (:func:`simulate_blocks`) and merged (``+``) without changing a digit.
+    """
+
+    n_trials: int
+    sel_count: np.ndarray
+    sum_n: np.ndarray
+    sum_n2: np.ndarray
+    sum_dlt: np.ndarray
+    n_early: int
+    sum_above: float
+
+    def __add__(self, other: SimulationSums) -> SimulationSums:
+        return SimulationSums(
+            self.n_trials + other.n_trials,
+            self.sel_count + other.sel_count,
+            self.sum_n + other.sum_n,
+            self.sum_n2 + other.sum_n2,
+            self.sum_dlt + other.sum_dlt,
+            self.n_early + other.n_early,
+            self.sum_above + other.sum_above,
+        )
+
+    @classmethod
+    def zero(cls, k: int) -> SimulationSums:
+        """Sums of no trial over ``k`` doses."""
+        z = np.zeros(k)
+        return cls(0, np.zeros(k + 1), z, z.copy(), z.copy(), 0, 0.0)
+
+
+def simulate_blocks(
+    simulator: BatchSimulator,
+    true_dlt: np.ndarray,
+    max_patients: int,
+    n_trials: int,
+    seed: int | np.random.SeedSequence,
+    blocks: range | None = None,
+    blocks_per_chunk: int = 20,
+    target: float | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> SimulationSums:
+    """Simulate the trials of some random-number blocks of an ``n_trials`` simulation.
+
+    Block ``b`` holds trials ``b * BLOCK_TRIALS ..`` and draws from child ``b`` of
+    ``SeedSequence(seed)``; ``blocks`` (default: all) picks which blocks to run, so workers
+    can share one simulation and their :class:`SimulationSums` add up to the whole.
+    """
+    n_trials = int(n_trials)
+    k = true_dlt.size
+    n_blocks = -(-n_trials // BLOCK_TRIALS)
+    root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    todo = range(n_blocks) if blocks is None else blocks
+    above = true_dlt > target if target is not None else np.zeros(k, dtype=bool)
+    sums = SimulationSums.zero(k)
+    done = 0
+    ids = list(todo)
+    for start in range(0, len(ids), max(1, int(blocks_per_chunk))):
+        parts = []
+        for b in ids[start : start + max(1, int(blocks_per_chunk))]:
+            size = min(BLOCK_TRIALS, n_trials - b * BLOCK_TRIALS)
+            child = np.random.SeedSequence(
+                root.entropy, spawn_key=(*root.spawn_key, b), pool_size=root.pool_size
+            )
+            parts.append(np.random.default_rng(child).random((size, max_patients)))
+        u = np.concatenate(parts)
+        batch = simulator(true_dlt, u)
+        sums = sums + SimulationSums(
+            u.shape[0],
+            np.bincount(batch.selected, minlength=k + 1).astype(float),
+            batch.n.sum(axis=0).astype(float),
+            (batch.n.astype(float) ** 2).sum(axis=0),
+            batch.dlt.sum(axis=0).astype(float),
+            int(batch.stopped_early.sum()),
+            float(batch.n[:, above].sum()),
+        )
+        done += u.shape[0]
+        if progress is not None:
+            progress(done)
+    return sums
+
+
+def summarise_sums(
+    name: str, true_dlt: np.ndarray, sums: SimulationSums, target: float | None = None
+) -> OperatingCharacteristics:
+    """Operating characteristics from the sums of all trials of a simulation."""
+    n_trials = sums.n_trials
+    p_select = sums.sel_count / n_trials
+    mean_n = sums.sum_n / n_trials
+    var_n = np.maximum(sums.sum_n2 / n_trials - mean_n**2, 0.0)
+    total = float(sums.sum_n.sum())
+    return OperatingCharacteristics(
+        design=name,
+        true_dlt=true_dlt.copy(),
+        p_select=p_select,
+        mean_n=mean_n,
+        mean_dlt=sums.sum_dlt / n_trials,
+        expected_n_total=total / n_trials,
+        expected_dlt_total=float(sums.sum_dlt.sum()) / n_trials,
+        p_stop_early=sums.n_early / n_trials,
+        pct_treated_above_mtd=100.0 * sums.sum_above / total
+        if target is not None and total > 0
+        else float("nan"),
+        n_trials=n_trials,
+        se_p_select=np.sqrt(p_select * (1 - p_select) / n_trials),
+        se_mean_n=np.sqrt(var_n / n_trials),
+        target=target,
+    )
 
 
 def run_simulation(
@@ -90,54 +216,14 @@ def run_simulation(
         raise DesignError(describe_problem("n_trials", n_trials, "a positive integer"))
     if int(chunk_size) < 1:
         raise DesignError(describe_problem("chunk_size", chunk_size, "a positive integer"))
-    n_trials = int(n_trials)
-    k = true_dlt.size
-    blocks_per_chunk = max(1, -(-int(chunk_size) // BLOCK_TRIALS))
-    n_blocks = -(-n_trials // BLOCK_TRIALS)
-    children = np.random.SeedSequence(seed).spawn(n_blocks)
-
-    sel_count = np.zeros(k + 1)
-    sum_n = np.zeros(k)
-    sum_n2 = np.zeros(k)
-    sum_dlt = np.zeros(k)
-    n_early = 0
-    above = true_dlt > target if target is not None else np.zeros(k, dtype=bool)
-    sum_above = 0.0
-    done = 0
-    for start in range(0, n_blocks, blocks_per_chunk):
-        parts = []
-        for b in range(start, min(start + blocks_per_chunk, n_blocks)):
-            size = min(BLOCK_TRIALS, n_trials - b * BLOCK_TRIALS)
-            parts.append(np.random.default_rng(children[b]).random((size, max_patients)))
-        u = np.concatenate(parts)
-        batch = simulator(true_dlt, u)
-        sel_count += np.bincount(batch.selected, minlength=k + 1)
-        sum_n += batch.n.sum(axis=0)
-        sum_n2 += (batch.n.astype(float) ** 2).sum(axis=0)
-        sum_dlt += batch.dlt.sum(axis=0)
-        n_early += int(batch.stopped_early.sum())
-        sum_above += float(batch.n[:, above].sum())
-        done += u.shape[0]
-        if progress is not None:
-            progress(done)
-    p_select = sel_count / n_trials
-    mean_n = sum_n / n_trials
-    var_n = np.maximum(sum_n2 / n_trials - mean_n**2, 0.0)
-    total = float(sum_n.sum())
-    return OperatingCharacteristics(
-        design=name,
-        true_dlt=true_dlt.copy(),
-        p_select=p_select,
-        mean_n=mean_n,
-        mean_dlt=sum_dlt / n_trials,
-        expected_n_total=total / n_trials,
-        expected_dlt_total=float(sum_dlt.sum()) / n_trials,
-        p_stop_early=n_early / n_trials,
-        pct_treated_above_mtd=100.0 * sum_above / total
-        if target is not None and total > 0
-        else float("nan"),
-        n_trials=n_trials,
-        se_p_select=np.sqrt(p_select * (1 - p_select) / n_trials),
-        se_mean_n=np.sqrt(var_n / n_trials),
+    sums = simulate_blocks(
+        simulator,
+        true_dlt,
+        max_patients,
+        int(n_trials),
+        seed,
+        blocks_per_chunk=-(-int(chunk_size) // BLOCK_TRIALS),
         target=target,
+        progress=progress,
     )
+    return summarise_sums(name, true_dlt, sums, target)

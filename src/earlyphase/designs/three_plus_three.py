@@ -375,7 +375,9 @@ class ThreePlusThree:
         active = np.ones(t, dtype=bool)
         mtd = np.zeros(t, dtype=np.int64)
         variant = self.variant
+        path = np.full((t, 2 * k), -1, dtype=np.int64)
         for c in range(2 * k):
+            path[:, c] = np.where(active, d, -1)
             cnt = (u[:, 3 * c : 3 * c + 3] < p[np.minimum(d, k - 1)][:, None]).sum(axis=1)
             n[rows, d] += 3 * active
             y[rows, d] += cnt * active
@@ -400,7 +402,9 @@ class ThreePlusThree:
             active &= ~stopping
             if not active.any():
                 break
-        return TrialBatch(selected=mtd, n=n[:, :k], dlt=y[:, :k], stopped_early=mtd == 0)
+        return TrialBatch(
+            selected=mtd, n=n[:, :k], dlt=y[:, :k], stopped_early=mtd == 0, cohort_dose=path
+        )
 
     def simulate(
         self,

@@ -7,6 +7,7 @@
 """
 
 from earlyphase.protocol.criteria import Condition, EligibilityCriterion
+from earlyphase.protocol.disease import RESPONSE_CRITERIA, Disease
 from earlyphase.protocol.dlt import (
     ConcurrentEvent,
     DltDefinition,
@@ -36,10 +37,12 @@ from earlyphase.protocol.units import DOSE_UNITS, UNITS, convert, normalize_unit
 
 __all__ = [
     "DOSE_UNITS",
+    "RESPONSE_CRITERIA",
     "UNITS",
     "ConcurrentEvent",
     "Condition",
     "Design",
+    "Disease",
     "DltDefinition",
     "DltException",
     "DltExclusion",

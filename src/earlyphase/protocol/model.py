@@ -1,4 +1,4 @@
-"""The protocol model: drugs, dose levels, regimen, design, DLT, eligibility, PK, response.
+"""The protocol model: disease, drugs, dose levels, regimen, design, DLT, eligibility, PK, response.
 
 A :class:`Protocol` is an immutable pydantic v2 model, usually built by
 :func:`earlyphase.protocol.load_protocol` from YAML (``builtin/isak-phase1b.yaml`` is the
@@ -21,6 +21,7 @@ from pydantic import Field, model_validator
 from earlyphase.errors import ProtocolError, describe_problem
 from earlyphase.protocol._base import FrozenModel
 from earlyphase.protocol.criteria import EligibilityCriterion
+from earlyphase.protocol.disease import Disease
 from earlyphase.protocol.dlt import DltDefinition
 from earlyphase.protocol.sampling import PkSchedule, ResponseAssessment
 
@@ -163,6 +164,7 @@ class Protocol(FrozenModel):
     title: str
     registry_id: str = ""
     reference: str = ""
+    disease: Disease
     cycle_length_days: int = Field(gt=0)
     cycles: int | Literal["until progression"] = "until progression"
     drugs: tuple[Drug, ...] = Field(min_length=1)

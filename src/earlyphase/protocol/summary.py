@@ -24,6 +24,9 @@ def protocol_summary(protocol: Protocol) -> str:
         f"reference: {p.reference}",
         "",
     ]
+    out.append(
+        f"Disease: {p.disease.name} ({p.disease.category}); response by {p.disease.response_criteria}"
+    )
     out.append(f"Cycles: {p.cycle_length_days} days, {cycles}")
     out.append("Drugs:")
     for drug in p.drugs:

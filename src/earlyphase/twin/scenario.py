@@ -16,6 +16,17 @@ Example (YAML)::
     orr_threshold: 0.40             # report P(lower 95% CI bound of ORR > threshold)
     expansion_dose: selected        # or a dose-level id, e.g. DL2
     covariates: {age_mean: 62, age_sd: 9, p_male: 0.7, weight_mean_kg: 80, weight_sd_kg: 15}
+    adverse_events:                 # non-DLT AEs: P(patient has the event) per dose level
+      - {term: Nausea, soc: Gastrointestinal disorders, rate: {DL1: 0.2, DL2: 0.3, DL3: 0.4}}
+      - {term: Fatigue, soc: General disorders and administration site conditions,
+         rate: 0.35, grade3_fraction: 0.1, serious_fraction: 0.02}
+    dlt_terms:                      # what a DLT is recorded as in AE (drawn uniformly)
+      - {term: Febrile neutropenia, soc: Blood and lymphatic system disorders}
+
+The response categories are those of the protocol's response criteria
+(:func:`earlyphase.twin.efficacy.efficacy_model_for`; IMWG: sCR, CR, VGPR, PR, MR, SD, PD);
+they are checked with the dose levels, once the protocol is known
+(:meth:`Scenario.check_dose_levels`). Every number must be finite.
 """
 
 from __future__ import annotations
@@ -27,18 +38,17 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from earlyphase.cdisc.terms import RESPONSE_ORDER
 from earlyphase.errors import DataError, ProtocolError, describe_problem
 
-__all__ = ["Covariates", "Scenario", "load_scenario"]
+__all__ = ["AdverseEventRate", "AdverseEventTerm", "Covariates", "Scenario", "load_scenario"]
 
-_CATEGORIES = tuple(c for c in RESPONSE_ORDER if c != "NE")
+_STRICT = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Covariates(BaseModel):
     """Distributions of baseline covariates of the simulated patients."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = _STRICT
     age_mean: float = Field(default=62.0, gt=18, lt=100)
     age_sd: float = Field(default=9.0, ge=0)
     p_male: float = Field(default=0.7, ge=0, le=1)
@@ -46,10 +56,36 @@ class Covariates(BaseModel):
     weight_sd_kg: float = Field(default=15.0, ge=0)
 
 
+class AdverseEventTerm(BaseModel):
+    """A MedDRA preferred term and its system organ class."""
+
+    model_config = _STRICT
+    term: str = Field(min_length=1)
+    soc: str = ""
+
+
+class AdverseEventRate(AdverseEventTerm):
+    """A non-DLT adverse event: probability that a patient has it (any grade, while on
+    treatment) per dose level, and the fractions of grade >= 3 and serious events."""
+
+    rate: dict[str, float] | float
+    grade3_fraction: float = Field(default=0.0, ge=0, le=1)
+    serious_fraction: float = Field(default=0.0, ge=0, le=1)
+    related: bool = True
+
+    @field_validator("rate")
+    @classmethod
+    def _rate(cls, v: dict[str, float] | float) -> dict[str, float] | float:
+        for dose, p in v.items() if isinstance(v, dict) else [("all", v)]:
+            if not 0.0 <= p <= 1.0:
+                raise ValueError(describe_problem(f"rate[{dose}]", p, "a probability in [0, 1]"))
+        return v
+
+
 class Scenario(BaseModel):
     """Assumed truth per dose level; see the module docstring for the file format."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = _STRICT
     name: str = "scenario"
     true_dlt: dict[str, float]
     response: dict[str, dict[str, float]]
@@ -61,6 +97,15 @@ class Scenario(BaseModel):
     orr_threshold: float = Field(default=0.4, ge=0, le=1)
     expansion_dose: str = "selected"
     covariates: Covariates = Covariates()
+    adverse_events: tuple[AdverseEventRate, ...] = ()
+    dlt_terms: tuple[AdverseEventTerm, ...] = Field(
+        default=(
+            AdverseEventTerm(
+                term="Febrile neutropenia", soc="Blood and lymphatic system disorders"
+            ),
+        ),
+        min_length=1,
+    )
 
     @field_validator("true_dlt")
     @classmethod
@@ -77,12 +122,6 @@ class Scenario(BaseModel):
     def _response(cls, v: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
         for dose, probs in v.items():
             for cat, p in probs.items():
-                if cat not in _CATEGORIES:
-                    raise ValueError(
-                        describe_problem(
-                            f"response[{dose}].{cat}", cat, f"one of {', '.join(_CATEGORIES)}"
-                        )
-                    )
                 if not 0.0 <= p <= 1.0:
                     raise ValueError(
                         describe_problem(f"response[{dose}].{cat}", p, "a probability in [0, 1]")
@@ -107,9 +146,11 @@ class Scenario(BaseModel):
                 )
         return v
 
-    def check_dose_levels(self, dose_ids: list[str]) -> None:
+    def check_dose_levels(
+        self, dose_ids: list[str], categories: tuple[str, ...] | None = None
+    ) -> None:
         """Raise ProtocolError unless every dose level of the protocol is described, and only
-        those."""
+        those, and (when given) the response categories are the criteria's."""
         known = set(dose_ids)
         fields: list[tuple[str, set[str]]] = [
             ("true_dlt", set(self.true_dlt)),
@@ -119,6 +160,20 @@ class Scenario(BaseModel):
             value = getattr(self, name)
             if isinstance(value, dict):
                 fields.append((name, set(value)))
+        for i, ae in enumerate(self.adverse_events):
+            if isinstance(ae.rate, dict):
+                fields.append((f"adverse_events[{i}].rate", set(ae.rate)))
+        if categories is not None:
+            for dose, probs in self.response.items():
+                for cat in probs:
+                    if cat not in categories:
+                        raise ProtocolError(
+                            describe_problem(
+                                f"response[{dose}].{cat}",
+                                cat,
+                                f"a category of the protocol's criteria: {', '.join(categories)}",
+                            )
+                        )
         for name, given in fields:
             unknown = sorted(given - known)
             if unknown:
@@ -148,9 +203,18 @@ class Scenario(BaseModel):
         value = getattr(self, name)
         return [float(value[d]) if isinstance(value, dict) else float(value) for d in dose_ids]
 
-    def response_matrix(self, dose_ids: list[str]) -> list[list[float]]:
-        """Rows = dose levels, columns = sCR..PD probabilities (missing categories are 0)."""
-        return [[float(self.response[d].get(c, 0.0)) for c in _CATEGORIES] for d in dose_ids]
+    def response_matrix(
+        self, dose_ids: list[str], categories: tuple[str, ...]
+    ) -> list[list[float]]:
+        """Rows = dose levels, columns = ``categories`` (missing categories are 0)."""
+        return [[float(self.response[d].get(c, 0.0)) for c in categories] for d in dose_ids]
+
+    def ae_rates(self, dose_ids: list[str]) -> list[list[float]]:
+        """Rows = adverse events, columns = dose levels: P(patient has the event)."""
+        return [
+            [float(ae.rate[d]) if isinstance(ae.rate, dict) else float(ae.rate) for d in dose_ids]
+            for ae in self.adverse_events
+        ]
 
 
 def load_scenario(source: str | os.PathLike[str] | dict[str, Any]) -> Scenario:

@@ -1,14 +1,20 @@
-"""Simulation mode: many virtual trials of a protocol under an assumed truth (a scenario).
+"""Whole-trial simulation: many virtual trials of a protocol, with any design, under a scenario.
 
-Each trial runs the protocol's 3+3 escalation cohort by cohort with the vectorised
-``earlyphase.designs.ThreePlusThree`` engine, then the expansion cohort at the selected dose (or
-the scenario's fixed expansion dose), then draws each patient's best response (scenario
-probabilities per dose level, dropouts are NE), progression-free and overall survival
-(exponential with the scenario's medians; OS >= PFS), accrual (Poisson arrivals, each escalation
-cohort waiting for the 28-day DLT window of the previous one) and administrative censoring
-``followup_months`` after the last patient's first dose. Per trial it reports the selected dose,
-patients per dose, ORR over all treated patients with its exact (Clopper-Pearson) 95% CI, the
-Kaplan-Meier median PFS (``earlyphase.survival``) and the trial duration.
+Each trial runs the escalation with any design of :mod:`earlyphase.designs` (the protocol's,
+or one given with ``design=``; the vectorised simulators of
+:func:`earlyphase.designs.batch.batch_spec`, all trials of a chunk at once), then the expansion
+cohort at the selected dose (or the scenario's fixed expansion dose; none when no dose is
+selected), then the disease step of the protocol's response criteria
+(:mod:`earlyphase.twin.efficacy`): each patient's best response (scenario probabilities per
+dose level; dropouts are NE), progression-free and overall survival (exponential with the
+scenario's medians; OS >= PFS); then safety — DLTs of the expansion patients (same latent
+uniform as in escalation) and the scenario's non-DLT adverse events (any grade, grade >= 3,
+serious). Accrual: Poisson arrivals, each escalation cohort waiting for the protocol's DLT window
+of the previous one; administrative censoring ``followup_months`` after the last patient's first
+dose. Per trial it reports the selected dose, patients and DLTs per dose, patients with a
+serious AE, ORR over all treated patients with its exact (Clopper-Pearson) 95% CI, the
+Kaplan-Meier median PFS (``earlyphase.survival``), patient-months on treatment and the trial
+duration.
 
 Reproducibility: trial ``i`` uses ``numpy.random.SeedSequence(seed, spawn_key=(i,))`` (the i-th
 child of ``SeedSequence(seed).spawn``), so results do not depend on chunking or ``workers``.
@@ -16,6 +22,7 @@ child of ``SeedSequence(seed).spawn``), so results do not depend on chunking or 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,24 +30,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from earlyphase.designs.three_plus_three import ThreePlusThree
-from earlyphase.errors import OptionsError, ProtocolError, describe_problem
+from earlyphase.cdisc.terms import DAYS_PER_MONTH
+from earlyphase.errors import OptionsError, describe_problem
 from earlyphase.stats import binomial_ci
 from earlyphase.survival import kaplan_meier
-from earlyphase.twin.scenario import Scenario, load_scenario
+from earlyphase.twin.efficacy import draw_best_response
+from earlyphase.twin.scenario import Scenario
+from earlyphase.twin.trial_setup import TrialSetup, trial_setup
 
 __all__ = ["TrialSimulationResult", "simulate_trials"]
 
 _CHUNK = 512
-_DLT_WINDOW_MONTHS = 28 / 30.4375
-_VARIANTS = {
-    "escalation-only": "escalate-only",
-    "escalate-only": "escalate-only",
-    "de-escalate": "de-escalate",
-    "de-escalate-6-at-top": "de-escalate-confirm-top",
-    "de-escalate-confirm-top": "de-escalate-confirm-top",
-}
-_N_CATEGORIES = 7  # sCR, CR, VGPR, PR, MR, SD, PD (NE = 7 for dropouts)
 
 
 @dataclass(frozen=True)
@@ -50,16 +50,23 @@ class TrialSimulationResult:
     Attributes
     ----------
     scenario : str
+    design : str
+        Name of the escalation design (``"BOIN"``, ``"3+3 (de-escalate)"`` ...).
     dose_ids : tuple of str
     n_trials, seed : int
     trials : DataFrame
-        One row per trial: ``selected`` (dose id or "none"), ``n_<dose>`` patients per dose,
-        ``n_total``, ``responders``, ``orr``, ``orr_ci_lower``, ``orr_ci_upper``,
-        ``median_pfs_months`` (NaN when not reached), ``duration_months``.
+        One row per trial: ``selected`` (dose id or "none"), ``n_<dose>`` patients and
+        ``dlt_<dose>`` patients with a DLT per dose (escalation and expansion), ``n_total``,
+        ``n_dlt``, ``n_sae`` (patients with a serious non-DLT AE), ``n_ae_grade3`` (patients
+        with a grade >= 3 non-DLT AE), ``responders``, ``orr``, ``orr_ci_lower``,
+        ``orr_ci_upper``, ``median_pfs_months`` (NaN when not reached),
+        ``treatment_months`` (patient-months from first dose to progression, dropout or
+        cut-off), ``duration_months``.
     orr_threshold : float
     """
 
     scenario: str
+    design: str
     dose_ids: tuple[str, ...]
     n_trials: int
     seed: int
@@ -84,17 +91,23 @@ class TrialSimulationResult:
         width = t["orr_ci_upper"] - t["orr_ci_lower"]
         return {
             "scenario": self.scenario,
+            "design": self.design,
             "n_trials": self.n_trials,
             "seed": self.seed,
             **{f"p_select_{k}": float(v) for k, v in self.p_select.items()},
             **{f"mean_n_{d}": float(t[f"n_{d}"].mean()) for d in self.dose_ids},
+            **{f"mean_dlt_{d}": float(t[f"dlt_{d}"].mean()) for d in self.dose_ids},
             "mean_n_total": float(t["n_total"].mean()),
+            "mean_n_dlt": float(t["n_dlt"].mean()),
+            "mean_n_sae": float(t["n_sae"].mean()),
+            "mean_n_ae_grade3": float(t["n_ae_grade3"].mean()),
             "mean_orr": float(t["orr"].mean()),
             "mean_orr_ci_width": float(width.mean()),
             "p_orr_lower_gt_threshold": float((t["orr_ci_lower"] > self.orr_threshold).mean()),
             "orr_threshold": self.orr_threshold,
             "median_of_median_pfs_months": float(t["median_pfs_months"].median()),
             "p_median_pfs_not_reached": float(t["median_pfs_months"].isna().mean()),
+            "mean_treatment_months": float(t["treatment_months"].mean()),
             "mean_duration_months": float(t["duration_months"].mean()),
         }
 
@@ -103,102 +116,90 @@ class TrialSimulationResult:
         return self.trials.copy()
 
 
-def _design(protocol: Any) -> tuple[ThreePlusThree, list[str], int]:
-    d = protocol.design
-    if d.name.replace(" ", "") != "3+3":
-        raise ProtocolError(
-            describe_problem(
-                "design.name", d.name, "'3+3' (the only design the trial simulator runs so far)"
-            )
-        )
-    variant = _VARIANTS.get(d.variant)
-    if variant is None:
-        raise ProtocolError(
-            describe_problem("design.variant", d.variant, f"one of {list(_VARIANTS)}")
-        )
-    if d.cohort_size != 3:
-        raise ProtocolError(describe_problem("design.cohort_size", d.cohort_size, "3 for 3+3"))
-    dose_ids = [dl.id for dl in protocol.dose_levels]
-    design = ThreePlusThree(len(dose_ids), variant, d.expansion_size)  # type: ignore[arg-type]
-    return design, dose_ids, d.expansion_size
+def trial_uniforms(setup: TrialSetup, seed: int, trial: int) -> tuple[np.ndarray, np.ndarray]:
+    """The random numbers of one trial: ``(n_slots, 6)`` patient uniforms (DLT tolerance,
+    response, PFS, OS, dropout, arrival gap) and ``(n_slots, n_ae, 3)`` adverse-event uniforms
+    (occurrence, grade >= 3, serious), from ``SeedSequence(seed, spawn_key=(trial,))``."""
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(trial,)))
+    u = rng.random((setup.n_slots, 6))
+    v = rng.random((setup.n_slots, len(setup.scenario.adverse_events), 3))
+    return u, v
 
 
-def _draw(
-    design: ThreePlusThree,
-    dose_ids: list[str],
-    n_exp: int,
-    scenario: Scenario,
-    seed: int,
-    first: int,
-    last: int,
-) -> dict[str, Any]:
+def _slot_doses(setup: TrialSetup, cohort_dose: np.ndarray, exp_dose: np.ndarray) -> np.ndarray:
+    """0-based dose of every patient slot (-1 = slot not used): escalation cohorts, then the
+    expansion at ``exp_dose`` (-1 = no expansion)."""
+    t = cohort_dose.shape[0]
+    cs, max_n = setup.spec.cohort_size, setup.spec.max_n
+    dose = np.full((t, setup.n_slots), -1)
+    dose[:, :max_n] = np.repeat(cohort_dose, cs, axis=1)[:, :max_n]
+    if setup.expansion_size:
+        dose[:, max_n:] = exp_dose[:, None]
+    return dose
+
+
+def _accrual(setup: TrialSetup, u: np.ndarray, treated: np.ndarray) -> np.ndarray:
+    """Months from the trial start to each patient's first dose: Poisson arrivals; each
+    escalation cohort, and the expansion, waits for the DLT window of the cohort before."""
+    cs, max_n = setup.spec.cohort_size, setup.spec.max_n
+    slot = np.arange(setup.n_slots)
+    gaps = -np.log1p(-u[:, :, 5]) / setup.scenario.enrollment_per_month
+    gaps = np.where(treated, gaps, 0.0)
+    wait = np.zeros(u.shape[:2])
+    cohort_start = (slot % cs == 0) & (slot < max_n) & (slot > 0)
+    window = setup.dlt_window_days / DAYS_PER_MONTH
+    wait[:, cohort_start] = window
+    if setup.expansion_size:
+        wait[:, max_n] = window
+    wait = np.where(treated, wait, 0.0)
+    return np.cumsum(gaps + wait, axis=1)
+
+
+def draw_trials(setup: TrialSetup, seed: int, first: int, last: int) -> dict[str, Any]:
     """Every random quantity of trials ``first`` .. ``last - 1`` (arrays: trial x patient slot)."""
-    k = len(dose_ids)
-    max_n = design.max_n
-    n_slots = max_n + n_exp
-    u = np.stack(
-        [
-            np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,))).random((n_slots, 6))
-            for i in range(first, last)
-        ]
-    )
-    t = u.shape[0]
-    p_dlt = np.array(scenario.per_dose("true_dlt", dose_ids))
-    batch = design._simulate_batch(p_dlt, u[:, :max_n, 0])
-    n_esc = batch.n  # (t, k)
+    draws = [trial_uniforms(setup, seed, i) for i in range(first, last)]
+    u = np.stack([d[0] for d in draws])
+    v = np.stack([d[1] for d in draws])
+    t, max_n, scen = u.shape[0], setup.spec.max_n, setup.scenario
+    p_dlt = setup.p_dlt()
+    batch = setup.spec.simulate(p_dlt, np.ascontiguousarray(u[:, :max_n, 0]))
     sel = batch.selected  # 1-based, 0 = none
-    if scenario.expansion_dose == "selected":
+    if scen.expansion_dose == "selected":
         exp_dose = sel - 1
     else:
-        exp_dose = np.full(t, dose_ids.index(scenario.expansion_dose))
-        exp_dose = np.where(sel > 0, exp_dose, -1)
-    has_exp = (exp_dose >= 0) & (n_exp > 0)
-
-    # dose of every patient slot: escalation slots filled dose by dose, then expansion slots
-    slot = np.arange(n_slots)
-    cum = np.cumsum(n_esc, axis=1)
-    total_esc = cum[:, -1]
-    esc_dose = (slot[None, :max_n, None] >= cum[:, None, :]).sum(axis=2)
-    dose = np.full((t, n_slots), -1)
-    dose[:, :max_n] = np.where(slot[None, :max_n] < total_esc[:, None], esc_dose, -1)
-    dose[:, max_n:] = np.where(has_exp[:, None], exp_dose[:, None], -1)
+        exp_dose = np.where(sel > 0, setup.dose_ids.index(scen.expansion_dose), -1)
+    if batch.cohort_dose is None:  # pragma: no cover - every design records its path
+        raise OptionsError(describe_problem("design", setup.spec.name, "a recorded dose path"))
+    dose = _slot_doses(setup, batch.cohort_dose, exp_dose)
     treated = dose >= 0
     dsafe = np.maximum(dose, 0)
-
-    cum_r = np.cumsum(np.array(scenario.response_matrix(dose_ids)), axis=1)  # (k, 7)
-    cat = (u[:, :, 1][:, :, None] > cum_r[dsafe][:, :, :-1]).sum(axis=2)
-    dropout = u[:, :, 4] < scenario.dropout_probability
-    cat = np.where(dropout, _N_CATEGORIES, cat)
-    responder = treated & (cat <= 3)
-
-    pfs_med = np.array(scenario.per_dose("pfs_median_months", dose_ids))[dsafe]
-    os_med = np.array(scenario.per_dose("os_median_months", dose_ids))[dsafe]
+    dlt = treated & (u[:, :, 0] < p_dlt[dsafe])
+    dropout = treated & (u[:, :, 4] < scen.dropout_probability)
+    cat = draw_best_response(setup.response_probabilities(), dose, u[:, :, 1], dropout)
+    responder = treated & setup.efficacy.responder_mask()[cat]
+    dose_list = list(setup.dose_ids)
+    pfs_med = np.array(scen.per_dose("pfs_median_months", dose_list))[dsafe]
+    os_med = np.array(scen.per_dose("os_median_months", dose_list))[dsafe]
     pfs = -pfs_med / np.log(2) * np.log1p(-u[:, :, 2])
     os_time = np.maximum(-os_med / np.log(2) * np.log1p(-u[:, :, 3]), pfs)
-
-    # accrual: Poisson arrivals; each escalation cohort waits the DLT window of the previous one
-    gaps = -np.log1p(-u[:, :, 5]) / scenario.enrollment_per_month
-    gaps = np.where(treated, gaps, 0.0)
-    wait = np.zeros((t, n_slots))
-    cohort_start = (slot % 3 == 0) & (slot < max_n) & (slot > 0)
-    wait[:, cohort_start] = _DLT_WINDOW_MONTHS
-    wait[:, max_n] = _DLT_WINDOW_MONTHS
-    wait = np.where(treated, wait, 0.0)
-    enrol = np.cumsum(gaps + wait, axis=1)
+    enrol = _accrual(setup, u, treated)
     last_enrol = np.where(treated, enrol, 0.0).max(axis=1)
-    end = last_enrol + scenario.followup_months
+    end = last_enrol + scen.followup_months
     available = end[:, None] - enrol
     event = treated & ~dropout & (pfs <= available)
     time = np.where(dropout, np.minimum(pfs, 0.5), np.minimum(pfs, available))
+    rates = np.array(scen.ae_rates(dose_list)).reshape(len(scen.adverse_events), len(dose_list))
+    has_ae = treated[:, :, None] & (v[:, :, :, 0] < rates.T[dsafe])
+    g3 = np.array([a.grade3_fraction for a in scen.adverse_events])
+    ser = np.array([a.serious_fraction for a in scen.adverse_events])
     return {
         "t": t,
-        "k": k,
         "sel": sel,
-        "n_esc": n_esc,
+        "cohort_dose": batch.cohort_dose,
         "exp_dose": exp_dose,
-        "has_exp": has_exp,
         "dose": dose,
         "treated": treated,
+        "dlt": dlt,
         "cat": cat,
         "dropout": dropout,
         "responder": responder,
@@ -208,16 +209,19 @@ def _draw(
         "end": end,
         "event": event,
         "time": time,
+        "ae": has_ae,
+        "ae_grade3": has_ae & (v[:, :, :, 1] < g3),
+        "ae_serious": has_ae & (v[:, :, :, 2] < ser),
         "u": u,
     }
 
 
-def _chunk(args: tuple[Any, ...]) -> pd.DataFrame:
-    design, dose_ids, n_exp, scenario, seed, first, last = args
-    dr = _draw(design, dose_ids, n_exp, scenario, seed, first, last)
-    t, k, sel, n_esc = dr["t"], dr["k"], dr["sel"], dr["n_esc"]
-    exp_dose, has_exp, treated = dr["exp_dose"], dr["has_exp"], dr["treated"]
-    responder, time, event, end = dr["responder"], dr["time"], dr["event"], dr["end"]
+def _chunk(args: tuple[TrialSetup, int, int, int]) -> pd.DataFrame:
+    setup, seed, first, last = args
+    dr = draw_trials(setup, seed, first, last)
+    t, k = dr["t"], len(setup.dose_ids)
+    treated, dose, responder = dr["treated"], dr["dose"], dr["responder"]
+    time, event = dr["time"], dr["event"]
     n_total = treated.sum(axis=1)
     x = responder.sum(axis=1)
     ci = binomial_ci(x, np.maximum(n_total, 1), method="clopper-pearson")
@@ -226,35 +230,49 @@ def _chunk(args: tuple[Any, ...]) -> pd.DataFrame:
         m = treated[i]
         if m.any():
             medians[i] = kaplan_meier(time[i, m], event[i, m]).median
-    out = {
+    out: dict[str, Any] = {
         "trial": np.arange(first, last),
-        "selected": np.array(["none", *dose_ids], dtype=object)[sel],
+        "design": setup.spec.name,
+        "selected": np.array(["none", *setup.dose_ids], dtype=object)[dr["sel"]],
     }
-    per_dose = n_esc + np.where(
-        has_exp[:, None] & (np.arange(k)[None, :] == exp_dose[:, None]), n_exp, 0
-    )
-    for j, d in enumerate(dose_ids):
-        out[f"n_{d}"] = per_dose[:, j]
+    at = dose[:, :, None] == np.arange(k)[None, None, :]
+    n_per = at.sum(axis=1)
+    dlt_per = (at & dr["dlt"][:, :, None]).sum(axis=1)
+    for j, d in enumerate(setup.dose_ids):
+        out[f"n_{d}"] = n_per[:, j]
+    for j, d in enumerate(setup.dose_ids):
+        out[f"dlt_{d}"] = dlt_per[:, j]
     out.update(
         {
             "n_total": n_total,
+            "n_dlt": dr["dlt"].sum(axis=1),
+            "n_sae": dr["ae_serious"].any(axis=2).sum(axis=1),
+            "n_ae_grade3": dr["ae_grade3"].any(axis=2).sum(axis=1),
             "responders": x,
             "orr": np.where(n_total > 0, x / np.maximum(n_total, 1), np.nan),
             "orr_ci_lower": np.asarray(ci.lower, float),
             "orr_ci_upper": np.asarray(ci.upper, float),
             "median_pfs_months": medians,
-            "duration_months": end,
+            "treatment_months": np.where(treated, time, 0.0).sum(axis=1),
+            "duration_months": dr["end"],
         }
     )
     return pd.DataFrame(out)
 
 
+def _check_int(name: str, value: Any, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
+        raise OptionsError(describe_problem(name, value, f"an integer >= {low}"))
+    return int(value)
+
+
 def simulate_trials(
     protocol: Any,
-    scenario: Scenario | str | dict[str, Any],
+    scenario: Scenario | str | Mapping[str, Any],
     n_trials: int,
     seed: int,
     workers: int = 1,
+    design: Any = None,
 ) -> TrialSimulationResult:
     """Simulate ``n_trials`` virtual trials of ``protocol`` under ``scenario``.
 
@@ -270,27 +288,19 @@ def simulate_trials(
         Master seed; trial ``i`` uses the i-th spawned child.
     workers : int
         Local processes; the result is identical for any value.
+    design : None, design object, mapping or str
+        The escalation design; ``None`` = the protocol's. A mapping or short form as in
+        :func:`earlyphase.designs.spec.design_from_spec` (``"boin:target=0.3"``).
 
     Returns
     -------
     TrialSimulationResult
     """
-    from earlyphase.protocol import load_protocol
-
-    if isinstance(n_trials, bool) or not isinstance(n_trials, (int, np.integer)) or n_trials < 1:
-        raise OptionsError(describe_problem("n_trials", n_trials, "an integer >= 1"))
-    if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
-        raise OptionsError(describe_problem("workers", workers, "an integer >= 1"))
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise OptionsError(describe_problem("seed", seed, "an integer >= 0"))
-    proto = protocol if hasattr(protocol, "design") else load_protocol(protocol)
-    scen = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    design, dose_ids, n_exp = _design(proto)
-    scen.check_dose_levels(dose_ids)
-    jobs = [
-        (design, dose_ids, n_exp, scen, int(seed), a, min(a + _CHUNK, n_trials))
-        for a in range(0, n_trials, _CHUNK)
-    ]
+    n_trials = _check_int("n_trials", n_trials, 1)
+    workers = _check_int("workers", workers, 1)
+    seed = _check_int("seed", seed, 0)
+    setup = trial_setup(protocol, scenario, design)
+    jobs = [(setup, seed, a, min(a + _CHUNK, n_trials)) for a in range(0, n_trials, _CHUNK)]
     if workers == 1 or len(jobs) == 1:
         parts = [_chunk(j) for j in jobs]
     else:
@@ -298,10 +308,11 @@ def simulate_trials(
             parts = list(pool.map(_chunk, jobs))
     trials = pd.concat(parts, ignore_index=True)
     return TrialSimulationResult(
-        scenario=scen.name,
-        dose_ids=tuple(dose_ids),
-        n_trials=int(n_trials),
-        seed=int(seed),
-        orr_threshold=scen.orr_threshold,
+        scenario=setup.scenario.name,
+        design=setup.spec.name,
+        dose_ids=setup.dose_ids,
+        n_trials=n_trials,
+        seed=seed,
+        orr_threshold=setup.scenario.orr_threshold,
         trials=trials,
     )

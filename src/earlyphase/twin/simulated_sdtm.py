@@ -24,7 +24,8 @@ from earlyphase.twin.disposition import disposition_domain
 from earlyphase.twin.exposure import exposure_domains
 from earlyphase.twin.scenario import Scenario, load_scenario
 from earlyphase.twin.sdtm import finalize_domains
-from earlyphase.twin.simulate import _design, _draw
+from earlyphase.twin.simulate import draw_trials
+from earlyphase.twin.trial_setup import trial_setup
 
 __all__ = ["simulate_trial_sdtm"]
 
@@ -109,6 +110,7 @@ def simulate_trial_sdtm(
     seed: int,
     trial: int = 0,
     start: str = "2021-01-04",
+    design: Any = None,
 ) -> dict[str, pd.DataFrame]:
     """SDTM (DM, SUPPDM, VS, MH, SC, EX, SUPPEX, LB, RS, DS) of simulated trial ``trial``.
 
@@ -120,6 +122,8 @@ def simulate_trial_sdtm(
         Index of the trial (0-based) in that simulation.
     start : str
         Calendar date of the first patient's enrolment window (ISO date).
+    design : None, design object, mapping or str
+        As for :func:`earlyphase.twin.simulate_trials`.
     """
     from earlyphase.protocol import load_protocol
 
@@ -127,14 +131,14 @@ def simulate_trial_sdtm(
         raise OptionsError(describe_problem("trial", trial, "an integer >= 0"))
     proto = protocol if hasattr(protocol, "design") else load_protocol(protocol)
     scen = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    design, dose_ids, n_exp = _design(proto)
-    scen.check_dose_levels(dose_ids)
-    draw = _draw(design, dose_ids, n_exp, scen, int(seed), int(trial), int(trial) + 1)
+    setup = trial_setup(proto, scen, design)
+    dose_ids = list(setup.dose_ids)
+    draw = draw_trials(setup, int(seed), int(trial), int(trial) + 1)
     streams = [
         np.random.default_rng(s)
         for s in np.random.SeedSequence(int(seed), spawn_key=(int(trial), 1)).spawn(4)
     ]
-    plan = _plan(draw, dose_ids, scen, design.max_n, pd.Timestamp(start), streams[0])
+    plan = _plan(draw, dose_ids, scen, setup.spec.max_n, pd.Timestamp(start), streams[0])
     body = baseline_body(plan, streams[1])
     domains = demographics_domains(plan, body)
     exposure, _ = exposure_domains(plan, body, streams[2])
