@@ -47,14 +47,7 @@ def _summary(result) -> None:  # type: ignore[no-untyped-def]
         f"  {len(result.tables)} tables, {len(result.figures)} figures, {len(result.files)} files"
     )
     if result.comparison is not None:
-        frame = result.comparison.to_frame()
-        compared = frame[frame["status"] != "not reproduced"]
-        same = int(compared["status"].str.startswith("same").sum())
-        flagged = int((frame["consistency"] == "inconsistent").sum())
-        typer.echo(
-            f"  published vs reproduced: {same} of {len(compared)} reproduced numbers agree "
-            f"at the published precision; {flagged} published numbers flagged inconsistent"
-        )
+        typer.echo(f"  published vs reproduced: {result.comparison.summary()}")
     for skipped in result.skipped:
         typer.echo(f"  not produced: {skipped.title} (missing {', '.join(skipped.reasons)})")
 

@@ -159,7 +159,15 @@ def build_report(
     else:  # data-only output: figures are not drawn
         figures, skipped_f = {}, []
     timings["figures"] = time.perf_counter() - t0
-    comparison = compare_published(published, tables) if published is not None else None
+    comparison = (
+        compare_published(
+            published,
+            tables,
+            skipped={s.output_id: "; ".join(s.reasons) for s in skipped_t + skipped_f},
+        )
+        if published is not None
+        else None
+    )
     content = ReportContent(
         title=title,
         subtitle=subtitle,
