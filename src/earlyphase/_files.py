@@ -13,7 +13,21 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["atomic_path", "atomic_write"]
+from earlyphase.errors import FileFormatError, OutputError
+
+__all__ = ["atomic_path", "atomic_write", "read_text_file"]
+
+
+def make_parent(target: Path) -> None:
+    """Create the folder that will hold ``target``; a clear :class:`OutputError` if it can't."""
+    for parent in (target.parent, *target.parent.parents):
+        if parent.exists():
+            if not parent.is_dir():
+                raise OutputError(f"cannot write {target}: {parent} is a file, not a folder")
+            break
+    if target.is_dir():
+        raise OutputError(f"cannot write {target}: it is a folder; expected a file name")
+    target.parent.mkdir(parents=True, exist_ok=True)
 
 
 @contextlib.contextmanager
@@ -23,7 +37,7 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     Use this for libraries that want a file name (pyreadstat, matplotlib, pyarrow).
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_parent(target)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -50,3 +64,44 @@ def atomic_write(
         open_kwargs.setdefault("newline", "")
     with atomic_path(path) as tmp, open(tmp, mode, **open_kwargs) as handle:
         yield handle
+
+
+def read_text_file(
+    path: str | os.PathLike[str], what: str, max_bytes: int, encoding: str = "utf-8"
+) -> str:
+    """Read a text file, refusing files above ``max_bytes`` and bytes not in ``encoding``.
+
+    Parameters
+    ----------
+    path : path-like
+        The file.
+    what : str
+        What the file should be, for messages (``"protocol YAML"``).
+    max_bytes : int
+        Largest accepted size in bytes.
+    encoding : str
+        Expected encoding.
+
+    Raises
+    ------
+    FileFormatError
+        The file is too large or not valid ``encoding``; the message names the file.
+    OSError
+        The file cannot be read (missing, a folder, permission denied).
+    """
+    p = Path(path)
+    size = p.stat().st_size
+    if size > max_bytes:
+        raise FileFormatError(
+            f"{p}: {size:,} bytes; expected a {what} file of at most {max_bytes:,} bytes "
+            "(the documented limit)"
+        )
+    data = p.read_bytes()
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise FileFormatError(
+            f"{p}:{line}: byte {data[exc.start : exc.start + 1]!r} at offset {exc.start} is not "
+            f"{encoding.upper()}; expected a {what} file encoded in {encoding.upper()}"
+        ) from None

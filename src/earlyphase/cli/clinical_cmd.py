@@ -14,25 +14,9 @@ OutOption = Annotated[
 
 
 def _read_table(path: Path) -> Any:
-    import pandas as pd
+    from earlyphase.cli._tables import read_table
 
-    from earlyphase.errors import DataError, describe_problem
-
-    if not path.is_file():
-        raise DataError(describe_problem("input file", str(path), "an existing file"))
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".csv":
-            return pd.read_csv(path)
-        if suffix == ".json":
-            return pd.read_json(path)
-        if suffix == ".parquet":
-            return pd.read_parquet(path)
-    except (ValueError, OSError) as exc:
-        raise DataError(
-            describe_problem("input file", str(path), f"a readable table ({exc})")
-        ) from exc
-    raise DataError(describe_problem("input file", str(path), "a .csv, .json or .parquet file"))
+    return read_table(path)
 
 
 def _write_table(frame: Any, out: Path) -> None:

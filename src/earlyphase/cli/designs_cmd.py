@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import typer
+
+from earlyphase.cli._checks import check_suffix
 
 design_app = typer.Typer(
     help="Dose-finding designs: decisions, decision tables, operating characteristics.",
@@ -49,11 +52,24 @@ def _floats(text: str, field: str) -> list[float]:
             raise DesignError(
                 describe_problem(f"{field} item {i + 1}", token, "a number")
             ) from None
+        if not math.isfinite(values[-1]):
+            raise DesignError(describe_problem(f"{field} item {i + 1}", token, "a finite number"))
     if not values:
         raise DesignError(
             describe_problem(field, text, "comma-separated numbers, e.g. 0.05,0.10,0.20")
         )
     return values
+
+
+def _check_early(out: Path | None, n_trials: int | None = None, seed: int | None = None) -> None:
+    """Options checked before any simulation runs or any file is written."""
+    from earlyphase.limits import MAX_TRIALS, check_count, check_seed
+
+    check_suffix("--out", out, (".csv", ".json"))
+    if n_trials is not None:
+        check_count("--n-trials", n_trials, MAX_TRIALS, what="trials")
+    if seed is not None:
+        check_seed("--seed", seed)
 
 
 def _build(
@@ -72,8 +88,14 @@ def _build(
 
     if protocol is not None:
         return from_protocol(protocol)
+    from earlyphase.limits import MAX_COHORT_SIZE, MAX_DOSES, MAX_PATIENTS, check_count
+
     if doses is None:
         raise DesignError(describe_problem("--doses", None, "the number of dose levels"))
+    check_count("--doses", doses, MAX_DOSES, what="dose levels")
+    check_count("--cohort-size", cohort_size, MAX_COHORT_SIZE, what="patients")
+    check_count("--max-n", max_n, MAX_PATIENTS, what="patients")
+    check_count("--expansion", expansion, MAX_PATIENTS, minimum=0, what="patients")
     if max_n % cohort_size:
         raise DesignError(
             describe_problem("--max-n", max_n, f"a multiple of --cohort-size {cohort_size}")
@@ -224,6 +246,7 @@ def oc_cmd(
     """Operating characteristics: exact for 3+3 (with the expansion cohort), simulated otherwise."""
     from earlyphase.designs import ThreePlusThree
 
+    _check_early(out, n_trials, seed)
     p = _floats(true_dlt, "--true-dlt")
     d = _build(design, target, doses or len(p), variant, 3, 30, None, expansion, protocol)
     oc = d.exact_oc(p) if isinstance(d, ThreePlusThree) else _simulate(d, p, n_trials, seed)
@@ -270,6 +293,7 @@ def table_cmd(
     out: Path | None = _OUT,
 ) -> None:
     """The decision table: for n patients at the current dose, the DLT counts that mean escalate / de-escalate / eliminate."""
+    _check_early(out)
     d = _build(design, target, doses, variant, cohort_size, max_n, skeleton)
     _emit(d.decision_table(), f"{getattr(d, 'name', design)}: decision table", as_json, as_csv, out)
 
@@ -292,6 +316,7 @@ def simulate_cmd(
     out: Path | None = _OUT,
 ) -> None:
     """Simulate trials of one design under one true dose-toxicity curve."""
+    _check_early(out, n_trials, seed)
     p = _floats(true_dlt, "--true-dlt")
     d = _build(design, target, len(p), variant, cohort_size, max_n, skeleton)
     oc = _simulate(d, p, n_trials, seed)
@@ -319,6 +344,8 @@ def compare_cmd(
     from earlyphase.designs import compare_designs, plot_selection, side_by_side
     from earlyphase.errors import DesignError, describe_problem
 
+    _check_early(out, n_trials, seed)
+    check_suffix("--plot", plot, (".png", ".pdf", ".svg"))
     truths = {f"S{i + 1}": _floats(s, f"--scenario {i + 1}") for i, s in enumerate(scenario)}
     k = {len(v) for v in truths.values()}
     if len(k) != 1:

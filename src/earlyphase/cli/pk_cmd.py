@@ -10,21 +10,17 @@ from typing import Annotated
 
 import typer
 
+from earlyphase.cli._checks import check_suffix
+
 pk_app = typer.Typer(help="Pharmacokinetic simulation and figures.", no_args_is_help=True)
 
 _TABLE_CODES = ("TMAX", "CMAX", "AUCTAU", "AUCLST", "TLST", "RACCMAX", "RACAUC")
 
 
-def _read_table(path: Path):
-    import pandas as pd
+def _read_table(path: Path, option: str = "input file"):
+    from earlyphase.cli._tables import read_table
 
-    from earlyphase.errors import DataError, describe_problem
-
-    if not path.exists():
-        raise DataError(describe_problem("file", str(path), "an existing CSV or Parquet file"))
-    if path.suffix.lower() == ".parquet":
-        return pd.read_parquet(path)
-    return pd.read_csv(path)
+    return read_table(path, option, (".csv", ".parquet"))
 
 
 def _write_table(frame, out: Path) -> None:
@@ -77,7 +73,10 @@ def nca_command(
     """Noncompartmental analysis (WinNonlin-compatible rules) of every profile."""
     from earlyphase.pk import NCAOptions, nca
 
-    result = nca(_read_table(conc), _read_table(doses), NCAOptions(auc_method=method))  # type: ignore[arg-type]
+    check_suffix("--out", out, (".csv", ".json"))
+    result = nca(
+        _read_table(conc, "conc"), _read_table(doses, "doses"), NCAOptions(auc_method=method)
+    )  # type: ignore[arg-type]
     frame = result.to_wide() if wide else result.to_frame()
     if out is not None:
         _write_table(frame, out)
@@ -128,6 +127,8 @@ def simulate_command(
     from earlyphase.pk import accumulation_ratios, nca
     from earlyphase.pk.summary import parameter_table
 
+    check_suffix("--out", out, (".csv", ".json"))
+    check_suffix("--doses-out", doses_out, (".csv", ".json"))
     with Progress(transient=True) as progress:
         task = progress.add_task("simulating", total=2)
         sim = _simulate(protocol, dose_level, n, cycles, seed, drug)
@@ -183,12 +184,13 @@ def plot_command(
     from earlyphase.errors import DataError, OptionsError, describe_problem
     from earlyphase.pk.plots import plot_mean_profiles, plot_spaghetti, save_figure, time_after_dose
 
+    check_suffix("--out", out, (".png", ".pdf", ".svg"))
     if kind not in ("mean", "spaghetti"):
         raise OptionsError(describe_problem("--kind", kind, "'mean' or 'spaghetti'"))
     if (conc is None) != (doses is None):
         raise OptionsError(describe_problem("--conc/--doses", "only one given", "both or neither"))
     if conc is not None and doses is not None:
-        data = time_after_dose(_read_table(conc), _read_table(doses))
+        data = time_after_dose(_read_table(conc, "--conc"), _read_table(doses, "--doses"))
         if group not in data.columns:
             raise DataError(describe_problem("--group", group, f"a column of {conc}"))
         title = f"{conc.name}: concentrations by {group}"

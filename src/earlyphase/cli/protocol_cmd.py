@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from earlyphase.cli._checks import check_suffix
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -113,6 +115,9 @@ def schedule(
     from earlyphase.dosing import DosingOptions, dosing_calendar, write_ics
     from earlyphase.protocol import load_protocol
 
+    check_suffix("--csv", csv, (".csv",))
+    check_suffix("--ics", ics, (".ics",))
+    check_suffix("--out", out, (".csv", ".json"))
     proto = load_protocol(protocol)
     opts = DosingOptions(bsa_method=bsa_method, rounding_step_mg=round_mg)
     cal = dosing_calendar(
@@ -173,22 +178,17 @@ def eligibility(
     ] = False,
 ) -> None:
     """Check patients against a protocol's eligibility criteria."""
-    import pandas as pd
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
+    from earlyphase.cli._tables import read_table
     from earlyphase.eligibility import check_eligibility, eligibility_summary
-    from earlyphase.errors import DataError, describe_problem
     from earlyphase.protocol import load_protocol
 
+    check_suffix("--out", out, (".csv", ".json"))
     proto = load_protocol(protocol)
-    try:
-        frame = pd.read_csv(patients_csv)
-    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise DataError(
-            describe_problem("patients_csv", str(patients_csv), f"a readable CSV file ({exc})")
-        ) from None
+    frame = read_table(patients_csv, "patients_csv", (".csv",))
     results = check_eligibility(
         proto, frame, missing_columns="unevaluable" if allow_missing else "error"
     )

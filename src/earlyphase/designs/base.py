@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from earlyphase.errors import DesignError, describe_problem
+from earlyphase.errors import DesignError, InputTypeError, LimitError, describe_problem
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -103,15 +105,29 @@ class Design(Protocol):
         ...
 
 
-def check_int(name: str, value: int, low: int, expected: str | None = None) -> int:
-    """Validate a whole number ``>= low`` (bools rejected); ``expected`` words the error."""
-    if isinstance(value, bool) or int(value) != value or int(value) < low:
+def check_int(
+    name: str, value: int, low: int, expected: str | None = None, high: int | None = None
+) -> int:
+    """Validate a whole number ``>= low`` (bools rejected); ``expected`` words the error.
+
+    A value above ``high`` (a documented bound of :mod:`earlyphase.limits`) raises
+    :class:`~earlyphase.errors.LimitError` with the bound in the message.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise InputTypeError(describe_problem(name, value, expected or f"an integer >= {low}"))
+    if not math.isfinite(float(value)) or int(value) != value or int(value) < low:
         raise DesignError(describe_problem(name, value, expected or f"an integer >= {low}"))
+    if high is not None and int(value) > high:
+        raise LimitError(describe_problem(name, value, f"at most {high:,} (the documented limit)"))
     return int(value)
 
 
 def check_target(target: float) -> float:
     """Validate a target DLT rate in (0, 1)."""
+    if isinstance(target, bool) or not isinstance(target, numbers.Real):
+        raise InputTypeError(
+            describe_problem("target", target, "a DLT probability strictly between 0 and 1")
+        )
     t = float(target)
     if not 0.0 < t < 1.0:
         raise DesignError(

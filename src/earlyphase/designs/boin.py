@@ -37,6 +37,7 @@ from earlyphase.designs.interval import (
     overdose_boundary,
 )
 from earlyphase.errors import DesignError, describe_problem
+from earlyphase.limits import MAX_COHORT_SIZE, MAX_DOSES, MAX_PATIENTS
 
 __all__ = ["BOIN", "boin_lambdas"]
 
@@ -99,11 +100,12 @@ class BOIN(IntervalDesign):
 
     def __post_init__(self) -> None:
         check_target(self.target)
-        check_int("n_doses", self.n_doses, 1)
-        check_int("cohort_size", self.cohort_size, 1)
-        check_int("n_cohorts", self.n_cohorts, 1)
-        check_int("n_earlystop", self.n_earlystop, 1)
-        check_int("start_dose", self.start_dose, 1)
+        check_int("n_doses", self.n_doses, 1, high=MAX_DOSES)
+        check_int("cohort_size", self.cohort_size, 1, high=MAX_COHORT_SIZE)
+        check_int("n_cohorts", self.n_cohorts, 1, high=MAX_PATIENTS)
+        check_int("max_n", self.cohort_size * self.n_cohorts, 1, high=MAX_PATIENTS)
+        check_int("n_earlystop", self.n_earlystop, 1, high=MAX_PATIENTS)
+        check_int("start_dose", self.start_dose, 1, high=MAX_DOSES)
         if self.start_dose > self.n_doses:
             raise DesignError(
                 describe_problem("start_dose", self.start_dose, f"a dose in 1..{self.n_doses}")

@@ -31,12 +31,13 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
-from earlyphase.designs.base import Decision, check_target, check_true_dlt
+from earlyphase.designs.base import Decision, check_int, check_target, check_true_dlt
 from earlyphase.designs.operating_characteristics import OperatingCharacteristics
 from earlyphase.designs.outcomes import check_no_skip, parse_outcomes
 from earlyphase.designs.simulate import TrialBatch, run_simulation
 from earlyphase.designs.skeleton import Model, getprior
 from earlyphase.errors import DesignError, describe_problem
+from earlyphase.limits import MAX_COHORT_SIZE, MAX_DOSES, MAX_PATIENTS
 
 __all__ = ["CRM", "getprior"]
 
@@ -117,6 +118,10 @@ class CRM:
 
     def __post_init__(self) -> None:
         check_target(self.target)
+        check_int("cohort_size", self.cohort_size, 1, high=MAX_COHORT_SIZE)
+        check_int("max_n", self.max_n, 1, high=MAX_PATIENTS)
+        if len(self.skeleton) > MAX_DOSES:
+            check_int("skeleton length", len(self.skeleton), 1, high=MAX_DOSES)
         sk = np.asarray(self.skeleton, dtype=float)
         object.__setattr__(self, "skeleton", tuple(float(v) for v in sk))
         if sk.ndim != 1 or sk.size < 1:

@@ -76,6 +76,12 @@ def make_design(
         return MTPI2(target, n_doses, **common, **options)
     if kind == "keyboard":
         return Keyboard(target, n_doses, **common, **options)
+    if skeleton is not None and len(tuple(skeleton)) != n_doses:
+        raise DesignError(
+            describe_problem(
+                "skeleton", tuple(skeleton), f"{n_doses} prior DLT probabilities, one per dose"
+            )
+        )
     if skeleton is None:
         skeleton = getprior(0.05, target, max(1, math.ceil(n_doses / 2)), n_doses)
     return CRM(

@@ -32,6 +32,7 @@ from earlyphase.designs.interval import (
     overdose_boundary,
 )
 from earlyphase.errors import DesignError, describe_problem
+from earlyphase.limits import MAX_DOSES
 
 __all__ = ["MTPI2", "Keyboard", "keys"]
 
@@ -85,7 +86,7 @@ def _decisions(
 
 def _check(target: float, n_doses: int, eps1: float, eps2: float) -> None:
     check_target(target)
-    check_int("n_doses", n_doses, 1, "a positive integer")
+    check_int("n_doses", n_doses, 1, "a positive integer", high=MAX_DOSES)
     for name, eps in (("epsilon1", eps1), ("epsilon2", eps2)):
         if not 0 < eps < target if name == "epsilon1" else not 0 < eps < 1 - target:
             raise DesignError(

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from earlyphase.designs.base import check_int
 from earlyphase.designs.operating_characteristics import OperatingCharacteristics
 from earlyphase.errors import DesignError, describe_problem
+from earlyphase.limits import MAX_TRIALS, check_seed
 
 __all__ = [
     "BLOCK_TRIALS",
@@ -212,8 +214,8 @@ def run_simulation(
     progress : callable, optional
         Called with the number of trials finished after each block (for progress bars).
     """
-    if int(n_trials) < 1:
-        raise DesignError(describe_problem("n_trials", n_trials, "a positive integer"))
+    n_trials = check_int("n_trials", n_trials, 1, "a positive integer", high=MAX_TRIALS)
+    check_seed("seed", seed)
     if int(chunk_size) < 1:
         raise DesignError(describe_problem("chunk_size", chunk_size, "a positive integer"))
     sums = simulate_blocks(

@@ -36,6 +36,7 @@ from earlyphase.designs.operating_characteristics import OperatingCharacteristic
 from earlyphase.designs.outcomes import parse_outcomes
 from earlyphase.designs.simulate import TrialBatch, run_simulation
 from earlyphase.errors import DesignError, describe_problem
+from earlyphase.limits import MAX_DOSES, MAX_PATIENTS
 
 __all__ = ["ThreePlusThree", "VARIANTS"]
 
@@ -64,12 +65,12 @@ class ThreePlusThree:
     expansion: int = 0
 
     def __post_init__(self) -> None:
-        check_int("n_doses", self.n_doses, 1, "a positive integer")
+        check_int("n_doses", self.n_doses, 1, "a positive integer", high=MAX_DOSES)
         if self.variant not in VARIANTS:
             raise DesignError(
                 describe_problem("variant", self.variant, "one of " + ", ".join(VARIANTS))
             )
-        check_int("expansion", self.expansion, 0, "a number of patients >= 0")
+        check_int("expansion", self.expansion, 0, "a number of patients >= 0", high=MAX_PATIENTS)
 
     @property
     def name(self) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+import numbers
 from collections.abc import Sequence
 
 import pandas as pd
@@ -10,7 +12,8 @@ import pandas as pd
 from earlyphase.dosing.bsa import check_body_size
 from earlyphase.dosing.dose import DoseCalculation, DosingOptions, calculate_dose
 from earlyphase.dosing.modifications import DoseModification, reduced_dose
-from earlyphase.errors import DataError, describe_problem
+from earlyphase.errors import DataError, InputTypeError, describe_problem
+from earlyphase.limits import MAX_CYCLES, check_count
 from earlyphase.protocol.model import Drug, Protocol
 
 __all__ = ["CALENDAR_COLUMNS", "dosing_calendar"]
@@ -101,6 +104,12 @@ def dosing_calendar(
     """
     if isinstance(cycles, bool) or not isinstance(cycles, int) or cycles < 1:
         raise DataError(describe_problem("cycles", cycles, "an integer >= 1"))
+    check_count("cycles", cycles, MAX_CYCLES, what="cycles")
+    for name, value in (("weight_kg", weight_kg), ("height_cm", height_cm)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise InputTypeError(describe_problem(name, value, "a number"))
+        if not math.isfinite(value):
+            raise DataError(describe_problem(name, value, "a finite number (one patient's value)"))
     check_body_size(height_cm, weight_kg)
     opts = dosing_options or DosingOptions()
     start = _as_date(start_date)

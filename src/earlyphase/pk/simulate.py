@@ -25,6 +25,7 @@ import pandas as pd
 from scipy.special import expit
 
 from earlyphase.errors import DataError, describe_problem
+from earlyphase.limits import MAX_PK_SUBJECTS, check_count, check_seed
 from earlyphase.pk.models.carfilzomib import CarfilzomibModel, two_compartment_infusion
 from earlyphase.pk.models.isatuximab import (
     IsatuximabModel,
@@ -64,6 +65,13 @@ class SimulationResult:
     def to_frame(self) -> pd.DataFrame:
         """The concentration table."""
         return self.conc.copy()
+
+
+def _rng(seed: int | np.random.Generator | None) -> np.random.Generator:
+    """A generator from a seed (checked: 0 <= seed < 2**63) or the generator itself."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    return np.random.default_rng(None if seed is None else check_seed("seed", seed))
 
 
 def virtual_patients(n: int, rng: np.random.Generator) -> pd.DataFrame:
@@ -274,7 +282,8 @@ def simulate_isatuximab(
         False gives typical-patient predictions without residual error.
     """
     model = model or IsatuximabModel()
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    n = check_count("n", n, MAX_PK_SUBJECTS, what="subjects")
+    rng = _rng(seed)
     patients = (
         covariates.reset_index(drop=True) if covariates is not None else virtual_patients(n, rng)
     )
@@ -313,7 +322,8 @@ def simulate_carfilzomib(
     """Simulate carfilzomib (linear two-compartment, closed form) for ``n`` patients; doses in
     mg/m2 need a ``bsa_m2`` covariate (1.9 m2 when simulated patients are generated)."""
     model = model or CarfilzomibModel()
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    n = check_count("n", n, MAX_PK_SUBJECTS, what="subjects")
+    rng = _rng(seed)
     if covariates is None:
         covariates = virtual_patients(n, rng).assign(bsa_m2=1.9)
     patients = covariates.reset_index(drop=True)

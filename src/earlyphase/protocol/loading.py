@@ -19,7 +19,10 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from earlyphase.errors import ProtocolError, describe_problem
+from earlyphase._files import read_text_file
+from earlyphase._yaml import YamlFileError, compose_yaml
+from earlyphase.errors import InputTypeError, ProtocolError, describe_problem
+from earlyphase.limits import MAX_YAML_BYTES
 from earlyphase.protocol.consistency import Loc, _dotted, find_inconsistencies
 from earlyphase.protocol.model import Protocol
 
@@ -112,13 +115,10 @@ def _expected(err: Any) -> str:
 def parse_protocol(text: str, source: str = "<string>") -> Protocol:
     """Parse and validate protocol YAML text (see :func:`load_protocol`)."""
     try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
+        data, root = compose_yaml(text, source)
+    except YamlFileError as exc:
         raise ProtocolValidationError(
-            source, [ProtocolProblem("", line, f"not valid YAML: {getattr(exc, 'problem', exc)}")]
+            source, [ProtocolProblem("", exc.line, exc.problem)]
         ) from None
     if not isinstance(data, dict) or root is None:
         raise ProtocolValidationError(
@@ -186,6 +186,14 @@ def load_protocol(path_or_name: str | os.PathLike[str]) -> Protocol:
     """
     if isinstance(path_or_name, Protocol):
         return path_or_name
+    if not isinstance(path_or_name, str | os.PathLike):
+        raise InputTypeError(
+            describe_problem(
+                "protocol",
+                path_or_name,
+                f"a Protocol, a path to a YAML file or a built-in name {builtin_protocols()}",
+            )
+        )
     name = os.fspath(path_or_name)
     if name in builtin_protocols():
         ref = resources.files("earlyphase.protocol") / "builtin" / f"{name}.yaml"
@@ -197,4 +205,5 @@ def load_protocol(path_or_name: str | os.PathLike[str]) -> Protocol:
                 "protocol", name, f"a YAML file or a built-in protocol name {builtin_protocols()}"
             )
         )
-    return parse_protocol(path.read_text(encoding="utf-8"), source=str(path))
+    text = read_text_file(path, "protocol YAML", MAX_YAML_BYTES)
+    return parse_protocol(text, source=str(path))

@@ -14,11 +14,18 @@ reference). Everything other areas need is an attribute or a small method::
 
 from __future__ import annotations
 
-from typing import Literal, NamedTuple
+from typing import Annotated, Literal, NamedTuple
 
-from pydantic import Field, model_validator
+from pydantic import Field, PositiveFloat, field_validator, model_validator
 
 from earlyphase.errors import ProtocolError, describe_problem
+from earlyphase.limits import (
+    MAX_COHORT_SIZE,
+    MAX_CYCLE_LENGTH_DAYS,
+    MAX_CYCLES,
+    MAX_DOSES,
+    MAX_PATIENTS,
+)
 from earlyphase.protocol._base import FrozenModel
 from earlyphase.protocol.criteria import EligibilityCriterion
 from earlyphase.protocol.disease import Disease
@@ -65,9 +72,11 @@ class Drug(FrozenModel):
     cdisc_name: str = ""
     dose_unit: Literal["mg/kg", "mg/m2", "mg"]
     route: str = "INTRAVENOUS"
-    infusion_minutes: tuple[float, ...] = Field(default=(), description="per administration")
+    infusion_minutes: tuple[PositiveFloat, ...] = Field(
+        default=(), description="per administration"
+    )
     bsa_cap_m2: float | None = Field(default=None, gt=0)
-    dose_reduction_steps: tuple[float, ...] = ()
+    dose_reduction_steps: tuple[PositiveFloat, ...] = ()
     note: str = ""
 
     def infusion_minutes_for(self, administration_number: int) -> float | None:
@@ -88,8 +97,8 @@ class DoseOnDays(FrozenModel):
 class RegimenSegment(FrozenModel):
     """Doses of one drug for a range of cycles (``to_cycle`` None = every later cycle)."""
 
-    from_cycle: int = Field(ge=1)
-    to_cycle: int | None = Field(default=None, ge=1)
+    from_cycle: int = Field(ge=1, le=MAX_CYCLES)
+    to_cycle: int | None = Field(default=None, ge=1, le=MAX_CYCLES)
     doses: tuple[DoseOnDays, ...] = Field(min_length=1)
 
     def covers(self, cycle: int) -> bool:
@@ -115,8 +124,12 @@ class ScheduleOption(FrozenModel):
     id: str
     description: str
     drug: str
-    from_cycle: int = Field(ge=1)
+    from_cycle: int = Field(ge=1, le=MAX_CYCLES)
     days: tuple[int, ...] = Field(min_length=1)
+
+
+#: Dose-finding designs a protocol may name (case-insensitive); ``earlyphase.designs`` has each.
+DESIGN_NAMES = ("3+3", "BOIN", "mTPI-2", "CRM")
 
 
 class Design(FrozenModel):
@@ -140,13 +153,20 @@ class Design(FrozenModel):
 
     name: str
     variant: str = "de-escalate"
-    n_doses: int = Field(ge=1)
-    cohort_size: int = Field(default=3, ge=1)
+    n_doses: int = Field(ge=1, le=MAX_DOSES)
+    cohort_size: int = Field(default=3, ge=1, le=MAX_COHORT_SIZE)
     start_dose_level: str = "DL1"
-    expansion_size: int = Field(default=0, ge=0)
+    expansion_size: int = Field(default=0, ge=0, le=MAX_PATIENTS)
     target_dlt_rate: float = Field(gt=0, lt=1)
     mtd_dlt_threshold: float | None = Field(default=None, gt=0, lt=1)
     note: str = ""
+
+    @field_validator("name")
+    @classmethod
+    def _known_design(cls, value: str) -> str:
+        if value.lower() not in {n.lower() for n in DESIGN_NAMES}:
+            raise ValueError("one of " + ", ".join(repr(n) for n in DESIGN_NAMES))
+        return value
 
 
 class PlannedDose(NamedTuple):
@@ -165,10 +185,12 @@ class Protocol(FrozenModel):
     registry_id: str = ""
     reference: str = ""
     disease: Disease
-    cycle_length_days: int = Field(gt=0)
-    cycles: int | Literal["until progression"] = "until progression"
+    cycle_length_days: int = Field(gt=0, le=MAX_CYCLE_LENGTH_DAYS)
+    cycles: Annotated[int, Field(ge=1, le=MAX_CYCLES)] | Literal["until progression"] = (
+        "until progression"
+    )
     drugs: tuple[Drug, ...] = Field(min_length=1)
-    dose_levels: tuple[DoseLevel, ...] = Field(min_length=1)
+    dose_levels: tuple[DoseLevel, ...] = Field(min_length=1, max_length=MAX_DOSES)
     schedule_options: tuple[ScheduleOption, ...] = ()
     design: Design
     dlt: DltDefinition

@@ -35,10 +35,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from earlyphase._files import read_text_file
+from earlyphase._yaml import load_yaml
 from earlyphase.errors import DataError, ProtocolError, describe_problem
+from earlyphase.limits import MAX_YAML_BYTES
 
 __all__ = ["AdverseEventRate", "AdverseEventTerm", "Covariates", "Scenario", "load_scenario"]
 
@@ -91,9 +93,9 @@ class Scenario(BaseModel):
     response: dict[str, dict[str, float]]
     pfs_median_months: dict[str, float] | float
     os_median_months: dict[str, float] | float = 40.0
-    enrollment_per_month: float = Field(default=1.0, gt=0)
+    enrollment_per_month: float = Field(default=1.0, gt=0, le=1000)
     dropout_probability: float = Field(default=0.0, ge=0, le=1)
-    followup_months: float = Field(default=24.0, ge=0)
+    followup_months: float = Field(default=24.0, ge=0, le=1200)
     orr_threshold: float = Field(default=0.4, ge=0, le=1)
     expansion_dose: str = "selected"
     covariates: Covariates = Covariates()
@@ -140,9 +142,13 @@ class Scenario(BaseModel):
     def _medians(cls, v: dict[str, float] | float, info: Any) -> dict[str, float] | float:
         values = v.items() if isinstance(v, dict) else [("all", v)]
         for dose, m in values:
-            if not m > 0:
+            if not 0 < m <= 1200:
                 raise ValueError(
-                    describe_problem(f"{info.field_name}[{dose}]", m, "a positive median in months")
+                    describe_problem(
+                        f"{info.field_name}[{dose}]",
+                        m,
+                        "a finite positive median in months (at most 1200)",
+                    )
                 )
         return v
 
@@ -231,12 +237,7 @@ def load_scenario(source: str | os.PathLike[str] | dict[str, Any]) -> Scenario:
         path = Path(source)
         if not path.is_file():
             raise DataError(describe_problem("scenario", str(path), "an existing YAML file"))
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            raise DataError(
-                describe_problem("scenario", str(path), f"valid YAML ({exc})")
-            ) from None
+        raw = load_yaml(read_text_file(path, "scenario YAML", MAX_YAML_BYTES), str(path))
         if not isinstance(raw, dict):
             raise DataError(describe_problem("scenario", type(raw).__name__, "a YAML mapping"))
     try:

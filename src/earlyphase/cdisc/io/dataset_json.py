@@ -26,6 +26,7 @@ import pandas as pd
 
 from earlyphase import __version__
 from earlyphase._files import atomic_write
+from earlyphase._json import load_json
 from earlyphase.cdisc.io.metadata import (
     COLUMN_KEYS,
     DATA_TYPES,
@@ -92,28 +93,8 @@ _VERSION_RE = re.compile(VERSION_PATTERN)
 
 
 # --------------------------------------------------------------------------- parsing helpers
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    seen: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in seen:
-            raise DataError(
-                describe_problem("JSON object", f"duplicate key {key!r}", "unique keys")
-            )
-        seen[key] = value
-    return seen
-
-
 def _loads(text: str, where: str) -> Any:
-    try:
-        return json.loads(text, object_pairs_hook=_no_duplicates)
-    except json.JSONDecodeError as exc:
-        raise DataError(
-            describe_problem(
-                where,
-                f"invalid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})",
-                "well-formed Dataset-JSON",
-            )
-        ) from exc
+    return load_json(text, where, "Dataset-JSON")
 
 
 def _is_int(v: Any) -> bool:

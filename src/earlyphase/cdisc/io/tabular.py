@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from earlyphase._files import atomic_path, atomic_write
+from earlyphase._json import load_json
 from earlyphase.cdisc.io.dataset_json import (
     _frame_from_columns,
     _json_values,
@@ -125,7 +126,7 @@ def read_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
         )
     sidecar = csv_sidecar(path)
     if sidecar.exists():
-        meta = json.loads(sidecar.read_text(encoding="utf-8"))
+        meta = load_json(sidecar.read_bytes(), sidecar.name, "a Dataset-JSON metadata sidecar")
         problems = validate_dataset_json(meta, expect_rows=False)
         names = [c.get("name") for c in meta.get("columns", [])]
         if names != list(raw.columns):
