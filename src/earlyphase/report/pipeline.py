@@ -177,9 +177,45 @@ def build_report(
         comparison=comparison,
         skipped=tuple(skipped_t + skipped_f),
         data_notes=tuple(notes),
+        cutoff=_cutoff(adam),
+        run_datetime=_run_datetime(),
+        program=_program(),
     )
     files = _write(content, out, formats, say, timings)
     return ReportResult(out, tuple(files), tables, figures, comparison, content.skipped, timings)
+
+
+def _cutoff(adam: Mapping[str, pd.DataFrame]) -> str:
+    """The data cut-off date (ADSL.DCUTDT), ISO; '' when the data do not give one."""
+    adsl = adam.get("ADSL")
+    if adsl is None or "DCUTDT" not in adsl.columns:
+        return ""
+    dates = pd.to_datetime(adsl["DCUTDT"], errors="coerce").dropna()
+    return dates.max().strftime("%Y-%m-%d") if len(dates) else ""
+
+
+def _run_datetime() -> str:
+    """Run date-time for page footers: SOURCE_DATE_EPOCH when set (reproducible builds),
+    else now, in UTC."""
+    import datetime as dt
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    when = (
+        dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        if epoch.isdigit()
+        else dt.datetime.now(dt.UTC)
+    )
+    return when.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _program() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"earlyphase {version('earlyphase')}"
+    except PackageNotFoundError:
+        return "earlyphase"
 
 
 def _write(

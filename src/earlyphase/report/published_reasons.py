@@ -67,13 +67,45 @@ def section_of(location: str, address: str, titles: Mapping[str, str]) -> str:
     return ", ".join(p.strip() for p in head.split(",")[:2]) or "Other"
 
 
+_WORDS = (
+    (r"\bn\b", "No."),
+    (r"\bpct\b", "%"),
+    (r"\bdl(\d)\b", r"DL\1"),
+    (r"\bir\b", "infusion reaction"),
+    (r"\bsae\b", "SAE"),
+    (r"\bdlt\b", "DLT"),
+    (r"\borr\b", "ORR"),
+    (r"\bcbr\b", "CBR"),
+    (r"\bos\b", "OS"),
+    (r"\bpfs\b", "PFS"),
+    (r"\bref\b", "refractory"),
+    (r"\bexp\b", "exposed"),
+    (r"\bhr\b", "high risk"),
+    (r"\bg34\b", "grade 3-4"),
+    (r"\bgrade2plus\b", "grade ≥2"),
+)
+_FIELDS = {
+    "any": "any grade, No.",
+    "any_pct": "any grade, %",
+    "grade3plus": "grade ≥3, No.",
+    "grade3plus_pct": "grade ≥3, %",
+    "denominator": "N",
+}
+
+
 def label_of(key: str, location: str) -> str:
-    """A readable label: the paper location, plus which printed attribute it is."""
-    attribute = key.rsplit(".", 1)[-1] if "." in key and not key.startswith("table") else ""
-    if key.startswith(("table2.", "table3.")):
-        attribute = ""
-    word = _ATTRIBUTE_WORDS.get(attribute, "")
-    return f"{location} ({word})" if word else location
+    """A readable label: what the number is, and where the paper prints it."""
+    if key.startswith("table2."):
+        return f"{location}: {_FIELDS.get(key.rsplit('.', 1)[-1], key.rsplit('.', 1)[-1])}"
+    if key.startswith("table3."):
+        return location
+    base, _, attribute = key.partition(".")
+    words = base.replace("_", " ")
+    for pattern, repl in _WORDS:
+        words = re.sub(pattern, repl, words)
+    words = words[:1].upper() + words[1:]
+    word = _ATTRIBUTE_WORDS.get(attribute, attribute)
+    return f"{words}{f' ({word})' if word else ''} — {location}"
 
 
 def reason_for(

@@ -34,6 +34,17 @@ from earlyphase.report.spec import ColumnSpec, RowSpec, TableResult, TableSpec, 
 __all__ = ["SubColumn", "TableLayout"]
 
 
+#: ADaM population flags and their names (ADaM IG 1.3, ADSL subject-level flags)
+_POPULATIONS = {
+    "SAFFL": "Safety population",
+    "EFFFL": "Response-evaluable population",
+    "ITTFL": "Intent-to-treat population",
+    "FASFL": "Full analysis set",
+    "PPROTFL": "Per-protocol population",
+    "PKFL": "PK population",
+}
+
+
 @dataclass(frozen=True)
 class SubColumn:
     """A column nested under each split column: records kept by ``where`` (e.g. grade >= 3).
@@ -178,5 +189,6 @@ class TableLayout:
             rows=tuple(rows),
             stub_header=self.stub_header,
             footnotes=self.footnotes,
+            population=_POPULATIONS.get(self.population_flag or "", ""),
         )
         return TableResult(tidy(rec), spec, notes=self.notes)
