@@ -88,7 +88,7 @@ def km(
         console = Console(width=160)
     console.print(_summary_table(summary, landmark, param, conf_type, level))
     if unit:
-        console.print(f"Times in {unit}. NR = not reached / not estimable.")
+        console.print(f"Times in {unit}. NR = median not reached; NE = not estimable.")
     if by is not None and len(curves) > 1:
         sub = adtte_subset(data, param, time_col=time_col, cnsr_col=cnsr_col, by=by)
         test = logrank(sub["time"], sub["event"], sub["group"])
@@ -135,25 +135,27 @@ def _summary_table(
     import pandas as pd
     from rich.table import Table
 
-    def fmt(v: float, na: str = "NR") -> str:
+    # display convention (docs/report.md): NR = median not reached, NE = not estimable,
+    # survival probabilities as percentages, as in the report
+    def fmt(v: float, na: str = "NE") -> str:
         return na if pd.isna(v) else f"{v:.1f}"
 
     def prob(v: float) -> str:
-        return "NE" if pd.isna(v) else f"{v:.2f}"
+        return "NE" if pd.isna(v) else f"{100 * v:.1f}"
 
     pct = f"{round(level * 100):d}%"
     table = Table(title=f"Kaplan–Meier {param or ''} ({conf_type} CI, {pct})".replace("  ", " "))
     for col in ["Group", "N", "Events", "Cens.", f"Median ({pct} CI)", "Q1", "Q3"]:
         table.add_column(col, justify="left" if col == "Group" else "right")
     for t in landmark:
-        table.add_column(f"S({t:g}) ({pct} CI)", justify="right")
+        table.add_column(f"S({t:g}), % ({pct} CI)", justify="right")
     for _, r in summary.iterrows():
         cells = [
             str(r["group"]),
             str(r["n"]),
             str(r["n_event"]),
             str(r["n_censor"]),
-            f"{fmt(r['median'])} ({fmt(r['median_lower'])}–{fmt(r['median_upper'])})",
+            f"{fmt(r['median'], 'NR')} ({fmt(r['median_lower'])}–{fmt(r['median_upper'])})",
             fmt(r["q25"]),
             fmt(r["q75"]),
         ]

@@ -29,8 +29,8 @@ from earlyphase.report.tables._common import missing_inputs
 __all__ = ["DEFAULT_FORMATS", "ReportResult", "analyze", "build_report", "run_reference"]
 
 DEFAULT_FORMATS = ("html", "rtf", "pdf", "png", "csv", "parquet")
-_KNOWN_FORMATS = frozenset(DEFAULT_FORMATS)
-_IMAGE_FORMATS = frozenset({"html", "rtf", "pdf", "png"})
+_KNOWN_FORMATS = frozenset((*DEFAULT_FORMATS, "vector"))
+_IMAGE_FORMATS = frozenset({"html", "rtf", "pdf", "png", "vector"})
 Progress = Callable[[str], None]
 
 
@@ -226,6 +226,7 @@ def _write(
     timings: dict[str, float],
 ) -> list[Path]:
     from earlyphase.report.render import render_html, write_frame, write_pdf, write_rtf_report
+    from earlyphase.report.render.page_info import page_info
 
     files: list[Path] = []
     t0 = time.perf_counter()
@@ -237,6 +238,14 @@ def _write(
                 handle.write(fig.png)
             png_paths.append((fig, path))
             files.append(path)
+    if "vector" in formats:  # 300-dpi PNG, SVG and PDF of every figure
+        for fig in content.figures:
+            for ext in ("png", "svg", "pdf"):
+                name = f"{fig.figure_id}_300dpi.png" if ext == "png" else f"{fig.figure_id}.{ext}"
+                path = out / "figures" / name
+                with atomic_write(path, "wb") as handle:
+                    handle.write(fig.render(ext))
+                files.append(path)
     data_formats = [f for f in ("csv", "parquet") if f in formats]
     if data_formats:
         say("Exporting tidy data")
@@ -268,7 +277,9 @@ def _write(
         say("Writing RTF")
         t0 = time.perf_counter()
         displays = [t.display() for t in content.tables]
-        files += write_rtf_report(displays, png_paths, out, source=content.subtitle)
+        files += write_rtf_report(
+            displays, png_paths, out, source=content.subtitle, info=page_info(content)
+        )
         timings["rtf"] = time.perf_counter() - t0
     if "pdf" in formats:
         say("Writing PDF")

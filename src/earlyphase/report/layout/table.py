@@ -71,6 +71,7 @@ class TableLayout:
     stub_header: str = ""
     pct_decimals: int = 0
     population_flag: str | None = None
+    population_name: str = ""
     notes: tuple[str, ...] = ()
 
     # -- building the layout -------------------------------------------------------------
@@ -98,9 +99,10 @@ class TableLayout:
         """Nest record-filtered sub-columns under every column (``any grade``, ``grade >= 3``)."""
         return replace(self, subcolumns=tuple(subcolumns))
 
-    def population(self, flag: str | None) -> TableLayout:
-        """Restrict the population to ``flag == "Y"`` (e.g. ``"SAFFL"``) when building."""
-        return replace(self, population_flag=flag)
+    def population(self, flag: str | None, name: str = "") -> TableLayout:
+        """Restrict the population to ``flag == "Y"`` (e.g. ``"SAFFL"``) when building;
+        ``name`` is printed in page headers (default: the flag's ADaM name)."""
+        return replace(self, population_flag=flag, population_name=name)
 
     def add(self, *analyses: Analysis) -> TableLayout:
         """Append row analyses (in display order)."""
@@ -189,6 +191,6 @@ class TableLayout:
             rows=tuple(rows),
             stub_header=self.stub_header,
             footnotes=self.footnotes,
-            population=_POPULATIONS.get(self.population_flag or "", ""),
+            population=self.population_name or _POPULATIONS.get(self.population_flag or "", ""),
         )
         return TableResult(tidy(rec), spec, notes=self.notes)

@@ -241,7 +241,8 @@ def write_pdf(content: ReportContent, path: Path) -> Path:
         Spacer,
     )
 
-    from earlyphase.report.render.pdf_page import OutputMarker, PageInfo, ReportCanvas, draw_page
+    from earlyphase.report.render.page_info import page_info
+    from earlyphase.report.render.pdf_page import OutputMarker, ReportCanvas, draw_page
 
     _register_fonts()
     styles = _styles()
@@ -289,13 +290,7 @@ def write_pdf(content: ReportContent, path: Path) -> Path:
     for section in content.methods:
         story.append(Paragraph(_esc(section.heading), styles["h3"]))
         story += [Paragraph(_esc(p), styles["body"]) for p in section.paragraphs if p]
-    info = PageInfo(
-        study=content.title,
-        source=content.subtitle,
-        program=content.program or "earlyphase",
-        run_datetime=content.run_datetime,
-        cutoff=content.cutoff,
-    )
+    info = page_info(content)
     with atomic_path(path) as tmp:
         doc = BaseDocTemplate(
             str(tmp),

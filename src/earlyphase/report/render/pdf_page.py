@@ -8,28 +8,18 @@ document is saved (one pass, no second layout).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, Table
 
+from earlyphase.report.render.page_info import PageInfo
+
 __all__ = ["OutputMarker", "PageInfo", "ReportCanvas", "TitledTable", "draw_page"]
 
 FONT = "DejaVuSans"
 _TOTAL_FORM = "earlyphase_page_total"
-
-
-@dataclass(frozen=True)
-class PageInfo:
-    """What every page header and footer says."""
-
-    study: str
-    source: str
-    program: str
-    run_datetime: str
-    cutoff: str
 
 
 class OutputMarker(Flowable):

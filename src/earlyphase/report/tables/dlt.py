@@ -204,6 +204,7 @@ def dlt_table(adam: Mapping[str, pd.DataFrame], options: ReportOptions) -> Table
         foot.append(f"{ev.dropped} AE record(s) without a study day or CTCAE grade not evaluated.")
     layout = (
         safety_layout("dlt", "Dose-Limiting Toxicities by Dose Level (DLT-Evaluable Population)")
+        .population("SAFFL", "DLT-evaluable population")
         .add(Analyze("evaluable", "DLT-evaluable patients, No.", evaluable, "{n}"))
         .add(
             CountSubjects("dlt", "Patients with ≥1 DLT", lambda d: (d["kind"] == "dlt").to_numpy())
@@ -321,5 +322,6 @@ def dlt_escalation_table(adam: Mapping[str, pd.DataFrame], options: ReportOption
             _mtd_statement(p, adam["ADSL"], options.mtd_dlt_threshold),
         ),
         empty_text="—",
+        population="DLT-evaluable population",
     )
     return TableResult(tidy(rec), spec, notes=("Escalation history from the DLT evaluation.",))
