@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -25,6 +25,13 @@ from earlyphase.report.options import ReportOptions
 from earlyphase.report.published import Comparison, compare_published
 from earlyphase.report.spec import TableResult
 from earlyphase.report.tables._common import missing_inputs
+
+if TYPE_CHECKING:
+    from earlyphase.cdisc.adam import AdamResult
+    from earlyphase.protocol import Protocol
+    from earlyphase.protocol.analysis import AnalysisPlan
+    from earlyphase.report.figures.registry import FigureBuilder
+    from earlyphase.report.tables import TableBuilder
 
 __all__ = ["DEFAULT_FORMATS", "ReportResult", "analyze", "build_report", "run_reference"]
 
@@ -45,6 +52,8 @@ class ReportResult:
     comparison: Comparison | None
     skipped: tuple[SkippedOutput, ...]
     timings: Mapping[str, float] = field(default_factory=dict)
+    #: data notes of the run (analysis plan, what was inferred, validation, missing inputs)
+    notes: tuple[str, ...] = ()
 
     @property
     def html_path(self) -> Path:
@@ -85,15 +94,17 @@ def _normalise(
 
 def _build_outputs(
     adam: Mapping[str, pd.DataFrame],
-    builders: Iterable[Any],
-    id_attr: str,
+    builders: Iterable[TableBuilder | FigureBuilder],
     say: Progress,
     options: ReportOptions,
 ) -> tuple[dict[str, Any], list[SkippedOutput]]:
+    """Run each builder whose inputs exist; list the others (and those whose data do not
+    allow them: an :class:`EarlyphaseError` names why) as not produced.  Any other exception
+    is a bug and propagates."""
     built: dict[str, Any] = {}
     skipped: list[SkippedOutput] = []
     for builder in builders:
-        output_id = getattr(builder, id_attr)
+        output_id = builder.output_id
         missing = missing_inputs(adam, builder.requires)
         if missing:
             skipped.append(SkippedOutput(output_id, builder.title, tuple(missing)))
@@ -103,9 +114,6 @@ def _build_outputs(
             built[output_id] = builder.run(adam, options)
         except EarlyphaseError as exc:
             skipped.append(SkippedOutput(output_id, builder.title, (str(exc),)))
-        except Exception as exc:  # one failing output must not take the whole report down
-            reason = f"failed: {type(exc).__name__}: {exc}"
-            skipped.append(SkippedOutput(output_id, builder.title, (reason,)))
     return built, skipped
 
 
@@ -119,6 +127,7 @@ def build_report(
     subtitle: str = "",
     provenance: str = "ADaM datasets supplied by the caller.",
     notes: Iterable[str] = (),
+    methods_notes: Iterable[str] = (),
     options: ReportOptions | None = None,
     progress: Progress | None = None,
 ) -> ReportResult:
@@ -132,6 +141,8 @@ def build_report(
     published : published values (list of :class:`~earlyphase.report.published.PublishedValue`
         or the YAML structure); adds the published-versus-reproduced section.
     formats : any of ``html``, ``rtf``, ``pdf``, ``png``, ``csv``, ``parquet``.
+    methods_notes : sentences for the Methods' "Data" section (analysis plan, what was
+        inferred, validation outcome).
     options : conventions with a choice (:class:`ReportOptions`; default SAS log-log KM CIs).
     progress : called with a short message before each step.
     """
@@ -151,11 +162,11 @@ def build_report(
     out = Path(out_dir)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    tables, skipped_t = _build_outputs(adam, TABLES, "table_id", say, options)
+    tables, skipped_t = _build_outputs(adam, TABLES, say, options)
     timings["tables"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     if _IMAGE_FORMATS & set(formats):
-        figures, skipped_f = _build_outputs(adam, FIGURES, "figure_id", say, options)
+        figures, skipped_f = _build_outputs(adam, FIGURES, say, options)
     else:  # data-only output: figures are not drawn
         figures, skipped_f = {}, []
     timings["figures"] = time.perf_counter() - t0
@@ -173,7 +184,9 @@ def build_report(
         subtitle=subtitle,
         tables=tuple(tables.values()),
         figures=tuple(figures.values()),
-        methods=methods_sections(attrs, provenance, options),
+        methods=methods_sections(
+            attrs, provenance, options, {*tables, *figures}, tuple(methods_notes)
+        ),
         comparison=comparison,
         skipped=tuple(skipped_t + skipped_f),
         data_notes=tuple(notes),
@@ -182,7 +195,16 @@ def build_report(
         program=_program(),
     )
     files = _write(content, out, formats, say, timings)
-    return ReportResult(out, tuple(files), tables, figures, comparison, content.skipped, timings)
+    return ReportResult(
+        out,
+        tuple(files),
+        tables,
+        figures,
+        comparison,
+        content.skipped,
+        timings,
+        content.data_notes,
+    )
 
 
 def _cutoff(adam: Mapping[str, pd.DataFrame]) -> str:
@@ -289,44 +311,9 @@ def _write(
     return files
 
 
-def _import(module: str, name: str) -> Any:
-    """``from module import name`` with a clear error when that part of earlyphase is absent."""
-    import importlib
-
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError) as exc:
-        raise EarlyphaseError(
-            describe_problem(
-                module, f"{name} not available ({exc})", f"an installed {module} providing {name}()"
-            )
-        ) from exc
-
-
-def _load_protocol(protocol: Any) -> Any:
-    """A protocol object from a name (``"isak-phase1b"``), a file path or an object."""
-    if not isinstance(protocol, str | Path):
-        return protocol
-    try:
-        import earlyphase.protocol as proto
-    except ImportError as exc:
-        raise EarlyphaseError(
-            describe_problem(
-                "protocol", str(protocol), "an installed earlyphase.protocol to read it"
-            )
-        ) from exc
-    for name in ("load_protocol", "load", "builtin_protocol"):
-        loader = getattr(proto, name, None)
-        if loader is not None:
-            return loader(protocol)
-    raise EarlyphaseError("earlyphase.protocol has no load_protocol(); cannot read the protocol")
-
-
 def _write_adam(adam: Mapping[str, pd.DataFrame], folder: Path, say: Progress) -> list[Path]:
-    try:
-        from earlyphase.cdisc.io import write_dataset
-    except ImportError:
-        return []
+    from earlyphase.cdisc.io import write_dataset
+
     say("Writing ADaM as Dataset-JSON")
     paths = []
     for name, frame in adam.items():
@@ -336,35 +323,38 @@ def _write_adam(adam: Mapping[str, pd.DataFrame], folder: Path, say: Progress) -
     return paths
 
 
-def _derive(
-    sdtm: Mapping[str, pd.DataFrame], protocol: Any
-) -> tuple[dict[str, pd.DataFrame], list[str]]:
+def _derive(sdtm: Mapping[str, pd.DataFrame], plan: AnalysisPlan) -> tuple[AdamResult, list[str]]:
     """ADaM from SDTM; if the PK derivation rejects the data, the rest is still derived.
 
     ``derive_adam`` raises on invalid values (a wrong number is worse than no number).  When
     that happens the derivation is retried without the PC domain (ADPC/ADPP are then listed as
     not derived, with the original error) so that every non-PK output is still produced.
     """
-    derive_adam = _import("earlyphase.cdisc.adam", "derive_adam")
+    from earlyphase.cdisc.adam import derive_adam
+
     try:
-        result = derive_adam(sdtm, protocol)
+        result = derive_adam(sdtm, plan)
         failed: list[str] = []
     except DataError as exc:
         if "PC" not in sdtm:
             raise
-        result = derive_adam({k: v for k, v in sdtm.items() if k != "PC"}, protocol)
+        result = derive_adam({k: v for k, v in sdtm.items() if k != "PC"}, plan)
         failed = [f"ADPC/ADPP: derivation from PC failed ({exc}); PK outputs not produced"]
-    datasets = getattr(result, "datasets", result)
-    missing = list(getattr(result, "missing", []) or [])
-    text = [f"{m.dataset}: {m.reason}" if hasattr(m, "dataset") else str(m) for m in missing]
-    return dict(datasets), failed + text
+    return result, failed + [f"{m.dataset}: {m.reason}" for m in result.missing]
 
 
 def _dlt_rules(protocol: Any) -> Any:
-    """The protocol's DLT rules (None, i.e. the default rules, when it declares none)."""
+    """The DLT rules of a protocol (object, built-in name or YAML path); None -- the default
+    rules -- for an inferred plan or a protocol without a DLT section."""
     from earlyphase.clinical.dlt import DLTRules
 
+    if protocol is None or hasattr(protocol, "inferred"):
+        return None
     try:
+        if isinstance(protocol, str | Path):
+            from earlyphase.protocol import load_protocol
+
+            protocol = load_protocol(str(protocol))
         return DLTRules.from_protocol(protocol)
     except EarlyphaseError:
         return None
@@ -379,23 +369,23 @@ def run_reference(
 ) -> ReportResult:
     """Reconstruct the reference trial, derive ADaM, run every analysis and write the report,
     with the published-versus-reproduced section."""
+    from earlyphase.protocol import load_protocol
+    from earlyphase.protocol.analysis import plan_from_protocol
     from earlyphase.report.published import load_reference_published
-
-    reconstruct = _import("earlyphase.twin", "reconstruct")
+    from earlyphase.twin import reconstruct
 
     say = progress or (lambda _msg: None)
     out = Path(out_dir)
     say("Reconstructing the reference trial (SDTM)")
-    sdtm = reconstruct(seed) if seed is not None else reconstruct()
-    sdtm = getattr(sdtm, "datasets", sdtm)
+    sdtm = dict(reconstruct(seed) if seed is not None else reconstruct())
     say("Deriving ADaM")
-    adam, missing = _derive(sdtm, _load_protocol("isak-phase1b"))
+    result, missing = _derive(sdtm, plan_from_protocol(load_protocol("isak-phase1b")))
+    adam = dict(result.datasets)
     _write_adam(adam, out / "adam", say)
     say("Reading published values")
     published = load_reference_published()
-    protocol = _load_protocol("isak-phase1b")
     options = ReportOptions(
-        dlt_rules=_dlt_rules(protocol),
+        dlt_rules=_dlt_rules(load_protocol("isak-phase1b")),
         followup_method="observed",
         km_conf_type="log",
         km_conf_reason=(
@@ -422,39 +412,61 @@ def run_reference(
 
 def analyze(
     sdtm_dir: str | Path,
-    protocol: Any,
-    out_dir: str | Path,
+    protocol: Protocol | AnalysisPlan | str | Path | None = None,
+    out_dir: str | Path = "earlyphase-output",
     *,
     formats: Iterable[str] = DEFAULT_FORMATS,
     progress: Progress | None = None,
     prefer: str | None = None,
+    allow_findings: bool = False,
 ) -> ReportResult:
     """Run the pipeline on any trial's SDTM folder (XPT, Dataset-JSON, Parquet or CSV files).
 
-    ``prefer`` names the format to read when a domain is present in several (see
-    :func:`earlyphase.cdisc.study.read_study`); without it that is an error.
+    Parameters
+    ----------
+    sdtm_dir : folder of SDTM datasets.
+    protocol : a protocol (object, built-in name or YAML path) or an analysis plan; without
+        it a minimal plan is inferred from DM and EX (:func:`earlyphase.cdisc.plan.infer_plan`)
+        and what was inferred is written in the report's Methods.
+    out_dir : output folder (report, ``adam/``, ``validation.csv``, ...).
+    prefer : the format to read when a domain is present in several
+        (see :func:`earlyphase.cdisc.study.read_study`); without it that is an error.
+    allow_findings : proceed when SDTM validation finds errors (recorded in Methods);
+        otherwise they raise :class:`~earlyphase.errors.FindingsError` after
+        ``validation.csv`` is written.
     """
+    from earlyphase.cdisc.gate import validate_for_analysis
+    from earlyphase.cdisc.plan import resolve_plan
+    from earlyphase.cdisc.study import read_study
+
     say = progress or (lambda _msg: None)
     folder = Path(sdtm_dir)
     if not folder.is_dir():
         raise DataError(
             describe_problem("SDTM_DIR", str(folder), "an existing folder of SDTM datasets")
         )
-    read_study = _import("earlyphase.cdisc.study", "read_study")
     say("Reading SDTM")
-    # not validated here: what is missing is listed in the report instead of stopping it
     sdtm: dict[str, pd.DataFrame] = dict(read_study(folder, prefer=prefer, validate=False))
+    plan = resolve_plan(sdtm, str(protocol) if isinstance(protocol, Path) else protocol)
+    say("Validating SDTM")
+    gate = validate_for_analysis(sdtm, plan, allow_findings=allow_findings, out_dir=out_dir)
     say("Deriving ADaM")
-    loaded = _load_protocol(protocol)
-    adam, missing = _derive(sdtm, loaded)
+    result, missing = _derive(sdtm, plan)
+    adam = dict(result.datasets)
     _write_adam(adam, Path(out_dir) / "adam", say)
+    plan_notes = [
+        plan.describe(),
+        *(f"Inferred: {n}." for n in plan.inferred),
+        gate.methods_text(),
+    ]
     return build_report(
         adam,
         out_dir,
-        options=ReportOptions(dlt_rules=_dlt_rules(loaded)),
+        options=ReportOptions(dlt_rules=_dlt_rules(protocol)),
         formats=formats,
         progress=say,
         subtitle=f"Analysis of the SDTM datasets in {folder}",
         provenance=f"SDTM read from {folder}; ADaM derived by earlyphase.cdisc.adam.derive_adam.",
-        notes=tuple(f"Missing SDTM input: {m}" for m in missing),
+        notes=(*plan_notes, *(f"Missing SDTM input: {m}" for m in missing)),
+        methods_notes=plan_notes,
     )
