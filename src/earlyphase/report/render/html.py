@@ -8,6 +8,7 @@ import math
 from typing import Any
 
 from earlyphase.report.content import ReportContent
+from earlyphase.report.render._align import align_columns
 from earlyphase.report.spec import DisplayTable
 
 __all__ = ["render_html", "table_html"]
@@ -18,6 +19,7 @@ h1{font-size:1.6em;margin-bottom:0}h2{border-bottom:2px solid #08519c;padding-bo
 h3{font-size:1.05em;margin:1.6em 0 .4em}.subtitle{color:#555;margin-top:.2em}
 table{border-collapse:collapse;font-size:.82em;margin:.4em 0}
 th,td{padding:.25em .6em;text-align:center;vertical-align:top}
+td{white-space:pre;font-variant-numeric:tabular-nums}td.stub,td.wrap{white-space:normal}
 thead{border-top:2px solid #222;border-bottom:1px solid #222}tbody{border-bottom:2px solid #222}
 td.stub,th.stub{text-align:left}tr.section td{font-weight:bold;padding-top:.6em}
 td.i1{padding-left:1.8em}td.i2{padding-left:3em}th.span{border-bottom:1px solid #888}
@@ -27,6 +29,10 @@ figure img{max-width:min(100%,780px)}figcaption{font-size:.85em;color:#333}
 .missing{background:#fdecea;border-left:4px solid #b30000;padding:.5em 1em}
 nav ul{columns:2;font-size:.9em}
 """
+
+
+_N_EQ = "(n\u00a0=\u00a0"  # "(n = 24)" never broken
+_WRAP = ' class="wrap"'
 
 
 def _e(text: object) -> str:
@@ -48,14 +54,15 @@ def table_html(table: DisplayTable) -> str:
     parts.append(
         "<tr>"
         + f'<th class="stub">{_e(table.stub_header)}</th>'
-        + "".join(f"<th>{_e(h)}</th>" for h in table.headers)
+        + "".join(f"<th>{_e(h.replace('(n = ', _N_EQ))}</th>" for h in table.headers)
         + "</tr>"
     )
     parts.append("</thead><tbody>")
-    for label, indent, section, cells in table.body:
+    aligned = align_columns([list(c) for *_x, c in table.body], [s for _l, _i, s, _c in table.body])
+    for (label, indent, section, _cells), cells in zip(table.body, aligned, strict=True):
         cls = ' class="section"' if section else ""
         row: list[str] = [f'<td class="stub i{min(indent, 2)}">{_e(label)}</td>']
-        row += [f"<td>{_e(c)}</td>" for c in cells]
+        row += [f"<td{_WRAP if len(c) > 30 else ''}>{_e(c)}</td>" for c in cells]
         parts.append(f'<tr{cls} data-row="{_e(label)}">' + "".join(row) + "</tr>")
     parts.append("</tbody></table>")
     parts += [f'<p class="foot">{_e(f)}</p>' for f in table.footnotes]

@@ -36,7 +36,8 @@ from earlyphase.report.tables.safety import safety_layout
 __all__ = ["REQUIRES", "dlt_escalation_table", "dlt_evaluation", "dlt_table"]
 
 REQUIRES = {
-    "ADSL": ("USUBJID", "TRT01A", "TRT01AN", "SAFFL"),
+    # COHORT (escalation / expansion) marks a dose-escalation trial; without it no DLT table
+    "ADSL": ("USUBJID", "TRT01A", "TRT01AN", "SAFFL", "COHORT"),
     "ADAE": ("USUBJID", "AEDECOD", "ATOXGRN", "ASTDY"),
 }
 _EVALUABLE = (
@@ -112,6 +113,11 @@ def dlt_evaluation(
     if "COHORT" in pop.columns:
         escalation = pop["COHORT"].astype("string").str.upper().str.startswith("ESC")
         pop = pop[escalation.fillna(False).to_numpy(bool)]
+    if pop.empty:
+        raise DataError(
+            "no DLT-evaluable patient: no treated patient (SAFFL = Y) in an ADSL.COHORT "
+            "starting with ESC (dose escalation)"
+        )
     order = "TRTSDT" if "TRTSDT" in pop.columns else "USUBJID"
     pop = pop.sort_values([order, "USUBJID"], kind="stable").reset_index(drop=True)
     pop = pop.assign(cohort=_cohorts(pop["TRT01AN"].to_numpy(), cohort_size))
