@@ -161,3 +161,38 @@ def test_lab_shifts_need_graded_labs():
     adam["ADLB"]["ATOXGRN"] = np.nan
     with pytest.raises(DataError, match="CTCAE-graded"):
         safety.lab_shift_table(adam)
+
+
+def test_response_deepening_after_cycle_4():
+    from earlyphase.report.tables.response_deepening import response_deepening_table
+
+    # by hand: A PR at day 57 then VGPR at day 169 (deepened, 24.1 weeks); B SD then PR at
+    # day 225 (deepened, 32.1 weeks); C VGPR at day 85 and no better (not deepened); D MR at
+    # day 200 (not a responder category); E sCR at day 113 after PR at 85 (day 113 > 112)
+    visits = {
+        "A": [(57, "PR"), (169, "VGPR")],
+        "B": [(29, "SD"), (225, "PR")],
+        "C": [(85, "VGPR"), (197, "VGPR")],
+        "D": [(29, "SD"), (200, "MR")],
+        "E": [(85, "PR"), (113, "sCR")],
+    }
+    adrs = pd.DataFrame(
+        [(s, "CONFRESP", cat, day) for s, v in visits.items() for day, cat in v],
+        columns=["USUBJID", "PARAMCD", "AVALC", "ADY"],
+    )
+    adsl = pd.DataFrame(
+        {
+            "USUBJID": list(visits),
+            "TRT01AN": [1, 1, 2, 2, 2],
+            "TRT01A": ["L", "L", "H", "H", "H"],
+            "EFFFL": "Y",
+        }
+    )
+    table = response_deepening_table({"ADSL": adsl, "ADRS": adrs})
+    assert table.value("deepened", "OVERALL", "n") == 3  # A, B, E
+    assert table.value("deepened", "DL1", "n") == 2
+    assert table.value("weeks", "OVERALL", "median") == pytest.approx(169 / 7)  # 113, 169, 225
+    assert table.value("weeks", "OVERALL", "min") == pytest.approx(113 / 7)
+    assert table.value("deepened:sCR/CR", "DL2", "n") == 1
+    assert table.value("deepened:VGPR", "OVERALL", "n") == 1
+    assert table.value("deepened:PR", "OVERALL", "n") == 1

@@ -7,7 +7,10 @@ from typing import Annotated
 
 import typer
 
-_FORMATS_HELP = "Comma-separated outputs: html,rtf,pdf,png,csv,parquet."
+_FORMATS_HELP = (
+    "Comma-separated outputs: html,rtf,pdf,png,csv,parquet; add vector for SVG, PDF and "
+    "300-dpi PNG figure files."
+)
 _ALL_FORMATS = "html,rtf,pdf,png,csv,parquet"
 _DEFAULT_OUT = Path("earlyphase-output")
 

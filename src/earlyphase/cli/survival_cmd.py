@@ -107,7 +107,11 @@ def km(
         _write_table(steps, steps_out)
         console.print(f"step table written to {steps_out}")
     if plot is not None:
-        _save_plot(curves, data, param, unit, plot)
+        note = None
+        if by is not None and len(curves) > 1:
+            p = test.p_value
+            note = "Log-rank p < 0.001" if p < 0.001 else f"Log-rank p = {p:.3f}"
+        _save_plot(curves, data, param, unit, plot, note)
         console.print(f"figure written to {plot}")
 
 
@@ -166,7 +170,14 @@ def _summary_table(
     return table
 
 
-def _save_plot(curves: dict[str, Any], data: Any, param: str | None, unit: str, plot: Path) -> None:
+def _save_plot(
+    curves: dict[str, Any],
+    data: Any,
+    param: str | None,
+    unit: str,
+    plot: Path,
+    annotation: str | None = None,
+) -> None:
     """Draw the KM figure, titled by the parameter's PARAM label when there is one."""
     from earlyphase._files import atomic_path
     from earlyphase.survival import plot_km
@@ -182,9 +193,10 @@ def _save_plot(curves: dict[str, Any], data: Any, param: str | None, unit: str, 
         xlabel=xlabel,
         time_unit={"months": "mo", "days": "d", "weeks": "wk", "years": "y"}.get(unit, unit),
         ylabel="Probability without event" if param is None else f"{param} probability",
+        annotation=annotation,
     )
     with atomic_path(plot) as tmp:
-        fig.savefig(tmp, dpi=150, bbox_inches="tight", format=plot.suffix.lstrip(".") or "png")
+        fig.savefig(tmp, dpi=300, bbox_inches="tight", format=plot.suffix.lstrip(".") or "png")
 
 
 def register(app: typer.Typer) -> None:

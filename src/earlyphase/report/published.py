@@ -291,6 +291,12 @@ def _build_addresses() -> dict[str, str]:
             "AEDECOD=Peripheral sensory neuropathy/OVERALL:any/n",
         }
     )
+    deep = "response_deepening"
+    a["n_deepening_after_c4"] = f"{deep}/deepened/OVERALL/n"
+    for stat in ("", ".min", ".max"):
+        a[f"deepening_median_weeks{stat}"] = f"{deep}/weeks/OVERALL/{stat[1:] or 'median'}"
+    for key, label in (("scr_cr", "sCR/CR"), ("vgpr", "VGPR"), ("pr", "PR")):
+        a[f"deepening_to_{key}"] = f"{deep}/deepened:{label}/OVERALL/n"
     sae = "serious_adverse_events/AEBODSYS="
     for key, path in (
         ("n_sae_uri", "Infections and infestations|AEDECOD=Upper respiratory tract infection"),

@@ -17,6 +17,7 @@ from earlyphase.report.tables import (
     efficacy,
     exposure,
     pk_parameters,
+    response_deepening,
     safety,
     time_to_event,
 )
@@ -122,6 +123,12 @@ TABLES: tuple[TableBuilder, ...] = (
     ),
     TableBuilder(
         "efficacy_best_response", "Best response, ORR, CBR", efficacy.REQUIRES, best_response_table
+    ),
+    TableBuilder(
+        "response_deepening",
+        "Response deepening",
+        response_deepening.REQUIRES,
+        response_deepening.response_deepening_table,
     ),
     TableBuilder("efficacy_subgroups", "Subgroup ORRs", efficacy.REQUIRES, subgroup_orr_table),
     TableBuilder(

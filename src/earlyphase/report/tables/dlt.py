@@ -20,12 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from earlyphase.clinical.dlt import DLTRules, evaluate_dlt
-from earlyphase.designs.three_plus_three import ThreePlusThree
 from earlyphase.errors import DataError, EarlyphaseError
 from earlyphase.report.layout import Analysis, Analyze, Cell, CountSubjects, Heading, NestedCounts
 from earlyphase.report.options import ReportOptions
@@ -240,7 +240,7 @@ def _after_escalation(adsl: pd.DataFrame, rank: Mapping[float, int]) -> str:
     return f"expansion at DL{rank[doses[0]]} ({len(exp)} patients)"
 
 
-def _decision_text(design: ThreePlusThree, outcome: str) -> tuple[str, float]:
+def _decision_text(design: Any, outcome: str) -> tuple[str, float]:
     """The design's decision after ``outcome`` in words, and a code (1 escalate, 0 stay,
     -1 de-escalate, 9 stop, NaN outside the rules)."""
     try:
@@ -257,6 +257,9 @@ def _decision_text(design: ThreePlusThree, outcome: str) -> tuple[str, float]:
 def dlt_escalation_table(adam: Mapping[str, pd.DataFrame], options: ReportOptions) -> TableResult:
     """Escalation history: each cohort's dose, patients and DLTs, the cumulative count at its
     dose, the 3+3 decision after it, and what the trial actually did next."""
+    # lazy: earlyphase.designs pulls in scipy.stats, which the pipeline import must not
+    from earlyphase.designs.three_plus_three import ThreePlusThree
+
     ev = dlt_evaluation(adam, options.dlt_rules)
     p = ev.patients
     rank = {d: i + 1 for i, d in enumerate(sorted(adam["ADSL"]["TRT01AN"].dropna().unique()))}
