@@ -321,6 +321,17 @@ def make_adpc_adpp(
     return adpc, adpp
 
 
+def _visit_responses(adrs: pd.DataFrame) -> pd.DataFrame:
+    """Confirmed response by visit (CONFRESP): SD at day 57, the best response at day 169 --
+    every responder's response deepens after cycle 4 (day 112) by construction."""
+    bor = adrs[adrs["PARAMCD"] == "BOR"]
+    rows = []
+    for rec in bor.to_dict("records"):
+        for day, cat in ((57, "SD"), (169, rec["AVALC"])):
+            rows.append({**rec, "PARAMCD": "CONFRESP", "AVALC": cat, "ADY": float(day)})
+    return pd.DataFrame(rows)
+
+
 def make_adam(seed: int = 20210401) -> dict[str, pd.DataFrame]:
     """The synthetic ADaM datasets keyed by upper-case name."""
     rng = np.random.default_rng(seed)
@@ -329,6 +340,7 @@ def make_adam(seed: int = 20210401) -> dict[str, pd.DataFrame]:
     adrs, adtte = make_adrs_adtte(adsl, rng)
     adpc, adpp = make_adpc_adpp(adsl, rng)
     adlb = make_adlb(adsl, np.random.default_rng(seed + 1))  # own stream: other frames unchanged
+    adrs = pd.concat([adrs, _visit_responses(adrs)], ignore_index=True)
     return {
         "ADSL": adsl,
         "ADAE": adae,

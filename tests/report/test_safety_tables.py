@@ -196,3 +196,17 @@ def test_response_deepening_after_cycle_4():
     assert table.value("deepened:sCR/CR", "DL2", "n") == 1
     assert table.value("deepened:VGPR", "OVERALL", "n") == 1
     assert table.value("deepened:PR", "OVERALL", "n") == 1
+
+
+def test_response_deepening_on_the_synthetic_study(adam):
+    from earlyphase.report.tables.response_deepening import response_deepening_table
+
+    # synthetic CONFRESP: SD at day 57, then the best response at day 169 (synthetic_adam.py),
+    # so exactly the responders (sCR, CR, VGPR, PR) deepen after cycle 4, at 169/7 weeks
+    table = response_deepening_table(adam)
+    adsl = adam["ADSL"][adam["ADSL"]["EFFFL"] == "Y"]
+    bor = adam["ADRS"].query("PARAMCD == 'BOR'")
+    bor = bor[bor["USUBJID"].isin(adsl["USUBJID"])]
+    responders = bor["AVALC"].isin(["sCR", "CR", "VGPR", "PR"]).sum()
+    assert table.value("deepened", "OVERALL", "n") == responders
+    assert table.value("weeks", "OVERALL", "median") == pytest.approx(169 / 7)

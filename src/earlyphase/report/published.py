@@ -88,8 +88,8 @@ def _entry_numbers(
     denominator = _num(raw.get("denominator"))
     unit = str(raw.get("unit") or "")
     count = _num(raw.get("n"))
-    fields = raw.get("inconsistent_fields")
-    limited = fields is not None and bool(inconsistency)
+    fields: tuple[str, ...] = tuple(raw.get("inconsistent_fields") or ())
+    limited = bool(fields) and bool(inconsistency)
 
     def flag(name: str) -> str:
         return inconsistency if not limited or name in fields else ""
@@ -432,6 +432,25 @@ ADDRESSES: dict[str, str] = _build_addresses()
 
 # ----------------------------------------------------------------------------- comparison
 @dataclass(frozen=True)
+class SectionScore:
+    """The score of one section of the comparison."""
+
+    section: str
+    published: int
+    reproduced: int
+    same: int
+    differs: int
+    not_reproduced: int
+    inconsistent: int
+
+    def text(self) -> str:
+        """``"11 of 11 agree"`` or ``"12 not reproduced"``."""
+        if self.reproduced:
+            return f"{self.same} of {self.reproduced} agree"
+        return f"{self.not_reproduced} not reproduced"
+
+
+@dataclass(frozen=True)
 class Comparison:
     """The published-versus-reproduced table (one row per published number)."""
 
@@ -460,6 +479,21 @@ class Comparison:
             }
         )
         return tally.groupby("section", sort=False).sum().reset_index()
+
+    def scores(self) -> list[SectionScore]:
+        """:meth:`sections` as typed rows."""
+        return [
+            SectionScore(
+                section=str(r["section"]),
+                published=int(r["published"]),
+                reproduced=int(r["reproduced"]),
+                same=int(r["same"]),
+                differs=int(r["differs"]),
+                not_reproduced=int(r["not_reproduced"]),
+                inconsistent=int(r["inconsistent"]),
+            )
+            for r in self.sections().to_dict("records")
+        ]
 
     def summary(self) -> str:
         """One paragraph for the command line: overall score and the sections that differ."""

@@ -146,16 +146,12 @@ def _comparison_html(content: ReportContent) -> str:
         f'<tr><td class="stub"><a href="#pub-{i}">{_e(r.section)}</a></td><td>{r.published}</td>'
         f"<td>{r.reproduced}</td><td>{r.same}</td><td>{r.differs}</td>"
         f"<td>{r.not_reproduced}</td><td>{r.inconsistent}</td></tr>"
-        for i, r in enumerate(sections.itertuples())
+        for i, r in enumerate(comp.scores())
     ]
     parts.append("</tbody></table>")
-    for i, sec in enumerate(sections.itertuples()):
+    for i, sec in enumerate(comp.scores()):
         rows = [r for r in records if r["section"] == sec.section]
-        score = (
-            f"{sec.same} of {sec.reproduced} agree"
-            if sec.reproduced
-            else f"{sec.not_reproduced} not reproduced"
-        )
+        score = sec.text()
         parts += [
             f'<h3 id="pub-{i}">{_e(sec.section)} — {score}</h3>',
             f'<table data-table-id="published_vs_reproduced">{_COMPARISON_HEAD}',

@@ -181,7 +181,7 @@ def _comparison_story(content: ReportContent, styles, width: float) -> list[Any]
         Paragraph(_esc(comp.summary()) + ".", styles["body"]),
     ]
     frame = comp.to_frame()
-    for sec in comp.sections().itertuples():
+    for sec in comp.scores():
         part = frame[frame["section"] == sec.section]
         rows = []
         for r in ({str(k): v for k, v in rec.items()} for rec in part.to_dict("records")):
@@ -199,11 +199,7 @@ def _comparison_story(content: ReportContent, styles, width: float) -> list[Any]
                     ),
                 )
             )
-        score = (
-            f"{sec.same} of {sec.reproduced} agree"
-            if sec.reproduced
-            else f"{sec.not_reproduced} not reproduced"
-        )
+        score = sec.text()
         display = DisplayTable(
             "published",
             f"{sec.section}: {score}",

@@ -150,10 +150,12 @@ def dlt_evaluation(
 
 def _mtd_statement(patients: pd.DataFrame, adsl: pd.DataFrame, threshold: float) -> str:
     per = patients.groupby(["TRT01AN", "TRT01A"], sort=True)["dlt"].agg(["sum", "count"])
-    too_toxic = [(d, lab) for (d, lab), r in per.iterrows() if r["sum"] / r["count"] > threshold]
+    levels: list[tuple[float, str]] = [(float(d), str(lab)) for d, lab in per.index.to_list()]
+    rates = (per["sum"] / per["count"]).to_numpy()
+    too_toxic = [lv for lv, rate in zip(levels, rates, strict=True) if rate > threshold]
     if too_toxic:
         first = too_toxic[0][0]
-        below = [lab for (d, lab) in per.index if d < first]
+        below = [lab for d, lab in levels if d < first]
         mtd = f"MTD: {below[-1]}" if below else "MTD: none (the lowest dose level was too toxic)"
         text = (
             f"{mtd} (the dose level below {too_toxic[0][1]}, where DLTs exceeded {threshold:.0%})."
@@ -263,7 +265,7 @@ def dlt_escalation_table(adam: Mapping[str, pd.DataFrame], options: ReportOption
     ev = dlt_evaluation(adam, options.dlt_rules)
     p = ev.patients
     rank = {d: i + 1 for i, d in enumerate(sorted(adam["ADSL"]["TRT01AN"].dropna().unique()))}
-    design = ThreePlusThree(len(rank), options.escalation_variant)
+    design = ThreePlusThree(len(rank), options.escalation_variant)  # type: ignore[arg-type]
     rec: list[tuple[str, str, str, float]] = []
     rows: list[RowSpec] = []
     tokens: list[str] = []

@@ -13,14 +13,21 @@ best by the end of cycle ``n``, and first reached after it; its time is that day
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from earlyphase.cdisc import terms
 from earlyphase.errors import DataError
-from earlyphase.report.layout import Analyze, Cell, CountSubjects, Heading, TableLayout
+from earlyphase.report.layout import (
+    Analysis,
+    Analyze,
+    Cell,
+    CountSubjects,
+    Heading,
+    TableLayout,
+)
 from earlyphase.report.spec import TableResult
 from earlyphase.report.tables._common import require
 
@@ -56,6 +63,13 @@ def deepening_records(adrs: pd.DataFrame, after_day: float) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["USUBJID", "category", "day", "weeks"])
 
 
+def _category_in(categories: tuple[str, ...]) -> Callable[[pd.DataFrame], np.ndarray]:
+    def select(d: pd.DataFrame) -> np.ndarray:
+        return d["category"].isin(categories).to_numpy(dtype=bool)
+
+    return select
+
+
 def response_deepening_table(
     adam: Mapping[str, pd.DataFrame], n_cycles: int = 4, cycle_days: int = 28
 ) -> TableResult:
@@ -70,7 +84,7 @@ def response_deepening_table(
             return {}  # shown as "—"
         return {"n": float(w.size), "median": float(np.median(w)), "min": w.min(), "max": w.max()}
 
-    rows = [
+    rows: list[Analysis] = [
         CountSubjects("deepened", f"Response deepened after cycle {n_cycles}"),
         Analyze(
             "weeks",
@@ -82,14 +96,7 @@ def response_deepening_table(
         Heading("Best response reached", indent=1),
     ]
     for label, cats in _GROUPS:
-        rows.append(
-            CountSubjects(
-                f"deepened:{label}",
-                label,
-                lambda d, c=cats: d["category"].isin(c).to_numpy(),
-                indent=2,
-            )
-        )
+        rows.append(CountSubjects(f"deepened:{label}", label, _category_in(cats), indent=2))
     flag = "EFFFL" if "EFFFL" in adam["ADSL"].columns else None
     layout = (
         TableLayout("response_deepening", f"Deepening of Response After Cycle {n_cycles}")

@@ -18,13 +18,14 @@ for dose reductions) are left out and named in a footnote, never shown as zero.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from earlyphase.errors import DataError
 from earlyphase.report.layout import (
+    Analysis,
     Analyze,
     Cell,
     Column,
@@ -98,10 +99,24 @@ def _upper(d: pd.DataFrame, column: str) -> pd.Series:
     return d[column].astype("string").str.upper().fillna("")
 
 
-def _action_rows(adae: pd.DataFrame, adsl: pd.DataFrame) -> tuple[list, list[str]]:
+def _action_is(action: str) -> Callable[[pd.DataFrame], np.ndarray]:
+    def select(d: pd.DataFrame) -> np.ndarray:
+        return (_upper(d, "AEACN") == action).to_numpy(dtype=bool)
+
+    return select
+
+
+def _grade_is(grade: int, var: str = "grade") -> Callable[[pd.DataFrame], np.ndarray]:
+    def select(d: pd.DataFrame) -> np.ndarray:
+        return (d[var] == grade).to_numpy(dtype=bool)
+
+    return select
+
+
+def _action_rows(adae: pd.DataFrame, adsl: pd.DataFrame) -> tuple[list[Analysis], list[str]]:
     """Rows for AEs leading to discontinuation / reduction / interruption, and the footnotes
     saying where each came from or why it is left out."""
-    rows: list = []
+    rows: list[Analysis] = []
     notes: list[str] = []
     if "AEACN" in adae.columns:
         for key, label, action in (
@@ -109,9 +124,7 @@ def _action_rows(adae: pd.DataFrame, adsl: pd.DataFrame) -> tuple[list, list[str
             ("acn_reduced", "AE leading to dose reduction", "DOSE REDUCED"),
             ("acn_interrupted", "AE leading to dose interruption", "DRUG INTERRUPTED"),
         ):
-            rows.append(
-                CountSubjects(key, label, lambda d, a=action: (_upper(d, "AEACN") == a).to_numpy())
-            )
+            rows.append(CountSubjects(key, label, _action_is(action)))
         notes.append("Action taken with study treatment from ADAE.AEACN.")
         return rows, notes
     if "DCTREAS" in adsl.columns:
@@ -137,7 +150,7 @@ def safety_overview_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
     adsl = adam["ADSL"]
     excluded = yes(adae["ANLEXFL"]) if "ANLEXFL" in adae.columns else np.zeros(len(adae), bool)
     adae["_analysed"] = ~excluded
-    rows = [
+    rows: list[Analysis] = [
         CountSubjects("any", "Any adverse event"),
         CountSubjects(
             "any_rel", "Any treatment-related AE", lambda d: _related(d) & d["_analysed"]
@@ -247,6 +260,11 @@ def serious_adverse_events_table(adam: Mapping[str, pd.DataFrame]) -> TableResul
     return layout.build(adam["ADSL"], serious)
 
 
+def _blank_to(values: pd.Series, text: str) -> pd.Series:
+    """Missing or empty strings replaced by ``text``."""
+    return values.mask(values.fillna("") == "", text)
+
+
 def deaths_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
     """Deaths by primary cause (``ADSL.DTHCAUS`` when present) and relation to treatment."""
     require(adam, REQUIRES_DEATHS)
@@ -254,12 +272,12 @@ def deaths_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
     dead = yes(adsl["DTHFL"])
     cause_var = "DTHCAUS" if "DTHCAUS" in adsl.columns else None
     adsl["_cause"] = (
-        adsl[cause_var].astype("string").str.strip().replace("", pd.NA).fillna("Not recorded")
+        _blank_to(adsl[cause_var].astype("string").str.strip(), "Not recorded")
         if cause_var
         else "Not recorded"
     )
     adsl.loc[~dead, "_cause"] = pd.NA
-    rows = [
+    rows: list[Analysis] = [
         CountSubjects("death", "Died (any cause)", lambda d: yes(d["DTHFL"]), "population"),
         Heading("Primary cause of death"),
         NestedCounts(("_cause",), indent=1),
@@ -311,10 +329,7 @@ def lab_shift_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
         worst=("grade", "max"), base=("base", "first")
     )
     worst["base"] = worst["base"].astype(int).map(lambda g: f"Baseline grade {g}")
-    grades = [
-        SubColumn(f"g{g}", f"Grade {g}", lambda d, g=g: (d["worst"] == g).to_numpy())
-        for g in range(5)
-    ]
+    grades = [SubColumn(f"g{g}", f"Grade {g}", _grade_is(g, "worst")) for g in range(5)]
     layout = (
         TableLayout(
             "lab_shifts", "Laboratory Shifts: Baseline versus Worst Post-baseline CTCAE Grade"
@@ -343,10 +358,7 @@ def infusion_reactions_by_infusion_table(adam: Mapping[str, pd.DataFrame]) -> Ta
     ir = adae[yes(adae["IRFL"])].copy()
     ir["grade"] = pd.to_numeric(ir["ATOXGRN"], errors="coerce")
     ir["IRDRUG"] = ir["IRDRUG"].astype("string").str.capitalize()
-    grades = [
-        SubColumn(f"g{g}", f"Grade {g}", lambda d, g=g: (d["grade"] == g).to_numpy())
-        for g in (1, 2, 3, 4)
-    ]
+    grades = [SubColumn(f"g{g}", f"Grade {g}", _grade_is(g)) for g in (1, 2, 3, 4)]
     layout = (
         TableLayout("infusion_reactions_by_infusion", "Infusion Reactions by Infusion and Grade")
         .population("SAFFL")
