@@ -217,11 +217,47 @@ def load_reference_published() -> list[PublishedNumber]:
 
 
 # ----------------------------------------------------------------------------- addresses
+def _safety_addresses() -> dict[str, str]:
+    """DLT, safety and response-deepening numbers of the text."""
+    soc_pt = "ae_soc_pt"
+    a: dict[str, str] = {
+        "n_dlt": "dlt/dlt/OVERALL/n",
+        "n_deaths_toxicity": "deaths/death_rel/OVERALL/n",
+        "n_discontinued_toxicity": "safety_overview/disc_ae/OVERALL/n",
+        "n_sae_patients": "serious_adverse_events/any/OVERALL/n",
+        "n_sae_events": "serious_adverse_events/events/OVERALL/events",
+        "n_grade3_dvt": f"{soc_pt}/AEBODSYS=Vascular disorders|AEDECOD=Deep vein "
+        "thrombosis/OVERALL:ge3/n",
+        "pct_peripheral_neuropathy": f"{soc_pt}/AEBODSYS=Nervous system disorders|"
+        "AEDECOD=Peripheral sensory neuropathy/OVERALL:any/pct",
+        "pct_peripheral_neuropathy.n": f"{soc_pt}/AEBODSYS=Nervous system disorders|"
+        "AEDECOD=Peripheral sensory neuropathy/OVERALL:any/n",
+    }
+    deep = "response_deepening"
+    a["n_deepening_after_c4"] = f"{deep}/deepened/OVERALL/n"
+    for stat in ("", ".min", ".max"):
+        a[f"deepening_median_weeks{stat}"] = f"{deep}/weeks/OVERALL/{stat[1:] or 'median'}"
+    for key, label in (("scr_cr", "sCR/CR"), ("vgpr", "VGPR"), ("pr", "PR")):
+        a[f"deepening_to_{key}"] = f"{deep}/deepened:{label}/OVERALL/n"
+    sae = "serious_adverse_events/AEBODSYS="
+    for key, path in (
+        ("n_sae_uri", "Infections and infestations|AEDECOD=Upper respiratory tract infection"),
+        ("n_sae_gastroenteritis", "Infections and infestations|AEDECOD=Gastroenteritis"),
+        ("n_sae_pneumonia", "Infections and infestations|AEDECOD=Pneumonia"),
+        (
+            "n_sae_febrile_neutropenia",
+            "Blood and lymphatic system disorders|AEDECOD=Febrile neutropenia",
+        ),
+        ("n_sae_dvt", "Vascular disorders|AEDECOD=Deep vein thrombosis"),
+    ):
+        a[key] = f"{sae}{path}/OVERALL/n"
+    return a
+
+
 def _build_addresses() -> dict[str, str]:
     a: dict[str, str] = {"n_patients": "disposition/enrolled/OVERALL/n"}
     bor = "efficacy_best_response"
     t1 = "table1_demographics"
-    soc_pt = "ae_soc_pt"
     for i in (1, 2, 3):
         a[f"n_dl{i}"] = f"disposition/enrolled/DL{i}/n"
     a.update(
@@ -278,37 +314,9 @@ def _build_addresses() -> dict[str, str]:
             "n_ir_first_infusion": "infusion_reactions/ir_first/OVERALL/n",
             "n_ir_isatuximab": "infusion_reactions/ir_isatuximab/OVERALL/n",
             "n_ir_grade3": "infusion_reactions/ir_ge3/OVERALL/n",
-            "n_dlt": "dlt/dlt/OVERALL/n",
-            "n_deaths_toxicity": "deaths/death_rel/OVERALL/n",
-            "n_discontinued_toxicity": "safety_overview/disc_ae/OVERALL/n",
-            "n_sae_patients": "serious_adverse_events/any/OVERALL/n",
-            "n_sae_events": "serious_adverse_events/events/OVERALL/events",
-            "n_grade3_dvt": f"{soc_pt}/AEBODSYS=Vascular disorders|AEDECOD=Deep vein "
-            "thrombosis/OVERALL:ge3/n",
-            "pct_peripheral_neuropathy": f"{soc_pt}/AEBODSYS=Nervous system disorders|"
-            "AEDECOD=Peripheral sensory neuropathy/OVERALL:any/pct",
-            "pct_peripheral_neuropathy.n": f"{soc_pt}/AEBODSYS=Nervous system disorders|"
-            "AEDECOD=Peripheral sensory neuropathy/OVERALL:any/n",
         }
     )
-    deep = "response_deepening"
-    a["n_deepening_after_c4"] = f"{deep}/deepened/OVERALL/n"
-    for stat in ("", ".min", ".max"):
-        a[f"deepening_median_weeks{stat}"] = f"{deep}/weeks/OVERALL/{stat[1:] or 'median'}"
-    for key, label in (("scr_cr", "sCR/CR"), ("vgpr", "VGPR"), ("pr", "PR")):
-        a[f"deepening_to_{key}"] = f"{deep}/deepened:{label}/OVERALL/n"
-    sae = "serious_adverse_events/AEBODSYS="
-    for key, path in (
-        ("n_sae_uri", "Infections and infestations|AEDECOD=Upper respiratory tract infection"),
-        ("n_sae_gastroenteritis", "Infections and infestations|AEDECOD=Gastroenteritis"),
-        ("n_sae_pneumonia", "Infections and infestations|AEDECOD=Pneumonia"),
-        (
-            "n_sae_febrile_neutropenia",
-            "Blood and lymphatic system disorders|AEDECOD=Febrile neutropenia",
-        ),
-        ("n_sae_dvt", "Vascular disorders|AEDECOD=Deep vein thrombosis"),
-    ):
-        a[key] = f"{sae}{path}/OVERALL/n"
+    a.update(_safety_addresses())
     for code, cat in (("scr", "sCR"), ("cr", "CR"), ("vgpr", "VGPR"), ("pr", "PR"), ("mr", "MR")):
         a[f"n_{code}"] = f"{bor}/{cat}/OVERALL/n"
         a[f"n_{code}.pct"] = f"{bor}/{cat}/OVERALL/pct"
