@@ -75,14 +75,44 @@ def test_hypersensitivity_to_isa_or_k():
     t = evaluate_dlt(
         ae(
             [
-                ("a", "Infusion related reaction", 3, 1, 1, "RELATED"),
+                ("a", "Allergic reaction", 3, 1, 1, "RELATED"),
                 ("b", "Anaphylactic reaction", 4, 8, 8, "RELATED"),
-                ("c", "Infusion related reaction", 2, 1, 1, "RELATED"),
+                ("c", "Allergic reaction", 2, 1, 1, "RELATED"),
             ]
         )
     )
     assert flags(t) == {"a": True, "b": True, "c": False}
     assert t["rule"].iloc[0] == "hypersensitivity grade >= 3"
+
+
+def test_infusion_reactions_are_scored_separately_not_dlts():
+    # Chari 2021, Results (Safety/AEs): infusion reactions "were scored separately"; the one
+    # grade 3 isatuximab reaction was not a DLT ("no DLT was encountered at any dose level")
+    frame = ae(
+        [
+            ("a", "Infusion related reaction", 3, 1, 1, "RELATED"),
+            ("b", "Chills", 3, 1, 1, "RELATED"),
+            ("c", "Chills", 3, 1, 1, "RELATED"),
+        ]
+    )
+    frame["infusion_reaction"] = ["Y", "Y", "N"]  # b: a symptom coded as part of the reaction
+    t = evaluate_dlt(frame)
+    assert flags(t) == {"a": False, "b": False, "c": True}
+    assert "scored separately" in t.loc[t["subject_id"] == "a", "excluded_events"].iloc[0]
+    # without the exclusion (a protocol that counts them) the grade 3 reaction is a DLT
+    counted = DLTRules(excluded_terms=frozenset(), excluded_flag=None)
+    assert flags(evaluate_dlt(frame, rules=counted)) == {"a": True, "b": True, "c": True}
+
+
+def test_protocol_declares_the_infusion_reaction_exclusion():
+    from earlyphase.protocol import load_protocol
+
+    rules = DLTRules.from_protocol(load_protocol("isak-phase1b"))
+    assert "infusion related reaction" in rules.excluded_terms
+    assert rules.excluded_flag == "infusion_reaction"
+    assert "infusion related reaction" not in rules.hypersensitivity_terms
+    t = evaluate_dlt(ae([("a", "Infusion related reaction", 3, 1, 1, "RELATED")]), rules=rules)
+    assert not t["dlt"].iloc[0]
 
 
 def neut_labs(subject, days, values):

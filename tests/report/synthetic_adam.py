@@ -179,7 +179,28 @@ def make_adae(adsl: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     adae["TRTEMFL"] = "Y"
     adae["AENDT"] = adae["ASTDT"] + pd.Timedelta(days=5)
     adae["ANLEXFL"] = _yn(adae["AEDECOD"].isin(terms.EXCLUDED_FROM_ANALYSIS).to_numpy())
+    # serious: about a third of the grade >= 3 events (own stream: the shared one unchanged)
+    draws = np.random.default_rng([len(adae), 7]).random(len(adae))
+    serious = (adae["ATOXGRN"] >= 3).to_numpy() & (draws < 0.35)
+    adae["AESER"] = _yn(serious)
     return adae
+
+
+def make_adlb(adsl: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Neutrophil and platelet CTCAE grades: one baseline and four post-baseline records."""
+    rows = []
+    for subj in adsl["USUBJID"]:
+        for code, name in (("NEUT", "Neutrophils"), ("PLAT", "Platelets")):
+            base = int(rng.choice([0, 1, 2], p=[0.7, 0.2, 0.1]))
+            rows.append((subj, code, name, "Y", base, base))
+            for _ in range(4):
+                rows.append(
+                    (subj, code, name, "", int(rng.choice(5, p=[0.4, 0.25, 0.2, 0.1, 0.05])), base)
+                )
+    adlb = pd.DataFrame(
+        rows, columns=["USUBJID", "PARAMCD", "PARAM", "ABLFL", "ATOXGRN", "BTOXGRN"]
+    )
+    return adlb.merge(adsl[["USUBJID", "TRT01A", "TRT01AN", "SAFFL"]], on="USUBJID")
 
 
 def make_adrs_adtte(
@@ -300,6 +321,17 @@ def make_adpc_adpp(
     return adpc, adpp
 
 
+def _visit_responses(adrs: pd.DataFrame) -> pd.DataFrame:
+    """Confirmed response by visit (CONFRESP): SD at day 57, the best response at day 169 --
+    every responder's response deepens after cycle 4 (day 112) by construction."""
+    bor = adrs[adrs["PARAMCD"] == "BOR"]
+    rows = []
+    for rec in bor.to_dict("records"):
+        for day, cat in ((57, "SD"), (169, rec["AVALC"])):
+            rows.append({**rec, "PARAMCD": "CONFRESP", "AVALC": cat, "ADY": float(day)})
+    return pd.DataFrame(rows)
+
+
 def make_adam(seed: int = 20210401) -> dict[str, pd.DataFrame]:
     """The synthetic ADaM datasets keyed by upper-case name."""
     rng = np.random.default_rng(seed)
@@ -307,4 +339,14 @@ def make_adam(seed: int = 20210401) -> dict[str, pd.DataFrame]:
     adae = make_adae(adsl, rng)
     adrs, adtte = make_adrs_adtte(adsl, rng)
     adpc, adpp = make_adpc_adpp(adsl, rng)
-    return {"ADSL": adsl, "ADAE": adae, "ADRS": adrs, "ADTTE": adtte, "ADPC": adpc, "ADPP": adpp}
+    adlb = make_adlb(adsl, np.random.default_rng(seed + 1))  # own stream: other frames unchanged
+    adrs = pd.concat([adrs, _visit_responses(adrs)], ignore_index=True)
+    return {
+        "ADSL": adsl,
+        "ADAE": adae,
+        "ADRS": adrs,
+        "ADTTE": adtte,
+        "ADPC": adpc,
+        "ADPP": adpp,
+        "ADLB": adlb,
+    }

@@ -127,5 +127,7 @@ def test_analyze_cli_without_protocol(pilot_data_dir, tmp_path, capsys):
     code = run_cli(app, [*base, "--out", str(tmp_path / "b"), "--allow-findings"])
     out = capsys.readouterr().out
     assert code == EXIT_OK
-    assert "4 tables" in out and "inferred from the SDTM" in out
+    # disposition, Table 1, exposure, Table 2 and the safety tables (overview, SOC/PT, SAEs,
+    # deaths); DLT, PK and efficacy outputs are listed as not produced, with the reason
+    assert "8 tables" in out and "inferred from the SDTM" in out
     assert "not produced: Best response, ORR, CBR (missing ADRS)" in out

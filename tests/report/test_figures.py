@@ -55,3 +55,19 @@ def test_swimmer_durations(adam):
     assert data["duration_months"].to_numpy() == pytest.approx(
         (days / 30.4375)[data.index].to_numpy()
     )
+
+
+def test_figure_files_are_vector_and_300_dpi(adam, tmp_path):
+    import io
+
+    from PIL import Image
+
+    from earlyphase.report import build_report
+
+    result = build_report(adam, tmp_path, formats=("vector",))
+    fig_dir = tmp_path / "figures"
+    for figure_id in result.figures:
+        assert (fig_dir / f"{figure_id}.svg").read_bytes().startswith(b"<?xml")
+        assert (fig_dir / f"{figure_id}.pdf").read_bytes().startswith(b"%PDF")
+        png = Image.open(io.BytesIO((fig_dir / f"{figure_id}_300dpi.png").read_bytes()))
+        assert round(png.info["dpi"][0]) == 300

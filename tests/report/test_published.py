@@ -109,3 +109,61 @@ def test_reference_yaml_is_read_and_mapped(report):
 def test_bad_published_input_is_rejected():
     with pytest.raises(TypeError, match="published"):
         published_numbers([{"value": 1}])
+
+
+# the 12 numbers once flagged although the paper is right (checked against Chari 2021):
+# Table 1 cytogenetics with FISH-evaluable denominators (4/22 = 18%, 6/31 = 19%, 9/22 = 41%,
+# 13/31 = 42%), the lay summary's "average" = the median, the overall time since diagnosis
+# range (1-14.3 is the dose levels' range), Table 2 anemia/thrombocytopenia percentages
+# (24/33 = 73%, 28/33 = 85%: the counts are the typos)
+_NOT_INCONSISTENT = (
+    "mean_cycles",
+    "diag_years_median_overall.min",
+    "diag_years_median_overall.max",
+    "hr_dl2",
+    "hr_dl2.pct",
+    "hr_overall",
+    "hr_overall.pct",
+    "gain1q_dl2",
+    "gain1q_dl2.pct",
+    "gain1q_overall.pct",
+    "table2.Anemia.overall.any_pct",
+    "table2.Thrombocytopenia.overall.any_pct",
+)
+
+
+def test_reference_flags_and_reasons(report):
+    comp = compare_published(load_reference_published(), report.tables)
+    frame = comp.to_frame().set_index("key")
+    for key in _NOT_INCONSISTENT:
+        assert frame.loc[key, "consistency"] != "inconsistent", key
+    for key in (
+        "diag_years_median_overall",  # at least 17 of 33 values are <= 6
+        "gain1q_overall",  # 2 + 9 + 2 = 13, not 14
+        "table2.Anemia.overall.any",
+        # Table 3 DL3 (same 6 patients): 140,000 / 2 / 23,600 = 2.97, printed 3.36
+        "table3.c3d1.dl3.rac_auc1week_gmean",
+    ):
+        assert frame.loc[key, "consistency"] == "inconsistent", key
+    assert "2.97" in frame.loc["table3.c3d1.dl3.rac_auc1week_gmean", "note"]
+    # every number that does not agree says why
+    open_rows = frame[~frame["status"].str.startswith("same")]
+    assert (open_rows["reason"].str.len() > 0).all()
+    assert frame.loc["icaria_orr", "reason"].startswith("result of another study")
+    assert frame.loc["cycle_length_days", "reason"].startswith("design constant")
+    # counts are flagged as counts (printed as integers)
+    assert bool(frame.loc["n_patients", "is_count"])
+    assert not bool(frame.loc["orr", "is_count"])
+
+
+def test_sections_score_and_summary(report):
+    comp = compare_published(load_reference_published(), report.tables)
+    sections = comp.sections()
+    assert sections["published"].sum() == len(comp.to_frame())
+    assert (sections["same"] + sections["differs"] == sections["reproduced"]).all()
+    frame = comp.to_frame()
+    worst = sections.sort_values("differs", ascending=False).iloc[0]
+    assert worst.section in comp.summary()
+    assert frame.loc[frame["key"] == "orr", "section"].iloc[0] == (
+        report.tables["efficacy_best_response"].spec.title
+    )

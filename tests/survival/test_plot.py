@@ -57,7 +57,28 @@ def test_median_label_and_bad_options():
     lo, hi = km.median_ci
     assert (
         median_label(km, 1, "mo")
-        == f"median 102.5 mo (95% CI {lo:.1f}–{'NR' if np.isnan(hi) else f'{hi:.1f}'})"
+        == f"median 102.5 mo (95% CI {lo:.1f}–{'NE' if np.isnan(hi) else f'{hi:.1f}'})"
     )
     with pytest.raises(OptionsError, match="colors"):
         plot_km({"a": km, "b": km}, colors=["red"])
+
+
+def test_several_curves_have_censor_legend_annotation_and_faint_bands():
+    import numpy as np
+
+    from earlyphase.survival import kaplan_meier, plot_km
+
+    rng = np.random.default_rng(3)
+    curves = {
+        g: kaplan_meier(rng.exponential(10, 40), rng.random(40) < 0.7) for g in ("A", "B", "C")
+    }
+    fig, ax = plot_km(curves, title="T", annotation="Log-rank p = 0.042")
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[-1] == "Censored" and len(labels) == 4
+    assert any(t.get_text() == "Log-rank p = 0.042" for t in ax.texts)
+    bands = [c for c in ax.collections if c.get_alpha() is not None]
+    assert bands and max(c.get_alpha() for c in bands) <= 0.06  # faint with 3 overlapping
+    # the legend sits above the axes, not beside them
+    fig.canvas.draw()
+    box = ax.get_legend().get_window_extent()
+    assert box.y0 >= ax.get_window_extent().y1 - 1

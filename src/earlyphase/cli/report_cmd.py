@@ -8,7 +8,10 @@ from typing import Annotated
 
 import typer
 
-_FORMATS_HELP = "Comma-separated outputs: html,rtf,pdf,png,csv,parquet."
+_FORMATS_HELP = (
+    "Comma-separated outputs: html,rtf,pdf,png,csv,parquet; add vector for SVG, PDF and "
+    "300-dpi PNG figure files."
+)
 _ALL_FORMATS = "html,rtf,pdf,png,csv,parquet"
 _DEFAULT_OUT = Path("earlyphase-output")
 #: a reason that is just a missing ADaM dataset or variable ("ADPP", "ADAE.IRFL")
@@ -50,14 +53,7 @@ def _summary(result) -> None:  # type: ignore[no-untyped-def]
         f"  {len(result.tables)} tables, {len(result.figures)} figures, {len(result.files)} files"
     )
     if result.comparison is not None:
-        frame = result.comparison.to_frame()
-        compared = frame[frame["status"] != "not reproduced"]
-        same = int(compared["status"].str.startswith("same").sum())
-        flagged = int((frame["consistency"] == "inconsistent").sum())
-        typer.echo(
-            f"  published vs reproduced: {same} of {len(compared)} reproduced numbers agree "
-            f"at the published precision; {flagged} published numbers flagged inconsistent"
-        )
+        typer.echo(f"  published vs reproduced: {result.comparison.summary()}")
     for note in result.notes:
         typer.echo(f"  {note}")
     for skipped in result.skipped:

@@ -88,7 +88,7 @@ def km(
         console = Console(width=160)
     console.print(_summary_table(summary, landmark, param, conf_type, level))
     if unit:
-        console.print(f"Times in {unit}. NR = not reached / not estimable.")
+        console.print(f"Times in {unit}. NR = median not reached; NE = not estimable.")
     if by is not None and len(curves) > 1:
         sub = adtte_subset(data, param, time_col=time_col, cnsr_col=cnsr_col, by=by)
         test = logrank(sub["time"], sub["event"], sub["group"])
@@ -107,7 +107,11 @@ def km(
         _write_table(steps, steps_out)
         console.print(f"step table written to {steps_out}")
     if plot is not None:
-        _save_plot(curves, data, param, unit, plot)
+        note = None
+        if by is not None and len(curves) > 1:
+            p = test.p_value
+            note = "Log-rank p < 0.001" if p < 0.001 else f"Log-rank p = {p:.3f}"
+        _save_plot(curves, data, param, unit, plot, note)
         console.print(f"figure written to {plot}")
 
 
@@ -135,25 +139,27 @@ def _summary_table(
     import pandas as pd
     from rich.table import Table
 
-    def fmt(v: float, na: str = "NR") -> str:
+    # display convention (docs/report.md): NR = median not reached, NE = not estimable,
+    # survival probabilities as percentages, as in the report
+    def fmt(v: float, na: str = "NE") -> str:
         return na if pd.isna(v) else f"{v:.1f}"
 
     def prob(v: float) -> str:
-        return "NE" if pd.isna(v) else f"{v:.2f}"
+        return "NE" if pd.isna(v) else f"{100 * v:.1f}"
 
     pct = f"{round(level * 100):d}%"
     table = Table(title=f"Kaplan–Meier {param or ''} ({conf_type} CI, {pct})".replace("  ", " "))
     for col in ["Group", "N", "Events", "Cens.", f"Median ({pct} CI)", "Q1", "Q3"]:
         table.add_column(col, justify="left" if col == "Group" else "right")
     for t in landmark:
-        table.add_column(f"S({t:g}) ({pct} CI)", justify="right")
+        table.add_column(f"S({t:g}), % ({pct} CI)", justify="right")
     for _, r in summary.iterrows():
         cells = [
             str(r["group"]),
             str(r["n"]),
             str(r["n_event"]),
             str(r["n_censor"]),
-            f"{fmt(r['median'])} ({fmt(r['median_lower'])}–{fmt(r['median_upper'])})",
+            f"{fmt(r['median'], 'NR')} ({fmt(r['median_lower'])}–{fmt(r['median_upper'])})",
             fmt(r["q25"]),
             fmt(r["q75"]),
         ]
@@ -164,7 +170,14 @@ def _summary_table(
     return table
 
 
-def _save_plot(curves: dict[str, Any], data: Any, param: str | None, unit: str, plot: Path) -> None:
+def _save_plot(
+    curves: dict[str, Any],
+    data: Any,
+    param: str | None,
+    unit: str,
+    plot: Path,
+    annotation: str | None = None,
+) -> None:
     """Draw the KM figure, titled by the parameter's PARAM label when there is one."""
     from earlyphase._files import atomic_path
     from earlyphase.survival import plot_km
@@ -180,9 +193,10 @@ def _save_plot(curves: dict[str, Any], data: Any, param: str | None, unit: str, 
         xlabel=xlabel,
         time_unit={"months": "mo", "days": "d", "weeks": "wk", "years": "y"}.get(unit, unit),
         ylabel="Probability without event" if param is None else f"{param} probability",
+        annotation=annotation,
     )
     with atomic_path(plot) as tmp:
-        fig.savefig(tmp, dpi=150, bbox_inches="tight", format=plot.suffix.lstrip(".") or "png")
+        fig.savefig(tmp, dpi=300, bbox_inches="tight", format=plot.suffix.lstrip(".") or "png")
 
 
 def register(app: typer.Typer) -> None:

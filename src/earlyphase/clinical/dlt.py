@@ -167,6 +167,22 @@ def _nonheme_exception(
     return None
 
 
+def _scored_apart(ae: pd.DataFrame, terms: np.ndarray, r: DLTRules) -> np.ndarray:
+    """Events the rules keep out of the DLT evaluation (``excluded_terms``/``excluded_flag``)."""
+    out = np.isin(terms, list(r.excluded_terms))
+    if r.excluded_flag is not None and r.excluded_flag in ae.columns:
+        out |= flag_column(ae, r.excluded_flag, "adverse_events") == 1.0
+    return out
+
+
+def _note_each(
+    excluded: dict[Any, list[str]], subjects: Any, events: list[str], r: DLTRules
+) -> None:
+    """Add each event scored separately, with the rules' reason, to its patient's list."""
+    for subject, event in zip(subjects, events, strict=True):
+        excluded.setdefault(subject, []).append(f"{event}: {r.exclusion_reason}")
+
+
 def lab_episodes(
     lab_grades: pd.DataFrame, term: str, min_grade: int, first_dose: Any = None
 ) -> pd.DataFrame:
@@ -235,7 +251,8 @@ def evaluate_dlt(
         ``subject_id, term, grade, related`` and ``start_day``/``end_day`` (study days, day 1 =
         first dose) or ``start_date``/``end_date``; optional ``fever_or_infection``,
         ``bleeding`` (yes/no on cytopenia records), ``resolved_within_hours``,
-        ``treatment_delay_days``, ``dose_modified``. ``related`` is a bool or AEREL text.
+        ``treatment_delay_days``, ``dose_modified``, ``infusion_reaction`` (events scored
+        separately, see ``DLTRules.excluded_flag``). ``related`` is a bool or AEREL text.
     lab_grades : DataFrame, optional
         Output of :func:`earlyphase.clinical.ctcae.grade_labs` (``subject_id``, ``day`` or
         ``date``, ``ctcae_term``, ``grade``): serial neutrophil and platelet counts.
@@ -276,6 +293,7 @@ def evaluate_dlt(
         else np.zeros(len(ae), bool)
         for c in ("fever_or_infection", "bleeding", "dose_modified")
     }
+    scored_apart = _scored_apart(ae, terms, r)
     hours = (
         numeric_column(ae, "resolved_within_hours", "adverse_events")
         if "resolved_within_hours" in ae.columns
@@ -298,7 +316,11 @@ def evaluate_dlt(
         span = f"day {start[i]:g}" + (f"-{end[i]:g}" if np.isfinite(end[i]) else "")
         return f"{ae['term'].iloc[i]} grade {grade[i]:g} ({span})"
 
-    for i in np.flatnonzero(in_window):
+    # events scored separately are never DLTs; grade >= 3 ones are listed (lower grades
+    # could never have been DLTs)
+    apart = np.flatnonzero(in_window & scored_apart & (grade >= 3))
+    _note_each(excluded, ae["subject_id"].to_numpy()[apart], [describe(i) for i in apart], r)
+    for i in np.flatnonzero(in_window & ~scored_apart):
         subj, term, g = ae["subject_id"].iloc[i], terms[i], grade[i]
         max_delay = r.treatment_delay_max_days
         if max_delay is not None and np.isfinite(delay[i]) and delay[i] > max_delay:

@@ -13,6 +13,7 @@ from earlyphase.clinical.dlt_terms import (
     ELECTROLYTES,
     HEMATOLOGIC,
     HYPERSENSITIVITY,
+    INFUSION_REACTION,
     NEUTROPENIA,
     THROMBOCYTOPENIA,
     normalise_term,
@@ -78,6 +79,15 @@ class DLTRules:
         Days of slack when matching cytopenia episodes with fever, infection or bleeding.
     treatment_delay_max_days : float or None
         A treatment delay longer than this (> 14 days) is a DLT.
+    excluded_terms : frozenset of str
+        Terms that are never DLTs whatever their grade, scored separately (default: infusion
+        reactions, as in the paper: "Infusion reactions were considered AEs of special
+        interest and were scored separately" -- 1 grade 3 reaction, no DLT).
+    excluded_flag : str or None
+        Name of a yes/no AE column marking events excluded in the same way
+        (``infusion_reaction``; the report maps ADAE.IRFL onto it).
+    exclusion_reason : str
+        Words printed beside each excluded event.
     source : str
         Where the definition comes from.
 
@@ -106,6 +116,9 @@ class DLTRules:
     overlap_tolerance_days: int = 1
     treatment_delay_max_days: float | None = 14.0
     dose_modification_is_dlt: bool = True
+    excluded_terms: frozenset[str] = INFUSION_REACTION
+    excluded_flag: str | None = "infusion_reaction"
+    exclusion_reason: str = "infusion reaction, scored separately (not a DLT)"
     source: str = "Chari et al., Cancer 2021, Methods (Study Design): the paper's DLT definition"
 
     def __post_init__(self) -> None:
@@ -156,6 +169,7 @@ class DLTRules:
             "hematologic_terms",
             "electrolyte_terms",
             "hypersensitivity_terms",
+            "excluded_terms",
         ):
             if name in values:
                 values[name] = frozenset(normalise_term(t) for t in values[name])
@@ -221,8 +235,11 @@ def rules_from_definition(definition: Any) -> DLTRules:
         "thrombocytopenia_bleeding_min_grade": None,
         "treatment_delay_max_days": None,
         "dose_modification_is_dlt": False,
+        "excluded_terms": frozenset(),
+        "excluded_flag": None,
         "source": str(getattr(definition, "source", "") or "protocol DLT definition"),
     }
+    _exclusions(definition, spec)
     for rule in definition.rules:
         where = f"dlt.rules[{rule.id}]"
         terms = _norm_set(rule.terms)
@@ -268,7 +285,28 @@ def rules_from_definition(definition: Any) -> DLTRules:
                     "a DLT rule shape that earlyphase.clinical evaluates (see DLTRules)",
                 )
             )
+    # an event scored separately cannot also be a hypersensitivity DLT
+    hypersensitivity = spec.get("hypersensitivity_terms", HYPERSENSITIVITY)
+    spec["hypersensitivity_terms"] = hypersensitivity - spec["excluded_terms"]
     return DLTRules(**spec)
+
+
+def _exclusions(definition: Any, spec: dict[str, Any]) -> None:
+    """Map the protocol's ``exclusions`` (events scored separately) onto ``spec``."""
+    flags = {e.flag for e in getattr(definition, "exclusions", ()) if e.flag}
+    if len(flags) > 1:
+        raise ProtocolError(
+            describe_problem("dlt.exclusions flag", sorted(flags), "at most one flag column")
+        )
+    terms: set[str] = set()
+    reasons = []
+    for exc in getattr(definition, "exclusions", ()):
+        terms |= _norm_set(exc.terms)
+        reasons.append(exc.description)
+    spec["excluded_terms"] = frozenset(terms)
+    spec["excluded_flag"] = next(iter(flags), None)
+    if reasons:
+        spec["exclusion_reason"] = "; ".join(reasons)
 
 
 def _dose_number(value: object) -> int:

@@ -17,6 +17,7 @@ __all__ = [
     "FATIGUE_HYPERTENSION",
     "GASTROINTESTINAL",
     "HYPERSENSITIVITY",
+    "INFUSION_REACTION",
     "FEVER_OR_INFECTION_WORDS",
     "BLEEDING_WORDS",
     "is_fever_or_infection",
@@ -85,6 +86,11 @@ HYPERSENSITIVITY = frozenset(
         "infusion-related reaction",
         "cytokine release syndrome",
     }
+)
+#: Infusion reactions (MedDRA PT "Infusion related reaction"; CTCAE "Infusion related
+#: reaction"); the paper scored them separately from DLTs.
+INFUSION_REACTION = frozenset(
+    {"infusion related reaction", "infusion-related reaction", "infusion reaction"}
 )
 FEVER_OR_INFECTION_WORDS = (
     "fever",

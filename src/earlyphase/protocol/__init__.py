@@ -8,7 +8,13 @@
 
 from earlyphase.protocol.criteria import Condition, EligibilityCriterion
 from earlyphase.protocol.disease import RESPONSE_CRITERIA, Disease
-from earlyphase.protocol.dlt import ConcurrentEvent, DltDefinition, DltException, DltRule
+from earlyphase.protocol.dlt import (
+    ConcurrentEvent,
+    DltDefinition,
+    DltException,
+    DltExclusion,
+    DltRule,
+)
 from earlyphase.protocol.loading import (
     ProtocolProblem,
     ProtocolValidationError,
@@ -39,6 +45,7 @@ __all__ = [
     "Disease",
     "DltDefinition",
     "DltException",
+    "DltExclusion",
     "DltRule",
     "DoseLevel",
     "DoseOnDays",

@@ -24,7 +24,7 @@ from pydantic import Field, model_validator
 
 from earlyphase.protocol._base import FrozenModel
 
-__all__ = ["ConcurrentEvent", "DltDefinition", "DltException", "DltRule"]
+__all__ = ["ConcurrentEvent", "DltDefinition", "DltException", "DltExclusion", "DltRule"]
 
 
 class DltException(FrozenModel):
@@ -91,6 +91,36 @@ class DltRule(FrozenModel):
         return self
 
 
+class DltExclusion(FrozenModel):
+    """Events kept out of the DLT evaluation altogether and scored separately.
+
+    The reference trial scored infusion reactions as adverse events of special interest, not
+    as DLTs (Chari et al., Cancer 2021, Results, "Safety/AEs": 1 grade 3 isatuximab infusion
+    reaction and no DLT).  An event is excluded when its term is in ``terms`` or when its
+    record has a true value in the column ``flag`` (e.g. ``infusion_reaction``, from ADAE.IRFL).
+
+    Attributes
+    ----------
+    description : str
+        What is excluded and why (printed beside every excluded event).
+    terms : tuple of str
+        Terms (MedDRA PT / CTCAE) excluded.
+    flag : str, optional
+        Name of a yes/no column of the AE records that marks excluded events.
+    """
+
+    id: str = Field(min_length=1)
+    description: str
+    terms: tuple[str, ...] = ()
+    flag: str | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> DltExclusion:
+        if not self.terms and self.flag is None:
+            raise ValueError("a DLT exclusion needs 'terms' or a 'flag'")
+        return self
+
+
 class DltDefinition(FrozenModel):
     """DLT window, attribution requirement, the rules, and the terms counted as haematologic.
 
@@ -105,6 +135,9 @@ class DltDefinition(FrozenModel):
         A patient has a DLT when any rule matches.
     hematologic_terms : tuple of str
         CTCAE terms treated as haematologic (everything else is non-haematologic).
+    exclusions : tuple of DltExclusion
+        Events that are never DLTs whatever their grade (scored separately, e.g. infusion
+        reactions); they are listed beside each patient's DLT evaluation.
     """
 
     window_days: int = Field(gt=0)
@@ -112,4 +145,5 @@ class DltDefinition(FrozenModel):
     ctcae_version: str = "4.03"
     rules: tuple[DltRule, ...] = Field(min_length=1)
     hematologic_terms: tuple[str, ...] = ()
+    exclusions: tuple[DltExclusion, ...] = ()
     source: str = ""

@@ -40,3 +40,7 @@ class ReportContent:
     comparison: Comparison | None = None
     skipped: tuple[SkippedOutput, ...] = field(default=())
     data_notes: tuple[str, ...] = field(default=())
+    #: data cut-off date (ISO), run date-time and program, printed on every page
+    cutoff: str = ""
+    run_datetime: str = ""
+    program: str = ""

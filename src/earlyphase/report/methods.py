@@ -145,8 +145,8 @@ def methods_sections(
                 "survival read off the step function, not estimable beyond the last observation.",
                 "PFS from first dose to progression or death, censored at the last adequate "
                 "assessment; OS censored at the last known alive date; DOR from first response "
-                "(≥PR) to progression or death. Months = days / 30.4375. Median follow-up by the "
-                "reverse Kaplan–Meier method (Schemper & Smith 1996).",
+                "(≥PR) to progression or death. Months = days / 30.4375. Median follow-up: "
+                f"{options.followup_text}.",
             ),
         ),
         MethodsSection(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from earlyphase.errors import OptionsError, describe_problem
 
@@ -40,11 +41,22 @@ class ReportOptions:
         definition) or ``"observed"``, the plain median of the OS times (first dose to death or
         last contact).  The reference run uses "observed": the paper's follow-up range
         (13.3-61 months) starts at a death, which only the observed-time definition includes.
+    dlt_rules : earlyphase.clinical.dlt.DLTRules, optional
+        The protocol's DLT definition (``DLTRules.from_protocol``); default the paper's
+        (``DLTRules()``: infusion reactions scored separately).
+    escalation_variant : str
+        3+3 variant of the protocol (``earlyphase.designs.three_plus_three.VARIANTS``).
+    mtd_dlt_threshold : float
+        MTD = one level below the dose with DLTs in more than this fraction (0.33: "DLT ...
+        observed in >33% of the participants", Chari et al. 2021).
     """
 
     km_conf_type: str = "log-log"
     km_conf_reason: str = ""
     followup_method: str = "reverse-km"
+    dlt_rules: Any = None
+    escalation_variant: str = "de-escalate"
+    mtd_dlt_threshold: float = 0.33
 
     def __post_init__(self) -> None:
         if self.km_conf_type not in KM_CONF_TYPES:

@@ -36,8 +36,8 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_FORMATS", "ReportResult", "analyze", "build_report", "run_reference"]
 
 DEFAULT_FORMATS = ("html", "rtf", "pdf", "png", "csv", "parquet")
-_KNOWN_FORMATS = frozenset(DEFAULT_FORMATS)
-_IMAGE_FORMATS = frozenset({"html", "rtf", "pdf", "png"})
+_KNOWN_FORMATS = frozenset((*DEFAULT_FORMATS, "vector"))
+_IMAGE_FORMATS = frozenset({"html", "rtf", "pdf", "png", "vector"})
 Progress = Callable[[str], None]
 
 
@@ -178,7 +178,15 @@ def build_report(
     else:  # data-only output: figures are not drawn
         figures, skipped_f = {}, []
     timings["figures"] = time.perf_counter() - t0
-    comparison = compare_published(published, tables) if published is not None else None
+    comparison = (
+        compare_published(
+            published,
+            tables,
+            skipped={s.output_id: "; ".join(s.reasons) for s in skipped_t + skipped_f},
+        )
+        if published is not None
+        else None
+    )
     content = ReportContent(
         title=title,
         subtitle=subtitle,
@@ -195,6 +203,9 @@ def build_report(
         comparison=comparison,
         skipped=tuple(skipped_t + skipped_f),
         data_notes=tuple(notes),
+        cutoff=_cutoff(adam),
+        run_datetime=_run_datetime(),
+        program=_program(),
     )
     files = _write(content, out, formats, say, timings)
     return ReportResult(
@@ -209,6 +220,39 @@ def build_report(
     )
 
 
+def _cutoff(adam: Mapping[str, pd.DataFrame]) -> str:
+    """The data cut-off date (ADSL.DCUTDT), ISO; '' when the data do not give one."""
+    adsl = adam.get("ADSL")
+    if adsl is None or "DCUTDT" not in adsl.columns:
+        return ""
+    dates = pd.to_datetime(adsl["DCUTDT"], errors="coerce").dropna()
+    return dates.max().strftime("%Y-%m-%d") if len(dates) else ""
+
+
+def _run_datetime() -> str:
+    """Run date-time for page footers: SOURCE_DATE_EPOCH when set (reproducible builds),
+    else now, in UTC."""
+    import datetime as dt
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    when = (
+        dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        if epoch.isdigit()
+        else dt.datetime.now(dt.UTC)
+    )
+    return when.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _program() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"earlyphase {version('earlyphase')}"
+    except PackageNotFoundError:
+        return "earlyphase"
+
+
 def _write(
     content: ReportContent,
     out: Path,
@@ -217,6 +261,7 @@ def _write(
     timings: dict[str, float],
 ) -> list[Path]:
     from earlyphase.report.render import render_html, write_frame, write_pdf, write_rtf_report
+    from earlyphase.report.render.page_info import page_info
 
     files: list[Path] = []
     t0 = time.perf_counter()
@@ -228,6 +273,14 @@ def _write(
                 handle.write(fig.png)
             png_paths.append((fig, path))
             files.append(path)
+    if "vector" in formats:  # 300-dpi PNG, SVG and PDF of every figure
+        for fig in content.figures:
+            for ext in ("png", "svg", "pdf"):
+                name = f"{fig.figure_id}_300dpi.png" if ext == "png" else f"{fig.figure_id}.{ext}"
+                path = out / "figures" / name
+                with atomic_write(path, "wb") as handle:
+                    handle.write(fig.render(ext))
+                files.append(path)
     data_formats = [f for f in ("csv", "parquet") if f in formats]
     if data_formats:
         say("Exporting tidy data")
@@ -259,7 +312,9 @@ def _write(
         say("Writing RTF")
         t0 = time.perf_counter()
         displays = [t.display() for t in content.tables]
-        files += write_rtf_report(displays, png_paths, out, source=content.subtitle)
+        files += write_rtf_report(
+            displays, png_paths, out, source=content.subtitle, info=page_info(content)
+        )
         timings["rtf"] = time.perf_counter() - t0
     if "pdf" in formats:
         say("Writing PDF")
@@ -301,6 +356,23 @@ def _derive(sdtm: Mapping[str, pd.DataFrame], plan: AnalysisPlan) -> tuple[AdamR
     return result, failed + [f"{m.dataset}: {m.reason}" for m in result.missing]
 
 
+def _dlt_rules(protocol: Any) -> Any:
+    """The DLT rules of a protocol (object, built-in name or YAML path); None -- the default
+    rules -- for an inferred plan or a protocol without a DLT section."""
+    from earlyphase.clinical.dlt import DLTRules
+
+    if protocol is None or hasattr(protocol, "inferred"):
+        return None
+    try:
+        if isinstance(protocol, str | Path):
+            from earlyphase.protocol import load_protocol
+
+            protocol = load_protocol(str(protocol))
+        return DLTRules.from_protocol(protocol)
+    except EarlyphaseError:
+        return None
+
+
 def run_reference(
     out_dir: str | Path = "earlyphase-output",
     *,
@@ -326,6 +398,7 @@ def run_reference(
     say("Reading published values")
     published = load_reference_published()
     options = ReportOptions(
+        dlt_rules=_dlt_rules(load_protocol("isak-phase1b")),
         followup_method="observed",
         km_conf_type="log",
         km_conf_reason=(
@@ -407,6 +480,7 @@ def analyze(
     report = build_report(
         adam,
         out_dir,
+        options=ReportOptions(dlt_rules=_dlt_rules(protocol)),
         formats=formats,
         progress=say,
         subtitle=f"Analysis of the SDTM datasets in {folder}",

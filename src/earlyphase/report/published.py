@@ -17,11 +17,18 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
 
+from earlyphase.report.published_reasons import (
+    is_count,
+    label_of,
+    longest_prefix,
+    reason_for,
+    section_of,
+)
 from earlyphase.report.spec import TableResult, sas_round
 
 __all__ = [
@@ -36,6 +43,7 @@ __all__ = [
 
 _ATTRIBUTES = ("n", "pct", "pct_text", "ci_low", "ci_high", "min", "max")
 _COLS = {"dl1": "DL1", "dl2": "DL2", "dl3": "DL3", "overall": "OVERALL"}
+_REFERENCE_FILE = "isak_phase1b_published.yaml"
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,8 @@ class PublishedNumber:
     comparator: str = ""
     unit: str = ""
     significant: int | None = None  # printed to this many significant digits (Table 3)
+    note: str = ""
+    reason: str = ""
 
 
 def _num(x: Any) -> float | None:
@@ -67,29 +77,44 @@ def _num(x: Any) -> float | None:
 def _entry_numbers(
     key: str, raw: Mapping[str, Any], location: str, inconsistency: str
 ) -> list[PublishedNumber]:
+    """The printed numbers of one YAML entry.
+
+    ``inconsistent_fields`` (e.g. ``[value]``) limits the recorded inconsistency to those
+    printed numbers; the others are then taken as checked (no arithmetic re-check), e.g. a
+    percentage that is right while its count is the typo.
+    """
     value = raw.get("value")
     if value is None:  # nothing printed (e.g. a blank cell)
         return []
     denominator = _num(raw.get("denominator"))
     unit = str(raw.get("unit") or "")
     count = _num(raw.get("n"))
+    fields: tuple[str, ...] = tuple(raw.get("inconsistent_fields") or ())
+    limited = bool(fields) and bool(inconsistency)
+
+    def flag(name: str) -> str:
+        return inconsistency if not limited or name in fields else ""
+
     out = [
         PublishedNumber(
             key=key,
             value=_num(value),
             location=location,
             text="" if _num(value) is not None else str(value),
-            count=count,
+            count=count if not limited or "value" in fields else None,
             denominator=denominator,
-            inconsistency=inconsistency,
+            inconsistency=flag("value"),
             comparator=str(raw.get("comparator") or ""),
             unit=unit,
+            note=str(raw.get("note") or ""),
         )
     ]
     for attr in _ATTRIBUTES:
         if _num(raw.get(attr)) is None:
             continue
         attr_count = _num(value) if attr in ("pct", "pct_text") else None
+        if limited and attr not in fields:
+            attr_count = None
         out.append(
             PublishedNumber(
                 key=f"{key}.{attr}",
@@ -97,7 +122,7 @@ def _entry_numbers(
                 location=location,
                 count=attr_count,
                 denominator=denominator,
-                inconsistency=inconsistency,
+                inconsistency=flag(attr),
                 unit="%" if attr in ("pct", "pct_text") else unit,
             )
         )
@@ -124,6 +149,8 @@ def _from_document(
                 if value is None:
                     continue
                 count = _num(cell.get(name.removesuffix("_pct"))) if name.endswith("_pct") else None
+                if flagged and name not in flagged:
+                    count = None  # reviewed: right although another field of the cell is not
                 out.append(
                     PublishedNumber(
                         key=f"table2.{term}.{col}.{name}",
@@ -177,10 +204,18 @@ def published_numbers(source: Any) -> list[PublishedNumber]:
 
 
 def load_reference_published() -> list[PublishedNumber]:
-    """Published numbers of the reference trial (``earlyphase.reference.published``)."""
+    """Published numbers of the reference trial (``earlyphase.reference.published``), each
+    with the reason the file gives for its key (``reasons:``, longest key prefix), if any."""
+    from importlib import resources
+
+    import yaml
+
     from earlyphase.reference.published import load_published
 
-    return published_numbers(load_published())
+    text = resources.files("earlyphase.reference").joinpath(_REFERENCE_FILE).read_text("utf-8")
+    reasons = dict(yaml.safe_load(text).get("reasons") or {})
+    items = published_numbers(load_published())
+    return [replace(i, reason=longest_prefix(i.key, reasons)) for i in items]
 
 
 # ----------------------------------------------------------------------------- addresses
@@ -197,6 +232,43 @@ def _table3_parameters(visit: str, col: str) -> list[tuple[str, str]]:
     return params
 
 
+def _safety_addresses() -> dict[str, str]:
+    """DLT, safety and response-deepening numbers of the text."""
+    soc_pt = "ae_soc_pt"
+    a: dict[str, str] = {
+        "n_dlt": "dlt/dlt/OVERALL/n",
+        "n_deaths_toxicity": "deaths/death_rel/OVERALL/n",
+        "n_discontinued_toxicity": "safety_overview/disc_ae/OVERALL/n",
+        "n_sae_patients": "serious_adverse_events/any/OVERALL/n",
+        "n_sae_events": "serious_adverse_events/events/OVERALL/events",
+        "n_grade3_dvt": f"{soc_pt}/AEBODSYS=Vascular disorders|AEDECOD=Deep vein "
+        "thrombosis/OVERALL:ge3/n",
+        "pct_peripheral_neuropathy": f"{soc_pt}/AEBODSYS=Nervous system disorders|"
+        "AEDECOD=Peripheral sensory neuropathy/OVERALL:any/pct",
+        "pct_peripheral_neuropathy.n": f"{soc_pt}/AEBODSYS=Nervous system disorders|"
+        "AEDECOD=Peripheral sensory neuropathy/OVERALL:any/n",
+    }
+    deep = "response_deepening"
+    a["n_deepening_after_c4"] = f"{deep}/deepened/OVERALL/n"
+    for stat in ("", ".min", ".max"):
+        a[f"deepening_median_weeks{stat}"] = f"{deep}/weeks/OVERALL/{stat[1:] or 'median'}"
+    for key, label in (("scr_cr", "sCR/CR"), ("vgpr", "VGPR"), ("pr", "PR")):
+        a[f"deepening_to_{key}"] = f"{deep}/deepened:{label}/OVERALL/n"
+    sae = "serious_adverse_events/AEBODSYS="
+    for key, path in (
+        ("n_sae_uri", "Infections and infestations|AEDECOD=Upper respiratory tract infection"),
+        ("n_sae_gastroenteritis", "Infections and infestations|AEDECOD=Gastroenteritis"),
+        ("n_sae_pneumonia", "Infections and infestations|AEDECOD=Pneumonia"),
+        (
+            "n_sae_febrile_neutropenia",
+            "Blood and lymphatic system disorders|AEDECOD=Febrile neutropenia",
+        ),
+        ("n_sae_dvt", "Vascular disorders|AEDECOD=Deep vein thrombosis"),
+    ):
+        a[key] = f"{sae}{path}/OVERALL/n"
+    return a
+
+
 def _build_addresses() -> dict[str, str]:
     a: dict[str, str] = {"n_patients": "disposition/enrolled/OVERALL/n"}
     bor = "efficacy_best_response"
@@ -211,7 +283,8 @@ def _build_addresses() -> dict[str, str]:
             "median_cycles": "exposure/ncycles/OVERALL/median",
             "min_cycles": "exposure/ncycles/OVERALL/min",
             "max_cycles": "exposure/ncycles/OVERALL/max",
-            "mean_cycles": "exposure/ncycles/OVERALL/mean",
+            # the lay summary's "average of 10 cycles" is the Results' median
+            "mean_cycles": "exposure/ncycles/OVERALL/median",
             "pct_intended_therapy_given": "exposure/rdiisa/OVERALL/mean",
             # "28 patients experienced disease progression": the PFS events of the reconstruction
             "n_progressions": "disposition/pfs_event/OVERALL/n",
@@ -258,6 +331,7 @@ def _build_addresses() -> dict[str, str]:
             "n_ir_grade3": "infusion_reactions/ir_ge3/OVERALL/n",
         }
     )
+    a.update(_safety_addresses())
     for code, cat in (("scr", "sCR"), ("cr", "CR"), ("vgpr", "VGPR"), ("pr", "PR"), ("mr", "MR")):
         a[f"n_{code}"] = f"{bor}/{cat}/OVERALL/n"
         a[f"n_{code}.pct"] = f"{bor}/{cat}/OVERALL/pct"
@@ -377,16 +451,80 @@ ADDRESSES: dict[str, str] = _build_addresses()
 
 # ----------------------------------------------------------------------------- comparison
 @dataclass(frozen=True)
+class SectionScore:
+    """The score of one section of the comparison."""
+
+    section: str
+    published: int
+    reproduced: int
+    same: int
+    differs: int
+    not_reproduced: int
+    inconsistent: int
+
+    def text(self) -> str:
+        """``"11 of 11 agree"`` or ``"12 not reproduced"``."""
+        if self.reproduced:
+            return f"{self.same} of {self.reproduced} agree"
+        return f"{self.not_reproduced} not reproduced"
+
+
+@dataclass(frozen=True)
 class Comparison:
     """The published-versus-reproduced table (one row per published number)."""
 
     rows: pd.DataFrame
 
     def to_frame(self) -> pd.DataFrame:
-        """Columns: key, location, published (NaN for printed text), published_text,
-        reproduced, difference, relative_difference_pct, decimals, status, consistency, note,
-        address."""
+        """Columns: key, section, label, location, published (NaN for printed text),
+        published_text, reproduced, difference, relative_difference_pct, decimals, is_count,
+        status, consistency, note, reason, address."""
         return self.rows.copy()
+
+    def sections(self) -> pd.DataFrame:
+        """Score per section, in order of first appearance: published, reproduced, same,
+        differs, not_reproduced, inconsistent."""
+        frame = self.rows
+        status = frame["status"].astype(str)
+        tally = pd.DataFrame(
+            {
+                "section": frame["section"],
+                "published": 1,
+                "reproduced": (status != "not reproduced").astype(int),
+                "same": status.str.startswith("same").astype(int),
+                "differs": (status == "differs").astype(int),
+                "not_reproduced": (status == "not reproduced").astype(int),
+                "inconsistent": (frame["consistency"] == "inconsistent").astype(int),
+            }
+        )
+        return tally.groupby("section", sort=False).sum().reset_index()
+
+    def scores(self) -> list[SectionScore]:
+        """:meth:`sections` as typed rows."""
+        return [
+            SectionScore(
+                section=str(r["section"]),
+                published=int(r["published"]),
+                reproduced=int(r["reproduced"]),
+                same=int(r["same"]),
+                differs=int(r["differs"]),
+                not_reproduced=int(r["not_reproduced"]),
+                inconsistent=int(r["inconsistent"]),
+            )
+            for r in self.sections().to_dict("records")
+        ]
+
+    def summary(self) -> str:
+        """One paragraph for the command line: overall score and the sections that differ."""
+        sec = self.sections()
+        reproduced, same = int(sec["reproduced"].sum()), int(sec["same"].sum())
+        differing = sec[sec["differs"] > 0].sort_values("differs", ascending=False)
+        parts = [f"{r.section} ({r.differs} of {r.reproduced})" for r in differing.itertuples()]
+        text = f"{same} of {reproduced} reproduced numbers agree at the published precision"
+        if parts:
+            text += "; differ in: " + ", ".join(parts)
+        flagged = int(sec["inconsistent"].sum())
+        return text + f"; {flagged} published numbers flagged inconsistent in the paper"
 
 
 def _decimals(value: float, significant: int | None = None) -> int:
@@ -446,6 +584,8 @@ def compare_published(
     published: Any,
     tables: Mapping[str, TableResult],
     addresses: Mapping[str, str] | None = None,
+    *,
+    skipped: Mapping[str, str] | None = None,
 ) -> Comparison:
     """Place each published number beside its reproduced value.
 
@@ -453,10 +593,15 @@ def compare_published(
     from zero to the published decimals equals it; ``"differs"``; ``"not reproduced"`` when
     no report cell holds it (design constants, comparator trials, outputs not produced).
     Consistency: ``"inconsistent"`` when the YAML records why the paper contradicts itself
-    or the printed count/denominator do not give the printed percentage.
+    or the printed count/denominator do not give the printed percentage.  Every row gets a
+    ``section`` (the reproducing table's title or the paper's section), a readable ``label``
+    and, unless it agrees, a ``reason`` (:func:`earlyphase.report.published_reasons.reason_for`).
+    ``skipped`` maps output ids that were not produced to why.
     """
     items = published_numbers(published)
     addresses = ADDRESSES if addresses is None else addresses
+    titles = {k: t.spec.title for k, t in tables.items()}
+    skipped = dict(skipped or {})
     rows = []
     for item in items:
         address = addresses.get(item.key, "")
@@ -479,9 +624,22 @@ def compare_published(
                     note
                     or f"{item.count:g}/{item.denominator:g} = {exact:.1f}%, printed {item.value:g}%"
                 )
+        section = section_of(item.location, address, titles)
+        reason = reason_for(
+            item.key,
+            status,
+            note,
+            item.note,
+            {item.key: item.reason} if item.reason else {},
+            skipped,
+            address,
+            section,
+        )
         rows.append(
             {
                 "key": item.key,
+                "section": section,
+                "label": label_of(item.key, item.location),
                 "location": item.location,
                 "published": item.value if item.value is not None else math.nan,
                 "published_text": item.text if item.value is None else f"{item.value:g}",
@@ -493,24 +651,32 @@ def compare_published(
                 "decimals": max(_decimals(item.value, item.significant), 0)
                 if item.value is not None
                 else 0,
+                "is_count": is_count(address),
                 "status": status,
                 "consistency": consistency,
-                "note": note,
+                "note": note or item.note,
+                "reason": reason,
                 "address": address,
             }
         )
-    columns = [
-        "key",
-        "location",
-        "published",
-        "published_text",
-        "reproduced",
-        "difference",
-        "relative_difference_pct",
-        "decimals",
-        "status",
-        "consistency",
-        "note",
-        "address",
-    ]
-    return Comparison(pd.DataFrame(rows, columns=columns))
+    return Comparison(pd.DataFrame(rows, columns=list(_COMPARISON_COLUMNS)))
+
+
+_COMPARISON_COLUMNS = (
+    "key",
+    "section",
+    "label",
+    "location",
+    "published",
+    "published_text",
+    "reproduced",
+    "difference",
+    "relative_difference_pct",
+    "decimals",
+    "is_count",
+    "status",
+    "consistency",
+    "note",
+    "reason",
+    "address",
+)

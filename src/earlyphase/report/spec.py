@@ -147,6 +147,8 @@ class TableSpec:
     empty_text: str = "—"
     #: text of an "n (%)" cell whose count is zero (the paper prints "0"); None keeps "0 (0)"
     zero_count_text: str | None = "0"
+    #: analysis population in words (page headers); empty: taken from the footnotes
+    population: str = ""
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,7 @@ class DisplayTable:
     stub_header: str
     body: tuple[tuple[str, int, bool, tuple[str, ...]], ...]
     footnotes: tuple[str, ...]
+    population: str = ""
 
     def to_frame(self) -> pd.DataFrame:
         """The displayed text as a DataFrame (first column: row labels with indentation)."""
@@ -258,7 +261,17 @@ class TableResult:
             stub_header=spec.stub_header,
             body=tuple(body),
             footnotes=spec.footnotes,
+            population=spec.population or _population_from(spec.footnotes),
         )
+
+
+def _population_from(footnotes: tuple[str, ...]) -> str:
+    """The population named in the first footnote that names one ("Safety population (...)")."""
+    for note in footnotes:
+        match = re.search(r"([A-Z][\w -]*population)", note)
+        if match:
+            return match.group(1)
+    return ""
 
 
 def tidy(records: list[tuple[str, str, str, float]]) -> pd.DataFrame:

@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import MaxNLocator, PercentFormatter  # noqa: E402
 from matplotlib.transforms import offset_copy  # noqa: E402
 from mpl_toolkits.axes_grid1 import make_axes_locatable  # noqa: E402
@@ -30,16 +31,17 @@ __all__ = ["median_label", "plot_km"]
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 
 
-def _fmt(value: float, digits: int) -> str:
-    return "NR" if not np.isfinite(value) else f"{value:.{digits}f}"
+def _fmt(value: float, digits: int, missing: str = "NE") -> str:
+    return missing if not np.isfinite(value) else f"{value:.{digits}f}"
 
 
 def median_label(km: KMResult, digits: int = 1, unit: str = "") -> str:
-    """``"median 10.1 mo (95% CI 6.5–16.4)"``; NR = not reached / not estimable."""
+    """``"median 10.1 mo (95% CI 6.5–16.4)"``; NR = median not reached, NE = CI limit not
+    estimable (the report's display convention)."""
     lo, hi = km.median_ci
     unit_txt = f" {unit}" if unit and np.isfinite(km.median) else ""
     return (
-        f"median {_fmt(km.median, digits)}{unit_txt} "
+        f"median {_fmt(km.median, digits, 'NR')}{unit_txt} "
         f"({round(km.level * 100):d}% CI {_fmt(lo, digits)}–{_fmt(hi, digits)})"
     )
 
@@ -69,6 +71,7 @@ def plot_km(
     percent_axis: bool = True,
     label: str = "All patients",
     figsize: tuple[float, float] | None = None,
+    annotation: str | None = None,
 ) -> tuple[Figure, Axes]:
     """Draw one or several Kaplan–Meier curves with a numbers-at-risk table underneath.
 
@@ -99,6 +102,12 @@ def plot_km(
         Legend label when a single :class:`KMResult` is given.
     figsize : (float, float), optional
         Size of a new figure in inches.
+    annotation : str, optional
+        Text printed in the plot's lower left corner, e.g. ``"Log-rank p = 0.042"``.
+
+    With several curves the CI bands are drawn faint with dotted edges (so overlapping bands
+    stay readable), the legend sits above the plot in columns instead of taking width beside
+    it, and a "Censored" entry shows the censor mark.
 
     Returns
     -------
@@ -135,7 +144,11 @@ def plot_km(
         if show_ci:
             lo = np.concatenate(([1.0], np.where(np.isnan(km.lower), km.survival, km.lower)))
             hi = np.concatenate(([1.0], np.where(np.isnan(km.upper), km.survival, km.upper)))
-            ax.fill_between(x, lo, hi, step="post", color=color, alpha=0.12, lw=0)
+            alpha = 0.12 if len(curves) == 1 else 0.06
+            ax.fill_between(x, lo, hi, step="post", color=color, alpha=alpha, lw=0)
+            if len(curves) > 1:  # band edges keep overlapping bands apart
+                for edge in (lo, hi):
+                    ax.step(x, edge, where="post", color=color, lw=0.6, ls=":", alpha=0.8)
         if show_censors:
             cens = km.n_censor > 0
             ax.plot(
@@ -153,13 +166,28 @@ def plot_km(
         ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title, loc="left", fontweight="bold")
     ax.spines[["top", "right"]].set_visible(False)
+    handles, _labels = ax.get_legend_handles_labels()
+    if show_censors:
+        handles.append(
+            Line2D([], [], ls="none", marker="|", ms=8, mew=1.3, color="0.3", label="Censored")
+        )
     if len(curves) == 1:  # a single falling curve leaves the upper right corner free
-        ax.legend(loc="upper right", frameon=False, fontsize=8.5)
-    else:  # several curves: keep the legend off the data, to the right of the plot
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8.5)
+        ax.legend(handles=handles, loc="upper right", frameon=False, fontsize=8.5)
+    else:  # several curves: above the plot, in columns, so the plot keeps its width
+        ax.legend(
+            handles=handles,
+            loc="lower left",
+            bbox_to_anchor=(0.0, 1.01),
+            ncol=min(len(handles), 3),
+            frameon=False,
+            fontsize=7.5,
+        )
+    if title:  # above the legend when the legend sits above the plot
+        rows = 0 if len(curves) == 1 else -(-len(handles) // 3)
+        ax.set_title(title, loc="left", fontweight="bold", pad=6 + 26 * rows)
+    if annotation:
+        ax.text(0.02, 0.03, annotation, transform=ax.transAxes, fontsize=8.5, va="bottom")
 
     if risk_table:
         _draw_risk_table(ax, curves, ticks, palette)

@@ -6,7 +6,8 @@
   EPOCH, else the first one.  A subject never treated (no ``TRTSDT``: screen failure,
   not treated) has no treatment status: ``EOTSTT`` and ``DCTREAS`` blank (ADaMIG 1.3,
   EOTSTT is "the subject's status at the end of treatment", so it does not apply).
-* ``DTHDT``/``DTHFL`` from DM ``DTHDTC`` (partial dates: first of the period).
+* ``DTHDT``/``DTHFL`` from DM ``DTHDTC`` (partial dates: first of the period); ``DTHCAUS``
+  from the DS death record's ``DSTERM``.
 * ``LSTALVDT`` (admiral ``derive_vars_extreme_event`` template): the latest of the last
   dose, every DS date other than a death, the data cut-off or an ONGOING status, DM ``RFPENDTC`` (end of participation), and
   every LB/RS/VS/AE/EX date; never after the death date.
@@ -101,6 +102,7 @@ def disposition_variables(
     out["EOSSTT"], out["DCSREAS"] = "ONGOING", ""
     out["EOTSTT"], out["DCTREAS"] = "ONGOING", ""
     alive = [pd.Series(treatment_end.to_numpy(), index=subjects.to_numpy())]
+    cause = pd.Series(pd.NA, index=subjects.index, dtype="string")
     if ds is not None and {"DSDECOD", "DSCAT", "DSSTDTC"} <= set(ds.columns):
         ds = ds.assign(_DT=dates_of(ds, "DSSTDTC", highest_imputation="n"))
         if cutoff is not None:
@@ -116,6 +118,9 @@ def disposition_variables(
         progressed = subjects.isin(ds.loc[decod == "PROGRESSIVE DISEASE", "USUBJID"])
         contact = ~decod.isin(_NOT_CONTACTS)
         alive.append(ds[contact].groupby("USUBJID")["_DT"].max())
+        if "DSTERM" in ds.columns:  # cause of death as reported on the DS death record
+            causes = ds[decod == "DEATH"].groupby("USUBJID")["DSTERM"].first()
+            cause = subjects.map(causes).astype("string")
     never = ~treated.to_numpy(dtype=bool)
     out.loc[never, "EOTSTT"] = ""
     out.loc[never, "DCTREAS"] = ""
@@ -130,6 +135,8 @@ def disposition_variables(
         dth = dth.where(dth <= cutoff)
     out["DTHDT"] = dth.to_numpy().astype("datetime64[ns]")
     out["DTHFL"] = flag(out["DTHDT"].notna())
+    # ADaM IG ADSL DTHCAUS: cause of death (the DS death record's DSTERM), deaths only
+    out["DTHCAUS"] = cause.where(out["DTHDT"].notna().to_numpy()).to_numpy()
     lstalv = pd.concat(alive, axis=1).max(axis=1)
     if cutoff is not None:
         lstalv = lstalv.where(lstalv.isna() | (lstalv <= cutoff), cutoff)

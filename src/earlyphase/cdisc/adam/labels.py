@@ -64,6 +64,7 @@ LABELS = MappingProxyType(
         "DCTREAS": "Reason for Discontinuation of Treatment",
         "DTHFL": "Subject Death Flag",
         "DTHDT": "Date of Death",
+        "DTHCAUS": "Cause of Death",
         "LSTALVDT": "Date Last Known Alive",
         "AESEQ": "Sequence Number",
         "AETERM": "Reported Term for the Adverse Event",

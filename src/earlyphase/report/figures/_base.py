@@ -7,8 +7,8 @@ no global state), rendered once to PNG bytes and reused by every renderer.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 DPI = 150
+#: resolution of the PNG files written next to the report (the embedded images use DPI)
+FILE_DPI = 300
 #: Colours: response categories (dark = deeper response) and dose levels.
 RESPONSE_COLOURS = {"sCR/CR": "#08306b", "VGPR": "#2171b5", "PR": "#6baed6", "MR": "#c6dbef"}
 DOSE_COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e")
@@ -32,6 +34,22 @@ class FigureResult:
     png: bytes
     width_in: float
     height_in: float
+    #: the matplotlib figure, kept to write the PNG (300 dpi), SVG and PDF files
+    figure: Any = field(default=None, repr=False, compare=False)
+
+    def render(self, fmt: str) -> bytes:
+        """The figure as ``"png"`` (FILE_DPI), ``"svg"`` or ``"pdf"`` bytes (vector formats with
+        fonts as paths/embedded: reproducible across machines)."""
+        if self.figure is None:
+            if fmt == "png":
+                return self.png
+            raise ValueError(f"figure {self.figure_id}: no matplotlib figure kept for {fmt}")
+        buffer = io.BytesIO()
+        options: dict[str, Any] = {"dpi": FILE_DPI} if fmt == "png" else {}
+        if fmt in ("svg", "pdf"):
+            options["metadata"] = {"Date": None} if fmt == "svg" else {"CreationDate": None}
+        self.figure.savefig(buffer, format=fmt, bbox_inches="tight", facecolor="white", **options)
+        return buffer.getvalue()
 
     def to_frame(self) -> pd.DataFrame:
         """The plotted numbers, tidy and unrounded."""
@@ -65,6 +83,7 @@ def finish(
         to_png(fig),
         float(width),
         float(height),
+        fig,
     )
 
 

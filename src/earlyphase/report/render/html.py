@@ -8,6 +8,7 @@ import math
 from typing import Any
 
 from earlyphase.report.content import ReportContent
+from earlyphase.report.render._align import align_columns
 from earlyphase.report.spec import DisplayTable
 
 __all__ = ["render_html", "table_html"]
@@ -18,6 +19,7 @@ h1{font-size:1.6em;margin-bottom:0}h2{border-bottom:2px solid #08519c;padding-bo
 h3{font-size:1.05em;margin:1.6em 0 .4em}.subtitle{color:#555;margin-top:.2em}
 table{border-collapse:collapse;font-size:.82em;margin:.4em 0}
 th,td{padding:.25em .6em;text-align:center;vertical-align:top}
+td{white-space:pre;font-variant-numeric:tabular-nums}td.stub,td.wrap{white-space:normal}
 thead{border-top:2px solid #222;border-bottom:1px solid #222}tbody{border-bottom:2px solid #222}
 td.stub,th.stub{text-align:left}tr.section td{font-weight:bold;padding-top:.6em}
 td.i1{padding-left:1.8em}td.i2{padding-left:3em}th.span{border-bottom:1px solid #888}
@@ -27,6 +29,10 @@ figure img{max-width:min(100%,780px)}figcaption{font-size:.85em;color:#333}
 .missing{background:#fdecea;border-left:4px solid #b30000;padding:.5em 1em}
 nav ul{columns:2;font-size:.9em}
 """
+
+
+_N_EQ = "(n\u00a0=\u00a0"  # "(n = 24)" never broken
+_WRAP = ' class="wrap"'
 
 
 def _e(text: object) -> str:
@@ -48,14 +54,15 @@ def table_html(table: DisplayTable) -> str:
     parts.append(
         "<tr>"
         + f'<th class="stub">{_e(table.stub_header)}</th>'
-        + "".join(f"<th>{_e(h)}</th>" for h in table.headers)
+        + "".join(f"<th>{_e(h.replace('(n = ', _N_EQ))}</th>" for h in table.headers)
         + "</tr>"
     )
     parts.append("</thead><tbody>")
-    for label, indent, section, cells in table.body:
+    aligned = align_columns([list(c) for *_x, c in table.body], [s for _l, _i, s, _c in table.body])
+    for (label, indent, section, _cells), cells in zip(table.body, aligned, strict=True):
         cls = ' class="section"' if section else ""
         row: list[str] = [f'<td class="stub i{min(indent, 2)}">{_e(label)}</td>']
-        row += [f"<td>{_e(c)}</td>" for c in cells]
+        row += [f"<td{_WRAP if len(c) > 30 else ''}>{_e(c)}</td>" for c in cells]
         parts.append(f'<tr{cls} data-row="{_e(label)}">' + "".join(row) + "</tr>")
     parts.append("</tbody></table>")
     parts += [f'<p class="foot">{_e(f)}</p>' for f in table.footnotes]
@@ -68,10 +75,15 @@ def _fmt(value: Any, decimals: int) -> str:
     return f"{value:.{max(decimals, 0) + 1}f}" if decimals >= 0 else str(value)
 
 
-def _pct(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    return f"{value:+.1f}%"
+def _comparison_value(r: dict[str, Any]) -> str:
+    if bool(r.get("is_count")):
+        return f"{r['reproduced']:.0f}" if _finite(r) else "—"
+    return _fmt(r["reproduced"], int(r["decimals"]))
+
+
+def _finite(r: dict[str, Any]) -> bool:
+    value = r["reproduced"]
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
 
 
 def _comparison_rows(records: list[dict[str, Any]]) -> list[str]:
@@ -82,22 +94,27 @@ def _comparison_rows(records: list[dict[str, Any]]) -> list[str]:
             "inconsistent" if r["consistency"] == "inconsistent" else "",
         )
         classes = " ".join(c for c in flags if c)
-        decimals = int(r["decimals"])
+        decimals = 0 if bool(r.get("is_count")) else int(r["decimals"])
+        diff = r["difference"]
+        diff_text = (
+            f"{diff:+.0f}"
+            if bool(r.get("is_count")) and isinstance(diff, float) and math.isfinite(diff)
+            else _fmt(diff, decimals)
+        )
         out.append(
-            f'<tr class="{classes}" data-key="{_e(r["key"])}"><td class="stub">{_e(r["key"])}</td>'
-            f"<td>{_e(r['location'])}</td><td>{_e(r['published_text'])}</td>"
-            f"<td>{_fmt(r['reproduced'], decimals)}</td><td>{_fmt(r['difference'], decimals)}</td>"
-            f"<td>{_pct(r['relative_difference_pct'])}</td>"
+            f'<tr class="{classes}" data-key="{_e(r["key"])}"><td class="stub">{_e(r["label"])}'
+            f"</td><td>{_e(r['published_text'])}</td>"
+            f"<td>{_comparison_value(r)}</td><td>{diff_text}</td>"
             f'<td>{_e(r["status"])}</td><td class="cons">{_e(r["consistency"])}</td>'
-            f"<td>{_e(r['note'])}</td></tr>"
+            f"<td>{_e(r['reason'] or r['note'])}</td></tr>"
         )
     return out
 
 
 _COMPARISON_HEAD = (
-    '<thead><tr><th class="stub">Published number</th><th>Location</th><th>Published</th>'
-    "<th>Reproduced</th><th>Difference</th><th>Difference (%)</th><th>Status</th><th>Consistency</th><th>Note</th>"
-    "</tr></thead><tbody>"
+    '<thead><tr><th class="stub">Published number (where printed)</th><th>Published</th>'
+    "<th>Reproduced</th><th>Difference</th><th>Status</th><th>Consistency</th>"
+    "<th>Reason / note</th></tr></thead><tbody>"
 )
 
 
@@ -109,38 +126,48 @@ def _comparison_html(content: ReportContent) -> str:
     records: list[dict[str, Any]] = [
         {str(k): v for k, v in rec.items()} for rec in frame.to_dict("records")
     ]
-    shown = [r for r in records if r["status"] != "not reproduced"]
-    absent = [r for r in records if r["status"] == "not reproduced"]
-    same = sum(str(r["status"]).startswith("same") for r in shown)
+    sections = comp.sections()
+    shown = int(sections["reproduced"].sum())
+    same = int(sections["same"].sum())
+    absent = int(sections["not_reproduced"].sum())
     inconsistent = [r for r in records if r["consistency"] == "inconsistent"]
     parts = [
         '<h2 id="published">Published versus reproduced</h2>',
-        f"<p>{len(records)} published numbers: {len(shown)} reproduced by this report, of which "
-        f"{same} agree at the published precision and {len(shown) - same} differ; "
-        f"{len(absent)} are not analysis results of this report (design constants, comparator "
-        f"trials, outputs not produced). {len(inconsistent)} published numbers are internally "
-        "inconsistent (flagged in red; the note says why).</p>",
-        f'<table data-table-id="published_vs_reproduced">{_COMPARISON_HEAD}',
-        *_comparison_rows(shown),
-        "</tbody></table>",
-        '<p class="foot">Reproduced values carry one more decimal than published. Status "same": '
-        "the reproduced value rounded half away from zero to the published decimals equals the "
-        'published number; "same (>x)": the published bound holds.</p>',
+        f"<p>{len(records)} published numbers: {shown} reproduced by this report, of which "
+        f"{same} agree at the published precision and {shown - same} differ; "
+        f"{absent} are not results of this report (design constants, other studies, numbers "
+        f"not computed). {len(inconsistent)} published numbers are internally inconsistent "
+        "(flagged in red). Every number that differs or is not reproduced says why.</p>",
+        '<table data-table-id="published_sections"><thead><tr><th class="stub">Section</th>'
+        "<th>Published</th><th>Reproduced</th><th>Agree</th><th>Differ</th>"
+        "<th>Not reproduced</th><th>Inconsistent in the paper</th></tr></thead><tbody>",
     ]
+    parts += [
+        f'<tr><td class="stub"><a href="#pub-{i}">{_e(r.section)}</a></td><td>{r.published}</td>'
+        f"<td>{r.reproduced}</td><td>{r.same}</td><td>{r.differs}</td>"
+        f"<td>{r.not_reproduced}</td><td>{r.inconsistent}</td></tr>"
+        for i, r in enumerate(comp.scores())
+    ]
+    parts.append("</tbody></table>")
+    for i, sec in enumerate(comp.scores()):
+        rows = [r for r in records if r["section"] == sec.section]
+        score = sec.text()
+        parts += [
+            f'<h3 id="pub-{i}">{_e(sec.section)} — {score}</h3>',
+            f'<table data-table-id="published_vs_reproduced">{_COMPARISON_HEAD}',
+            *_comparison_rows(rows),
+            "</tbody></table>",
+        ]
     if inconsistent:
         parts.append("<h3>Internally inconsistent published numbers</h3><ul>")
-        parts += [
-            f"<li><b>{_e(r['key'])}</b> ({_e(r['location'])}): {_e(r['note'])}</li>"
-            for r in inconsistent
-        ]
+        parts += [f"<li><b>{_e(r['label'])}</b>: {_e(r['note'])}</li>" for r in inconsistent]
         parts.append("</ul>")
-    if absent:
-        parts.append(
-            f"<details><summary>{len(absent)} published numbers not produced by this report"
-            f'</summary><table data-table-id="published_not_reproduced">{_COMPARISON_HEAD}'
-        )
-        parts += _comparison_rows(absent)
-        parts.append("</tbody></table></details>")
+    parts.append(
+        '<p class="foot">Counts are printed as integers; other reproduced values carry one '
+        'more decimal than published. Status "same": the reproduced value rounded half away '
+        'from zero to the published decimals equals the published number; "same (>x)": the '
+        "published bound holds.</p>"
+    )
     return "\n".join(parts)
 
 

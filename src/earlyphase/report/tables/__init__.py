@@ -13,9 +13,12 @@ from earlyphase.report.tables import (
     adverse_events,
     demographics,
     disposition,
+    dlt,
     efficacy,
     exposure,
     pk_parameters,
+    response_deepening,
+    safety,
     time_to_event,
 )
 from earlyphase.report.tables.adverse_events import adverse_events_table, infusion_reactions_table
@@ -72,6 +75,27 @@ TABLES: tuple[TableBuilder, ...] = (
         "table1_demographics", "Table 1 (demographics)", demographics.REQUIRES, demographics_table
     ),
     TableBuilder("exposure", "Treatment exposure", exposure.REQUIRES, exposure_table),
+    TableBuilder("dlt", "DLTs by dose level", dlt.REQUIRES, dlt.dlt_table, uses_options=True),
+    TableBuilder(
+        "dlt_escalation",
+        "Escalation history",
+        dlt.REQUIRES,
+        dlt.dlt_escalation_table,
+        uses_options=True,
+    ),
+    TableBuilder(
+        "safety_overview", "Overview of AEs", safety.REQUIRES_AE, safety.safety_overview_table
+    ),
+    TableBuilder(
+        "ae_soc_pt", "AEs by SOC and PT", safety.REQUIRES_AE, safety.adverse_events_soc_pt_table
+    ),
+    TableBuilder(
+        "serious_adverse_events",
+        "Serious AEs",
+        {**safety.REQUIRES_AE, "ADAE": (*safety.REQUIRES_AE["ADAE"], "AESER")},
+        safety.serious_adverse_events_table,
+    ),
+    TableBuilder("deaths", "Deaths", safety.REQUIRES_DEATHS, safety.deaths_table),
     TableBuilder(
         "table2_adverse_events",
         "Table 2 (related AEs)",
@@ -85,6 +109,13 @@ TABLES: tuple[TableBuilder, ...] = (
         infusion_reactions_table,
     ),
     TableBuilder(
+        "infusion_reactions_by_infusion",
+        "Infusion reactions by infusion",
+        safety.REQUIRES_IR,
+        safety.infusion_reactions_by_infusion_table,
+    ),
+    TableBuilder("lab_shifts", "Lab shifts (CTCAE)", safety.REQUIRES_LABS, safety.lab_shift_table),
+    TableBuilder(
         "table3_pk_parameters",
         "Table 3 (isatuximab PK)",
         pk_parameters.REQUIRES,
@@ -92,6 +123,12 @@ TABLES: tuple[TableBuilder, ...] = (
     ),
     TableBuilder(
         "efficacy_best_response", "Best response, ORR, CBR", efficacy.REQUIRES, best_response_table
+    ),
+    TableBuilder(
+        "response_deepening",
+        "Response deepening",
+        response_deepening.REQUIRES,
+        response_deepening.response_deepening_table,
     ),
     TableBuilder("efficacy_subgroups", "Subgroup ORRs", efficacy.REQUIRES, subgroup_orr_table),
     TableBuilder(

@@ -92,6 +92,5 @@ def disposition_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
             f"All enrolled patients; status at the data cut-off date (ADSL.DCUTDT), from "
             f"ADSL.{status_col} and ADSL.{reason_col}.",
         ),
-        zero_count_text=None,
     )
     return TableResult(tidy(rec), spec, notes=("Disposition from ADSL and ADTTE.",))

@@ -158,7 +158,7 @@ def time_to_event_table(
             "(months = days / 30.4375).",
             "PFS from first dose to progression or death, censored at the last adequate "
             "assessment; OS censored at the last known alive date.",
-            "Follow-up: median of the reverse Kaplan–Meier (censoring as event); range of observed OS times.",
+            f"Follow-up: {options.followup_text}; range of the observed OS times.",
         ),
         zero_count_text=None,
     )
