@@ -17,6 +17,7 @@ from earlyphase.report.tables import (
     exposure,
     pk_parameters,
     time_to_event,
+    tumor_response,
 )
 from earlyphase.report.tables.adverse_events import adverse_events_table, infusion_reactions_table
 from earlyphase.report.tables.demographics import demographics_table
@@ -29,6 +30,7 @@ from earlyphase.report.tables.efficacy import (
 from earlyphase.report.tables.exposure import exposure_table
 from earlyphase.report.tables.pk_parameters import pk_parameters_table
 from earlyphase.report.tables.time_to_event import time_to_event_table
+from earlyphase.report.tables.tumor_response import recist_response_table
 
 __all__ = [
     "TABLES",
@@ -40,6 +42,7 @@ __all__ = [
     "disposition_table",
     "exposure_table",
     "pk_parameters_table",
+    "recist_response_table",
     "response_timing_table",
     "subgroup_orr_table",
     "time_to_event_table",
@@ -92,6 +95,12 @@ TABLES: tuple[TableBuilder, ...] = (
     ),
     TableBuilder(
         "efficacy_best_response", "Best response, ORR, CBR", efficacy.REQUIRES, best_response_table
+    ),
+    TableBuilder(
+        "efficacy_recist_response",
+        "RECIST 1.1 best response, ORR, DCR",
+        tumor_response.REQUIRES,
+        recist_response_table,
     ),
     TableBuilder("efficacy_subgroups", "Subgroup ORRs", efficacy.REQUIRES, subgroup_orr_table),
     TableBuilder(
