@@ -20,6 +20,9 @@ the assessment itself, so investigator calls and measurements agree.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -122,21 +125,24 @@ def lesion_table(
     study: scans after it are not done).
     """
     rows: list[dict] = []
-    for p in patients.itertuples(index=False):
+    ids = patients["usubjid"].astype(str).to_numpy()
+    bests = patients["best"].astype(str).to_numpy()
+    pd_days = pd.to_numeric(patients["pd_day"]).to_numpy(dtype=float)
+    last_days = pd.to_numeric(patients["last_day"]).to_numpy(dtype=int)
+    for sid, best, pd_day, last in zip(ids, bests, pd_days, last_days, strict=True):
         baseline = 1 - int(rng.integers(1, 15))
-        last = int(p.last_day)
         scans = [baseline] + (
-            [] if p.best == "NE" else list(range(1 + interval_days, last + 1, interval_days))
+            [] if best == "NE" else list(range(1 + interval_days, int(last) + 1, interval_days))
         )
-        if p.best != "NE" and len(scans) == 1:
+        if best != "NE" and len(scans) == 1:
             scans.append(1 + interval_days)  # at least one post-baseline scan
-        rows += _patient(str(p.usubjid), str(p.best), scans, float(p.pd_day), rng)
+        rows += _patient(sid, best, scans, float(pd_day), rng)
     return pd.DataFrame(rows)
 
 
 def tumor_domains(
     patients: pd.DataFrame,
-    first_dose: pd.Series,
+    first_dose: Mapping[Any, Any],
     interval_days: int,
     rng: np.random.Generator,
     studyid: str,
@@ -170,5 +176,5 @@ def domains_from_plan(
             "last_day": ((plan["cutoff"] - plan["first_dose"]).dt.days + 1).to_numpy(),
         }
     )
-    first = pd.Series(plan["first_dose"].to_numpy(), index=ids.to_numpy())
+    first = dict(zip(ids.to_numpy(), plan["first_dose"], strict=True))
     return tumor_domains(patients, first, interval_days, rng, terms.STUDYID)
