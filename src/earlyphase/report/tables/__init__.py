@@ -58,6 +58,9 @@ class TableBuilder:
     requires: Mapping[str, Sequence[str]]
     build: Callable[..., TableResult]
     uses_options: bool = False
+    #: ADaM dataset without which the output does not apply to the trial (omitted, not listed
+    #: as "not produced"), e.g. "ADTR" for the RECIST 1.1 outputs; "" = always applies.
+    only_with: str = ""
 
     @property
     def output_id(self) -> str:
@@ -101,6 +104,7 @@ TABLES: tuple[TableBuilder, ...] = (
         "RECIST 1.1 best response, ORR, DCR",
         tumor_response.REQUIRES,
         recist_response_table,
+        only_with="ADTR",
     ),
     TableBuilder("efficacy_subgroups", "Subgroup ORRs", efficacy.REQUIRES, subgroup_orr_table),
     TableBuilder(
