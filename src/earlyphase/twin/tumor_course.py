@@ -7,9 +7,10 @@ lesions, a baseline scan 1-14 days before the first dose and a scan every
 (the efficacy step's draw) so that :func:`earlyphase.clinical.recist.assess` gives back that
 response with confirmation (Eisenhauer et al. 2009, §4.3.1, §4.6.1):
 
-* CR: -50% at the first scan (a nodal target starts >= 25 mm so -50% is not yet normal), then every non-nodal target 0 mm and nodes 8 mm, non-targets
-  absent; PR: -45%, then -50%; SD: -10% then -5% (never >= 20% above the nadir); PD (best
-  response): +50% (and >= 5 mm) at the first scan.
+* CR: -40 to -60% at the first scan (a nodal target starts >= 25 mm so it is not yet normal),
+  then every non-nodal target 0 mm and nodes 8 mm, non-targets absent; PR: -35 to -60%, held;
+  SD: -25% to +15%, never >= 20% above the nadir; PD (best response): +35 to +80% (>= 5 mm)
+  at the first scan.
 * Progression (``pd_day``): the first scan on or after it shows a new lesion and the targets
   grow 35% above the nadir.
 * NE (dropouts): baseline only.
@@ -31,12 +32,27 @@ from earlyphase.cdisc.tumor import lesions_to_sdtm
 __all__ = ["domains_from_plan", "lesion_table", "tumor_domains"]
 
 _ORGANS = ("LUNG", "LIVER", "ADRENAL GLAND", "PERITONEUM", "BONE")
-_FACTORS = {  # sum of diameters relative to baseline at scans 1, 2, 3, ...
-    "CR": (0.5, 0.0),
-    "PR": (0.55, 0.5),
-    "SD": (0.9, 0.95),
-    "PD": (1.5,),
-}
+
+
+def _factors(best: str, rng: np.random.Generator) -> tuple[float, ...]:
+    """Sum of diameters relative to baseline at scans 1, 2 (then held), keeping ``best``.
+
+    Margins of >= 2% from every RECIST boundary survive rounding lesions to 0.1 mm.
+    """
+    if best == "CR":
+        return (float(rng.uniform(0.4, 0.6)), 0.0)
+    if best == "PR":
+        first = float(rng.uniform(0.4, 0.65))
+        return (first, min(0.68, first * float(rng.uniform(0.8, 1.1))))
+    if best == "SD":
+        first = float(rng.uniform(0.75, 1.15))
+        return (
+            first,
+            max(0.72, min(first * float(rng.uniform(0.9, 1.12)), min(first, 1.0) * 1.15)),
+        )
+    if best == "PD":
+        return (float(rng.uniform(1.35, 1.8)),)
+    return (1.0,)
 
 
 def _patient(
@@ -52,13 +68,13 @@ def _patient(
     rows: list[dict] = []
     nadir_factor = 1.0
     progressed = False
+    seq = _factors(best, rng)
     for k, day in enumerate(scan_days):
         if progressed:
             break
         if k == 0:
             factor = 1.0
         else:
-            seq = _FACTORS.get(best, (1.0,))
             factor = seq[min(k - 1, len(seq) - 1)]
         progressing = k > 0 and not np.isnan(pd_day) and day >= pd_day
         if progressing:
@@ -155,14 +171,17 @@ def tumor_domains(
     return lesions_to_sdtm(lesions, first_dose, studyid=studyid, by_visit=result.by_visit)
 
 
-def domains_from_plan(
-    plan: pd.DataFrame, rng: np.random.Generator, interval_days: int = 42
-) -> dict[str, pd.DataFrame]:
+def domains_from_plan(plan: pd.DataFrame, rng: np.random.Generator) -> dict[str, pd.DataFrame]:
     """TU/TR/RS for the patient plan of a simulated trial (:mod:`earlyphase.twin.simulated_sdtm`).
 
-    Reads ``subj``, ``first_dose``, ``best``, ``pd_cycle`` (28-day cycles, as the plan dates
-    progression), ``end`` (``WITHDRAWN`` = dropout: NE) and ``cutoff``.
+    Reads ``subj``, ``first_dose``, ``best``, ``pd_cycle`` (progression on day 1 of that cycle,
+    cycles of ``cycle_days``, default 28), ``end`` (``WITHDRAWN`` = dropout: NE), ``cutoff`` and
+    ``assessment_days`` (scan interval, default 42).
     """
+    cycle = int(plan["cycle_days"].iloc[0]) if "cycle_days" in plan and len(plan) else 28
+    interval_days = (
+        int(plan["assessment_days"].iloc[0]) if "assessment_days" in plan and len(plan) else 42
+    )
     from earlyphase.cdisc import terms
     from earlyphase.twin._common import usubjid
 
@@ -172,7 +191,7 @@ def domains_from_plan(
         {
             "usubjid": ids.to_numpy(),
             "best": np.where(plan["end"] == "WITHDRAWN", "NE", plan["best"].astype(str)),
-            "pd_day": 28 * (pd_cycle - 1) + 1,
+            "pd_day": cycle * (pd_cycle - 1) + 1,
             "last_day": ((plan["cutoff"] - plan["first_dose"]).dt.days + 1).to_numpy(),
         }
     )
