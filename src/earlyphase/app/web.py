@@ -14,19 +14,20 @@ import logging
 from importlib import resources
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, HTTPException, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from earlyphase.app.db import Store, open_store
 from earlyphase.app.security import LoginRequired, csrf_token
 from earlyphase.app.settings import AppSettings
-from earlyphase.errors import EarlyphaseError
+from earlyphase.errors import DataError, EarlyphaseError, describe_problem
 
-__all__ = ["create_app", "render"]
+__all__ = ["create_app", "read_upload", "render"]
 
 _LOG = logging.getLogger("earlyphase.app")
 
@@ -100,6 +101,17 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     return templates.TemplateResponse(request, template, context, status_code=status_code)
 
 
+def read_upload(request: Request, upload: UploadFile | None) -> bytes | None:
+    """The uploaded file's bytes (None when no file was chosen), within the size limit."""
+    if upload is None or not upload.filename:
+        return None
+    limit = request.app.state.settings.max_upload_bytes
+    content = upload.file.read(limit + 1)
+    if len(content) > limit:
+        raise DataError(describe_problem("file", upload.filename, f"at most {limit} bytes"))
+    return content
+
+
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api")
 
@@ -138,6 +150,16 @@ def _install_handlers(app: FastAPI) -> None:
             f"{'.'.join(str(p) for p in e['loc'] if p != 'body')}: {e['msg']}" for e in exc.errors()
         ]
         return _answer(request, 422, problems)
+
+    @app.exception_handler(IntegrityError)
+    async def _conflict(request: Request, _exc: IntegrityError) -> Response:
+        # e.g. two app processes appending to the audit chain at once (unique prev_hash)
+        return _answer(request, 409, "the database changed meanwhile; nothing was saved, try again")
+
+    @app.exception_handler(OperationalError)
+    async def _busy(request: Request, _exc: OperationalError) -> Response:
+        _LOG.warning("database unavailable on %s", request.url.path)
+        return _answer(request, 503, "the database is busy or unreachable; nothing was saved")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
