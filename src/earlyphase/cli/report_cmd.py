@@ -72,8 +72,28 @@ def register(app: typer.Typer) -> None:
             typer.Option("--seed", help="Seed of the reconstruction (default: the twin's)."),
         ] = None,
         formats: Annotated[str, typer.Option("--formats", help=_FORMATS_HELP)] = _ALL_FORMATS,
+        protocol: Annotated[
+            str,
+            typer.Option(
+                "--protocol",
+                help="Built-in protocol: isak-phase1b (reconstruct the reference trial) or "
+                "another (simulate one trial under its built-in scenario, then analyse it).",
+            ),
+        ] = "isak-phase1b",
     ) -> None:
-        """Reproduce the reference paper: reconstruct the trial, derive ADaM, analyse, report."""
+        """Reproduce the reference paper (reconstruct, derive ADaM, analyse, report), or run a
+        built-in protocol's virtual trial end to end (--protocol)."""
+        if protocol != "isak-phase1b":
+            from earlyphase.report.run_protocol import run_protocol
+
+            result = _run_with_progress(
+                lambda step: run_protocol(
+                    protocol, out, seed=seed, formats=_formats(formats), progress=step
+                ),
+                total=24,
+            )
+            _summary(result)
+            return
         from earlyphase.report.pipeline import run_reference
 
         result = _run_with_progress(

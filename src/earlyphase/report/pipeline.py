@@ -105,6 +105,8 @@ def _build_outputs(
     skipped: list[SkippedOutput] = []
     for builder in builders:
         output_id = builder.output_id
+        if builder.only_with and builder.only_with not in adam:
+            continue  # not applicable to this trial (e.g. RECIST outputs without ADTR)
         missing = missing_inputs(adam, builder.requires)
         if missing:
             skipped.append(SkippedOutput(output_id, builder.title, tuple(missing)))

@@ -63,6 +63,7 @@ def demographics_domains(plan: pd.DataFrame, body: pd.DataFrame) -> dict[str, pd
         uid = usubjid(r["subj"])
         first = r["first_dose"]
         consent = study_date(first, -14)
+        arm = r.get("arm") or terms.DOSE_LEVEL_ARMS[r["dl"]]  # a simulated protocol's label
         dm.append(
             {
                 "STUDYID": terms.STUDYID,
@@ -78,9 +79,9 @@ def demographics_domains(plan: pd.DataFrame, body: pd.DataFrame) -> dict[str, pd
                 "RACE": _RACE[r["race"]],
                 "ETHNIC": _ETHNIC[r["ethnic"]],
                 "ARMCD": r["dl"],
-                "ARM": terms.DOSE_LEVEL_ARMS[r["dl"]],
+                "ARM": arm,
                 "ACTARMCD": r["dl"],
-                "ACTARM": terms.DOSE_LEVEL_ARMS[r["dl"]],
+                "ACTARM": arm,
                 "COUNTRY": "USA",
                 "DTHDTC": "",
                 "DTHFL": "",

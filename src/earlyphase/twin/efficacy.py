@@ -5,7 +5,7 @@ probabilities over the *criteria's* categories; which criteria apply is the prot
 ``response_assessment.criteria``. An :class:`EfficacyModel` states the categories (best to
 worst), which of them count as responders (ORR), how soon progression can be documented after
 each best response, and how to write the disease-assessment SDTM of a simulated trial. Myeloma
-(IMWG, with minimal response) and RECIST 1.1 (categories only, no SDTM writer yet) are built in;
+(IMWG, with minimal response) and RECIST 1.1 (lesion measurements -> TU/TR/RS) are built in;
 other criteria, or a RECIST model with a writer, are added with :func:`register_efficacy_model`
 (same name = replaced), without touching the simulation::
 
@@ -90,16 +90,24 @@ IMWG = EfficacyModel(
     write_domains=_imwg_writer,
 )
 
+
+def _recist_writer(plan: pd.DataFrame, rng: np.random.Generator) -> dict[str, pd.DataFrame]:
+    from earlyphase.twin.tumor_course import domains_from_plan
+
+    return domains_from_plan(plan, rng)
+
+
 #: RECIST 1.1 (Eisenhauer et al., Eur J Cancer 2009;45:228-247): best overall response CR, PR,
 #: SD or PD; CR and PR need confirmation >= 4 weeks later, so progression after a response is
-#: documented from cycle 3 on. No SDTM writer yet (tumour measurements, TU/TR): a RECIST
-#: protocol's simulated trial has no disease-assessment domains until one is registered.
+#: documented from cycle 3 on. SDTM: lesion measurements written as TU/TR/RS
+#: (:func:`earlyphase.twin.tumor_course.domains_from_plan`).
 RECIST = EfficacyModel(
     name="RECIST 1.1",
     keywords=("recist",),
     categories=("CR", "PR", "SD", "PD"),
     responders=("CR", "PR"),
     min_pd_cycle={"CR": 3, "PR": 3, "SD": 2, "PD": 2},
+    write_domains=_recist_writer,
 )
 
 _REGISTRY: list[EfficacyModel] = [IMWG, RECIST]

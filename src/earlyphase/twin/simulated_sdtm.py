@@ -34,7 +34,21 @@ from earlyphase.twin.trial_setup import TrialSetup, trial_setup
 
 __all__ = ["simulate_trial_sdtm"]
 
-_DOMAINS = ("DM", "SUPPDM", "VS", "MH", "SC", "EX", "SUPPEX", "AE", "SUPPAE", "LB", "RS")
+_DOMAINS = (
+    "DM",
+    "SUPPDM",
+    "VS",
+    "MH",
+    "SC",
+    "EX",
+    "SUPPEX",
+    "AE",
+    "SUPPAE",
+    "LB",
+    "TU",
+    "TR",
+    "RS",
+)
 
 
 def _plan(
@@ -72,6 +86,7 @@ def _plan(
                 "subj": n,
                 "slot": int(j),
                 "dl": dose_ids[int(draw["dose"][0, j])],
+                "arm": setup.protocol.dose_level(dose_ids[int(draw["dose"][0, j])]).label,
                 "cohort": "E" if j < max_n else "X",
                 "first_dose": first,
                 "age": int(np.clip(round(rng.normal(cov.age_mean, cov.age_sd)), 30, 90)),
@@ -101,6 +116,8 @@ def _plan(
                 "died": died,
                 "withdrew": False,
                 "cutoff": cutoff,
+                "cycle_days": cycle,
+                "assessment_days": int(setup.protocol.response_assessment.interval_days),
             }
         )
     plan = pd.DataFrame(rows)

@@ -23,6 +23,9 @@ class FigureBuilder:
     requires: Mapping[str, Sequence[str]]
     build: Callable[..., FigureResult]
     uses_options: bool = False
+    #: ADaM dataset without which the output does not apply to the trial (omitted, not listed
+    #: as "not produced"), e.g. "ADTR" for the RECIST 1.1 outputs; "" = always applies.
+    only_with: str = ""
 
     @property
     def output_id(self) -> str:
@@ -75,13 +78,24 @@ FIGURES: tuple[FigureBuilder, ...] = (
     ),
     FigureBuilder("figure_swimmer", "Swimmer plot", swimmer.REQUIRES, swimmer.swimmer_figure),
     FigureBuilder(
-        "figure_waterfall", "Waterfall plot", tumor.WATERFALL_REQUIRES, tumor.waterfall_figure
+        "figure_waterfall",
+        "Waterfall plot",
+        tumor.WATERFALL_REQUIRES,
+        tumor.waterfall_figure,
+        only_with="ADTR",
     ),
-    FigureBuilder("figure_spider", "Spider plot", tumor.SPIDER_REQUIRES, tumor.spider_figure),
+    FigureBuilder(
+        "figure_spider",
+        "Spider plot",
+        tumor.SPIDER_REQUIRES,
+        tumor.spider_figure,
+        only_with="ADTR",
+    ),
     FigureBuilder(
         "figure_swimmer_recist",
         "Swimmer plot with RECIST responses",
         tumor.SWIMMER_REQUIRES,
         tumor.recist_swimmer_figure,
+        only_with="ADTR",
     ),
 )

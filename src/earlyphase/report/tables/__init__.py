@@ -20,6 +20,7 @@ from earlyphase.report.tables import (
     response_deepening,
     safety,
     time_to_event,
+    tumor_response,
 )
 from earlyphase.report.tables.adverse_events import adverse_events_table, infusion_reactions_table
 from earlyphase.report.tables.demographics import demographics_table
@@ -32,6 +33,7 @@ from earlyphase.report.tables.efficacy import (
 from earlyphase.report.tables.exposure import exposure_table
 from earlyphase.report.tables.pk_parameters import pk_parameters_table
 from earlyphase.report.tables.time_to_event import time_to_event_table
+from earlyphase.report.tables.tumor_response import recist_response_table
 
 __all__ = [
     "TABLES",
@@ -43,6 +45,7 @@ __all__ = [
     "disposition_table",
     "exposure_table",
     "pk_parameters_table",
+    "recist_response_table",
     "response_timing_table",
     "subgroup_orr_table",
     "time_to_event_table",
@@ -58,6 +61,9 @@ class TableBuilder:
     requires: Mapping[str, Sequence[str]]
     build: Callable[..., TableResult]
     uses_options: bool = False
+    #: ADaM dataset without which the output does not apply to the trial (omitted, not listed
+    #: as "not produced"), e.g. "ADTR" for the RECIST 1.1 outputs; "" = always applies.
+    only_with: str = ""
 
     @property
     def output_id(self) -> str:
@@ -129,6 +135,13 @@ TABLES: tuple[TableBuilder, ...] = (
         "Response deepening",
         response_deepening.REQUIRES,
         response_deepening.response_deepening_table,
+    ),
+    TableBuilder(
+        "efficacy_recist_response",
+        "RECIST 1.1 best response, ORR, DCR",
+        tumor_response.REQUIRES,
+        recist_response_table,
+        only_with="ADTR",
     ),
     TableBuilder("efficacy_subgroups", "Subgroup ORRs", efficacy.REQUIRES, subgroup_orr_table),
     TableBuilder(
