@@ -10,6 +10,17 @@ import typer
 _FORMATS_HELP = "Comma-separated outputs: html,rtf,pdf,png,csv,parquet."
 _ALL_FORMATS = "html,rtf,pdf,png,csv,parquet"
 _DEFAULT_OUT = Path("earlyphase-output")
+_OVERWRITE_HELP = (
+    "Replace --out even if it is a non-empty folder that is not an earlier output of this "
+    "command (the whole folder is replaced)."
+)
+
+
+def _argv() -> list[str]:
+    """The command line, for the manifest."""
+    import sys
+
+    return ["earlyphase", *sys.argv[1:]]
 
 
 def _formats(text: str) -> tuple[str, ...]:
@@ -70,12 +81,16 @@ def register(app: typer.Typer) -> None:
             typer.Option("--seed", help="Seed of the reconstruction (default: the twin's)."),
         ] = None,
         formats: Annotated[str, typer.Option("--formats", help=_FORMATS_HELP)] = _ALL_FORMATS,
+        overwrite: Annotated[bool, typer.Option("--overwrite", help=_OVERWRITE_HELP)] = False,
     ) -> None:
         """Reproduce the reference paper: reconstruct the trial, derive ADaM, analyse, report."""
-        from earlyphase.report.pipeline import run_reference
+        from earlyphase.report.pipeline import check_formats, run_reference
 
+        chosen = check_formats(_formats(formats))
         result = _run_with_progress(
-            lambda step: run_reference(out, seed=seed, formats=_formats(formats), progress=step),
+            lambda step: run_reference(
+                out, seed=seed, formats=chosen, progress=step, overwrite=overwrite, argv=_argv()
+            ),
             total=25,
         )
         _summary(result)
@@ -97,13 +112,23 @@ def register(app: typer.Typer) -> None:
                 help="Format to read when a domain exists in several files (json, xpt, ...).",
             ),
         ] = None,
+        overwrite: Annotated[bool, typer.Option("--overwrite", help=_OVERWRITE_HELP)] = False,
     ) -> None:
         """Run the analyses and write the report for any trial's SDTM."""
         from earlyphase.report.pipeline import analyze as analyze_sdtm
+        from earlyphase.report.pipeline import check_formats
 
+        chosen = check_formats(_formats(formats))
         result = _run_with_progress(
             lambda step: analyze_sdtm(
-                sdtm_dir, protocol, out, formats=_formats(formats), progress=step, prefer=prefer
+                sdtm_dir,
+                protocol,
+                out,
+                formats=chosen,
+                progress=step,
+                prefer=prefer,
+                overwrite=overwrite,
+                argv=_argv(),
             ),
             total=24,
         )

@@ -9,16 +9,21 @@ rest of the report is still produced.
 
 from __future__ import annotations
 
+import datetime as dt
+import inspect
 import time
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from earlyphase._files import atomic_write
+from earlyphase._staging import staged_folder
+from earlyphase._stamps import file_timestamp
 from earlyphase.errors import DataError, EarlyphaseError, describe_problem
+from earlyphase.limits import check_seed
 from earlyphase.report.content import ReportContent, SkippedOutput
 from earlyphase.report.figures._base import FigureResult
 from earlyphase.report.options import ReportOptions
@@ -139,12 +144,7 @@ def build_report(
     from earlyphase.report.methods import methods_sections
     from earlyphase.report.tables import TABLES
 
-    formats = tuple(formats)
-    unknown = [f for f in formats if f not in _KNOWN_FORMATS]
-    if unknown:
-        raise DataError(
-            describe_problem("formats", unknown, f"a subset of {sorted(_KNOWN_FORMATS)}")
-        )
+    formats = check_formats(formats)
     say = progress or (lambda _msg: None)
     options = options or ReportOptions()
     adam, attrs = _normalise(adam)
@@ -170,7 +170,8 @@ def build_report(
         skipped=tuple(skipped_t + skipped_f),
         data_notes=tuple(notes),
     )
-    files = _write(content, out, formats, say, timings)
+    created = file_timestamp(data_cutoff(adam))
+    files = _write(content, out, formats, say, timings, created)
     return ReportResult(out, tuple(files), tables, figures, comparison, content.skipped, timings)
 
 
@@ -180,6 +181,7 @@ def _write(
     formats: tuple[str, ...],
     say: Progress,
     timings: dict[str, float],
+    created: dt.datetime | None = None,
 ) -> list[Path]:
     from earlyphase.report.render import render_html, write_frame, write_pdf, write_rtf_report
 
@@ -229,7 +231,7 @@ def _write(
     if "pdf" in formats:
         say("Writing PDF")
         t0 = time.perf_counter()
-        files.append(write_pdf(content, out / "report.pdf"))
+        files.append(write_pdf(content, out / "report.pdf", created=created))
         timings["pdf"] = time.perf_counter() - t0
     return files
 
@@ -267,6 +269,36 @@ def _load_protocol(protocol: Any) -> Any:
     raise EarlyphaseError("earlyphase.protocol has no load_protocol(); cannot read the protocol")
 
 
+def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
+    """The requested output formats, checked (before anything is computed or written)."""
+    if isinstance(formats, str):
+        formats = [f.strip() for f in formats.split(",")]
+    formats = tuple(formats)
+    unknown = [f for f in formats if f not in _KNOWN_FORMATS]
+    if unknown or not formats:
+        raise DataError(
+            describe_problem(
+                "formats", list(unknown or formats), f"a subset of {sorted(_KNOWN_FORMATS)}"
+            )
+        )
+    return formats
+
+
+def data_cutoff(adam: Mapping[str, pd.DataFrame]) -> dt.date | None:
+    """The latest ``ADSL.DCUTDT`` (the data cut-off date), or None when ADSL has none."""
+    adsl = next((f for k, f in adam.items() if str(k).upper() == "ADSL"), None)
+    if adsl is None or "DCUTDT" not in adsl.columns:
+        return None
+    values = pd.to_datetime(adsl["DCUTDT"], errors="coerce").dropna()
+    return None if values.empty else values.max().date()
+
+
+def _relocate(result: ReportResult, stage: Path, target: Path) -> ReportResult:
+    """``result`` with its paths moved from the staging folder to the final folder."""
+    files = tuple(target / Path(f).relative_to(stage) for f in result.files)
+    return replace(result, out_dir=target, files=files)
+
+
 def _write_adam(adam: Mapping[str, pd.DataFrame], folder: Path, say: Progress) -> list[Path]:
     try:
         from earlyphase.cdisc.io import write_dataset
@@ -274,9 +306,10 @@ def _write_adam(adam: Mapping[str, pd.DataFrame], folder: Path, say: Progress) -
         return []
     say("Writing ADaM as Dataset-JSON")
     paths = []
+    created = file_timestamp(data_cutoff(adam))
     for name, frame in adam.items():
         path = folder / f"{name.lower()}.json"
-        write_dataset(frame, path)
+        write_dataset(frame, path, created=created)
         paths.append(path)
     return paths
 
@@ -311,15 +344,40 @@ def run_reference(
     seed: int | None = None,
     formats: Iterable[str] = DEFAULT_FORMATS,
     progress: Progress | None = None,
+    overwrite: bool = False,
+    argv: Sequence[str] | None = None,
 ) -> ReportResult:
     """Reconstruct the reference trial, derive ADaM, run every analysis and write the report,
-    with the published-versus-reproduced section."""
+    with the published-versus-reproduced section.
+
+    The folder is written whole (:func:`earlyphase._staging.staged_folder`): staged beside
+    ``out_dir``, ``earlyphase-manifest.json`` last, then moved into place. A non-empty
+    ``out_dir`` that is not an earlier ``run`` output is refused unless ``overwrite``.
+    ``argv`` (the command line) is recorded in the manifest.
+    """
+    formats = check_formats(formats)
+    if seed is not None:
+        check_seed("seed", seed)
+    target = Path(out_dir)
+    if seed is None:
+        reconstruct = _import("earlyphase.twin", "reconstruct")
+        seed = inspect.signature(reconstruct).parameters["seed"].default
+    extra = {"seed": seed}
+    with staged_folder(
+        target, command="run", overwrite=overwrite, argv=argv, extra=extra
+    ) as staged:
+        result = _run_reference_into(staged.path, seed, formats, progress)
+    return _relocate(result, staged.path, target)
+
+
+def _run_reference_into(
+    out: Path, seed: int | None, formats: tuple[str, ...], progress: Progress | None
+) -> ReportResult:
     from earlyphase.report.published import load_reference_published
 
     reconstruct = _import("earlyphase.twin", "reconstruct")
 
     say = progress or (lambda _msg: None)
-    out = Path(out_dir)
     say("Reconstructing the reference trial (SDTM)")
     sdtm = reconstruct(seed) if seed is not None else reconstruct()
     sdtm = getattr(sdtm, "datasets", sdtm)
@@ -361,18 +419,41 @@ def analyze(
     formats: Iterable[str] = DEFAULT_FORMATS,
     progress: Progress | None = None,
     prefer: str | None = None,
+    overwrite: bool = False,
+    argv: Sequence[str] | None = None,
 ) -> ReportResult:
     """Run the pipeline on any trial's SDTM folder (XPT, Dataset-JSON, Parquet or CSV files).
 
     ``prefer`` names the format to read when a domain is present in several (see
-    :func:`earlyphase.cdisc.study.read_study`); without it that is an error.
+    :func:`earlyphase.cdisc.study.read_study`); without it that is an error. The output folder
+    is written whole, as in :func:`run_reference` (``overwrite``, ``argv``).
     """
-    say = progress or (lambda _msg: None)
+    formats = check_formats(formats)
     folder = Path(sdtm_dir)
     if not folder.is_dir():
         raise DataError(
             describe_problem("SDTM_DIR", str(folder), "an existing folder of SDTM datasets")
         )
+    target = Path(out_dir)
+    inside = folder.resolve()
+    if inside == target.resolve() or target.resolve() in inside.parents:
+        raise DataError(
+            describe_problem("--out", str(target), f"a folder that does not hold {folder}")
+        )
+    with staged_folder(target, command="analyze", overwrite=overwrite, argv=argv) as staged:
+        result = _analyze_into(folder, protocol, staged.path, formats, progress, prefer)
+    return _relocate(result, staged.path, target)
+
+
+def _analyze_into(
+    folder: Path,
+    protocol: Any,
+    out_dir: Path,
+    formats: tuple[str, ...],
+    progress: Progress | None,
+    prefer: str | None,
+) -> ReportResult:
+    say = progress or (lambda _msg: None)
     read_study = _import("earlyphase.cdisc.study", "read_study")
     say("Reading SDTM")
     # not validated here: what is missing is listed in the report instead of stopping it

@@ -3,8 +3,10 @@ that ≥, μ and ± print correctly."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
+import time
 from pathlib import Path
 from typing import Any
 
@@ -105,11 +107,33 @@ def _num(value: Any, decimals: int, sign: str) -> str:  # noqa: D103
     )
 
 
-def write_pdf(content: ReportContent, path: Path) -> Path:
-    """Write the report as a landscape PDF."""
+def _stamped_canvas(when: dt.datetime):  # type: ignore[no-untyped-def]
+    """A reportlab canvas class whose CreationDate/ModDate are ``when`` (UTC) and whose
+    document ID is derived from the content (reportlab's invariant mode), not the clock."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    class _Canvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs["invariant"] = 1
+            super().__init__(*args, **kwargs)
+            stamp = self._doc._timeStamp
+            stamp.t = when.timestamp()
+            stamp.lt = time.gmtime(stamp.t)
+            stamp.YMDhms = tuple(stamp.lt)[:6]
+            stamp.dhh = stamp.dmm = 0
+            stamp.tzname = "UTC"
+
+    return _Canvas
+
+
+def write_pdf(content: ReportContent, path: Path, created: dt.datetime | None = None) -> Path:
+    """Write the report as a landscape PDF; ``created`` is its CreationDate/ModDate
+    (default :func:`earlyphase._stamps.file_timestamp`: ``SOURCE_DATE_EPOCH`` or now)."""
     from reportlab.lib.pagesizes import landscape, letter
     from reportlab.lib.units import inch
     from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer
+
+    from earlyphase._stamps import file_timestamp
 
     _register_fonts()
     styles = _styles()
@@ -181,5 +205,5 @@ def write_pdf(content: ReportContent, path: Path) -> Path:
             bottomMargin=0.6 * inch,
             title=content.title,
         )
-        doc.build(story)
+        doc.build(story, canvasmaker=_stamped_canvas(created or file_timestamp()))
     return path
