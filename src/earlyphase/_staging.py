@@ -28,7 +28,7 @@ from typing import Any
 
 from earlyphase.errors import OutputError
 
-__all__ = ["MANIFEST_NAME", "Staged", "file_entries", "staged_folder"]
+__all__ = ["MANIFEST_NAME", "Staged", "check_output_folder", "file_entries", "staged_folder"]
 
 #: File name of the manifest written last into every staged output folder.
 MANIFEST_NAME = "earlyphase-manifest.json"
@@ -101,7 +101,8 @@ def _dangerous(target: Path) -> bool:
     return resolved in (Path(resolved.anchor), Path.home().resolve(), cwd, *cwd.parents)
 
 
-def _check_target(target: Path, command: str, overwrite: bool) -> None:
+def check_output_folder(target: Path, command: str, overwrite: bool) -> None:
+    """Refuse an output folder that :func:`staged_folder` would refuse (call it early)."""
     if target.exists() and not target.is_dir():
         raise OutputError(f"cannot write the output folder {target}: it is a file")
     for parent in target.parents:
@@ -184,7 +185,7 @@ def staged_folder(
         ``overwrite``), or a folder that must never be replaced.
     """
     target = Path(target)
-    _check_target(target, command, overwrite)
+    check_output_folder(target, command, overwrite)
     target.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
     staged = Staged(stage, target, dict(extra or {}))
