@@ -84,9 +84,14 @@ def register(app: typer.Typer) -> None:
         overwrite: Annotated[bool, typer.Option("--overwrite", help=_OVERWRITE_HELP)] = False,
     ) -> None:
         """Reproduce the reference paper: reconstruct the trial, derive ADaM, analyse, report."""
+        from earlyphase._staging import check_output_folder
+        from earlyphase.limits import check_seed
         from earlyphase.report.pipeline import check_formats, run_reference
 
         chosen = check_formats(_formats(formats))
+        if seed is not None:
+            check_seed("--seed", seed)
+        check_output_folder(out, "run", overwrite)
         result = _run_with_progress(
             lambda step: run_reference(
                 out, seed=seed, formats=chosen, progress=step, overwrite=overwrite, argv=_argv()
@@ -115,10 +120,17 @@ def register(app: typer.Typer) -> None:
         overwrite: Annotated[bool, typer.Option("--overwrite", help=_OVERWRITE_HELP)] = False,
     ) -> None:
         """Run the analyses and write the report for any trial's SDTM."""
+        from earlyphase._staging import check_output_folder
+        from earlyphase.errors import DataError, describe_problem
         from earlyphase.report.pipeline import analyze as analyze_sdtm
         from earlyphase.report.pipeline import check_formats
 
         chosen = check_formats(_formats(formats))
+        if not sdtm_dir.is_dir():
+            raise DataError(
+                describe_problem("SDTM_DIR", str(sdtm_dir), "an existing folder of SDTM datasets")
+            )
+        check_output_folder(out, "analyze", overwrite)
         result = _run_with_progress(
             lambda step: analyze_sdtm(
                 sdtm_dir,
