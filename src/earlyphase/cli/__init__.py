@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "earlyphase.cli.cdisc_cmd",
     "earlyphase.cli.survival_cmd",
     "earlyphase.cli.twin_cmd",
+    "earlyphase.cli.app_cmd",
 )
 
 app = typer.Typer(
