@@ -161,6 +161,7 @@ def staged_folder(
     overwrite: bool = False,
     argv: Sequence[str] | None = None,
     extra: Mapping[str, Any] | None = None,
+    keep_on: tuple[type[BaseException], ...] = (),
 ) -> Iterator[Staged]:
     """Yield a staging folder for ``target``; on success write the manifest and move it in place.
 
@@ -177,6 +178,10 @@ def staged_folder(
         The command line, recorded in the manifest.
     extra : mapping, optional
         More manifest entries (``{"seed": 20200320}``); ``Staged.extra`` may add to them.
+    keep_on : tuple of exception types
+        Exceptions after which what was written is still the command's output (a validation
+        report that stops the run): the folder is completed (manifest, move) and the exception
+        re-raised. Any other exception removes the staging folder.
 
     Raises
     ------
@@ -190,12 +195,21 @@ def staged_folder(
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
     staged = Staged(stage, target, dict(extra or {}))
     try:
-        yield staged
-        _write_manifest(staged, command, argv)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(stage, 0o777 & ~umask)
-        _move_into_place(stage, target)
+        try:
+            yield staged
+        except keep_on as exc:
+            staged.extra["stopped"] = str(exc)
+            _complete(staged, command, argv)
+            raise
+        _complete(staged, command, argv)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
+
+
+def _complete(staged: Staged, command: str, argv: Sequence[str] | None) -> None:
+    _write_manifest(staged, command, argv)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(staged.path, 0o777 & ~umask)
+    _move_into_place(staged.path, staged.target)

@@ -14,6 +14,7 @@ __all__ = [
     "DataError",
     "OptionsError",
     "DesignError",
+    "FindingsError",
     "InputTypeError",
     "LimitError",
     "FileFormatError",
@@ -55,6 +56,14 @@ class OptionsError(EarlyphaseError, ValueError):
 
 class DesignError(EarlyphaseError, ValueError):
     """Outcomes or settings that break a dose-finding design's grammar or rules."""
+
+
+class FindingsError(DataError):
+    """Validation found errors in the input data and the run was not allowed to proceed.
+
+    The findings were written (``validation.csv``); ``--allow-findings`` proceeds anyway.
+    The command line exits 1, as ``earlyphase sdtm validate`` does when it finds errors.
+    """
 
 
 class InputTypeError(EarlyphaseError, TypeError):

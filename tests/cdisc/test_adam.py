@@ -32,7 +32,7 @@ def _row(df, subject, **where):
 def adam():
     from sdtm_fixture import make_study
 
-    return derive_adam(make_study(), response_source="investigator")
+    return derive_adam(make_study(), "isak-phase1b", response_source="investigator")
 
 
 def test_everything_is_derived_and_cutoff_is_reported(adam):

@@ -49,8 +49,10 @@ def test_adam_writes_one_lower_case_file_per_dataset(study, tmp_path):
     assert res.exit_code == 0, res.output
     names = sorted(p.name for p in (tmp_path / "adam").iterdir())
     assert names == sorted(
-        f"{n}.json" for n in ("adsl", "adex", "adae", "adlb", "adrs", "adtte", "adpc", "adpp")
+        [f"{n}.json" for n in ("adsl", "adex", "adae", "adlb", "adrs", "adtte", "adpc", "adpp")]
+        + ["validation.csv"]  # the SDTM findings, as analyze writes them
     )
+    assert "SDTM validation: 0 error(s)" in res.output
     adrs = read_dataset(tmp_path / "adam" / "adrs.json")
     assert adrs.attrs["name"] == "ADRS" and "BOR" in set(adrs["PARAMCD"])
     assert "after the cut-off" in res.output

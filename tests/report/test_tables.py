@@ -50,9 +50,20 @@ def test_demographics(adam):
 
 
 def test_demographics_missing_variable_is_listed(adam):
-    broken = {**adam, "ADSL": adam["ADSL"].drop(columns=["AGE", "BMPCBL"])}
-    with pytest.raises(DataError, match=r"ADSL\.AGE.*ADSL\.BMPCBL"):
+    broken = {**adam, "ADSL": adam["ADSL"].drop(columns=["AGE", "SEX"])}
+    with pytest.raises(DataError, match=r"ADSL\.AGE.*ADSL\.SEX"):
         demographics_table(broken)
+
+
+def test_demographics_without_disease_variables_has_no_disease_block(adam):
+    generic = {**adam, "ADSL": adam["ADSL"].drop(columns=["BMPCBL"])}
+    t = demographics_table(generic)
+    keys = {r.key for r in t.spec.rows}
+    assert {"age", "sex", "race_WHITE"} <= keys
+    assert not keys & {"mmtype", "priorln", "bmpcbl", "cyto_high"}
+    assert "no disease block" in t.notes[0]
+    with_block = demographics_table(adam)
+    assert {"mmtype", "bmpcbl"} <= {r.key for r in with_block.spec.rows}
 
 
 def test_adverse_events_worst_grade_per_patient(adam):

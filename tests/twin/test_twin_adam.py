@@ -14,7 +14,7 @@ from earlyphase.survival import kaplan_meier
 
 @pytest.fixture(scope="module")
 def adam(twin):
-    adsl = derive_adsl(twin, data_cutoff=cutoff_from(twin["DS"], None))
+    adsl = derive_adsl(twin, "isak-phase1b", data_cutoff=cutoff_from(twin["DS"], None))
     adrs = derive_adrs(adsl, lb=twin["LB"], rs=twin["RS"], source="imwg")
     return {
         "ADSL": adsl,

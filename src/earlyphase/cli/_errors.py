@@ -4,7 +4,9 @@ Exit codes (documented in ``docs/errors.md``):
 
 ====  ==================================================================================
 0     success
-1     a check ran and found problems (``sdtm validate`` with errors)
+1     a check ran and found problems (``sdtm validate`` with errors; ``adam`` and
+      ``analyze`` when SDTM validation finds errors and ``--allow-findings`` is not given,
+      :class:`FindingsError`)
 2     invalid input or options: usage errors, every :class:`EarlyphaseError` except
       :class:`OutputError`, and parser errors from pandas, pyreadstat, YAML, JSON, decoding
 3     a file could not be read or written (``OSError``, :class:`OutputError`)
@@ -33,7 +35,7 @@ try:  # typer >= 0.20 vendors click; older typer uses click itself
 except ImportError:  # pragma: no cover
     from click import exceptions as _click_exceptions  # type: ignore[no-redef]
 
-from earlyphase.errors import EarlyphaseError, OutputError
+from earlyphase.errors import EarlyphaseError, FindingsError, OutputError
 
 __all__ = [
     "EXIT_CHECK_FAILED",
@@ -183,6 +185,9 @@ def run_cli(app: typer.Typer, argv: Sequence[str] | None = None) -> int:
     except OutputError as exc:
         _echo_error(str(exc))
         return EXIT_IO
+    except FindingsError as exc:
+        _echo_error(str(exc))
+        return EXIT_CHECK_FAILED
     except EarlyphaseError as exc:
         _echo_error(str(exc))
         return EXIT_INPUT

@@ -96,8 +96,17 @@ def adam(
         str, typer.Option("--response", help="auto, imwg or investigator.")
     ] = "auto",
     prefer: Annotated[str | None, _prefer_option()] = None,
+    allow_findings: Annotated[
+        bool,
+        typer.Option("--allow-findings", help="Proceed when SDTM validation finds errors."),
+    ] = False,
 ) -> None:
-    """Derive ADaM datasets (ADSL, ADAE, ADLB, ADRS, ADTTE, ADEX, ADPC, ADPP) from SDTM."""
+    """Derive ADaM datasets (ADSL, ADAE, ADLB, ADRS, ADTTE, ADEX, ADPC, ADPP) from SDTM.
+
+    Without --protocol the arms and drugs are inferred from DM and EX (printed).  The SDTM is
+    validated as by ``analyze``: errors stop the run (exit 1; findings in
+    OUT/validation.csv) unless --allow-findings is given.
+    """
     from rich.console import Console
     from rich.progress import Progress
     from rich.table import Table
@@ -110,23 +119,27 @@ def adam(
     fmt = fmt.lower().lstrip(".")
     if fmt not in FORMATS:
         raise OptionsError(describe_problem("--format", fmt, f"one of {', '.join(FORMATS)}"))
-    proto = None
-    if protocol is not None:
-        from earlyphase.protocol import load_protocol
+    from earlyphase.cdisc.gate import validate_for_analysis
+    from earlyphase.cdisc.plan import resolve_plan
 
-        proto = load_protocol(protocol)
-    study = read_study(directory, prefer=prefer, validate=True)
+    study = read_study(directory, prefer=prefer, validate=False)
+    plan = resolve_plan(study, protocol)
     if response_source not in ("auto", "imwg", "investigator"):
         raise OptionsError(
             describe_problem("--response", response_source, "auto, imwg or investigator")
         )
+    console = Console()
+    gate = validate_for_analysis(study, plan, allow_findings=allow_findings, out_dir=out)
+    console.print(gate.methods_text())
+    console.print(plan.describe(), soft_wrap=True)
+    for note in plan.inferred:
+        console.print(f"inferred: {note}", soft_wrap=True)
     result = derive_adam(
         study,
-        proto,
+        plan,
         data_cutoff=data_cutoff,
         response_source=response_source,  # type: ignore[arg-type]
     )
-    console = Console()
     table = Table(title=f"ADaM from {directory}")
     for col in ("dataset", "records", "file / reason"):
         table.add_column(col)

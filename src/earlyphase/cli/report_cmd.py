@@ -66,8 +66,10 @@ def _summary(result) -> None:  # type: ignore[no-untyped-def]
             f"  published vs reproduced: {same} of {len(compared)} reproduced numbers agree "
             f"at the published precision; {flagged} published numbers flagged inconsistent"
         )
+    for note in result.notes:
+        typer.echo(f"  {note}")
     for skipped in result.skipped:
-        typer.echo(f"  not produced: {skipped.title} (missing {', '.join(skipped.reasons)})")
+        typer.echo(f"  not produced: {skipped.title} ({'; '.join(skipped.reasons)})")
 
 
 def register(app: typer.Typer) -> None:
@@ -106,8 +108,12 @@ def register(app: typer.Typer) -> None:
             Path, typer.Argument(help="Folder of SDTM datasets (.xpt, .json, .parquet, .csv).")
         ],
         protocol: Annotated[
-            str, typer.Option("--protocol", help="Protocol YAML file or built-in name.")
-        ],
+            str | None,
+            typer.Option(
+                "--protocol",
+                help="Protocol YAML file or built-in name (default: inferred from DM/EX).",
+            ),
+        ] = None,
         out: Annotated[Path, typer.Option("--out", help="Output folder.")] = _DEFAULT_OUT,
         formats: Annotated[str, typer.Option("--formats", help=_FORMATS_HELP)] = _ALL_FORMATS,
         prefer: Annotated[
@@ -117,9 +123,20 @@ def register(app: typer.Typer) -> None:
                 help="Format to read when a domain exists in several files (json, xpt, ...).",
             ),
         ] = None,
+        allow_findings: Annotated[
+            bool,
+            typer.Option(
+                "--allow-findings", help="Proceed when SDTM validation finds errors (recorded)."
+            ),
+        ] = False,
         overwrite: Annotated[bool, typer.Option("--overwrite", help=_OVERWRITE_HELP)] = False,
     ) -> None:
-        """Run the analyses and write the report for any trial's SDTM."""
+        """Run the analyses and write the report for any trial's SDTM.
+
+        Without --protocol the arms, drugs and populations are inferred from DM and EX (the
+        report's Methods say what was inferred).  SDTM validation errors stop the run (exit
+        1, findings in OUT/validation.csv) unless --allow-findings is given.
+        """
         from earlyphase._staging import check_output_folder
         from earlyphase.errors import DataError, describe_problem
         from earlyphase.report.pipeline import analyze as analyze_sdtm
@@ -139,6 +156,7 @@ def register(app: typer.Typer) -> None:
                 formats=chosen,
                 progress=step,
                 prefer=prefer,
+                allow_findings=allow_findings,
                 overwrite=overwrite,
                 argv=_argv(),
             ),

@@ -27,6 +27,7 @@ from earlyphase.limits import (
     MAX_PATIENTS,
 )
 from earlyphase.protocol._base import FrozenModel
+from earlyphase.protocol.analysis import PopulationRule
 from earlyphase.protocol.criteria import EligibilityCriterion
 from earlyphase.protocol.disease import Disease
 from earlyphase.protocol.dlt import DltDefinition
@@ -197,6 +198,8 @@ class Protocol(FrozenModel):
     eligibility: tuple[EligibilityCriterion, ...] = ()
     pk_sampling: tuple[PkSchedule, ...] = ()
     response_assessment: ResponseAssessment
+    #: analysis populations as rules (default: safety, response-evaluable, PK)
+    populations: tuple[PopulationRule, ...] = ()
     notes: tuple[str, ...] = ()
 
     @model_validator(mode="before")

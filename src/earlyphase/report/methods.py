@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import platform
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from importlib import metadata
 from typing import Any
 
@@ -72,21 +72,36 @@ def _nca_text(attrs: Mapping[str, Mapping[str, Any]]) -> str:
 
 
 def methods_sections(
-    attrs: Mapping[str, Mapping[str, Any]], provenance: str, options: ReportOptions
+    attrs: Mapping[str, Mapping[str, Any]],
+    provenance: str,
+    options: ReportOptions,
+    produced: Collection[str] | None = None,
+    plan_notes: Sequence[str] = (),
 ) -> tuple[MethodsSection, ...]:
-    """Methods paragraphs; ``attrs`` = each ADaM dataset's ``DataFrame.attrs`` metadata."""
+    """Methods paragraphs of what was run.
+
+    ``attrs`` = each ADaM dataset's ``DataFrame.attrs`` metadata; ``produced`` = ids of the
+    tables and figures produced (None: all), so that a section (response, time-to-event,
+    adverse events, pharmacokinetics) appears only when an output used it; ``plan_notes``
+    = the analysis plan, what was inferred and the validation outcome.
+    """
     km_engine, ci_engine = _engines(options)
     nca = _nca_text(attrs)
     versions = software_versions()
-    return (
+
+    def ran(*prefixes: str) -> bool:
+        return produced is None or any(p.startswith(prefixes) for p in produced)
+
+    sections = (
         MethodsSection(
             "Data",
             (
                 provenance,
+                *plan_notes,
                 "Analysis datasets follow CDISC ADaM (ADSL, ADAE, ADRS, ADTTE, ADPC, ADPP) as "
                 "described in docs/data_conventions.md. Populations: safety (SAFFL), "
                 "response-evaluable (EFFFL), pharmacokinetic (PKFL). Columns are the actual dose "
-                "levels (TRT01A) plus the overall column.",
+                "arms (TRT01A, in TRT01AN order) plus the overall column.",
             ),
         ),
         MethodsSection(
@@ -153,3 +168,10 @@ def methods_sections(
             ),
         ),
     )
+    wanted = {
+        "Response (IMWG)": ran("efficacy", "figure2"),
+        "Time-to-event endpoints": ran("time_to_event", "figure3", "figure4", "efficacy_response"),
+        "Adverse events": ran("table2", "infusion", "figure1"),
+        "Pharmacokinetics": ran("table3", "figure_pk"),
+    }
+    return tuple(s for s in sections if wanted.get(s.heading, True))

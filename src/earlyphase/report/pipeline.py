@@ -15,14 +15,14 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from earlyphase._files import atomic_write
 from earlyphase._staging import staged_folder
 from earlyphase._stamps import file_timestamp
-from earlyphase.errors import DataError, EarlyphaseError, describe_problem
+from earlyphase.errors import DataError, EarlyphaseError, FindingsError, describe_problem
 from earlyphase.limits import check_seed
 from earlyphase.report.content import ReportContent, SkippedOutput
 from earlyphase.report.figures._base import FigureResult
@@ -30,6 +30,13 @@ from earlyphase.report.options import ReportOptions
 from earlyphase.report.published import Comparison, compare_published
 from earlyphase.report.spec import TableResult
 from earlyphase.report.tables._common import missing_inputs
+
+if TYPE_CHECKING:
+    from earlyphase.cdisc.adam import AdamResult
+    from earlyphase.protocol import Protocol
+    from earlyphase.protocol.analysis import AnalysisPlan
+    from earlyphase.report.figures.registry import FigureBuilder
+    from earlyphase.report.tables import TableBuilder
 
 __all__ = ["DEFAULT_FORMATS", "ReportResult", "analyze", "build_report", "run_reference"]
 
@@ -50,6 +57,8 @@ class ReportResult:
     comparison: Comparison | None
     skipped: tuple[SkippedOutput, ...]
     timings: Mapping[str, float] = field(default_factory=dict)
+    #: data notes of the run (analysis plan, what was inferred, validation, missing inputs)
+    notes: tuple[str, ...] = ()
 
     @property
     def html_path(self) -> Path:
@@ -90,15 +99,17 @@ def _normalise(
 
 def _build_outputs(
     adam: Mapping[str, pd.DataFrame],
-    builders: Iterable[Any],
-    id_attr: str,
+    builders: Iterable[TableBuilder | FigureBuilder],
     say: Progress,
     options: ReportOptions,
 ) -> tuple[dict[str, Any], list[SkippedOutput]]:
+    """Run each builder whose inputs exist; list the others (and those whose data do not
+    allow them: an :class:`EarlyphaseError` names why) as not produced.  Any other exception
+    is a bug and propagates."""
     built: dict[str, Any] = {}
     skipped: list[SkippedOutput] = []
     for builder in builders:
-        output_id = getattr(builder, id_attr)
+        output_id = builder.output_id
         missing = missing_inputs(adam, builder.requires)
         if missing:
             skipped.append(SkippedOutput(output_id, builder.title, tuple(missing)))
@@ -108,9 +119,6 @@ def _build_outputs(
             built[output_id] = builder.run(adam, options)
         except EarlyphaseError as exc:
             skipped.append(SkippedOutput(output_id, builder.title, (str(exc),)))
-        except Exception as exc:  # one failing output must not take the whole report down
-            reason = f"failed: {type(exc).__name__}: {exc}"
-            skipped.append(SkippedOutput(output_id, builder.title, (reason,)))
     return built, skipped
 
 
@@ -124,6 +132,7 @@ def build_report(
     subtitle: str = "",
     provenance: str = "ADaM datasets supplied by the caller.",
     notes: Iterable[str] = (),
+    methods_notes: Iterable[str] = (),
     options: ReportOptions | None = None,
     progress: Progress | None = None,
 ) -> ReportResult:
@@ -137,6 +146,8 @@ def build_report(
     published : published values (list of :class:`~earlyphase.report.published.PublishedValue`
         or the YAML structure); adds the published-versus-reproduced section.
     formats : any of ``html``, ``rtf``, ``pdf``, ``png``, ``csv``, ``parquet``.
+    methods_notes : sentences for the Methods' "Data" section (analysis plan, what was
+        inferred, validation outcome).
     options : conventions with a choice (:class:`ReportOptions`; default SAS log-log KM CIs).
     progress : called with a short message before each step.
     """
@@ -151,11 +162,11 @@ def build_report(
     out = Path(out_dir)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    tables, skipped_t = _build_outputs(adam, TABLES, "table_id", say, options)
+    tables, skipped_t = _build_outputs(adam, TABLES, say, options)
     timings["tables"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     if _IMAGE_FORMATS & set(formats):
-        figures, skipped_f = _build_outputs(adam, FIGURES, "figure_id", say, options)
+        figures, skipped_f = _build_outputs(adam, FIGURES, say, options)
     else:  # data-only output: figures are not drawn
         figures, skipped_f = {}, []
     timings["figures"] = time.perf_counter() - t0
@@ -165,14 +176,25 @@ def build_report(
         subtitle=subtitle,
         tables=tuple(tables.values()),
         figures=tuple(figures.values()),
-        methods=methods_sections(attrs, provenance, options),
+        methods=methods_sections(
+            attrs, provenance, options, {*tables, *figures}, tuple(methods_notes)
+        ),
         comparison=comparison,
         skipped=tuple(skipped_t + skipped_f),
         data_notes=tuple(notes),
     )
     created = file_timestamp(data_cutoff(adam))
     files = _write(content, out, formats, say, timings, created)
-    return ReportResult(out, tuple(files), tables, figures, comparison, content.skipped, timings)
+    return ReportResult(
+        out,
+        tuple(files),
+        tables,
+        figures,
+        comparison,
+        content.skipped,
+        timings,
+        content.data_notes,
+    )
 
 
 def _write(
@@ -236,39 +258,6 @@ def _write(
     return files
 
 
-def _import(module: str, name: str) -> Any:
-    """``from module import name`` with a clear error when that part of earlyphase is absent."""
-    import importlib
-
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError) as exc:
-        raise EarlyphaseError(
-            describe_problem(
-                module, f"{name} not available ({exc})", f"an installed {module} providing {name}()"
-            )
-        ) from exc
-
-
-def _load_protocol(protocol: Any) -> Any:
-    """A protocol object from a name (``"isak-phase1b"``), a file path or an object."""
-    if not isinstance(protocol, str | Path):
-        return protocol
-    try:
-        import earlyphase.protocol as proto
-    except ImportError as exc:
-        raise EarlyphaseError(
-            describe_problem(
-                "protocol", str(protocol), "an installed earlyphase.protocol to read it"
-            )
-        ) from exc
-    for name in ("load_protocol", "load", "builtin_protocol"):
-        loader = getattr(proto, name, None)
-        if loader is not None:
-            return loader(protocol)
-    raise EarlyphaseError("earlyphase.protocol has no load_protocol(); cannot read the protocol")
-
-
 def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
     """The requested output formats, checked (before anything is computed or written)."""
     if isinstance(formats, str):
@@ -300,10 +289,8 @@ def _relocate(result: ReportResult, stage: Path, target: Path) -> ReportResult:
 
 
 def _write_adam(adam: Mapping[str, pd.DataFrame], folder: Path, say: Progress) -> list[Path]:
-    try:
-        from earlyphase.cdisc.io import write_dataset
-    except ImportError:
-        return []
+    from earlyphase.cdisc.io import write_dataset
+
     say("Writing ADaM as Dataset-JSON")
     paths = []
     created = file_timestamp(data_cutoff(adam))
@@ -314,28 +301,24 @@ def _write_adam(adam: Mapping[str, pd.DataFrame], folder: Path, say: Progress) -
     return paths
 
 
-def _derive(
-    sdtm: Mapping[str, pd.DataFrame], protocol: Any
-) -> tuple[dict[str, pd.DataFrame], list[str]]:
+def _derive(sdtm: Mapping[str, pd.DataFrame], plan: AnalysisPlan) -> tuple[AdamResult, list[str]]:
     """ADaM from SDTM; if the PK derivation rejects the data, the rest is still derived.
 
     ``derive_adam`` raises on invalid values (a wrong number is worse than no number).  When
     that happens the derivation is retried without the PC domain (ADPC/ADPP are then listed as
     not derived, with the original error) so that every non-PK output is still produced.
     """
-    derive_adam = _import("earlyphase.cdisc.adam", "derive_adam")
+    from earlyphase.cdisc.adam import derive_adam
+
     try:
-        result = derive_adam(sdtm, protocol)
+        result = derive_adam(sdtm, plan)
         failed: list[str] = []
     except DataError as exc:
         if "PC" not in sdtm:
             raise
-        result = derive_adam({k: v for k, v in sdtm.items() if k != "PC"}, protocol)
+        result = derive_adam({k: v for k, v in sdtm.items() if k != "PC"}, plan)
         failed = [f"ADPC/ADPP: derivation from PC failed ({exc}); PK outputs not produced"]
-    datasets = getattr(result, "datasets", result)
-    missing = list(getattr(result, "missing", []) or [])
-    text = [f"{m.dataset}: {m.reason}" if hasattr(m, "dataset") else str(m) for m in missing]
-    return dict(datasets), failed + text
+    return result, failed + [f"{m.dataset}: {m.reason}" for m in result.missing]
 
 
 def run_reference(
@@ -355,16 +338,16 @@ def run_reference(
     ``out_dir`` that is not an earlier ``run`` output is refused unless ``overwrite``.
     ``argv`` (the command line) is recorded in the manifest.
     """
+    from earlyphase.twin import reconstruct
+
     formats = check_formats(formats)
     if seed is not None:
         check_seed("seed", seed)
     target = Path(out_dir)
     if seed is None:
-        reconstruct = _import("earlyphase.twin", "reconstruct")
         seed = inspect.signature(reconstruct).parameters["seed"].default
-    extra = {"seed": seed}
     with staged_folder(
-        target, command="run", overwrite=overwrite, argv=argv, extra=extra
+        target, command="run", overwrite=overwrite, argv=argv, extra={"seed": seed}
     ) as staged:
         result = _run_reference_into(staged.path, seed, formats, progress)
     return _relocate(result, staged.path, target)
@@ -373,16 +356,17 @@ def run_reference(
 def _run_reference_into(
     out: Path, seed: int | None, formats: tuple[str, ...], progress: Progress | None
 ) -> ReportResult:
+    from earlyphase.protocol import load_protocol
+    from earlyphase.protocol.analysis import plan_from_protocol
     from earlyphase.report.published import load_reference_published
-
-    reconstruct = _import("earlyphase.twin", "reconstruct")
+    from earlyphase.twin import reconstruct
 
     say = progress or (lambda _msg: None)
     say("Reconstructing the reference trial (SDTM)")
-    sdtm = reconstruct(seed) if seed is not None else reconstruct()
-    sdtm = getattr(sdtm, "datasets", sdtm)
+    sdtm = dict(reconstruct(seed) if seed is not None else reconstruct())
     say("Deriving ADaM")
-    adam, missing = _derive(sdtm, _load_protocol("isak-phase1b"))
+    result, missing = _derive(sdtm, plan_from_protocol(load_protocol("isak-phase1b")))
+    adam = dict(result.datasets)
     _write_adam(adam, out / "adam", say)
     say("Reading published values")
     published = load_reference_published()
@@ -413,20 +397,31 @@ def _run_reference_into(
 
 def analyze(
     sdtm_dir: str | Path,
-    protocol: Any,
-    out_dir: str | Path,
+    protocol: Protocol | AnalysisPlan | str | Path | None = None,
+    out_dir: str | Path = "earlyphase-output",
     *,
     formats: Iterable[str] = DEFAULT_FORMATS,
     progress: Progress | None = None,
     prefer: str | None = None,
+    allow_findings: bool = False,
     overwrite: bool = False,
     argv: Sequence[str] | None = None,
 ) -> ReportResult:
     """Run the pipeline on any trial's SDTM folder (XPT, Dataset-JSON, Parquet or CSV files).
 
-    ``prefer`` names the format to read when a domain is present in several (see
-    :func:`earlyphase.cdisc.study.read_study`); without it that is an error. The output folder
-    is written whole, as in :func:`run_reference` (``overwrite``, ``argv``).
+    Parameters
+    ----------
+    sdtm_dir : folder of SDTM datasets.
+    protocol : a protocol (object, built-in name or YAML path) or an analysis plan; without
+        it a minimal plan is inferred from DM and EX (:func:`earlyphase.cdisc.plan.infer_plan`)
+        and what was inferred is written in the report's Methods.
+    out_dir : output folder (report, ``adam/``, ``validation.csv``, ...).
+    prefer : the format to read when a domain is present in several
+        (see :func:`earlyphase.cdisc.study.read_study`); without it that is an error.
+    allow_findings : proceed when SDTM validation finds errors (recorded in Methods);
+        otherwise they raise :class:`~earlyphase.errors.FindingsError` after
+        ``validation.csv`` is written (the folder then holds it and the manifest).
+    overwrite, argv : the output folder is written whole, as in :func:`run_reference`.
     """
     formats = check_formats(formats)
     folder = Path(sdtm_dir)
@@ -440,27 +435,43 @@ def analyze(
         raise DataError(
             describe_problem("--out", str(target), f"a folder that does not hold {folder}")
         )
-    with staged_folder(target, command="analyze", overwrite=overwrite, argv=argv) as staged:
-        result = _analyze_into(folder, protocol, staged.path, formats, progress, prefer)
+    with staged_folder(
+        target, command="analyze", overwrite=overwrite, argv=argv, keep_on=(FindingsError,)
+    ) as staged:
+        result = _analyze_into(
+            folder, protocol, staged.path, formats, progress, prefer, allow_findings
+        )
     return _relocate(result, staged.path, target)
 
 
 def _analyze_into(
     folder: Path,
-    protocol: Any,
+    protocol: Protocol | AnalysisPlan | str | Path | None,
     out_dir: Path,
     formats: tuple[str, ...],
     progress: Progress | None,
     prefer: str | None,
+    allow_findings: bool,
 ) -> ReportResult:
+    from earlyphase.cdisc.gate import validate_for_analysis
+    from earlyphase.cdisc.plan import resolve_plan
+    from earlyphase.cdisc.study import read_study
+
     say = progress or (lambda _msg: None)
-    read_study = _import("earlyphase.cdisc.study", "read_study")
     say("Reading SDTM")
-    # not validated here: what is missing is listed in the report instead of stopping it
     sdtm: dict[str, pd.DataFrame] = dict(read_study(folder, prefer=prefer, validate=False))
+    plan = resolve_plan(sdtm, str(protocol) if isinstance(protocol, Path) else protocol)
+    say("Validating SDTM")
+    gate = validate_for_analysis(sdtm, plan, allow_findings=allow_findings, out_dir=out_dir)
     say("Deriving ADaM")
-    adam, missing = _derive(sdtm, _load_protocol(protocol))
+    result, missing = _derive(sdtm, plan)
+    adam = dict(result.datasets)
     _write_adam(adam, Path(out_dir) / "adam", say)
+    plan_notes = [
+        plan.describe(),
+        *(f"Inferred: {n}." for n in plan.inferred),
+        gate.methods_text(),
+    ]
     return build_report(
         adam,
         out_dir,
@@ -468,5 +479,6 @@ def _analyze_into(
         progress=say,
         subtitle=f"Analysis of the SDTM datasets in {folder}",
         provenance=f"SDTM read from {folder}; ADaM derived by earlyphase.cdisc.adam.derive_adam.",
-        notes=tuple(f"Missing SDTM input: {m}" for m in missing),
+        notes=(*plan_notes, *(f"Missing SDTM input: {m}" for m in missing)),
+        methods_notes=plan_notes,
     )

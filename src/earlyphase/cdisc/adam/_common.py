@@ -45,19 +45,29 @@ def require(
 
 
 def finish(
-    df: pd.DataFrame, name: str, label: str, order: Iterable[str] | None = None
+    df: pd.DataFrame,
+    name: str,
+    label: str,
+    order: Iterable[str] | None = None,
+    *,
+    extra_labels: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
-    """Order columns, reset the index and attach dataset name/label and variable labels."""
+    """Order columns, reset the index and attach dataset name/label and variable labels.
+
+    Labels come from ``extra_labels``, else :data:`LABELS`, else the ``label`` already in
+    the column's metadata (an SDTM variable carried over keeps its SDTM label).
+    """
     if order is not None:
         first = [c for c in order if c in df.columns]
         df = df[first + [c for c in df.columns if c not in first]]
     df = df.reset_index(drop=True)
     df.attrs = {}
+    labels = {**LABELS, **(extra_labels or {})}
     return set_metadata(
         df,
         name=name,
         label=label,
-        columns={c: {"label": LABELS[c]} for c in df.columns if c in LABELS},
+        columns={c: {"label": labels[c]} for c in df.columns if c in labels},
     )
 
 

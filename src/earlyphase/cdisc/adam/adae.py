@@ -10,8 +10,10 @@ Rules:
 * ``RELFL = "Y"`` when ``AEREL`` is in ``terms.RELATED_VALUES`` (at least possibly related);
   missing causality counts as related (conservative).
 * ``ATOXGR``/``ATOXGRN`` from ``AETOXGR`` (CTCAE v4.03 grade 1-5).
-* ``AOCCIFL``: first record of the subject's worst grade; ``AOCCPIFL``: first record of the
-  worst grade per subject and ``AEDECOD`` (OCCDS flags for "worst grade per patient and term").
+* ``ASEV``/``ASEVN`` from ``AESEV`` (MILD 1 < MODERATE 2 < SEVERE 3).
+* ``AOCCIFL``: first record of the subject's maximum intensity -- the CTCAE grade when the
+  AE domain has ``AETOXGR`` values, else the severity ``AESEV`` (OCCDS 1.1 "1st Max
+  Sev./Int. Occurrence"); ``AOCCPIFL``: the same per subject and ``AEDECOD``.
 * ``IRFL`` from ``AECAT = "INFUSION REACTION"``; ``IRDRUG`` from SUPPAE ``IRDRUG``; ``IRDAY``
   = "C{cycle}D{day}" of that drug's latest infusion (EX ``VISIT``) on or before ``ASTDT``.
 * ``ANLEXFL = "Y"`` for terms the paper excludes from analyses (lymphopenia,
@@ -30,6 +32,16 @@ from earlyphase.cdisc.dates import impute_dtc, study_day
 from earlyphase.cdisc.study import merge_supp
 
 __all__ = ["derive_adae"]
+
+_SEVERITY = {"MILD": 1.0, "MODERATE": 2.0, "SEVERE": 3.0}
+
+
+def _intensity(adae: pd.DataFrame) -> pd.Series:
+    """The grade (``ATOXGRN``) when any record has one, else the severity (``ASEVN``)."""
+    grade = pd.to_numeric(adae["ATOXGRN"], errors="coerce")
+    if grade.notna().any() or "ASEVN" not in adae:
+        return grade
+    return adae["ASEVN"]
 
 
 def derive_adae(
@@ -86,7 +98,10 @@ def derive_adae(
     )
     out["IRDAY"] = _infusion_day(out, ex)
     out["ANLEXFL"] = flag(out["AEDECOD"].isin(terms.EXCLUDED_FROM_ANALYSIS))
-    ranked = out.assign(_G=out["ATOXGRN"].fillna(-1), _i=np.arange(len(out)))
+    if "AESEV" in out:
+        out["ASEV"] = out["AESEV"].astype("str").str.strip().str.upper().where(out["AESEV"].notna())
+        out["ASEVN"] = out["ASEV"].map(_SEVERITY).astype("float64")
+    ranked = out.assign(_G=_intensity(out).fillna(-1), _i=np.arange(len(out)))
     ranked = ranked.sort_values(
         ["USUBJID", "_G", "ASTDT", "_i"], ascending=[True, False, True, True], kind="stable"
     )
@@ -103,6 +118,8 @@ def derive_adae(
         "AESER",
         "ATOXGR",
         "ATOXGRN",
+        "ASEV",
+        "ASEVN",
         "AREL",
         "RELFL",
         "TRTEMFL",
@@ -119,6 +136,8 @@ def derive_adae(
         "AOCCIFL",
         "AOCCPIFL",
     ]
+    if "AECAT" not in ae.columns:  # infusion reactions not collected: no IR variables
+        out = out.drop(columns=["IRFL", "IRDAY"] + (["IRDRUG"] if "IRDRUG" in out else []))
     return finish(out, "ADAE", "Adverse Events Analysis Dataset", order)
 
 

@@ -27,6 +27,9 @@ from earlyphase.cdisc.adam.adrs import derive_adrs
 from earlyphase.cdisc.adam.adsl import derive_adsl
 from earlyphase.cdisc.adam.adtte import derive_adtte
 from earlyphase.cdisc.dates import impute_dtc
+from earlyphase.cdisc.io.metadata import set_metadata, variable_labels
+from earlyphase.cdisc.plan import resolve_plan
+from earlyphase.protocol.analysis import AnalysisPlan
 
 __all__ = ["ADAM_DATASETS", "AdamResult", "MissingDataset", "derive_adam"]
 
@@ -66,11 +69,14 @@ class AdamResult(Mapping[str, pd.DataFrame]):
         Datasets that could not be made, with the missing domain/variables.
     notes : tuple of str
         Documented data handling, e.g. records removed because they follow the cut-off.
+    plan : AnalysisPlan
+        The analysis plan used (the protocol's, or inferred from the data).
     """
 
     datasets: Mapping[str, pd.DataFrame]
     missing: tuple[MissingDataset, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    plan: AnalysisPlan | None = None
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.datasets[name.upper()]
@@ -121,6 +127,23 @@ def _after_cutoff_notes(
     return notes
 
 
+def _sdtm_labels(study: Mapping[str, pd.DataFrame]) -> dict[str, str]:
+    """Variable -> label of the SDTM inputs (first domain that labels it)."""
+    out: dict[str, str] = {}
+    for frame in study.values():
+        for var, label in variable_labels(frame).items():
+            if label:
+                out.setdefault(var, label)
+    return out
+
+
+def _keep_labels(frame: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
+    """Give SDTM variables carried into an ADaM dataset their SDTM label where it has none."""
+    have = variable_labels(frame)
+    add = {c: {"label": labels[c]} for c in frame.columns if not have.get(c) and c in labels}
+    return set_metadata(frame, columns=add) if add else frame
+
+
 def derive_adam(
     study: Mapping[str, pd.DataFrame],
     protocol: Any = None,
@@ -134,9 +157,12 @@ def derive_adam(
     ----------
     study : mapping of domain -> DataFrame
         SDTM domains (e.g. a :class:`~earlyphase.cdisc.study.Study`).
-    protocol : Protocol or str, optional
-        A protocol (or the name of a built-in one, e.g. ``"isak-phase1b"``); its
-        ``cycle_length_days`` sets the cycle length (default 28).
+    protocol : Protocol, AnalysisPlan or str, optional
+        A protocol (or the name of a built-in one, e.g. ``"isak-phase1b"``, or a YAML path),
+        or an analysis plan.  It gives the arms and their codes, the study drugs, the
+        disease module and the population rules; without it a minimal plan is inferred
+        from DM and EX (:func:`earlyphase.cdisc.plan.infer_plan`) and IMWG response is not
+        derived (no disease module).
     data_cutoff : date-like, optional
         Overrides the DS ``DATA CUT-OFF`` date.
     response_source : {"auto", "imwg", "investigator"}
@@ -148,12 +174,11 @@ def derive_adam(
         A read-only mapping ``"ADSL" -> DataFrame`` (the datasets made) with ``.missing``
         and ``.notes``.
     """
-    if isinstance(protocol, str):
-        from earlyphase.protocol import load_protocol
-
-        protocol = load_protocol(protocol)
+    labels = _sdtm_labels(study)
     study = {k.upper(): _plain(v) for k, v in study.items()}
-    cycle_days = int(getattr(protocol, "cycle_length_days", None) or 28)
+    plan = resolve_plan(study, protocol) if protocol is not None or "DM" in study else None
+    cycle_days = plan.cycle_days if plan is not None else 28
+    myeloma = plan is not None and plan.disease == "multiple-myeloma"
     done: dict[str, pd.DataFrame] = {}
     missing: list[MissingDataset] = []
     cutoff = cutoff_from(study.get("DS"), data_cutoff)
@@ -166,13 +191,15 @@ def derive_adam(
             )
             return
         try:
-            done[name] = make()
+            done[name] = _keep_labels(make(), labels)
         except MissingInputError as exc:
             missing.append(MissingDataset(name, str(exc), exc.domain, exc.variables))
         except ImportError as exc:
             missing.append(MissingDataset(name, f"derivation module not available ({exc.name})"))
 
-    attempt("ADSL", lambda: derive_adsl(study, data_cutoff=cutoff, cycle_days=cycle_days))
+    attempt("ADSL", lambda: derive_adsl(study, plan, data_cutoff=cutoff))
+    if not myeloma and response_source == "auto":
+        response_source = "investigator"  # IMWG needs the myeloma disease module: RS only
     attempt(
         "ADEX",
         lambda: derive_adex(study.get("EX"), done["ADSL"], suppex=study.get("SUPPEX")),
@@ -186,13 +213,18 @@ def derive_adam(
         ("ADSL",),
     )
     attempt("ADLB", lambda: derive_adlb(study.get("LB"), done["ADSL"]), ("ADSL",))
-    attempt(
-        "ADRS",
-        lambda: derive_adrs(
-            done["ADSL"], lb=study.get("LB"), rs=study.get("RS"), source=response_source
-        ),
-        ("ADSL",),
-    )
+    if not myeloma and response_source == "imwg":
+        missing.append(
+            MissingDataset("ADRS", "IMWG response needs the protocol's disease multiple-myeloma")
+        )
+    else:
+        attempt(
+            "ADRS",
+            lambda: derive_adrs(
+                done["ADSL"], lb=study.get("LB"), rs=study.get("RS"), source=response_source
+            ),
+            ("ADSL",),
+        )
     attempt("ADTTE", lambda: derive_adtte(done["ADSL"], done["ADRS"]), ("ADSL", "ADRS"))
     attempt(
         "ADPC",
@@ -204,4 +236,5 @@ def derive_adam(
         datasets=MappingProxyType({n: done[n] for n in ADAM_DATASETS if n in done}),
         missing=tuple(missing),
         notes=tuple(_after_cutoff_notes(study, cutoff)),
+        plan=plan,
     )

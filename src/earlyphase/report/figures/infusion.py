@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
+from earlyphase.errors import DataError, describe_problem
 from earlyphase.report.figures._base import FigureResult, finish, new_figure, style_axes
 from earlyphase.report.tables._common import require, yes
 
@@ -43,6 +44,12 @@ def infusion_reactions_data(adam: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 def infusion_reactions_figure(adam: Mapping[str, pd.DataFrame]) -> FigureResult:
     """Grouped (drug) and stacked (grade) bars of patients with infusion reactions by day."""
     data = infusion_reactions_data(adam)
+    if data.empty:
+        raise DataError(
+            describe_problem(
+                "ADAE.IRFL", "no infusion reaction on a cycle 1 day", "infusion reactions to draw"
+            )
+        )
     n_total = adam["ADSL"]["USUBJID"].nunique() if "ADSL" in adam else np.nan
     n_ir = adam["ADAE"].loc[yes(adam["ADAE"]["IRFL"]), "USUBJID"].nunique()
     days = list(dict.fromkeys(data["infusion_day"]))

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from earlyphase.errors import DataError, describe_problem
 from earlyphase.report._methods import KMCurve
 from earlyphase.report.figures._base import FigureResult, finish, new_figure
 from earlyphase.report.options import ReportOptions
@@ -53,6 +54,10 @@ def km_figure(
 
     options = options or ReportOptions()
     curves = km_by_group(adam, paramcd, options.km_conf_type)
+    if OVERALL not in curves:
+        raise DataError(
+            describe_problem("ADTTE.PARAMCD", paramcd, "records of this parameter (none present)")
+        )
     km = curves[OVERALL]
     figure_id, title, ylabel = _TITLES.get(
         paramcd, (f"km_{paramcd.lower()}", f"Kaplan–Meier analysis of {paramcd}", paramcd)

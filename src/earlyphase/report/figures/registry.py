@@ -24,6 +24,11 @@ class FigureBuilder:
     build: Callable[..., FigureResult]
     uses_options: bool = False
 
+    @property
+    def output_id(self) -> str:
+        """The id of the output (``figure_id``)."""
+        return self.figure_id
+
     def run(self, adam: Mapping[str, pd.DataFrame], options: ReportOptions) -> FigureResult:
         """Draw the figure (passing the options to builders that take them)."""
         return self.build(adam, options) if self.uses_options else self.build(adam)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from earlyphase.cdisc import terms
+from earlyphase.errors import DataError, describe_problem
 from earlyphase.report.figures._base import (
     DOSE_COLOURS,
     FigureResult,
@@ -20,7 +21,11 @@ from earlyphase.report.tables._common import require
 
 __all__ = ["REQUIRES", "swimmer_data", "swimmer_figure"]
 
-REQUIRES = {"ADSL": ("USUBJID", "TRT01A", "TRT01AN", "TRTSDT", "TRTEDT")}
+#: the swimmer plot shows treatment duration with response and progression: it needs ADRS
+REQUIRES = {
+    "ADSL": ("USUBJID", "TRT01A", "TRT01AN", "TRTSDT", "TRTEDT"),
+    "ADRS": ("USUBJID", "PARAMCD", "AVALC"),
+}
 
 
 def swimmer_data(adam: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
@@ -65,6 +70,11 @@ def swimmer_data(adam: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 
 def swimmer_figure(adam: Mapping[str, pd.DataFrame]) -> FigureResult:
     data = swimmer_data(adam)
+    data = data[data["group"].notna() & data["duration_months"].notna()].reset_index(drop=True)
+    if data.empty:
+        raise DataError(
+            describe_problem("ADSL", "no treated patient in an arm", "treatment durations to draw")
+        )
     n = len(data)
     fig = new_figure(7.0, max(4.0, 0.16 * n + 1.2))
     ax = fig.add_subplot(1, 1, 1)

@@ -56,6 +56,11 @@ class TableBuilder:
     build: Callable[..., TableResult]
     uses_options: bool = False
 
+    @property
+    def output_id(self) -> str:
+        """The id of the output (``table_id``)."""
+        return self.table_id
+
     def run(self, adam: Mapping[str, pd.DataFrame], options: ReportOptions) -> TableResult:
         """Compute the table (passing the options to builders that take them)."""
         return self.build(adam, options) if self.uses_options else self.build(adam)

@@ -12,6 +12,8 @@ from earlyphase.errors import DataError, describe_problem
 from earlyphase.report.spec import ColumnSpec
 
 OVERALL = "OVERALL"
+#: Spanning header over the arm columns (arms come from ADSL TRT01A/TRT01AN, any trial).
+ARM_HEADER = "Treatment arm"
 
 
 @dataclass(frozen=True)
@@ -59,16 +61,21 @@ def population(adsl: pd.DataFrame, flag: str | None) -> pd.DataFrame:
 
 
 def groups(adsl: pd.DataFrame, *, overall: bool = True) -> list[Group]:
-    """Dose-level columns ordered by ``TRT01AN`` (key ``DL<n>``), then Overall."""
+    """Arm columns ordered by ``TRT01AN`` (key ``DL<TRT01AN>``), then Overall.
+
+    Subjects without an arm (missing ``TRT01AN``: screen failures, not assigned) are in no
+    arm column but are counted in Overall.
+    """
     out = []
-    arms = adsl[["TRT01AN", "TRT01A"]].drop_duplicates().sort_values("TRT01AN")
+    arms = adsl[["TRT01AN", "TRT01A"]].dropna(subset=["TRT01AN"]).drop_duplicates()
+    arms = arms.sort_values("TRT01AN")
     if arms["TRT01AN"].duplicated().any():
         raise DataError(
             describe_problem("ADSL.TRT01A", sorted(arms["TRT01A"]), "one label per TRT01AN")
         )
     for number, label in arms.itertuples(index=False):
         ids = frozenset(adsl.loc[adsl["TRT01AN"] == number, "USUBJID"])
-        out.append(Group(f"DL{int(number)}", str(label), ids))
+        out.append(Group(f"DL{float(number):g}", str(label), ids))
     if overall:
         out.append(Group(OVERALL, "Overall", frozenset(adsl["USUBJID"])))
     return out

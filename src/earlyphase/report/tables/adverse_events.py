@@ -18,6 +18,7 @@ import pandas as pd
 from earlyphase.cdisc import terms
 from earlyphase.report.spec import ColumnSpec, RowSpec, TableResult, TableSpec, tidy
 from earlyphase.report.tables._common import (
+    ARM_HEADER,
     OVERALL,
     column_specs,
     count_pct,
@@ -37,9 +38,25 @@ _HEME_SOC = "BLOOD AND LYMPHATIC SYSTEM DISORDERS"
 _NP = "{n} ({pct:0})"
 
 
+def _intensity(related: pd.DataFrame, graded: bool) -> pd.Series:
+    """CTCAE grade (ATOXGRN) when ADAE has grades, else severity (ASEVN: 1 mild, 3 severe)."""
+    if graded or "ASEVN" not in related.columns:
+        return pd.to_numeric(related["ATOXGRN"], errors="coerce")
+    return pd.to_numeric(related["ASEVN"], errors="coerce")
+
+
+def _uncoded(related: pd.DataFrame) -> np.ndarray:
+    """Records whose AEDECOD is blank but that have a reported term (AETERM)."""
+    if "AETERM" not in related.columns:
+        return np.zeros(len(related), bool)
+    blank = related["AEDECOD"].fillna("").astype("str").str.strip() == ""
+    return (blank & related["AETERM"].notna()).to_numpy(bool)
+
+
 def _select_terms(related: pd.DataFrame, n_total: int) -> dict[str, str]:
     present = set(related["AEDECOD"])
-    if present & set(terms.TABLE2_TERMS.values()):
+    paper = set(terms.TABLE2_TERMS.values())
+    if len(present & paper) >= len(paper) / 2:  # the reference trial's terms (most present)
         return dict(terms.TABLE2_TERMS)
     # any trial: preferred terms reported in at least 10% of patients, most frequent first
     counts = related.groupby("AEDECOD")["USUBJID"].nunique().sort_values(ascending=False)
@@ -74,8 +91,12 @@ def adverse_events_table(
     adae = adae[adae["USUBJID"].isin(adsl["USUBJID"])]
     if "TRTEMFL" in adae.columns:
         adae = adae[yes(adae["TRTEMFL"])]
+    graded = pd.to_numeric(adae["ATOXGRN"], errors="coerce").notna().any()
     related = adae[yes(adae["RELFL"])].copy()
-    related["grade"] = pd.to_numeric(related["ATOXGRN"], errors="coerce")
+    related["grade"] = _intensity(related, graded)
+    uncoded = _uncoded(related)
+    if uncoded.any():
+        related.loc[uncoded, "AEDECOD"] = related.loc[uncoded, "AETERM"].astype("str").str.title()
     excluded = (
         yes(related["ANLEXFL"]) if "ANLEXFL" in related.columns else np.zeros(len(related), bool)
     )
@@ -100,10 +121,11 @@ def adverse_events_table(
             count_pct(rec, label, f"{g.key}:ge3", int((per >= 3).sum()), g.n)
             count_pct(rec, label, f"{g.key}:ge2", int((per >= 2).sum()), g.n)
     columns = []
+    any_header, high_header = ("1-4", "≥3") if graded else ("Any", "Severe")
     for g in grps:
         span = "Overall" if g.key == OVERALL else g.label
-        columns.append(ColumnSpec(f"{g.key}:any", "1-4", span))
-        columns.append(ColumnSpec(f"{g.key}:ge3", "≥3", span))
+        columns.append(ColumnSpec(f"{g.key}:any", any_header, span))
+        columns.append(ColumnSpec(f"{g.key}:ge3", high_header, span))
     heme = [lbl for lbl, d in term_map.items() if _is_hematologic(d, related)]
     nonheme = [lbl for lbl in term_map if lbl not in heme]
     excluded_terms = set(related.loc[excluded, "AEDECOD"])
@@ -119,11 +141,17 @@ def adverse_events_table(
     rows += [RowSpec(lbl, label_of(lbl), _NP, 1) for lbl in heme]
     rows.append(RowSpec("nonheme", "Nonhematologic AEs, No. (%)"))
     rows += [RowSpec(lbl, label_of(lbl), _NP, 1) for lbl in nonheme]
+    scale = "CTCAE v4.03 grades" if graded else "severity (AESEV; no CTCAE grades in ADAE)"
     foot = [
         "Patients counted once per term at their worst grade; related = at least possibly "
-        "related to study treatment; CTCAE v4.03 grades; treatment-emergent events only.",
+        f"related to study treatment; {scale}; treatment-emergent events only.",
         "Any treatment-related AE excludes events flagged as excluded from analyses (ANLEXFL).",
     ]
+    if uncoded.any():
+        foot.append(
+            f"{int(uncoded.sum())} related event(s) without a coded term (blank AEDECOD) are "
+            "shown by their reported term (AETERM)."
+        )
     if excluded_terms:
         foot.append(
             "ᵃ Excluded from the safety analyses as an expected event: "
@@ -132,10 +160,10 @@ def adverse_events_table(
         )
     spec = TableSpec(
         table_id="table2_adverse_events",
-        title="Table 2. Treatment-Related AEs by Dose Level",
+        title="Table 2. Treatment-Related AEs by Arm",
         columns=tuple(columns),
         rows=tuple(rows),
-        stub_header="Toxicity grade",
+        stub_header="Toxicity grade" if graded else "Severity",
         footnotes=tuple(foot),
     )
     # the "n_patients" row has only the any-column; fill the >=3 cell as not applicable
@@ -184,7 +212,7 @@ def infusion_reactions_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
     spec = TableSpec(
         table_id="infusion_reactions",
         title="Infusion Reactions (Adverse Events of Special Interest)",
-        columns=column_specs(grps, "Isatuximab dose"),
+        columns=column_specs(grps, ARM_HEADER),
         rows=rows,
         stub_header="Patients, No. (%)",
         footnotes=(

@@ -8,7 +8,14 @@ from collections.abc import Mapping
 import pandas as pd
 
 from earlyphase.report.spec import RowSpec, TableResult, TableSpec, tidy
-from earlyphase.report.tables._common import column_specs, count_pct, groups, require, yes
+from earlyphase.report.tables._common import (
+    ARM_HEADER,
+    column_specs,
+    count_pct,
+    groups,
+    require,
+    yes,
+)
 
 __all__ = ["REQUIRES", "disposition_table"]
 
@@ -27,7 +34,11 @@ def disposition_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
         pfs = adtte[adtte["PARAMCD"] == "PFS"]
     rec: list[tuple[str, str, str, float]] = []
     rows = [RowSpec("enrolled", "Enrolled, No.", "{n}")]
-    cohorts = list(dict.fromkeys(adsl["COHORT"].astype(str))) if "COHORT" in adsl.columns else []
+    cohorts = (
+        [c for c in dict.fromkeys(adsl["COHORT"].dropna().astype(str)) if c.strip()]
+        if "COHORT" in adsl.columns
+        else []
+    )
     # treatment disposition (EOTSTT/DCTREAS) when ADSL has it, else end of study
     treatment = {"EOTSTT", "DCTREAS"} <= set(adsl.columns)
     status_col, reason_col = ("EOTSTT", "DCTREAS") if treatment else ("EOSSTT", "DCSREAS")
@@ -63,7 +74,7 @@ def disposition_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
     rows += [RowSpec(f, lbl, _NP) for f, lbl in labels.items() if f in adsl.columns]
     if statuses:
         rows.append(RowSpec("eos", f"{what} status at data cut-off, No. (%)"))
-        rows += [RowSpec(f"eos:{s}", s.title(), _NP, 1) for s in statuses]
+        rows += [RowSpec(f"eos:{s}", s.title() or "Not treated", _NP, 1) for s in statuses]
     if reasons:
         rows.append(RowSpec("reason", f"Reason for ending {what.lower()}, No. (%)"))
         rows += [RowSpec(f"reason:{r}", r.capitalize(), _NP, 1) for r in reasons]
@@ -74,7 +85,7 @@ def disposition_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
     spec = TableSpec(
         table_id="disposition",
         title="Patient Disposition",
-        columns=column_specs(grps, "Isatuximab dose"),
+        columns=column_specs(grps, ARM_HEADER),
         rows=tuple(rows),
         stub_header="",
         footnotes=(

@@ -20,6 +20,7 @@ from earlyphase.report._methods import binomial_ci, describe, kaplan_meier
 from earlyphase.report.options import ReportOptions
 from earlyphase.report.spec import ColumnSpec, RowSpec, TableResult, TableSpec, tidy
 from earlyphase.report.tables._common import (
+    ARM_HEADER,
     column_specs,
     count_pct,
     groups,
@@ -80,7 +81,7 @@ def best_response_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
     spec = TableSpec(
         table_id="efficacy_best_response",
         title="Best Overall Response, ORR and Clinical Benefit Rate by Dose Level",
-        columns=column_specs(grps, "Isatuximab dose"),
+        columns=column_specs(grps, ARM_HEADER),
         rows=tuple(rows),
         stub_header="Response (IMWG)",
         footnotes=(

@@ -15,10 +15,11 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from earlyphase.errors import DataError, describe_problem
 from earlyphase.report._methods import KMCurve, kaplan_meier, median_followup
 from earlyphase.report.options import ReportOptions
 from earlyphase.report.spec import RowSpec, TableResult, TableSpec, tidy
-from earlyphase.report.tables._common import column_specs, groups, population, require
+from earlyphase.report.tables._common import ARM_HEADER, column_specs, groups, population, require
 
 __all__ = ["LANDMARK_MONTHS", "REQUIRES", "km_by_group", "time_to_event_table"]
 
@@ -27,6 +28,33 @@ REQUIRES = {
     "ADTTE": ("USUBJID", "PARAMCD", "AVAL", "CNSR"),
 }
 LANDMARK_MONTHS = (12.0, 24.0)
+
+
+_KNOWN = {"PFS": "Progression-free survival", "OS": "Overall survival"}
+
+
+def _parameters(adtte: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """(PARAMCD, label, unit) of every parameter in ADTTE: PFS and OS first, then the rest.
+
+    The label is ``PARAM`` (else the PARAMCD); the unit is ``AVALU`` in lower case (else
+    "AVAL units"), PFS/OS without AVALU in months (earlyphase's ADTTE convention).
+    """
+    codes = list(dict.fromkeys(adtte["PARAMCD"].dropna().astype("str")))
+    codes = [c for c in _KNOWN if c in codes] + [c for c in codes if c not in _KNOWN]
+    out = []
+    for code in codes:
+        rows = adtte[adtte["PARAMCD"] == code]
+        label = _KNOWN.get(code) or (
+            str(rows["PARAM"].dropna().iloc[0])
+            if "PARAM" in rows and rows["PARAM"].notna().any()
+            else code
+        )
+        units = rows["AVALU"].dropna().astype("str").unique() if "AVALU" in rows else []
+        unit = (
+            units[0].lower() if len(units) == 1 else ("months" if code in _KNOWN else "AVAL units")
+        )
+        out.append((code, label, unit))
+    return out
 
 
 def km_by_group(
@@ -58,14 +86,16 @@ def time_to_event_table(
     grps = groups(adsl)
     rec: list[tuple[str, str, str, float]] = []
     rows: list[RowSpec] = []
-    for param, label in (("PFS", "Progression-free survival"), ("OS", "Overall survival")):
+    for param, label, unit in _parameters(adam["ADTTE"]):
         curves = km_by_group(adam, param, options.km_conf_type)
         if not curves:
             continue
         rows.append(RowSpec(param, label))
         rows.append(RowSpec(f"{param}:events", "Events, No. (%)", "{n} ({pct:0})", 1))
         rows.append(
-            RowSpec(f"{param}:median", "Median (95% CI), months", "{median:1} ({lcl:1}-{ucl:1})", 1)
+            RowSpec(
+                f"{param}:median", f"Median (95% CI), {unit}", "{median:1} ({lcl:1}-{ucl:1})", 1
+            )
         )
         for key, km in curves.items():
             rec += [
@@ -84,7 +114,7 @@ def time_to_event_table(
                     (rk, key, "lcl", 100 * lo),
                     (rk, key, "ucl", 100 * hi),
                 ]
-        for month in LANDMARK_MONTHS:
+        for month in LANDMARK_MONTHS if unit == "months" else ():
             rows.append(
                 RowSpec(
                     f"{param}:rate{int(month)}",
@@ -110,15 +140,20 @@ def time_to_event_table(
                 ("followup:median", g.key, "min", float(np.min(t))),
                 ("followup:median", g.key, "max", float(np.max(t))),
             ]
+    if not rows:
+        raise DataError(
+            describe_problem("ADTTE", "no records of the safety population", "time-to-event data")
+        )
     spec = TableSpec(
         table_id="time_to_event",
-        title="Progression-Free and Overall Survival",
-        columns=column_specs(grps, "Isatuximab dose"),
+        title="Time-to-Event Endpoints",
+        columns=column_specs(grps, ARM_HEADER),
         rows=tuple(rows),
         stub_header="Endpoint",
         footnotes=(
             f"Kaplan–Meier estimates; 95% CIs by the {options.km_conf_text}; median CI by "
-            "Brookmeyer–Crowley on the same transform. NE, not estimable. Months = days / 30.4375.",
+            "Brookmeyer–Crowley on the same transform. NE, not estimable. Times in ADTTE.AVALU "
+            "(months = days / 30.4375).",
             "PFS from first dose to progression or death, censored at the last adequate "
             "assessment; OS censored at the last known alive date.",
             "Follow-up: median of the reverse Kaplan–Meier (censoring as event); range of observed OS times.",
