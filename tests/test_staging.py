@@ -158,3 +158,17 @@ def test_killed_run_leaves_the_previous_complete_folder(tmp_path, sig):
     assert proc.returncode in (130, 143) and "Traceback" not in err
     assert sorted(p.name for p in target.iterdir()) == [MANIFEST_NAME, "old.csv"]
     assert _hidden(tmp_path) == []
+
+
+def test_keep_on_completes_the_folder_and_reraises(tmp_path):
+    class Stop(Exception):
+        pass
+
+    target = tmp_path / "out"
+    with pytest.raises(Stop), staged_folder(target, command="analyze", keep_on=(Stop,)) as s:
+        _write(s.path, {"validation.csv": "finding\n"})
+        raise Stop("3 SDTM errors")
+    manifest = json.loads((target / MANIFEST_NAME).read_text())
+    assert manifest["stopped"] == "3 SDTM errors"
+    assert [f["path"] for f in manifest["files"]] == ["validation.csv"]
+    assert _hidden(tmp_path) == []
