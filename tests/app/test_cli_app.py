@@ -39,6 +39,13 @@ def test_create_user_then_verify(tmp_path):
     assert again.exit_code != 0 and "already taken" in str(again.exception)
 
 
+def test_verify_audit_does_not_create_a_database(tmp_path):
+    url = f"sqlite:///{tmp_path / 'typo.db'}"
+    r = CliRunner().invoke(cli, ["app", "verify-audit", "--db", url])
+    assert r.exit_code != 0 and "an existing SQLite file" in str(r.exception)
+    assert not (tmp_path / "typo.db").exists()
+
+
 def test_bad_db_url_is_a_clear_error():
     r = subprocess.run(
         [sys.executable, "-m", "earlyphase", "app", "verify-audit", "--db", "nosuch://x"],

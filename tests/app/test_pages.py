@@ -41,6 +41,9 @@ def test_session_cookie_flags(store, reports_dir):
     with TestClient(app, base_url="https://testserver") as c:
         header = c.get("/login").headers["set-cookie"].lower()
     assert "httponly" in header and "samesite=strict" in header and "; secure" in header
+    page = TestClient(app).get("/login")
+    assert page.headers["x-frame-options"] == "DENY"
+    assert page.headers["x-content-type-options"] == "nosniff"
 
 
 def _create_trial(client, token, **extra):

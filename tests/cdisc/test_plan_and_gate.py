@@ -77,3 +77,45 @@ def test_adam_cli_stops_on_findings_unless_allowed(pilot_data_dir, tmp_path):
 def test_pilot_study_reads(pilot_data_dir):
     study = read_study(pilot_data_dir / "sdtm", prefer="xpt", validate=False)
     assert infer_plan(study).arm_numbers == {"PLACEBO": 0.0, "ZAN_LOW": 54.0, "ZAN_HIGH": 81.0}
+
+
+def test_protocol_population_rules_drive_adsl_flags(tmp_path):
+    """A protocol's ``populations:`` replace the default flags (here: all enrolled, treated)."""
+    from pathlib import Path
+
+    import yaml
+    from sdtm_fixture import make_study
+
+    from earlyphase.cdisc.adam import derive_adsl
+
+    builtin = Path(__file__).parents[2] / "src/earlyphase/protocol/builtin/isak-phase1b.yaml"
+    source = yaml.safe_load(builtin.read_text())
+    source["populations"] = [
+        {"flag": "ENRLFL", "label": "Enrolled", "rule": "enrolled"},
+        {"flag": "SAFFL", "label": "Safety", "rule": "treated"},
+    ]
+    path = tmp_path / "custom.yaml"
+    path.write_text(yaml.safe_dump(source))
+    adsl = derive_adsl(make_study(), str(path))
+    assert list(adsl["ENRLFL"]) == ["Y"] * 4 and list(adsl["SAFFL"]) == ["Y"] * 4
+    assert "EFFFL" not in adsl.columns and "PKFL" not in adsl.columns
+
+
+def test_dates_out_of_order_and_partial_are_findings_naming_subject_and_value():
+    from earlyphase.cdisc.date_findings import date_findings
+
+    ae = pd.DataFrame(
+        {
+            "USUBJID": ["S-0", "S-1", "S-2"],
+            "AESTDTC": ["2020-01-10", "2020-02", "2020-03-01"],
+            "AEENDTC": ["2020-01-05", "2020-02-20", ""],
+        }
+    )
+    found = {(f.variable, f.severity): f for f in date_findings({"AE": ae})}
+    backwards = found[("AEENDTC", "error")]
+    assert backwards.n_rows == 1
+    assert "S-0 (AESTDTC='2020-01-10', AEENDTC='2020-01-05')" in backwards.message
+    partial = found[("AESTDTC", "warning")]
+    assert "S-1 (AESTDTC='2020-02')" in partial.message
+    assert "first of the period" in partial.message
+    assert set(found) == {("AEENDTC", "error"), ("AESTDTC", "warning")}

@@ -126,3 +126,20 @@ def test_more_dlts_never_give_a_higher_next_dose(cohorts):
     last = min(cohorts[-1][0], highest + 1) + 1
     nexts = [d.decide(f"{text} {last}{'T' * x}{'N' * (3 - x)}".strip()).next_dose for x in range(4)]
     assert all(b <= a for a, b in zip(nexts, nexts[1:], strict=False))
+
+
+def test_simulate_runs_on_one_blas_thread():
+    """CRM.simulate pins BLAS to one thread (threadpoolctl) while it runs, and restores it."""
+    from threadpoolctl import threadpool_info
+
+    seen = []
+    d = CRM(0.3, SKELETON, 12, cohort_size=1)
+    d.simulate(
+        [0.05, 0.1, 0.2, 0.3, 0.45],
+        1000,
+        seed=1,
+        progress=lambda _n: seen.extend(
+            p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"
+        ),
+    )
+    assert seen and set(seen) == {1}

@@ -20,7 +20,7 @@ def result(pilot_data_dir, tmp_path_factory):
         pilot_data_dir / "sdtm",
         None,
         out,
-        formats=("csv", "png"),
+        formats=("csv", "png", "html"),
         prefer="xpt",
         allow_findings=True,
     )
@@ -59,6 +59,16 @@ def test_plan_and_validation_are_recorded(result):
     assert "AEDECOD" in set(findings["variable"])
 
 
+def test_methods_describe_what_ran(result):
+    html = (result.out_dir / "report.html").read_text()
+    methods = html[html.rindex("Methods") : html.index("Figures: matplotlib")]
+    assert "inferred from the SDTM" in methods
+    assert "proceeded despite the errors" in methods
+    assert "severity (AESEV" in methods
+    for absent in ("IMWG", "Pharmacokinetics", "Kaplan", "Clopper", "CTCAE v4.03 grades"):
+        assert absent not in methods, absent
+
+
 def test_validation_errors_stop_the_run_without_allow_findings(pilot_data_dir, tmp_path):
     with pytest.raises(FindingsError, match="AEDECOD.*--allow-findings"):
         analyze(pilot_data_dir / "sdtm", None, tmp_path, formats=("csv",), prefer="xpt")
@@ -91,3 +101,17 @@ def test_pilot_adtte_km_by_arm_through_build_report_matches_r(pilot_data_dir, tm
         got = [table.value("TTDE:median", key, s) for s in ("median", "lcl", "ucl")]
         np.testing.assert_allclose(got, row[["quantile", "lower", "upper"]].to_numpy(float))
     assert "figure3_km_pfs" in {s.output_id for s in report.skipped}
+
+
+def test_pipeline_import_is_lazy():
+    """``analyze`` on a trial without efficacy data needs neither scipy.stats nor matplotlib
+    at import time (they cost ~1 s; issue 12's < 5 s target for the pilot)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import earlyphase.report.pipeline; "
+        "print(sorted(m for m in ('scipy.stats', 'matplotlib', 'rtflite') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

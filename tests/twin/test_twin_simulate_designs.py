@@ -93,3 +93,27 @@ def test_bad_design_option():
         )
     with pytest.raises(DesignError, match="one of 3\\+3"):
         simulate_trials("isak-phase1b", SCENARIO, 5, 1, design="bayes-magic")
+
+
+def test_the_disease_step_follows_the_protocols_response_criteria():
+    """A protocol declaring RECIST 1.1 gets the RECIST categories (CR, PR, SD, PD); the myeloma
+    ones are refused, and a plug-in registered under the same name replaces the built-in."""
+    from earlyphase.errors import ProtocolError
+    from earlyphase.protocol import load_protocol
+    from earlyphase.twin.efficacy import EfficacyModel, efficacy_model_for
+
+    isak = load_protocol("isak-phase1b")
+    assert efficacy_model_for(isak).name == "IMWG"
+    solid = isak.model_copy(
+        update={"disease": isak.disease.model_copy(update={"response_criteria": "RECIST 1.1"})}
+    )
+    model = efficacy_model_for(solid)
+    assert model.categories == ("CR", "PR", "SD", "PD")
+    res = simulate_trials(solid, SCENARIO, n_trials=300, seed=5, design="boin:target=0.25")
+    treated = res.trials["n_total"].sum()
+    orr = res.trials["responders"].sum() / treated
+    assert orr == pytest.approx(0.4, abs=4 * np.sqrt(0.24 / treated))
+    myeloma = dict(SCENARIO, response={d: {"VGPR": 0.5, "SD": 0.5} for d in TRUE_DLT})
+    with pytest.raises(ProtocolError, match="VGPR"):
+        simulate_trials(solid, myeloma, n_trials=5, seed=1)
+    assert isinstance(model, EfficacyModel)

@@ -84,8 +84,11 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
-def open_store(url: str = DEFAULT_DB_URL) -> Store:
+def open_store(url: str = DEFAULT_DB_URL, create: bool = True) -> Store:
     """Connect to ``url``, migrate the schema and return the :class:`Store`.
+
+    With ``create=False`` a SQLite file that does not exist is an error instead of a new,
+    empty database (``verify-audit`` must not "verify" a database that was never there).
 
     Raises
     ------
@@ -107,7 +110,10 @@ def open_store(url: str = DEFAULT_DB_URL) -> Store:
         event.listen(engine, "connect", _sqlite_pragmas)
         database = engine.url.database
         if database and database != ":memory:":
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            path = Path(database).expanduser()
+            if not create and not path.is_file():
+                raise OptionsError(describe_problem("--db", url, "an existing SQLite file"))
+            path.parent.mkdir(parents=True, exist_ok=True)
     try:
         migrate(engine)
     except OperationalError as exc:

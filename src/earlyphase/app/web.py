@@ -61,6 +61,27 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
 
+class SecurityHeaders:
+    """Headers that keep pages out of frames and stop content-type sniffing."""
+
+    HEADERS = (
+        (b"x-frame-options", b"DENY"),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"same-origin"),
+    )
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *self.HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, with_headers if scope["type"] == "http" else send)
+
+
 def _too_large_text(limit: int) -> str:
     return f"request body: larger than the limit of {limit} bytes; upload a smaller file"
 
@@ -151,6 +172,7 @@ def create_app(settings: AppSettings | None = None, store: Store | None = None) 
         https_only=settings.secure_cookies,
     )
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)
+    app.add_middleware(SecurityHeaders)
     _install_handlers(app)
     app.include_router(api.router)
     app.include_router(pages.router)

@@ -2,8 +2,10 @@
 
 :func:`validate_for_analysis` checks every domain against its specification
 (:func:`~earlyphase.cdisc.study.validate_study`: required variables, types, terms, keys,
-subjects unknown to DM) and the arms against the analysis plan (a DM ``ARMCD`` that is not
-an arm of the protocol is an error: its subjects would be in no column).  The findings are
+subjects unknown to DM), the arms against the analysis plan (a DM ``ARMCD`` that is not
+an arm of the protocol is an error: its subjects would be in no column) and the dates
+(:mod:`earlyphase.cdisc.date_findings`: end before start is an error, a partial date a
+warning saying how it is imputed).  The findings are
 written to ``validation.csv`` when a folder is given.  Errors stop the run with
 :class:`~earlyphase.errors.FindingsError` unless ``allow_findings`` is true; the outcome's
 :meth:`~GateOutcome.methods_text` records the choice for the report's Methods.
@@ -18,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from earlyphase._files import atomic_write
+from earlyphase.cdisc.date_findings import date_findings
 from earlyphase.cdisc.plan import not_assigned
 from earlyphase.cdisc.specs import Finding, ValidationReport
 from earlyphase.cdisc.study import validate_study
@@ -88,7 +91,8 @@ def validate_for_analysis(
         When there are errors and ``allow_findings`` is false (after writing the CSV).
     """
     base = validate_study(study)
-    report = ValidationReport(tuple(base.findings) + tuple(plan_findings(study, plan)))
+    extra = (*plan_findings(study, plan), *date_findings(study))
+    report = ValidationReport((*base.findings, *extra))
     path = None
     if out_dir is not None:
         path = Path(out_dir) / "validation.csv"

@@ -24,7 +24,9 @@ COMMAND_MODULES = (
     "earlyphase.cli.cdisc_cmd",
     "earlyphase.cli.survival_cmd",
     "earlyphase.cli.twin_cmd",
+    "earlyphase.cli.sweep_cmd",
     "earlyphase.cli.app_cmd",
+    "earlyphase.cli.recist_cmd",
 )
 
 app = typer.Typer(

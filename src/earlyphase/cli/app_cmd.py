@@ -121,7 +121,7 @@ def verify_audit_cmd(db: Annotated[str, _DB] = _DEFAULT_DB) -> None:
     from earlyphase.app.audit import verify_chain
     from earlyphase.app.db import open_store
 
-    store = open_store(db)
+    store = open_store(db, create=False)
     with store.read() as session:
         report = verify_chain(session)
     typer.echo(str(report))

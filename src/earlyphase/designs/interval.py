@@ -205,55 +205,73 @@ class IntervalDesign:
         )
 
 
+_ESC, _DE, _ELIM, _XSAFE = 1, 2, 4, 8
+
+
+def _decision_codes(rules: IntervalRules) -> np.ndarray:
+    """Bit codes (escalate 1, de-escalate 2, eliminate 4, extra-safe stop 8) of every
+    ``(n, y)``, flattened as ``n * (max_n + 1) + y``: one look-up per cohort in simulation."""
+    nn = np.arange(rules.max_n + 1)[:, None]
+    yy = np.arange(rules.max_n + 1)[None, :]
+    code = np.where(yy <= rules.escalate_le[nn], _ESC, 0)
+    code |= np.where(yy >= rules.deescalate_ge[nn], _DE, 0)
+    code |= np.where(yy >= rules.eliminate_ge[nn], _ELIM, 0)
+    if rules.extrasafe:
+        xs = (rules.eliminate_ge[nn] < NEVER) & (yy >= rules.extrasafe_ge[nn])
+        code |= np.where(xs, _XSAFE, 0)
+    return code.astype(np.int8).ravel()
+
+
 def simulate_interval(rules: IntervalRules, p: np.ndarray, u: np.ndarray) -> TrialBatch:
-    """Simulate trials of an interval design, all at once (rows of ``u`` are trials)."""
+    """Simulate trials of an interval design, all at once (rows of ``u`` are trials).
+
+    Per cohort: the DLTs of its patients at the current dose, one look-up of the decision code
+    of ``(n, y)`` there (:func:`_decision_codes`), the move. Counts are kept in flat arrays
+    indexed ``trial * K + dose``.
+    """
     t = u.shape[0]
-    k = rules.n_doses
-    rows = np.arange(t)
-    n = np.zeros((t, k), dtype=np.int64)
-    y = np.zeros((t, k), dtype=np.int64)
+    k, cs, n_c, m1 = rules.n_doses, rules.cohort_size, rules.n_cohorts, rules.max_n + 1
+    codes = _decision_codes(rules)
+    base = np.arange(t, dtype=np.int64) * k
+    n = np.zeros(t * k, dtype=np.int64)
+    y = np.zeros(t * k, dtype=np.int64)
     d = np.full(t, rules.start_dose - 1, dtype=np.int64)
     elim_from = np.full(t, k, dtype=np.int64)
     active = np.ones(t, dtype=bool)
     tox_stop = np.zeros(t, dtype=bool)
-    cs, max_n = rules.cohort_size, rules.max_n
-    path = np.full((t, rules.n_cohorts), -1, dtype=np.int64)
-    for c in range(rules.n_cohorts):
+    path = np.full((t, n_c), -1, dtype=np.int64)
+    for c in range(n_c):
         path[:, c] = np.where(active, d, -1)
-        start = c * cs
-        size = min(cs, max_n - start)
-        cnt = (u[:, start : start + size] < p[d][:, None]).sum(axis=1)
-        n[rows, d] += size * active
-        y[rows, d] += cnt * active
-        if start + size >= max_n:
+        idx = base + d
+        cnt = (u[:, c * cs : (c + 1) * cs] < p[d][:, None]).sum(axis=1)
+        nd = n[idx] + cs * active
+        yd = y[idx] + cnt * active
+        n[idx] = nd
+        y[idx] = yd
+        if c == n_c - 1:
             break
-        nd, yd = n[rows, d], y[rows, d]
-        elim_now = active & (yd >= rules.eliminate_ge[nd])
+        code = codes[nd * m1 + yd]
+        elim_now = active & ((code & _ELIM) != 0)
         elim_from = np.where(elim_now, np.minimum(elim_from, d), elim_from)
-        stop = elim_now & (d == 0)
-        if rules.extrasafe:
-            stop |= (
-                active
-                & (d == 0)
-                & (rules.eliminate_ge[nd] < NEVER)
-                & (yd >= rules.extrasafe_ge[nd])
-            )
+        at1 = d == 0
+        stop = at1 & (elim_now | (active & ((code & _XSAFE) != 0)))
         tox_stop |= stop
         active &= ~stop
-        esc = yd <= rules.escalate_le[nd]
-        de = yd >= rules.deescalate_ge[nd]
+        esc = (code & _ESC) != 0
+        de = (code & _DE) != 0
         blocked_up = (d == k - 1) | (elim_from <= d + 1)
-        early = (nd >= rules.n_earlystop) & ((~esc & ~de) | ((d == 0) & de) | (blocked_up & esc))
-        active &= ~early
-        go_up = active & esc & (d < k - 1)
-        up = go_up & (elim_from > d + 1)
-        down = active & ~go_up & de & (d > 0)
+        if rules.n_earlystop <= rules.max_n:
+            early = (nd >= rules.n_earlystop) & ((~esc & ~de) | (at1 & de) | (blocked_up & esc))
+            active &= ~early
+        up = active & esc & ~blocked_up
+        down = active & ~(esc & (d < k - 1)) & de & ~at1
         d = d + up - down
         if not active.any():
             break
-    selected = select_mtd(rules, n, y)
+    n2, y2 = n.reshape(t, k), y.reshape(t, k)
+    selected = select_mtd(rules, n2, y2)
     selected[tox_stop] = 0
-    return TrialBatch(selected=selected, n=n, dlt=y, stopped_early=tox_stop, cohort_dose=path)
+    return TrialBatch(selected=selected, n=n2, dlt=y2, stopped_early=tox_stop, cohort_dose=path)
 
 
 def _fmt(n: int, y: int) -> str:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from earlyphase.designs._rows import distinct_rows
 from earlyphase.designs.isotonic import isotonic_minmax, pava
 
 if TYPE_CHECKING:
@@ -30,9 +31,19 @@ def select_mtd(rules: IntervalRules, n: np.ndarray, y: np.ndarray) -> np.ndarray
     admissible estimate, so that among pooled doses the higher one wins below the target and
     the lower one above it; the estimate closest to the target is selected (lowest dose on
     exact ties).  With ``bound_mtd`` only doses with estimate <= lambda_d qualify.
+
+    Simulated trials share few final states (about 2,000 of 20,000 BOIN trials with 5 doses),
+    so beyond 64 rows the selection is made once per distinct state.
     """
     n = np.atleast_2d(n).astype(np.int64)
     y = np.atleast_2d(y).astype(np.int64)
+    if n.shape[0] > 64:
+        first, inverse = distinct_rows(n, y)
+        return _select(rules, n[first], y[first])[inverse]
+    return _select(rules, n, y)
+
+
+def _select(rules: IntervalRules, n: np.ndarray, y: np.ndarray) -> np.ndarray:
     rows, k = n.shape
     over = (n >= 3) & (y >= rules.eliminate_ge[n])
     first = np.where(over.any(axis=1), np.argmax(over, axis=1), k)

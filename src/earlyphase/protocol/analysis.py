@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 #: Diseases with a disease module (response criteria, Table 1 block); "" = none.
-DISEASES = ("", "multiple-myeloma")
+DISEASES = ("", "multiple-myeloma", "solid-tumour")
 PopulationKind = Literal["enrolled", "treated", "response-evaluable", "pk-sampled"]
 
 
@@ -167,9 +167,10 @@ class AnalysisPlan:
 def disease_module(protocol: Protocol) -> str:
     """The disease module of a protocol: IMWG response criteria -> ``"multiple-myeloma"``.
 
-    RECIST 1.1 (solid tumours) has no disease module in the analysis yet: "".
+    RECIST 1.1 -> ``"solid-tumour"`` (response from TU/TR; no baseline disease block yet).
     """
-    return "multiple-myeloma" if protocol.disease.response_criteria == "IMWG" else ""
+    criteria = protocol.disease.response_criteria
+    return {"IMWG": "multiple-myeloma", "RECIST 1.1": "solid-tumour"}.get(criteria, "")
 
 
 def plan_from_protocol(protocol: Protocol) -> AnalysisPlan:

@@ -77,13 +77,15 @@ def methods_sections(
     options: ReportOptions,
     produced: Collection[str] | None = None,
     plan_notes: Sequence[str] = (),
+    ae_graded: bool = True,
 ) -> tuple[MethodsSection, ...]:
     """Methods paragraphs of what was run.
 
     ``attrs`` = each ADaM dataset's ``DataFrame.attrs`` metadata; ``produced`` = ids of the
     tables and figures produced (None: all), so that a section (response, time-to-event,
     adverse events, pharmacokinetics) appears only when an output used it; ``plan_notes``
-    = the analysis plan, what was inferred and the validation outcome.
+    = the analysis plan, what was inferred and the validation outcome; ``ae_graded`` =
+    ADAE has CTCAE grades (else the AE intensity is the severity).
     """
     km_engine, ci_engine = _engines(options)
     nca = _nca_text(attrs)
@@ -110,8 +112,14 @@ def methods_sections(
                 "Counts are patients; percentages use the column N unless a footnote states another "
                 "denominator. Percentages and other numbers are rounded half away from zero at "
                 "display (SAS ROUND convention); the CSV/Parquet exports keep unrounded values.",
-                f"Response rates carry Clopper–Pearson exact 95% CIs ({ci_engine}), as SAS PROC "
-                "FREQ BINOMIAL exact limits and R binom.test.",
+                *(
+                    (
+                        f"Response rates carry Clopper–Pearson exact 95% CIs ({ci_engine}), as "
+                        "SAS PROC FREQ BINOMIAL exact limits and R binom.test.",
+                    )
+                    if ran("efficacy", "figure2")
+                    else ()
+                ),
             ),
         ),
         MethodsSection(
@@ -144,10 +152,21 @@ def methods_sections(
         MethodsSection(
             "Adverse events",
             (
-                "CTCAE v4.03 grades; treatment-emergent events judged at least possibly related; "
+                (
+                    "CTCAE v4.03 grades"
+                    if ae_graded
+                    else "No CTCAE grades in ADAE: intensity is the severity (AESEV: mild, "
+                    "moderate, severe)"
+                )
+                + "; treatment-emergent events judged at least possibly related; "
                 "each patient counted once per preferred term at the worst grade. Events flagged "
-                "ANLEXFL (lymphopenia, an expected event) are shown but excluded from summary rows. "
-                "Infusion reactions (ADAE.IRFL) in cycle 1 are counted per drug and infusion day.",
+                "ANLEXFL (expected events) are shown but excluded from summary rows."
+                + (
+                    " Infusion reactions (ADAE.IRFL) in cycle 1 are counted per drug and "
+                    "infusion day."
+                    if ran("infusion", "figure1")
+                    else ""
+                ),
             ),
         ),
         MethodsSection(

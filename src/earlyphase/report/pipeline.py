@@ -122,6 +122,14 @@ def _build_outputs(
     return built, skipped
 
 
+def _ae_graded(adam: Mapping[str, pd.DataFrame]) -> bool:
+    """ADAE carries CTCAE grades (some ``ATOXGRN``)."""
+    adae = adam.get("ADAE")
+    if adae is None or "ATOXGRN" not in adae.columns:
+        return False
+    return bool(pd.to_numeric(adae["ATOXGRN"], errors="coerce").notna().any())
+
+
 def build_report(
     adam: Mapping[str, pd.DataFrame],
     out_dir: str | Path,
@@ -177,7 +185,12 @@ def build_report(
         tables=tuple(tables.values()),
         figures=tuple(figures.values()),
         methods=methods_sections(
-            attrs, provenance, options, {*tables, *figures}, tuple(methods_notes)
+            attrs,
+            provenance,
+            options,
+            {*tables, *figures},
+            tuple(methods_notes),
+            ae_graded=_ae_graded(adam),
         ),
         comparison=comparison,
         skipped=tuple(skipped_t + skipped_f),

@@ -29,8 +29,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
-from scipy.special import ndtri
-from scipy.stats import beta
 
 from earlyphase.errors import DataError, OptionsError, describe_problem
 
@@ -144,6 +142,8 @@ def binomial_ci(
             describe_problem("x", f"{xs.ravel()[i]:.0f} of n={ns.ravel()[i]:.0f}", "0 <= x <= n")
         )
     alpha = 1.0 - lvl
+    from scipy.special import ndtri  # lazy: scipy costs ~0.5 s to import
+
     z = float(ndtri(1.0 - alpha / 2.0))
     p = xs / ns
     lower, upper = _limits(method, xs, ns, p, alpha, z)
@@ -163,6 +163,8 @@ def _limits(
     alpha: float,
     z: float,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    from scipy.stats import beta  # lazy: scipy.stats costs ~0.5 s to import
+
     with np.errstate(divide="ignore", invalid="ignore"):
         if method == "clopper-pearson":
             lower = np.where(x > 0, beta.ppf(alpha / 2, x, n - x + 1), 0.0)

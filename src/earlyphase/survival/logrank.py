@@ -20,7 +20,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
-from scipy.stats import chi2
 
 from earlyphase.errors import DataError, describe_problem
 from earlyphase.survival._validate import as_time_event
@@ -171,6 +170,8 @@ def logrank(
         except np.linalg.LinAlgError:  # e.g. every subject at risk dies at the only event time
             chisq = float("nan")
     # df = 0 (events in one group only) or a singular variance: no test, p-value missing.
+    from scipy.stats import chi2  # lazy: scipy.stats costs ~0.5 s to import
+
     p_value = float(chi2.sf(chisq, df)) if df >= 1 and np.isfinite(chisq) else float("nan")
     return LogrankResult(
         chisq=chisq,

@@ -5,8 +5,9 @@ probabilities over the *criteria's* categories; which criteria apply is the prot
 ``response_assessment.criteria``. An :class:`EfficacyModel` states the categories (best to
 worst), which of them count as responders (ORR), how soon progression can be documented after
 each best response, and how to write the disease-assessment SDTM of a simulated trial. Myeloma
-(IMWG, with minimal response) is built in; other criteria (e.g. RECIST 1.1 for solid tumours)
-are added with :func:`register_efficacy_model`, without touching the simulation::
+(IMWG, with minimal response) and RECIST 1.1 (categories only, no SDTM writer yet) are built in;
+other criteria, or a RECIST model with a writer, are added with :func:`register_efficacy_model`
+(same name = replaced), without touching the simulation::
 
     register_efficacy_model(EfficacyModel(
         name="RECIST 1.1", keywords=("recist",), categories=("CR", "PR", "SD", "PD"),
@@ -89,7 +90,19 @@ IMWG = EfficacyModel(
     write_domains=_imwg_writer,
 )
 
-_REGISTRY: list[EfficacyModel] = [IMWG]
+#: RECIST 1.1 (Eisenhauer et al., Eur J Cancer 2009;45:228-247): best overall response CR, PR,
+#: SD or PD; CR and PR need confirmation >= 4 weeks later, so progression after a response is
+#: documented from cycle 3 on. No SDTM writer yet (tumour measurements, TU/TR): a RECIST
+#: protocol's simulated trial has no disease-assessment domains until one is registered.
+RECIST = EfficacyModel(
+    name="RECIST 1.1",
+    keywords=("recist",),
+    categories=("CR", "PR", "SD", "PD"),
+    responders=("CR", "PR"),
+    min_pd_cycle={"CR": 3, "PR": 3, "SD": 2, "PD": 2},
+)
+
+_REGISTRY: list[EfficacyModel] = [IMWG, RECIST]
 
 
 def register_efficacy_model(model: EfficacyModel) -> None:
@@ -107,16 +120,23 @@ def efficacy_models() -> tuple[EfficacyModel, ...]:
 
 
 def efficacy_model_for(protocol: Any) -> EfficacyModel:
-    """The model whose keywords appear in ``protocol.response_assessment.criteria``."""
+    """The model of the protocol's response criteria: ``protocol.disease.response_criteria``
+    (``"IMWG"``, ``"RECIST 1.1"``) matched to a model's name, else a model whose keywords
+    appear in ``protocol.response_assessment.criteria``."""
+    disease = getattr(protocol, "disease", None)
+    declared = str(getattr(disease, "response_criteria", "") or "")
+    for model in _REGISTRY:
+        if declared and model.name.lower() == declared.lower():
+            return model
     ra = getattr(protocol, "response_assessment", None)
-    criteria = str(getattr(ra, "criteria", "") or "")
-    text = criteria.lower()
+    criteria = declared or str(getattr(ra, "criteria", "") or "")
+    text = " ".join((declared, str(getattr(ra, "criteria", "") or ""))).lower()
     for model in _REGISTRY:
         if any(k in text for k in model.keywords):
             return model
     raise ProtocolError(
         describe_problem(
-            "response_assessment.criteria",
+            "disease.response_criteria",
             criteria,
             "criteria the simulation knows: " + ", ".join(m.name for m in _REGISTRY),
         )

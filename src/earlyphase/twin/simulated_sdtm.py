@@ -1,12 +1,16 @@
 """SDTM of one simulated trial: the simulation's draws turned into a patient plan, then written
-by the same generators as the reconstruction (demographics, exposure, myeloma labs written from
-the IMWG definitions, responses, disposition).
+by generic generators (protocol-driven) and the criteria's own disease writer.
 
-Trial ``trial`` of ``simulate_trials(protocol, scenario, n, seed)`` and
-``simulate_trial_sdtm(protocol, scenario, seed, trial)`` use the same random numbers, so the SDTM
-is the patient-level data behind that row of the results. Not generated here: AE and PC (the
-scenario has no AE or PK assumptions yet). Dropouts leave during cycle 1 (DS WITHDRAWAL BY
-SUBJECT, no response assessment).
+Trial ``trial`` of ``simulate_trials(protocol, scenario, n, seed, design=...)`` and
+``simulate_trial_sdtm(protocol, scenario, seed, trial, design=...)`` use the same random
+numbers, so the SDTM is the patient-level data behind that row of the results: DM, SUPPDM, VS,
+MH, SC (baseline), EX and SUPPEX from the protocol's dosing calendar
+(:mod:`earlyphase.twin.simulated_exposure`), AE and SUPPAE with the trial's DLTs and the
+scenario's non-DLT adverse events (:mod:`earlyphase.twin.simulated_ae`), the disease
+assessments of the protocol's response criteria (IMWG: LB myeloma markers and RS, written from
+the criteria's definitions; :mod:`earlyphase.twin.efficacy`), PC from the population-PK models
+(:mod:`earlyphase.twin.simulated_pk`) and DS. Dropouts leave during cycle 1 (DS WITHDRAWAL BY
+SUBJECT, no response assessment). ``STUDYID`` is the protocol id in upper case.
 """
 
 from __future__ import annotations
@@ -19,28 +23,28 @@ import pandas as pd
 from earlyphase.cdisc import terms
 from earlyphase.errors import OptionsError, describe_problem
 from earlyphase.twin.demographics import baseline_body, demographics_domains
-from earlyphase.twin.disease_course import disease_domains
 from earlyphase.twin.disposition import disposition_domain
-from earlyphase.twin.exposure import exposure_domains
 from earlyphase.twin.scenario import Scenario, load_scenario
 from earlyphase.twin.sdtm import finalize_domains
 from earlyphase.twin.simulate import draw_trials
-from earlyphase.twin.trial_setup import trial_setup
+from earlyphase.twin.simulated_ae import simulated_adverse_events
+from earlyphase.twin.simulated_exposure import last_dose_day, simulated_exposure
+from earlyphase.twin.simulated_pk import simulated_pc
+from earlyphase.twin.trial_setup import TrialSetup, trial_setup
 
 __all__ = ["simulate_trial_sdtm"]
 
-_CATS = ("sCR", "CR", "VGPR", "PR", "MR", "SD", "PD")
-_MIN_PD_CYCLE = {"sCR": 4, "CR": 4, "VGPR": 4, "PR": 4, "MR": 4, "SD": 3, "PD": 2}
+_DOMAINS = ("DM", "SUPPDM", "VS", "MH", "SC", "EX", "SUPPEX", "AE", "SUPPAE", "LB", "RS")
 
 
 def _plan(
-    draw: dict[str, Any],
-    dose_ids: list[str],
-    scenario: Scenario,
-    max_n: int,
-    start: pd.Timestamp,
-    rng: np.random.Generator,
+    draw: dict[str, Any], setup: TrialSetup, start: pd.Timestamp, rng: np.random.Generator
 ) -> pd.DataFrame:
+    dose_ids, scenario, max_n = list(setup.dose_ids), setup.scenario, setup.spec.max_n
+    cats = setup.efficacy.categories
+    responders = set(setup.efficacy.responders)
+    min_pd = setup.efficacy.min_pd_cycle
+    cycle = int(setup.protocol.cycle_length_days)
     treated = np.flatnonzero(draw["treated"][0])
     end_months = float(draw["end"][0])
     cutoff = start + pd.Timedelta(days=round(end_months * terms.DAYS_PER_MONTH))
@@ -50,13 +54,14 @@ def _plan(
         first = start + pd.Timedelta(days=round(float(draw["enrol"][0, j]) * terms.DAYS_PER_MONTH))
         avail_days = (cutoff - first).days
         dropout = bool(draw["dropout"][0, j])
-        cat = "SD" if dropout else _CATS[int(draw["cat"][0, j])]
+        cat = "SD" if dropout else cats[int(draw["cat"][0, j])]
         pfs_days = float(draw["pfs"][0, j]) * terms.DAYS_PER_MONTH
-        k = max(_MIN_PD_CYCLE[cat], int(np.ceil(pfs_days / 28)) + 1)
-        progressed = 28 * (k - 1) + 15 <= avail_days  # documented and confirmed by cut-off
+        k = max(int(min_pd.get(cat, 2)), int(np.ceil(pfs_days / cycle)) + 1)
+        progressed = cycle * (k - 1) + 15 <= avail_days  # documented and confirmed by cut-off
         end = "WITHDRAWN" if dropout else ("PD" if progressed else "ONGOING")
-        best_wk = 12 if (cat in ("VGPR", "CR", "sCR") and k >= 6) else 4
-        pd_day = 28 * (k - 1) + 1
+        deep = cat in responders and cats.index(cat) < len(responders) - 1
+        best_wk = 12 if (deep and k >= 6) else 4
+        pd_day = cycle * (k - 1) + 1
         os_days = float(draw["os"][0, j]) * terms.DAYS_PER_MONTH
         if end == "PD":
             os_days = max(os_days, pd_day + 30)
@@ -65,6 +70,7 @@ def _plan(
         rows.append(
             {
                 "subj": n,
+                "slot": int(j),
                 "dl": dose_ids[int(draw["dose"][0, j])],
                 "cohort": "E" if j < max_n else "X",
                 "first_dose": first,
@@ -86,8 +92,8 @@ def _plan(
                 "cyto": "STANDARD",
                 "gain1q": "N",
                 "best": cat,
-                "resp_wk": 4 if cat in _CATS[:4] else pd.NA,
-                "best_wk": best_wk if cat in _CATS[:5] else pd.NA,
+                "resp_wk": 4 if cat in responders else pd.NA,
+                "best_wk": best_wk if cats.index(cat) < len(cats) - 2 else pd.NA,
                 "pre": "",
                 "pd_cycle": k if end == "PD" else pd.NA,
                 "end": end,
@@ -112,7 +118,8 @@ def simulate_trial_sdtm(
     start: str = "2021-01-04",
     design: Any = None,
 ) -> dict[str, pd.DataFrame]:
-    """SDTM (DM, SUPPDM, VS, MH, SC, EX, SUPPEX, LB, RS, DS) of simulated trial ``trial``.
+    """SDTM (DM, SUPPDM, VS, MH, SC, EX, SUPPEX, AE, SUPPAE, disease domains, PC, DS) of
+    simulated trial ``trial``.
 
     Parameters
     ----------
@@ -132,19 +139,49 @@ def simulate_trial_sdtm(
     proto = protocol if hasattr(protocol, "design") else load_protocol(protocol)
     scen = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     setup = trial_setup(proto, scen, design)
-    dose_ids = list(setup.dose_ids)
     draw = draw_trials(setup, int(seed), int(trial), int(trial) + 1)
     streams = [
         np.random.default_rng(s)
-        for s in np.random.SeedSequence(int(seed), spawn_key=(int(trial), 1)).spawn(4)
+        for s in np.random.SeedSequence(int(seed), spawn_key=(int(trial), 1)).spawn(6)
     ]
-    plan = _plan(draw, dose_ids, scen, setup.spec.max_n, pd.Timestamp(start), streams[0])
+    plan = _plan(draw, setup, pd.Timestamp(start), streams[0])
+    studyid = terms.STUDYID
     body = baseline_body(plan, streams[1])
+    arms = {d.id: d.label for d in proto.dose_levels}
     domains = demographics_domains(plan, body)
-    exposure, _ = exposure_domains(plan, body, streams[2])
+    domains["DM"] = domains["DM"].assign(
+        ARM=domains["DM"]["ARMCD"].map(arms), ACTARM=domains["DM"]["ACTARMCD"].map(arms)
+    )
+    exposure, given = simulated_exposure(proto, plan, body, studyid)
     domains.update(exposure)
-    domains.update(disease_domains(plan, streams[3]))
+    cycle = int(proto.cycle_length_days)
+    last_dose = {int(r["subj"]): last_dose_day(r, cycle) for r in plan.to_dict("records")}
+    domains.update(
+        simulated_adverse_events(
+            plan, draw, scen, setup.dlt_window_days, last_dose, studyid, streams[2]
+        )
+    )
+    if setup.efficacy.write_domains is not None:
+        domains.update(setup.efficacy.write_domains(plan, streams[3]))
+    pc = simulated_pc(proto, plan, body, given, streams[4], studyid)
+    if pc is not None:
+        domains["PC"] = pc
     ds, dm = disposition_domain(plan, domains["DM"], exposure["EX"])
     domains["DM"], domains["DS"] = dm, ds
-    order = ("DM", "SUPPDM", "VS", "MH", "SC", "EX", "SUPPEX", "LB", "RS", "DS")
-    return finalize_domains({k: domains[k] for k in order})
+    order = [d for d in (*_DOMAINS, "PC", "DS") if d in domains]
+    return finalize_domains(_relabel_study({k: domains[k] for k in order}, proto))
+
+
+def _relabel_study(domains: dict[str, pd.DataFrame], protocol: Any) -> dict[str, pd.DataFrame]:
+    """STUDYID = the protocol id (upper case), also as the prefix of USUBJID."""
+    new = str(protocol.id).upper()
+    old = terms.STUDYID
+    out = {}
+    for name, df in domains.items():
+        df = df.copy()
+        if "STUDYID" in df.columns:
+            df["STUDYID"] = new
+        if "USUBJID" in df.columns:
+            df["USUBJID"] = df["USUBJID"].astype(str).str.replace(f"{old}-", f"{new}-", n=1)
+        out[name] = df
+    return out

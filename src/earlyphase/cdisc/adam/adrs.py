@@ -14,7 +14,11 @@ Two sources, chosen by ``source``:
   the first PD (no confirmation is applied: the investigator's assessment already is the
   response), ``RSP``/``PD``/``LSTA`` as above; no ``CONFRESP``.  A treated subject without
   any assessment has ``BOR = "NE"`` (as the IMWG path gives).
-* ``"auto"`` (default): IMWG when LB holds markers, else investigator.
+* ``"recist"``: RECIST 1.1 from the tumour measurements in TU/TR
+  (:mod:`earlyphase.cdisc.adam.adrs_recist`: ``OVR``, ``BOR``, ``CBOR``, ``RSP``, ``CRSP``,
+  ``PD``, ``MDIS``; ``AVAL`` ranks CR = 1 ... NE = 6).
+* ``"auto"`` (default): IMWG when LB holds markers, else RECIST when TU and TR are given,
+  else investigator.
 
 ``AVALC`` is one of ``terms.RESPONSE_ORDER``; ``AVAL`` ranks sCR = 1 ... NE = 8 (``OVR``,
 ``CONFRESP``, ``BOR``); for ``RSP``/``PD`` ``AVALC`` is Y/N and ``AVAL`` 1/0.  Assessments
@@ -210,8 +214,10 @@ def derive_adrs(
     *,
     lb: pd.DataFrame | None = None,
     rs: pd.DataFrame | None = None,
-    source: Literal["auto", "imwg", "investigator"] = "auto",
+    source: Literal["auto", "imwg", "investigator", "recist"] = "auto",
     options: Any = None,
+    tu: pd.DataFrame | None = None,
+    tr: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Derive ADRS (``OVR``, ``CONFRESP``, ``BOR``, ``RSP``, ``PD``, ``LSTA``) for treated subjects.
 
@@ -221,13 +227,17 @@ def derive_adrs(
         ADSL (``USUBJID``, ``TRTSDT``, ``DCUTDT``, treatment variables).
     lb, rs : DataFrame, optional
         SDTM LB (myeloma markers) and RS (investigator responses).
-    source : {"auto", "imwg", "investigator"}
+    source : {"auto", "imwg", "investigator", "recist"}
         Which response to analyse (see the module docstring).
-    options : earlyphase.clinical.imwg.IMWGOptions, optional
-        IMWG options (default ``IMWGOptions()``).
+    options : IMWGOptions or RECISTOptions, optional
+        Options of the criteria (defaults ``IMWGOptions()`` / ``RECISTOptions()``).
+    tu, tr : DataFrame, optional
+        SDTM TU and TR (tumour identification and measurements) for ``"recist"``.
     """
-    if source not in ("auto", "imwg", "investigator"):
-        raise OptionsError(describe_problem("source", source, "'auto', 'imwg' or 'investigator'"))
+    if source not in ("auto", "imwg", "investigator", "recist"):
+        raise OptionsError(
+            describe_problem("source", source, "'auto', 'imwg', 'investigator' or 'recist'")
+        )
     adsl = adsl[adsl["SAFFL"] == "Y"]
     has_markers = (
         lb is not None
@@ -239,19 +249,30 @@ def derive_adrs(
             lb if has_markers else None, "ADRS", "LB", ["LBTESTCD", "LBDTC", "LBSTRESN"]
         )
         out = _imwg(markers, adsl, options)
+    elif source == "recist" or (source == "auto" and tu is not None and tr is not None):
+        from earlyphase.cdisc.adam.adrs_recist import recist_adrs_records
+
+        out = recist_adrs_records(adsl, tu, tr, options)
     else:
         responses = require(rs, "ADRS", "RS", ["USUBJID", "RSTESTCD", "RSSTRESC", "RSDTC"])
         out = _investigator(responses, adsl)
     out = pd.concat([out, _last_adequate(out)], ignore_index=True)
     out["ADT"] = pd.to_datetime(out["ADT"]).astype("datetime64[ns]")
-    out["PARAM"] = out["PARAMCD"].map(_PARAMS)
+    params = out["PARAMCD"].map(_PARAMS)
+    out["PARAM"] = out["PARAM"].fillna(params) if "PARAM" in out else params
     rank = out["AVALC"].map(RANK).astype("float64")
+    recist = out["PARCAT1"].astype(str).str.startswith("RECIST")
+    if recist.any():
+        from earlyphase.clinical.recist import RESPONSES
+
+        recist_rank = out["AVALC"].map({r: i + 1.0 for i, r in enumerate(RESPONSES)})
+        rank = rank.where(~recist, recist_rank)
     yn = out["AVALC"].map({"Y": 1.0, "N": 0.0})
-    out["AVAL"] = np.where(out["PARAMCD"].isin(["RSP", "PD"]), yn, rank)
+    out["AVAL"] = np.where(out["PARAMCD"].isin(["RSP", "PD", "CRSP", "MDIS"]), yn, rank)
     keys = [c for c in (*ADSL_KEYS, "TRTSDT") if c in adsl.columns]
     out = out.merge(adsl[keys], on="USUBJID", how="left")
     out["ADY"] = study_day(out["ADT"], out["TRTSDT"])
-    order_param = {p: i for i, p in enumerate(_PARAMS)}
+    order_param = {p: i for i, p in enumerate([*_PARAMS, "CBOR", "CRSP", "MDIS"])}
     out = out.sort_values(
         ["USUBJID", "PARAMCD", "ADT"],
         key=lambda s: s.map(order_param) if s.name == "PARAMCD" else s,

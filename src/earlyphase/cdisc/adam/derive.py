@@ -1,6 +1,6 @@
 """Run every ADaM derivation whose inputs exist; report, never crash on, the ones that cannot.
 
-``derive_adam(study)`` derives ADSL, ADEX, ADAE, ADLB, ADRS, ADTTE, ADPC and ADPP in
+``derive_adam(study)`` derives ADSL, ADEX, ADAE, ADLB, ADRS, ADTR, ADTTE, ADPC and ADPP in
 dependency order.  A dataset whose domains or variables are absent (or whose derivation
 module, e.g. :mod:`earlyphase.clinical` or :mod:`earlyphase.pk`, is not installed) is listed
 in :attr:`AdamResult.missing` with the reason; invalid *values* (dates that do not parse,
@@ -25,6 +25,7 @@ from earlyphase.cdisc.adam.adpc import derive_adpc
 from earlyphase.cdisc.adam.adpp import derive_adpp
 from earlyphase.cdisc.adam.adrs import derive_adrs
 from earlyphase.cdisc.adam.adsl import derive_adsl
+from earlyphase.cdisc.adam.adtr import derive_adtr
 from earlyphase.cdisc.adam.adtte import derive_adtte
 from earlyphase.cdisc.dates import impute_dtc
 from earlyphase.cdisc.io.metadata import set_metadata, variable_labels
@@ -33,7 +34,7 @@ from earlyphase.protocol.analysis import AnalysisPlan
 
 __all__ = ["ADAM_DATASETS", "AdamResult", "MissingDataset", "derive_adam"]
 
-ADAM_DATASETS = ("ADSL", "ADEX", "ADAE", "ADLB", "ADRS", "ADTTE", "ADPC", "ADPP")
+ADAM_DATASETS = ("ADSL", "ADEX", "ADAE", "ADLB", "ADRS", "ADTR", "ADTTE", "ADPC", "ADPP")
 _DATE_VARS = {
     "AE": "AESTDTC",
     "LB": "LBDTC",
@@ -149,7 +150,7 @@ def derive_adam(
     protocol: Any = None,
     *,
     data_cutoff: Any = None,
-    response_source: Literal["auto", "imwg", "investigator"] = "auto",
+    response_source: Literal["auto", "imwg", "investigator", "recist"] = "auto",
 ) -> AdamResult:
     """Derive every ADaM dataset the SDTM ``study`` allows.
 
@@ -165,8 +166,10 @@ def derive_adam(
         derived (no disease module).
     data_cutoff : date-like, optional
         Overrides the DS ``DATA CUT-OFF`` date.
-    response_source : {"auto", "imwg", "investigator"}
-        See :func:`~earlyphase.cdisc.adam.adrs.derive_adrs`.
+    response_source : {"auto", "imwg", "investigator", "recist"}
+        See :func:`~earlyphase.cdisc.adam.adrs.derive_adrs`. With ``"auto"``: IMWG for the
+        myeloma disease module, RECIST 1.1 for the solid-tumour one (or, without a disease
+        module, when TU and TR are present), else the investigator's RS.
 
     Returns
     -------
@@ -198,7 +201,10 @@ def derive_adam(
             missing.append(MissingDataset(name, f"derivation module not available ({exc.name})"))
 
     attempt("ADSL", lambda: derive_adsl(study, plan, data_cutoff=cutoff))
-    if not myeloma and response_source == "auto":
+    solid = plan is not None and plan.disease == "solid-tumour"
+    if response_source == "auto" and (solid or (not myeloma and "TU" in study and "TR" in study)):
+        response_source = "recist"  # RECIST 1.1 from the tumour measurements in TU/TR
+    elif not myeloma and response_source == "auto":
         response_source = "investigator"  # IMWG needs the myeloma disease module: RS only
     attempt(
         "ADEX",
@@ -221,10 +227,17 @@ def derive_adam(
         attempt(
             "ADRS",
             lambda: derive_adrs(
-                done["ADSL"], lb=study.get("LB"), rs=study.get("RS"), source=response_source
+                done["ADSL"],
+                lb=study.get("LB"),
+                rs=study.get("RS"),
+                source=response_source,
+                tu=study.get("TU"),
+                tr=study.get("TR"),
             ),
             ("ADSL",),
         )
+    if "TU" in study and "TR" in study:
+        attempt("ADTR", lambda: derive_adtr(done["ADSL"], study["TU"], study["TR"]), ("ADSL",))
     attempt("ADTTE", lambda: derive_adtte(done["ADSL"], done["ADRS"]), ("ADSL", "ADRS"))
     attempt(
         "ADPC",

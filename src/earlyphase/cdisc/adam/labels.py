@@ -122,5 +122,17 @@ LABELS = MappingProxyType(
         "EXTRT": "Name of Treatment",
         "EXDOSE": "Dose",
         "PLANDOSE": "Planned Dose (mg)",
+        "BASE": "Baseline Value",
+        "CHG": "Change from Baseline",
+        "PCHG": "Percent Change from Baseline",
+        "NADIR": "Nadir Value Before This Assessment",
+        "CHGNAD": "Change from Nadir",
+        "PCHGNAD": "Percent Change from Nadir",
+        "AVISIT": "Analysis Visit",
+        "AVISITN": "Analysis Visit (N)",
+        "ANL01FL": "Analysis Flag 01",
+        "PARCAT2": "Parameter Category 2",
+        "TULOC": "Location of the Tumor",
+        "TRLNKID": "Link ID",
     }
 )

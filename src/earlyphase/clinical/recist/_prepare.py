@@ -88,7 +88,9 @@ def _numbers(frame: pd.DataFrame, column: str, *, allow_negative: bool) -> np.nd
             bad = np.isinf(values) | (~np.isnan(values) & (values < 0) & (not allow_negative))
             i = int(np.flatnonzero(bad)[0])
             expected = "a finite number" if np.isinf(values[i]) else "a value >= 0"
-            raise DataError(describe_problem(f"{_NAME}.{column} (row {i})", values[i], expected))
+            raise DataError(
+                describe_problem(f"{_NAME}.{column} (row {i})", float(values[i]), expected)
+            )
         return values
     return numeric_column(frame, column, _NAME, allow_negative=allow_negative)
 

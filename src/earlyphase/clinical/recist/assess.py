@@ -81,6 +81,7 @@ def assess(lesions: pd.DataFrame, options: RECISTOptions | None = None) -> RECIS
             {
                 "subject_id": les.subject_ids,
                 "best_response": _cat(best["best"], RESPONSES),
+                "best_response_day": best["best_response_day"],
                 "progression_day": best["progression_day"],
                 "first_response_day": best["first_response_day"],
                 "has_target_disease": tp.has_target,

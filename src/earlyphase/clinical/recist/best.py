@@ -44,7 +44,7 @@ def _confirmed(
 
 
 def best_response(tp: TimePoints, options: RECISTOptions) -> dict[str, np.ndarray]:
-    """Best overall response code, progression day and first response day per subject."""
+    """Best overall response code and its day, progression day and first response day."""
     resp = tp.overall
     is_pd = resp == PD
     any_pd = is_pd.any(axis=1)
@@ -79,7 +79,20 @@ def best_response(tp: TimePoints, options: RECISTOptions) -> dict[str, np.ndarra
         tp.day[np.arange(len(best)), responding.argmax(axis=1)],
         np.nan,
     )
+    rows = np.arange(len(best))
+    stable_hit = stable & late
+    best_day = np.select(
+        [np.isin(best, (CR, PR)), np.isin(best, (SD, NONCRNONPD)), best == PD],
+        [first_resp, tp.day[rows, stable_hit.argmax(axis=1)], np.nan],
+        np.nan,
+    )
     progression = np.where(
         any_pd, tp.day[np.arange(len(best)), np.minimum(first_pd, resp.shape[1] - 1)], np.nan
     )
-    return {"best": best, "progression_day": progression, "first_response_day": first_resp}
+    best_day = np.where(best == PD, progression, best_day)
+    return {
+        "best": best,
+        "best_response_day": best_day,
+        "progression_day": progression,
+        "first_response_day": first_resp,
+    }

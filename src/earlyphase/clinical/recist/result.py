@@ -29,7 +29,8 @@ class RECISTResult:
         without that kind of disease.
     best : DataFrame
         One row per subject: ``subject_id, best_response`` (CR, PR, SD, NON-CR/NON-PD, PD,
-        NE), ``progression_day`` (first PD; NaN if none), ``first_response_day`` (first CR/PR
+        NE), ``best_response_day`` (the assessment that gave it: first counted CR/PR, first
+        SD/NON-CR/NON-PD after ``min_sd_days``, the PD; NaN for NE), ``progression_day`` (first PD; NaN if none), ``first_response_day`` (first CR/PR
         counted for the best response; NaN if none), ``has_target_disease``.
     options : RECISTOptions
     """
@@ -42,19 +43,16 @@ class RECISTResult:
         """Long tidy table: one row per subject and parameter.
 
         ``param`` is ``"OVR"`` (overall response per post-baseline assessment) or ``"BOR"``
-        (best overall response, ``day`` = first response day, else progression day);
+        (best overall response, ``day`` = ``best_response_day``);
         ``response`` and ``rank`` (CR = 1 ... NE = 6).
         """
         visits = self.by_visit[~self.by_visit["baseline"]]
         ovr = visits[["subject_id", "day", "overall_response", "rule"]].rename(
             columns={"overall_response": "response"}
         )
-        best = self.best.assign(
-            day=self.best["first_response_day"].fillna(self.best["progression_day"]),
-            rule="",
-        )[["subject_id", "day", "best_response", "rule"]].rename(
-            columns={"best_response": "response"}
-        )
+        best = self.best.assign(day=self.best["best_response_day"], rule="")[
+            ["subject_id", "day", "best_response", "rule"]
+        ].rename(columns={"best_response": "response"})
         out = pd.concat([ovr.assign(param="OVR"), best.assign(param="BOR")], ignore_index=True)
         out["rank"] = out["response"].map({r: i + 1 for i, r in enumerate(RESPONSES)})
         return out[["subject_id", "param", "day", "response", "rank", "rule"]]

@@ -8,7 +8,6 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import MaxNLocator
 
 from earlyphase.errors import DataError, describe_problem
 from earlyphase.report.figures._base import FigureResult, finish, new_figure, style_axes
@@ -43,6 +42,8 @@ def infusion_reactions_data(adam: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 
 def infusion_reactions_figure(adam: Mapping[str, pd.DataFrame]) -> FigureResult:
     """Grouped (drug) and stacked (grade) bars of patients with infusion reactions by day."""
+    from matplotlib.ticker import MaxNLocator  # lazy: only when a figure is drawn
+
     data = infusion_reactions_data(adam)
     if data.empty:
         raise DataError(

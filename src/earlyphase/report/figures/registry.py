@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from earlyphase.report.figures import concentration, infusion, km, response, swimmer
+from earlyphase.report.figures import concentration, infusion, km, response, swimmer, tumor
 from earlyphase.report.figures._base import FigureResult
 from earlyphase.report.options import ReportOptions
 
@@ -74,4 +74,14 @@ FIGURES: tuple[FigureBuilder, ...] = (
         lambda a: concentration.concentration_figure(a, "CARFILZO"),
     ),
     FigureBuilder("figure_swimmer", "Swimmer plot", swimmer.REQUIRES, swimmer.swimmer_figure),
+    FigureBuilder(
+        "figure_waterfall", "Waterfall plot", tumor.WATERFALL_REQUIRES, tumor.waterfall_figure
+    ),
+    FigureBuilder("figure_spider", "Spider plot", tumor.SPIDER_REQUIRES, tumor.spider_figure),
+    FigureBuilder(
+        "figure_swimmer_recist",
+        "Swimmer plot with RECIST responses",
+        tumor.SWIMMER_REQUIRES,
+        tumor.recist_swimmer_figure,
+    ),
 )
