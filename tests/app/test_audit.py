@@ -109,6 +109,42 @@ def test_the_chain_cannot_fork(store):
         )
 
 
+def test_a_fork_of_the_chain_is_refused_cleanly(client, store, monkeypatch):
+    """A second writer on the same predecessor (another app process on PostgreSQL) breaks
+    the unique prev_hash: the request answers 409 and saves nothing.  (SQLite serialises
+    writers with its file lock, so there the second writer waits instead.)"""
+    from ._client import api_token
+
+    headers = api_token(client, "investigator")
+
+    def forking(session, actor, action, entity, entity_id, before=None, after=None):
+        last = session.query(AuditEvent).order_by(AuditEvent.id.desc()).first()
+        for who in ("this process", "another process"):
+            session.add(
+                AuditEvent(
+                    at="t",
+                    actor=who,
+                    action=action,
+                    entity=entity,
+                    entity_id=str(entity_id),
+                    before_json="null",
+                    after_json="null",
+                    prev_hash=last.hash,
+                    hash="h",
+                )
+            )
+        session.flush()
+
+    monkeypatch.setattr("earlyphase.app.conduct.append_event", forking)
+    r = client.post(
+        "/api/trials", json={"name": "race", "protocol": "isak-phase1b"}, headers=headers
+    )
+    assert r.status_code == 409 and "nothing was saved" in r.json()["detail"]
+    assert client.get("/api/trials", headers=headers).json() == []
+    with store.read() as s:
+        assert verify_chain(s).ok
+
+
 def test_no_route_edits_or_deletes_audit_rows(app):
     for route in app.routes:
         methods = getattr(route, "methods", set()) or set()

@@ -249,15 +249,9 @@ def _display(table_id: str, title: str, frame: pd.DataFrame, notes: tuple[str, .
         (str(row[0]), 0, False, tuple("" if v is None or pd.isna(v) else str(v) for v in row[1:]))
         for row in frame.itertuples(index=False)
     )
-    return DisplayTable(
-        table_id,
-        title,
-        (),
-        tuple(str(c) for c in frame.columns[1:]),
-        str(frame.columns[0]),
-        body,
-        notes,
-    )
+    # rtflite reads "_x" as a subscript: headers are written with spaces
+    headers = tuple(str(c).replace("_", " ") for c in frame.columns)
+    return DisplayTable(table_id, title, (), headers[1:], headers[0], body, notes)
 
 
 def protocol_rtf(result: DesignComparison) -> bytes:
@@ -272,7 +266,16 @@ def protocol_rtf(result: DesignComparison) -> bytes:
     for col in ("pct_correct_selection", "pct_no_mtd", "expected_n", "pct_treated_above_mtd"):
         summary[col] = summary[col].map(lambda v: "" if pd.isna(v) else f"{v:.1f}")
     summary["p_stop_early"] = summary["p_stop_early"].map(lambda v: f"{v:.3f}")
-    summary.insert(0, "row", summary.pop("scenario") + ": " + summary.pop("design"))
+    summary.insert(0, "scenario: design", summary.pop("scenario") + ": " + summary.pop("design"))
+    summary = summary.rename(
+        columns={
+            "pct_correct_selection": "correct selection %",
+            "pct_no_mtd": "no MTD %",
+            "expected_n": "expected N",
+            "pct_treated_above_mtd": "% treated above MTD",
+            "p_stop_early": "P(stop early)",
+        }
+    )
     setting = (
         f"{i.n_doses} doses, target DLT rate {i.target:.2f}, cohorts of {i.cohort_size}, "
         f"at most {i.max_n} patients"
@@ -281,7 +284,7 @@ def protocol_rtf(result: DesignComparison) -> bytes:
         _display("design_rules", f"Decision rules of {name}", boin, (setting,)),
         _display(
             "design_oc",
-            "Operating characteristics (%)",
+            "Operating characteristics",
             summary,
             (setting, f"{i.n_trials} simulated trials per scenario, seed {i.seed}; 3+3 exact."),
         ),

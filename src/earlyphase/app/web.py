@@ -18,6 +18,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -138,6 +139,16 @@ def _install_handlers(app: FastAPI) -> None:
             f"{'.'.join(str(p) for p in e['loc'] if p != 'body')}: {e['msg']}" for e in exc.errors()
         ]
         return _answer(request, 422, problems)
+
+    @app.exception_handler(IntegrityError)
+    async def _conflict(request: Request, _exc: IntegrityError) -> Response:
+        # e.g. two app processes appending to the audit chain at once (unique prev_hash)
+        return _answer(request, 409, "the database changed meanwhile; nothing was saved, try again")
+
+    @app.exception_handler(OperationalError)
+    async def _busy(request: Request, _exc: OperationalError) -> Response:
+        _LOG.warning("database unavailable on %s", request.url.path)
+        return _answer(request, 503, "the database is busy or unreachable; nothing was saved")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
