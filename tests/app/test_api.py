@@ -219,3 +219,18 @@ def test_oversized_body_is_413(client):
     big = "x" * 300_000
     r = client.post("/api/trials", json={"name": "big", "protocol_yaml": big}, headers=inv)
     assert r.status_code == 413 and "limit" in r.json()["detail"]
+
+
+def test_cohort_from_an_earlyphase_dlt_file(client):
+    inv = api_token(client, "investigator")
+    tid = _trial(client, inv)
+    csv = b"subject_id,dlt,rule\n1,False,\n2,False,\n3,True,x\n"
+    url = f"/api/trials/{tid}/cohorts/dlt-file"
+    files = {"file": ("dlt.csv", csv, "text/csv")}
+    assert client.post(url, data={"dose": "1"}, files=files).status_code == 401
+    r = client.post(url, data={"dose": "1"}, files=files, headers=inv)
+    assert r.status_code == 201, r.text
+    assert r.json()["cohorts"][0] == {**r.json()["cohorts"][0], "dose": 1, "outcomes": "NNT"}
+    bad = {"file": ("dlt.csv", b"subject_id,grade\n1,3\n", "text/csv")}
+    r = client.post(url, data={"dose": "1"}, files=bad, headers=inv)
+    assert r.status_code == 422 and "earlyphase dlt" in r.json()["detail"]

@@ -96,3 +96,10 @@ def test_analyze_reports_the_simulated_trial(trial, tmp_path):
     skipped = {s.output_id for s in result.skipped}
     assert "table2_adverse_events" not in skipped
     assert isinstance(result.to_frame(), pd.DataFrame)
+    # PC comes from the twin's generic population-PK simulation (issue 14); once it is there,
+    # the simulated trial must carry PC and the report its PK table
+    import importlib
+
+    if hasattr(importlib.import_module("earlyphase.twin.pk_samples"), "simulate_pc"):
+        assert "PC" in sdtm and len(sdtm["PC"]) > 0
+        assert "table3_pk_parameters" in result.tables

@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib import resources
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
@@ -20,6 +20,7 @@ from earlyphase.app.db import Store
 from earlyphase.app.models import TrialRow, User
 from earlyphase.app.security import api_user, issue_token, require
 from earlyphase.app.users import authenticate, create_user
+from earlyphase.app.web import read_upload
 from earlyphase.errors import DataError, describe_problem
 from earlyphase.protocol import builtin_protocols
 
@@ -162,6 +163,23 @@ def add_cohort(request: Request, trial_id: int, body: NewCohort, user: ApiUser) 
     require(user, "write_trial")
     with _store(request).write() as session:
         conduct.add_cohort(session, trial_id, body.dose, body.outcomes, user.username, "api")
+    return _trial(request, trial_id)
+
+
+@router.post("/trials/{trial_id}/cohorts/dlt-file", status_code=201)
+def add_cohort_from_dlt_file(
+    request: Request,
+    trial_id: int,
+    user: ApiUser,
+    dose: Annotated[int, Form(description="1-based dose level of the cohort.")],
+    file: Annotated[UploadFile, File(description="CSV from 'earlyphase dlt --out FILE.csv'.")],
+) -> dict[str, Any]:
+    """Append a cohort from the output of ``earlyphase dlt`` (one patient per row)."""
+    require(user, "write_trial")
+    content = read_upload(request, file) or b""
+    outcomes = conduct.dlt_file_outcomes(content)
+    with _store(request).write() as session:
+        conduct.add_cohort(session, trial_id, dose, outcomes, user.username, "earlyphase dlt file")
     return _trial(request, trial_id)
 
 

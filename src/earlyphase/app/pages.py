@@ -23,7 +23,7 @@ from earlyphase.app.plots import escalation_png
 from earlyphase.app.reports import list_runs, resolve_report_file
 from earlyphase.app.security import check_csrf, page_user, require
 from earlyphase.app.users import authenticate, create_user, may
-from earlyphase.app.web import render
+from earlyphase.app.web import read_upload, render
 from earlyphase.errors import DataError, EarlyphaseError, describe_problem
 from earlyphase.protocol import builtin_protocols
 
@@ -195,18 +195,8 @@ def trials(request: Request) -> Response:
     return _trials_page(request, page_user(request))
 
 
-def _read_upload(request: Request, upload: UploadFile | None) -> bytes | None:
-    if upload is None or not upload.filename:
-        return None
-    limit = request.app.state.settings.max_upload_bytes
-    content = upload.file.read(limit + 1)
-    if len(content) > limit:
-        raise DataError(describe_problem("file", upload.filename, f"at most {limit} bytes"))
-    return content
-
-
 def _protocol_text(request: Request, builtin: str, upload: UploadFile | None) -> tuple[str, str]:
-    content = _read_upload(request, upload)
+    content = read_upload(request, upload)
     if content is not None:
         try:
             return content.decode("utf-8"), str(upload.filename if upload else "upload")
@@ -292,7 +282,7 @@ def add_cohort_page(
     check_csrf(request, csrf_token)
     require(user, "write_trial")
     try:
-        content = _read_upload(request, dlt_file)
+        content = read_upload(request, dlt_file)
         source = "form"
         if content is not None:
             outcomes, source = conduct.dlt_file_outcomes(content), "earlyphase dlt file"

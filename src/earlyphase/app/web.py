@@ -14,7 +14,7 @@ import logging
 from importlib import resources
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, HTTPException, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -25,9 +25,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from earlyphase.app.db import Store, open_store
 from earlyphase.app.security import LoginRequired, csrf_token
 from earlyphase.app.settings import AppSettings
-from earlyphase.errors import EarlyphaseError
+from earlyphase.errors import DataError, EarlyphaseError, describe_problem
 
-__all__ = ["create_app", "render"]
+__all__ = ["create_app", "read_upload", "render"]
 
 _LOG = logging.getLogger("earlyphase.app")
 
@@ -99,6 +99,17 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     context.setdefault("message", None)
     context["csrf"] = csrf_token(request)
     return templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def read_upload(request: Request, upload: UploadFile | None) -> bytes | None:
+    """The uploaded file's bytes (None when no file was chosen), within the size limit."""
+    if upload is None or not upload.filename:
+        return None
+    limit = request.app.state.settings.max_upload_bytes
+    content = upload.file.read(limit + 1)
+    if len(content) > limit:
+        raise DataError(describe_problem("file", upload.filename, f"at most {limit} bytes"))
+    return content
 
 
 def _is_api(request: Request) -> bool:

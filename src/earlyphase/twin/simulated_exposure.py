@@ -27,6 +27,12 @@ __all__ = ["last_dose_day", "simulated_exposure"]
 _FMT = "%Y-%m-%dT%H:%M"
 
 
+def _binary_hours(hours: float) -> float:
+    """Hours rounded to 1/1024 h (3.5 s): exact in binary, so a sampling time computed as
+    start + duration equals the infusion end exactly (no near-duplicate integration points)."""
+    return round(hours * 1024) / 1024
+
+
 def last_dose_day(row: Mapping[Any, Any], cycle_days: int) -> int:
     """Last study day a dose may be given (see the module docstring)."""
     if row["end"] == "ONGOING":
@@ -81,7 +87,7 @@ def simulated_exposure(
                     "_PLAN": round(float(c["planned_dose_mg"]), 1),
                 }
             )
-            t0 = (start - first).total_seconds() / 3600
+            t0 = _binary_hours((start - first).total_seconds() / 3600)
             given.append(
                 {
                     "drug": c["drug"],
@@ -89,7 +95,7 @@ def simulated_exposure(
                     "cycle": int(c["cycle"]),
                     "day": int(c["day"]),
                     "start_h": t0,
-                    "end_h": t0 + minutes / 60,
+                    "end_h": t0 + _binary_hours(minutes / 60),
                     "dose_mg": float(c["dose_mg"]),
                 }
             )
