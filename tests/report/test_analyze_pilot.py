@@ -115,3 +115,17 @@ def test_pipeline_import_is_lazy():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_analyze_cli_without_protocol(pilot_data_dir, tmp_path, capsys):
+    from earlyphase.cli import app
+    from earlyphase.cli._errors import EXIT_CHECK_FAILED, EXIT_OK, run_cli
+
+    base = ["analyze", str(pilot_data_dir / "sdtm"), "--prefer", "xpt", "--formats", "csv"]
+    assert run_cli(app, [*base, "--out", str(tmp_path / "a")]) == EXIT_CHECK_FAILED
+    assert "--allow-findings" in capsys.readouterr().err
+    code = run_cli(app, [*base, "--out", str(tmp_path / "b"), "--allow-findings"])
+    out = capsys.readouterr().out
+    assert code == EXIT_OK
+    assert "4 tables" in out and "inferred from the SDTM" in out
+    assert "not produced: Best response, ORR, CBR (missing ADRS)" in out

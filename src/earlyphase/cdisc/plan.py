@@ -63,8 +63,9 @@ def _infer_arms(dm: pd.DataFrame) -> tuple[tuple[PlanArm, ...], str]:
     pairs = assigned[["ARMCD", "ARM"]].astype("str").drop_duplicates("ARMCD")
     arms = list(pairs.itertuples(index=False, name=None))
     doses = [_arm_dose(label) for _code, label in arms]
-    if arms and all(d is not None for d in doses) and len(set(doses)) == len(doses):
-        ordered = sorted(zip(doses, arms, strict=True))
+    known = [d for d in doses if d is not None]
+    if arms and len(known) == len(arms) and len(set(known)) == len(known):
+        ordered = sorted(zip(known, arms, strict=True))
         how = "ordered by the dose in their ARM label (placebo 0), the dose is TRT01PN"
         return tuple(PlanArm(c, lbl, float(d)) for d, (c, lbl) in ordered), how
     numbers = [_CODE_NUMBER.match(code) for code, _label in arms]
@@ -84,7 +85,9 @@ def _infer_drugs(ex: pd.DataFrame | None) -> tuple[PlanDrug, ...]:
         if not name or _PLACEBO.search(name):
             continue
         rows = ex[ex["EXTRT"].astype("str").str.strip().str.upper() == name]
-        units = rows["EXDOSU"].dropna().astype("str").unique() if "EXDOSU" in rows else []
+        units: list[str] = (
+            list(rows["EXDOSU"].dropna().astype("str").unique()) if "EXDOSU" in rows else []
+        )
         out.append(PlanDrug(name, name.title(), units[0] if len(units) == 1 else "", ""))
     return tuple(PlanDrug(d.name, d.label, d.unit, adam_drug_code(d.label)) for d in out if d.name)
 

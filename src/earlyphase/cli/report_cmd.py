@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -21,6 +22,10 @@ def _argv() -> list[str]:
     import sys
 
     return ["earlyphase", *sys.argv[1:]]
+
+
+#: a reason that is just a missing ADaM dataset or variable ("ADPP", "ADAE.IRFL")
+_INPUT_NAME = re.compile(r"AD[A-Z0-9]+(\.[A-Z0-9_]+)?")
 
 
 def _formats(text: str) -> tuple[str, ...]:
@@ -69,7 +74,8 @@ def _summary(result) -> None:  # type: ignore[no-untyped-def]
     for note in result.notes:
         typer.echo(f"  {note}")
     for skipped in result.skipped:
-        typer.echo(f"  not produced: {skipped.title} ({'; '.join(skipped.reasons)})")
+        reasons = [f"missing {r}" if _INPUT_NAME.fullmatch(r) else r for r in skipped.reasons]
+        typer.echo(f"  not produced: {skipped.title} ({'; '.join(reasons)})")
 
 
 def register(app: typer.Typer) -> None:

@@ -132,7 +132,7 @@ def disposition_variables(
     out["DTHFL"] = flag(out["DTHDT"].notna())
     lstalv = pd.concat(alive, axis=1).max(axis=1)
     if cutoff is not None:
-        lstalv = lstalv.clip(upper=cutoff)
+        lstalv = lstalv.where(lstalv.isna() | (lstalv <= cutoff), cutoff)
     out["LSTALVDT"] = subjects.map(lstalv).astype("datetime64[ns]")
     died_earlier = out["DTHDT"].notna() & (out["LSTALVDT"] > out["DTHDT"])
     out.loc[died_earlier, "LSTALVDT"] = out.loc[died_earlier, "DTHDT"]

@@ -108,14 +108,14 @@ def exposure_variables(
         last = dosed.groupby("USUBJID")["_DT"].max()
         cycle = visit_cycle_day(dosed["VISIT"])[0] if "VISIT" in dosed else np.nan
         days = (dosed["_DT"] - dosed["USUBJID"].map(first)).dt.days
-        by_days = np.floor(days / plan.cycle_days) + 1
-        ncycles = pd.Series(cycle, index=dosed.index).fillna(by_days).groupby(dosed["USUBJID"])
-        ncycles = ncycles.max()
+        by_days = pd.Series(np.floor(days / plan.cycle_days) + 1, index=dosed.index)
+        per_record = pd.Series(cycle, index=dosed.index).fillna(by_days)
+        ncycles: pd.Series = per_record.groupby(dosed["USUBJID"]).max()
         rdi = _rdi(merge_supp(ex, study.get("SUPPEX"), ("PLANDOSE",)), plan, subjects)
     else:
         first = _from_dm(dm, ("RFXSTDTC", "RFSTDTC"), "min")
         last = _from_dm(dm, ("RFXENDTC", "RFENDTC"), "max")
-        ncycles = np.floor((last - first).dt.days / plan.cycle_days) + 1
+        ncycles = pd.Series(np.floor((last - first).dt.days / plan.cycle_days) + 1)
         rdi = {f"RDI{d.code}": pd.Series(np.nan, index=subjects.index) for d in plan.drugs}
     out["TRTSDT"] = subjects.map(first).astype("datetime64[ns]")
     out["TRTEDT"] = subjects.map(last).astype("datetime64[ns]")

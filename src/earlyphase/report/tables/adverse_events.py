@@ -91,7 +91,7 @@ def adverse_events_table(
     adae = adae[adae["USUBJID"].isin(adsl["USUBJID"])]
     if "TRTEMFL" in adae.columns:
         adae = adae[yes(adae["TRTEMFL"])]
-    graded = pd.to_numeric(adae["ATOXGRN"], errors="coerce").notna().any()
+    graded = bool(pd.to_numeric(adae["ATOXGRN"], errors="coerce").notna().any())
     related = adae[yes(adae["RELFL"])].copy()
     related["grade"] = _intensity(related, graded)
     uncoded = _uncoded(related)

@@ -49,7 +49,9 @@ def _parameters(adtte: pd.DataFrame) -> list[tuple[str, str, str]]:
             if "PARAM" in rows and rows["PARAM"].notna().any()
             else code
         )
-        units = rows["AVALU"].dropna().astype("str").unique() if "AVALU" in rows else []
+        units: list[str] = (
+            list(rows["AVALU"].dropna().astype("str").unique()) if "AVALU" in rows else []
+        )
         unit = (
             units[0].lower() if len(units) == 1 else ("months" if code in _KNOWN else "AVAL units")
         )
