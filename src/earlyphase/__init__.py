@@ -1,7 +1,7 @@
 """earlyphase: design, conduct and analyse phase 1/1b oncology dose-escalation trials.
 
-The package is organised as one concept per sub-package (see ``DESIGN.md`` in the
-project's shared notes):
+The package is organised as one concept per sub-package, stacked in import layers
+(``docs/architecture.md`` in the source repository):
 
 ``protocol``     pydantic protocol model, YAML loading, built-in protocols
 ``dosing``       body-surface area, dose calculation, dosing calendars, dose intensity

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from sdtm_fixture import S
 
+from earlyphase.cdisc.io import read_dataset, write_dataset
 from earlyphase.cdisc.specs import check_domain, spec_for
 from earlyphase.cdisc.study import Study, merge_supp, read_study, validate_study, write_study
 from earlyphase.errors import DataError
@@ -88,14 +89,30 @@ def test_read_study_raises_listing_errors(study, tmp_path):
     assert len(read_study(tmp_path, validate=False)) == len(study)
 
 
-def test_two_formats_need_prefer(pilot_data_dir):
-    with pytest.raises(DataError, match="prefer"):
-        read_study(pilot_data_dir / "sdtm", validate=False)
-    pilot = read_study(pilot_data_dir / "sdtm", prefer="json", validate=False)
+def test_two_formats_read_by_precedence(pilot_data_dir):
+    # the pilot folder holds every domain as .json and .xpt: Dataset-JSON wins, copies agree
+    pilot = read_study(pilot_data_dir / "sdtm", validate=False)
     assert set(pilot) == {"DM", "AE", "DS", "MH", "CM", "IE"}
+    assert {p.suffix for p in pilot.sources.values()} == {".json"}
+    assert {c.suffix for cs in pilot.other_copies.values() for c in cs} == {".xpt"}
+    assert "read .json by the precedence json > ndjson > xpt > parquet > csv" in (
+        pilot.format_note()
+    )
+    xpt = read_study(pilot_data_dir / "sdtm", prefer="xpt", validate=False)
+    assert {p.suffix for p in xpt.sources.values()} == {".xpt"}
     report = pilot.validate()
     # the pilot's MSG sample AE has no MedDRA coding: AEDECOD (Req) is blank on all 74 records
     assert [(f.domain, f.variable, f.n_rows) for f in report.errors] == [("AE", "AEDECOD", 74)]
+
+
+def test_copies_that_disagree_are_an_error(pilot_data_dir, tmp_path):
+    for name in ("dm.json", "dm.xpt"):
+        (tmp_path / name).write_bytes((pilot_data_dir / "sdtm" / name).read_bytes())
+    write_dataset(read_dataset(tmp_path / "dm.xpt").iloc[:-1], tmp_path / "dm.xpt")
+    with pytest.raises(DataError, match=r"domain DM: got .dm\.xpt with 17 rows") as err:
+        read_study(tmp_path, validate=False)
+    assert "the same 18 rows and the same columns as dm.json" in str(err.value)
+    assert len(read_study(tmp_path, prefer="xpt", validate=False)["DM"]) == 17
 
 
 def test_merge_supp_by_idvar(study):

@@ -87,9 +87,10 @@ def test_dlt_command_with_the_builtin_protocol(files):
     assert "1 of 2 patients with a DLT" in result.output
 
 
-def test_dlt_command_labs_as_second_argument(files):
-    result = runner.invoke(
-        app, ["dlt", "--protocol", "isak-phase1b", str(files / "ae.csv"), str(files / "labs.csv")]
-    )
+def test_dlt_command_takes_labs_only_with_the_option(files):
+    # one way to pass each input: labs go with --labs, a second file argument is an error
+    args = ["dlt", "--protocol", "isak-phase1b", str(files / "ae.csv")]
+    result = runner.invoke(app, [*args, "--labs", str(files / "labs.csv")])
     assert result.exit_code == 0, result.output
     assert "1 of 2 patients with a DLT" in result.output
+    assert runner.invoke(app, [*args, str(files / "labs.csv")]).exit_code == 2

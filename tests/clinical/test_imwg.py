@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from earlyphase.cdisc.terms import RESPONSE_ORDER
 from earlyphase.clinical.imwg import IMWGOptions, assess
+from earlyphase.clinical.vocabulary import RESPONSE_ORDER
 from earlyphase.errors import DataError, OptionsError
 
 

@@ -64,7 +64,7 @@ def test_describe_matches_r():
 def test_paper_formats():
     # Table 3, DL1 cycle 1: "20,200 ± 5400 (19,700) [27]"; tmax "6.30 (5.37-24.00)"
     stats = {"mean": 20213.0, "sd": 5398.0, "geo_mean": 19712.0, "cv_pct": 26.7}
-    assert format_mean_sd_geo(stats) == "20,200 ± 5,400 (19,700) [27]"
+    assert format_mean_sd_geo(stats) == "20,200 ± 5400 (19,700) [27]"  # as printed
     assert (
         format_mean_sd_geo({"mean": 2.1301, "sd": 0.63912, "geo_mean": 2.0349, "cv_pct": 30.2})
         == "2.13 ± 0.639 (2.03) [30]"

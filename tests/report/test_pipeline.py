@@ -91,6 +91,9 @@ def test_analyze_sdtm_end_to_end(tmp_path):
     assert result.skipped == ()
     assert result.tables["disposition"].value("enrolled", "OVERALL", "n") == 4
     assert (tmp_path / "out" / "adam" / "adsl.json").exists()
+    # the file count printed by the command covers every file written (ADaM included)
+    written = {p for p in (tmp_path / "out").rglob("*") if p.is_file()}
+    assert set(result.files) == written
 
 
 def test_analyze_with_missing_domains_lists_them_and_reports_the_rest(tmp_path):
@@ -133,4 +136,5 @@ def test_run_reference_wiring(tmp_path, monkeypatch):
     assert frame.loc["n_patients", "reproduced"] == 4  # the fixture's 4 subjects vs 33 published
     assert frame.loc["n_patients", "status"] == "differs"
     assert (tmp_path / "adam" / "adsl.json").exists()
+    assert set(result.files) == {p for p in tmp_path.rglob("*") if p.is_file()}
     assert "Published versus reproduced" in result.html_path.read_text(encoding="utf-8")

@@ -323,8 +323,18 @@ def parse_iso8601_strict(
         if parts is None or parts["d"] is None or parts["m"] is None or parts["y"] is None:
             raise DataError(describe_problem(f"{field}[{i}]", raw, "a complete ISO 8601 date"))
         stamp, *_ = _impute_one(parts, "first", "n")
+        if stamp is None:  # unreachable: year, month and day are all present
+            raise DataError(describe_problem(f"{field}[{i}]", raw, "a complete ISO 8601 date"))
         out[i] = cache[raw] = np.datetime64(stamp.normalize() if date_only else stamp, "ns")
     return pd.Series(out, dtype="datetime64[ns]")
+
+
+def duration_in(delta: pd.Series, unit: Literal["D", "h", "s"]) -> pd.Series:
+    """Durations (timedelta-like Series) as float numbers of days, hours or seconds.
+
+    Exact ``timedelta64[ns]`` division (as pandas does it); a missing duration gives NaN.
+    """
+    return pd.to_timedelta(delta) / pd.Timedelta(1, unit=unit)
 
 
 def study_day(dates: pd.Series, reference: pd.Series) -> pd.Series:

@@ -390,6 +390,47 @@ def _blank(series: pd.Series) -> pd.Series:
     return series.isna() | (series.astype(str).str.strip() == "")
 
 
+def _variable_findings(df: pd.DataFrame, domain: str, var: VariableSpec) -> list[Finding]:
+    """Presence, type, required values and controlled terms of one specified variable."""
+    if var.name not in df.columns:
+        if var.core == "Req":
+            message = f"required variable {var.name} ({var.label}) is missing"
+            return [Finding(domain, var.name, "error", message, 0)]
+        if var.core == "Exp":
+            message = f"expected variable {var.name} ({var.label}) is missing"
+            return [Finding(domain, var.name, "warning", message, 0)]
+        return []
+    col = df[var.name]
+    is_num = pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype)
+    if var.kind == "Num" and not is_num:
+        message = f"has type {col.dtype}; expected Num (numeric)"
+        return [Finding(domain, var.name, "error", message, 0)]
+    if var.kind == "Char" and is_num:
+        message = f"has type {col.dtype}; expected Char (text)"
+        return [Finding(domain, var.name, "error", message, 0)]
+    found: list[Finding] = []
+    blank = _blank(col)
+    if var.name in ("ARMCD", "ARM") and "ARMNRS" in df.columns:
+        blank = blank & _blank(df["ARMNRS"])  # SDTMIG 3.3: null arm with a reason is legal
+    if var.core == "Req" and blank.any():
+        n = int(blank.sum())
+        message = f"required variable has {n} null value(s)"
+        found.append(Finding(domain, var.name, "error", message, n))
+    if var.terms is not None:
+        values = col[~blank].astype(str)
+        if domain == "RS" and "RSTESTCD" in df.columns:
+            values = values[df.loc[~blank, "RSTESTCD"] == "OVRLRESP"]
+        bad = values[~values.isin(var.terms)]
+        if len(bad):
+            shown = sorted(set(bad))[:5]
+            message = (
+                f"{len(bad)} value(s) outside controlled terms: {shown}; "
+                f"expected one of {sorted(var.terms)}"
+            )
+            found.append(Finding(domain, var.name, var.term_severity, message, len(bad)))
+    return found
+
+
 def check_domain(df: pd.DataFrame, domain: str) -> list[Finding]:
     """Check one dataset against its specification; unknown domains get only generic checks."""
     domain = domain.upper()
@@ -400,45 +441,7 @@ def check_domain(df: pd.DataFrame, domain: str) -> list[Finding]:
         found.append(Finding(domain, var, severity, message, n))
 
     for var in spec.variables if spec else ():
-        if var.name not in df.columns:
-            if var.core == "Req":
-                add(var.name, "error", f"required variable {var.name} ({var.label}) is missing")
-            elif var.core == "Exp":
-                add(var.name, "warning", f"expected variable {var.name} ({var.label}) is missing")
-            continue
-        col = df[var.name]
-        is_num = pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(
-            col.dtype
-        )
-        if var.kind == "Num" and not is_num:
-            add(var.name, "error", f"has type {col.dtype}; expected Num (numeric)")
-            continue
-        if var.kind == "Char" and is_num:
-            add(var.name, "error", f"has type {col.dtype}; expected Char (text)")
-            continue
-        blank = _blank(col)
-        if var.name in ("ARMCD", "ARM") and "ARMNRS" in df.columns:
-            blank = blank & _blank(df["ARMNRS"])  # SDTMIG 3.3: null arm with a reason is legal
-        if var.core == "Req" and blank.any():
-            add(
-                var.name,
-                "error",
-                f"required variable has {int(blank.sum())} null value(s)",
-                int(blank.sum()),
-            )
-        if var.terms is not None:
-            values = col[~blank].astype(str)
-            if domain == "RS" and "RSTESTCD" in df.columns:
-                values = values[df.loc[~blank, "RSTESTCD"] == "OVRLRESP"]
-            bad = values[~values.isin(var.terms)]
-            if len(bad):
-                shown = sorted(set(bad))[:5]
-                add(
-                    var.name,
-                    var.term_severity,
-                    f"{len(bad)} value(s) outside controlled terms: {shown}; expected one of {sorted(var.terms)}",
-                    len(bad),
-                )
+        found += _variable_findings(df, domain, var)
     if "DOMAIN" in df.columns and not domain.startswith("SUPP"):
         wrong = df["DOMAIN"].astype(str) != domain
         if wrong.any():
@@ -463,12 +466,12 @@ def check_domain(df: pd.DataFrame, domain: str) -> list[Finding]:
                 f"{int(dup.sum())} row(s) share the same key {keys}",
                 int(dup.sum()),
             )
-    for col in df.columns:
-        if str(col).endswith("DTC") and not pd.api.types.is_numeric_dtype(df[col].dtype):
+    for name in map(str, df.columns):
+        if name.endswith("DTC") and not pd.api.types.is_numeric_dtype(df[name].dtype):
             try:
-                impute_dtc(df[col], field=f"{domain}.{col}")
+                impute_dtc(df[name], field=f"{domain}.{name}")
             except DataError as exc:
-                add(str(col), "error", str(exc))
+                add(name, "error", str(exc))
     prefix = domain if len(domain) == 2 else ""
     start, end = f"{prefix}STDTC", f"{prefix}ENDTC"
     if (

@@ -21,7 +21,18 @@ from earlyphase.cdisc.io import FORMATS, read_dataset, write_dataset
 from earlyphase.cdisc.specs import Finding, ValidationReport, check_domain
 from earlyphase.errors import DataError, OptionsError, describe_problem
 
-__all__ = ["Study", "merge_supp", "read_study", "validate_study", "write_study"]
+__all__ = [
+    "PRECEDENCE",
+    "Study",
+    "merge_supp",
+    "read_study",
+    "validate_study",
+    "write_study",
+]
+
+#: Which file a domain is read from when a folder holds it in several formats (first wins):
+#: Dataset-JSON (the CDISC exchange standard, full metadata), NDJSON, SAS XPORT, Parquet, CSV.
+PRECEDENCE = (".json", ".ndjson", ".xpt", ".parquet", ".csv")
 
 
 @dataclass(frozen=True)
@@ -34,16 +45,34 @@ class Study(Mapping[str, pd.DataFrame]):
         Domain code (upper case) to dataset.
     sources : Mapping[str, Path]
         The file each domain was read from (empty for studies built in memory).
+    other_copies : Mapping[str, tuple[Path, ...]]
+        Per domain held in several formats, the copies not read (checked to have the same
+        rows and columns as the file read).
     """
 
     domains: Mapping[str, pd.DataFrame]
     sources: Mapping[str, Path] = field(default_factory=dict)
+    other_copies: Mapping[str, tuple[Path, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(
             self, "domains", MappingProxyType({k.upper(): v for k, v in self.domains.items()})
         )
         object.__setattr__(self, "sources", MappingProxyType(dict(self.sources)))
+        object.__setattr__(self, "other_copies", MappingProxyType(dict(self.other_copies)))
+
+    def format_note(self) -> str:
+        """One line saying which file was read for the domains held in several formats
+        (empty when every domain has one file)."""
+        if not self.other_copies:
+            return ""
+        used = sorted({self.sources[d].suffix for d in self.other_copies})
+        return (
+            f"{len(self.other_copies)} domain(s) in several formats "
+            f"({', '.join(sorted(self.other_copies))}): read {', '.join(used)} by the "
+            f"precedence {' > '.join(e[1:] for e in PRECEDENCE)} (--prefer to choose); "
+            "the copies have the same rows and columns"
+        )
 
     def __getitem__(self, key: str) -> pd.DataFrame:
         try:
@@ -105,9 +134,12 @@ def read_study(
     directory : path
         Folder holding one file per domain (``dm.xpt``, ``ae.json``, ...).
     prefer : {"xpt", "json", "ndjson", "parquet", "csv"}, optional
-        Which file to use when a domain is present in more than one format; without it, two
-        files for one domain are an error (never a silent choice).  A ``define.*`` file (the
-        variable description written beside the domains) is not read as a domain.
+        Which file to use when a domain is present in more than one format. Without it the
+        :data:`PRECEDENCE` decides (Dataset-JSON, NDJSON, XPT, Parquet, CSV), after checking
+        that every copy has the same number of rows and the same columns (a
+        :class:`DataError` names the files otherwise); :meth:`Study.format_note` says which
+        was read. A ``define.*`` file (the variable description written beside the domains)
+        is not read as a domain.
     validate : bool
         Check each domain against its specification and raise :class:`DataError` listing
         every error (warnings are not raised; see :meth:`Study.validate`).
@@ -130,27 +162,50 @@ def read_study(
         raise DataError(
             describe_problem("SDTM folder", str(folder), f"dataset files ({', '.join(FORMATS)})")
         )
+    wanted = f".{prefer.lower().lstrip('.')}" if prefer else None
     chosen: dict[str, Path] = {}
+    others: dict[str, tuple[Path, ...]] = {}
+    data: dict[str, pd.DataFrame] = {}
     for domain, paths in found.items():
-        if len(paths) > 1:
-            wanted = [
-                p for p in paths if prefer and p.suffix.lower() == f".{prefer.lower().lstrip('.')}"
-            ]
-            if not wanted:
-                raise DataError(
-                    describe_problem(
-                        f"domain {domain}",
-                        [p.name for p in paths],
-                        "one file per domain, or prefer= (command line: --prefer json, xpt, ...)"
-                        " to choose a format",
-                    )
-                )
-            paths = wanted
-        chosen[domain] = paths[0]
-    study = Study({d: read_dataset(p) for d, p in chosen.items()}, sources=chosen)
+        ranked = sorted(paths, key=lambda p: (p.suffix.lower() != wanted, _rank(p)))
+        chosen[domain] = ranked[0]
+        data[domain] = read_dataset(ranked[0])
+        if len(ranked) > 1:
+            others[domain] = tuple(ranked[1:])
+            if wanted is None or ranked[0].suffix.lower() != wanted:
+                _check_copies_agree(domain, ranked[0], data[domain], ranked[1:])
+    study = Study(data, sources=chosen, other_copies=others)
     if validate:
         study.validate().raise_for_errors()
     return study
+
+
+def _rank(path: Path) -> int:
+    suffix = path.suffix.lower()
+    return PRECEDENCE.index(suffix) if suffix in PRECEDENCE else len(PRECEDENCE)
+
+
+def _check_copies_agree(domain: str, used: Path, frame: pd.DataFrame, copies: list[Path]) -> None:
+    """The copies of one domain have the rows and columns of the file read (else DataError)."""
+    columns = {str(c).upper() for c in frame.columns}
+    for copy in copies:
+        other = read_dataset(copy)
+        other_columns = {str(c).upper() for c in other.columns}
+        if len(other) != len(frame) or other_columns != columns:
+            differ = ""
+            if other_columns != columns:
+                differ = (
+                    f", columns not in {used.name}: {sorted(other_columns - columns)}, "
+                    f"missing: {sorted(columns - other_columns)}"
+                )
+            raise DataError(
+                describe_problem(
+                    f"domain {domain}",
+                    f"{copy.name} with {len(other)} rows{differ}",
+                    f"the same {len(frame)} rows and the same columns as {used.name} (read by "
+                    "precedence); remove the stale copy or choose one with --prefer",
+                )
+            )
 
 
 def write_study(

@@ -9,30 +9,26 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-STUDYID = "ISAK-PH1B"
+from earlyphase.clinical import vocabulary
+from earlyphase.reference.study import reference_study
 
+# The reference trial's data conventions (earlyphase/reference/isak_phase1b_study.yaml).
+_REFERENCE = reference_study()
+STUDYID = _REFERENCE.studyid
 #: Dose level code -> arm label (ARMCD -> ARM).
-DOSE_LEVEL_ARMS = MappingProxyType(
-    {
-        "DL1": "Isa 10 mg/kg Q2W + K",
-        "DL2": "Isa 10 mg/kg QW/Q2W + K",
-        "DL3": "Isa 20 mg/kg QW/Q2W + K",
-    }
-)
+DOSE_LEVEL_ARMS = _REFERENCE.dose_level_arms
+#: Study drugs as written in EX.EXTRT, and their PC.PCTESTCD.
+DRUGS = _REFERENCE.drugs
+PC_TESTCD = _REFERENCE.pc_testcd
 
-#: Myeloma response categories, best first (IMWG 2016 with EBMT minimal response).
-RESPONSE_ORDER = ("sCR", "CR", "VGPR", "PR", "MR", "SD", "PD", "NE")
-RESPONDER_CATEGORIES = frozenset({"sCR", "CR", "VGPR", "PR"})
-CLINICAL_BENEFIT_CATEGORIES = RESPONDER_CATEGORIES | {"MR"}
-
+# Clinical vocabulary that CDISC variables take their values from (RS.RSSTRESC holds a
+# response category, AE.AEREL a relatedness term): defined in earlyphase.clinical.
+RESPONSE_ORDER = vocabulary.RESPONSE_ORDER
+RESPONDER_CATEGORIES = vocabulary.RESPONDER_CATEGORIES
+CLINICAL_BENEFIT_CATEGORIES = vocabulary.CLINICAL_BENEFIT_CATEGORIES
 #: AEREL values counted as "at least possibly related" to study treatment.
-RELATED_VALUES = frozenset(
-    {"RELATED", "POSSIBLY RELATED", "PROBABLY RELATED", "DEFINITELY RELATED"}
-)
+RELATED_VALUES = vocabulary.RELATED_VALUES
 
-#: Study drugs as written in EX.EXTRT and PC.PCTESTCD.
-DRUGS = MappingProxyType({"isatuximab": "ISATUXIMAB", "carfilzomib": "CARFILZOMIB"})
-PC_TESTCD = MappingProxyType({"ISATUXIMAB": "ISATUXIM", "CARFILZOMIB": "CARFILZO"})
 
 #: LB test code, specimen, standard unit. Keys are the names used by earlyphase.clinical.
 LB_TESTS = MappingProxyType(
@@ -78,30 +74,10 @@ SC_TESTS = MappingProxyType(
     }
 )
 
-#: Paper Table 2 display term -> MedDRA preferred term used in AE.AEDECOD.
-TABLE2_TERMS = MappingProxyType(
-    {
-        "Neutropenia": "Neutropenia",
-        "Anemia": "Anaemia",
-        "Thrombocytopenia": "Thrombocytopenia",
-        "Leukopenia": "Leukopenia",
-        "Lymphopenia": "Lymphopenia",
-        "Fatigue": "Fatigue",
-        "Nausea": "Nausea",
-        "Diarrhea": "Diarrhoea",
-        "Constipation": "Constipation",
-        "Hypertension": "Hypertension",
-        "Headache": "Headache",
-        "Muscle cramps": "Muscle spasms",
-        "Insomnia": "Insomnia",
-        "Dyspnea": "Dyspnoea",
-        "URI": "Upper respiratory tract infection",
-    }
-)
-HEMATOLOGIC_TERMS = frozenset(
-    {"Neutropenia", "Anaemia", "Thrombocytopenia", "Leukopenia", "Lymphopenia"}
-)
+#: Paper Table 2 display term -> MedDRA preferred term used in AE.AEDECOD (reference trial).
+TABLE2_TERMS = _REFERENCE.table2_terms
+HEMATOLOGIC_TERMS = _REFERENCE.hematologic_terms
 #: AEs excluded from the safety analyses in the paper (expected event), still tabulated.
-EXCLUDED_FROM_ANALYSIS = frozenset({"Lymphopenia"})
+EXCLUDED_FROM_ANALYSIS = _REFERENCE.excluded_from_analysis
 
 DAYS_PER_MONTH = 30.4375

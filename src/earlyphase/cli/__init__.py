@@ -9,6 +9,7 @@ import time and import the heavy scientific stack inside the command bodies, so 
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 import typer
 
@@ -27,6 +28,7 @@ COMMAND_MODULES = (
     "earlyphase.cli.sweep_cmd",
     "earlyphase.cli.app_cmd",
     "earlyphase.cli.recist_cmd",
+    "earlyphase.cli.examples_cmd",
 )
 
 app = typer.Typer(
@@ -38,6 +40,27 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from earlyphase import __version__
+
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        help="Print the earlyphase version and exit.",
+        callback=_print_version,
+        is_eager=True,
+    ),
+) -> None:
+    """Design, conduct and analyse phase 1/1b oncology dose-escalation trials."""
+
+
 @app.command("version")
 def version() -> None:
     """Print the earlyphase version."""
@@ -46,11 +69,34 @@ def version() -> None:
     typer.echo(__version__)
 
 
+def _show_flags_as_flags() -> None:
+    """Help lists a boolean flag as ``--wide``, not ``--wide <bool>``.
+
+    typer 0.29 prints a type after every option, including on/off flags that take no value
+    (``--help <bool>``), which reads as if the flag wanted an argument. Options that are flags
+    get no type column; every other option keeps typer's.
+    """
+    from typer.core import TyperOption
+
+    original = TyperOption.display_type_rich
+    if getattr(original, "_earlyphase_flags", False):
+        return
+
+    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
+        if self.is_flag and not self.count:
+            return None
+        return original(self, ctx)
+
+    display_type_rich._earlyphase_flags = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign,assignment]
+
+
 def _register_all() -> None:
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(app)
 
 
+_show_flags_as_flags()
 _register_all()
 
 

@@ -44,6 +44,8 @@ def validate(
     study = read_study(directory, prefer=prefer, validate=False)
     report = study.validate()
     console = Console()
+    if study.format_note():
+        console.print(f"note: {study.format_note()}", soft_wrap=True)
     table = Table(title=f"SDTM validation of {directory} ({len(study)} domains)")
     for col in ("domain", "variable", "severity", "message"):
         table.add_column(col)
@@ -153,8 +155,9 @@ def adam(
     for miss in result.missing:
         table.add_row(f"[yellow]{miss.dataset}[/yellow]", "-", f"not derived: {miss.reason}")
     console.print(table)
-    for note in result.notes:
-        console.print(f"note: {note}")
+    for note in (study.format_note(), *result.notes):
+        if note:
+            console.print(f"note: {note}")
 
 
 def convert(

@@ -99,10 +99,6 @@ def dlt(
             "(or start_date/end_date)."
         ),
     ],
-    labs_file: Annotated[
-        Path | None,
-        typer.Argument(help="Optional serial labs (same as --labs).", show_default=False),
-    ] = None,
     labs: Annotated[
         Path | None,
         typer.Option(
@@ -145,11 +141,6 @@ def dlt(
         loaded = load_protocol(protocol)
         rules = DLTRules.from_protocol(loaded)
         ctcae_version = str(getattr(loaded.dlt, "ctcae_version", "4.03"))
-    if labs is not None and labs_file is not None:
-        from earlyphase.errors import OptionsError
-
-        raise OptionsError("give the labs either as the second argument or with --labs, not both")
-    labs = labs if labs is not None else labs_file
     lab_table = None
     if labs is not None:
         lab_table = _read_table(labs)

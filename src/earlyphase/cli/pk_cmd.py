@@ -74,9 +74,8 @@ def nca_command(
     from earlyphase.pk import NCAOptions, nca
 
     check_suffix("--out", out, (".csv", ".json"))
-    result = nca(
-        _read_table(conc, "conc"), _read_table(doses, "doses"), NCAOptions(auc_method=method)
-    )  # type: ignore[arg-type]
+    options = NCAOptions(auc_method=method)  # type: ignore[arg-type]  # validated there
+    result = nca(_read_table(conc, "conc"), _read_table(doses, "doses"), options)
     frame = result.to_wide() if wide else result.to_frame()
     if out is not None:
         _write_table(frame, out)
@@ -87,7 +86,7 @@ def nca_command(
 
 
 def _simulate(
-    protocol: str, dose_level: int, n: int, cycles: int, seed: int, drug: str = "isatuximab"
+    protocol: str, dose_level: str | int, n: int, cycles: int, seed: int, drug: str = "isatuximab"
 ):
     from earlyphase.pk.regimen import regimen_from_protocol
     from earlyphase.pk.simulate import simulate_carfilzomib, simulate_isatuximab
@@ -106,7 +105,9 @@ def simulate_command(
     drug: Annotated[
         str, typer.Option("--drug", help="'isatuximab' (Fau 2020 model) or 'carfilzomib'")
     ] = "isatuximab",
-    dose_level: int = typer.Option(2, "--dose-level", help="Dose level (1, 2 or 3)"),
+    dose_level: str = typer.Option(
+        "2", "--dose-level", help="Dose level id (DL2) or number (2) of the protocol."
+    ),
     n: Annotated[int, typer.Option("--n", help="Number of virtual patients")] = 1000,
     cycles: Annotated[int, typer.Option("--cycles", help="Number of 28-day cycles")] = 8,
     seed: Annotated[int, typer.Option("--seed", help="Random seed")] = 0,
@@ -126,6 +127,7 @@ def simulate_command(
 
     from earlyphase.pk import accumulation_ratios, nca
     from earlyphase.pk.summary import parameter_table
+    from earlyphase.protocol import load_protocol
 
     check_suffix("--out", out, (".csv", ".json"))
     check_suffix("--doses-out", doses_out, (".csv", ".json"))
@@ -145,9 +147,10 @@ def simulate_command(
         )
         long = pd.concat([long, rac], ignore_index=True)
     table = parameter_table(long, ["interval"], _TABLE_CODES)
+    level = load_protocol(protocol).dose_level(dose_level).id
     _print_table(
         table,
-        f"{drug.capitalize()} DL{dose_level}, {n} simulated patients (mean ± SD (geo mean) [CV%])",
+        f"{drug.capitalize()} {level}, {n} simulated patients (mean ± SD (geo mean) [CV%])",
     )
     if out is not None:
         _write_table(sim.conc, out)

@@ -123,8 +123,8 @@ def simulate_cmd(
     )
     table.add_column("quantity")
     table.add_column("value", justify="right")
-    for dose, p in result.p_select.items():
-        se = result.se_p_select[dose]
+    p_select, se_select = result.p_select, result.se_p_select
+    for dose, p, se in zip(p_select.index, p_select, se_select, strict=True):
         table.add_row(f"P(select {dose})", f"{p:.3f} ± {se:.3f}")
     for dose in result.dose_ids:
         table.add_row(f"mean patients at {dose}", f"{summary[f'mean_n_{dose}']:.2f}")

@@ -15,7 +15,6 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from earlyphase.cdisc.terms import RELATED_VALUES
 from earlyphase.clinical._validate import check_frame, flag_column, numeric_column, require_columns
 from earlyphase.clinical.dlt_rules import DLTRules, outcome_string, rules_from_definition
 from earlyphase.clinical.dlt_terms import (
@@ -26,6 +25,7 @@ from earlyphase.clinical.dlt_terms import (
     is_fever_or_infection,
     normalise_term,
 )
+from earlyphase.clinical.vocabulary import RELATED_VALUES
 from earlyphase.errors import DataError, describe_problem
 
 __all__ = [

@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from earlyphase._arrays import freeze_arrays
+
 __all__ = ["OperatingCharacteristics"]
 
 
@@ -63,6 +65,9 @@ class OperatingCharacteristics:
     expansion_expected_dlt: float = 0.0
     target: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        freeze_arrays(self)  # writing into a result's arrays raises instead of changing it
 
     @property
     def n_doses(self) -> int:

@@ -24,10 +24,7 @@ from earlyphase.pk.nca.units import concentration_factor_to_mg_l
 if TYPE_CHECKING:
     from earlyphase.protocol import Protocol
 
-__all__ = ["Regimen", "regimen_from_protocol", "isak_phase1b_regimen", "DOSE_LEVELS"]
-
-#: Isatuximab dose (mg/kg) and weekly cycle-1 dosing per dose level.
-DOSE_LEVELS = {1: (10.0, False), 2: (10.0, True), 3: (20.0, True)}
+__all__ = ["Regimen", "regimen_from_protocol", "isak_phase1b_regimen"]
 
 
 @dataclass(frozen=True)
@@ -157,10 +154,9 @@ def regimen_from_protocol(
     )
 
 
-def isak_phase1b_regimen(dose_level: int, n_cycles: int = 8) -> Regimen:
-    """Isatuximab regimen and sampling of the built-in ``isak-phase1b`` protocol."""
-    if dose_level not in DOSE_LEVELS:
-        raise ProtocolError(
-            describe_problem("dose_level", dose_level, f"one of {sorted(DOSE_LEVELS)}")
-        )
+def isak_phase1b_regimen(dose_level: int | str, n_cycles: int = 8) -> Regimen:
+    """Isatuximab regimen and sampling of the built-in ``isak-phase1b`` protocol.
+
+    The dose levels and their doses are the protocol's (an unknown level is a ProtocolError).
+    """
     return regimen_from_protocol("isak-phase1b", dose_level, "isatuximab", n_cycles)

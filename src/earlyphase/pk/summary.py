@@ -1,21 +1,25 @@
 """Descriptive summaries of PK parameters and the paper's display formats.
 
-Statistics per group: n, arithmetic mean, SD (n - 1), CV% = 100 SD/mean, geometric mean
+Statistics per group come from :func:`earlyphase.stats.summarize_continuous` (the package's one
+descriptive summary): n, arithmetic mean, SD (n - 1), CV% = 100 SD/mean, geometric mean
 exp(mean ln x), geometric CV% = 100 sqrt(exp(s²) - 1) with s the SD of ln x (Kirkwood 1979,
-Biometrics 35:908-909; PKNCA ``geocv``), median, min, max. Missing values are dropped; geometric
-statistics also drop values <= 0 (PKNCA ``business.geomean`` does the same).
+Biometrics 35:908-909), median, min, max. Missing values are dropped; the geometric statistics
+are NaN ("NC") when any value is <= 0 (see :mod:`earlyphase.stats.descriptive`).
 Formats (Table 3 of the isatuximab + carfilzomib phase 1b paper): continuous parameters
-"mean ± SD (geometric mean) [CV%]", tmax "median (min-max)".
+"mean ± SD (geometric mean) [CV%]", tmax "median (min-max)", rounded by
+:mod:`earlyphase.stats.rounding` (SAS rounding, as the report's Table 3).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from earlyphase.stats.descriptive import geometric_stats, summarize_continuous
+from earlyphase.stats.rounding import format_decimals, format_significant
 
 __all__ = [
     "describe",
@@ -28,32 +32,25 @@ __all__ = [
 
 
 def geometric_cv(x: np.ndarray) -> float:
-    """Geometric CV% = 100 sqrt(exp(sd(ln x)^2) - 1) over positive values."""
+    """Geometric CV% = 100 sqrt(exp(sd(ln x)^2) - 1) (NaN when any value is <= 0)."""
     arr = np.asarray(x, float)
-    x = arr[np.isfinite(arr) & (arr > 0)]
-    if len(x) < 2:
-        return float("nan")
-    return float(100.0 * math.sqrt(math.expm1(np.var(np.log(x), ddof=1))))
+    return geometric_stats(arr[~np.isnan(arr)])[1]
 
 
 def describe(x: Sequence[float] | np.ndarray | pd.Series) -> dict[str, float]:
-    """All summary statistics of one sample (NaN where undefined)."""
+    """All summary statistics of one sample (NaN where undefined; non-finite values dropped)."""
     arr = np.asarray(x, float)
-    v = arr[~np.isnan(arr)]
-    n = len(v)
-    pos = v[v > 0]
-    mean = float(v.mean()) if n else float("nan")
-    sd = float(v.std(ddof=1)) if n > 1 else float("nan")
+    s = summarize_continuous(arr[np.isfinite(arr)])
     return {
-        "n": n,
-        "mean": mean,
-        "sd": sd,
-        "cv_pct": 100 * sd / mean if n > 1 and mean != 0 else float("nan"),
-        "geo_mean": float(np.exp(np.log(pos).mean())) if len(pos) else float("nan"),
-        "geo_cv_pct": geometric_cv(pos),
-        "median": float(np.median(v)) if n else float("nan"),
-        "min": float(v.min()) if n else float("nan"),
-        "max": float(v.max()) if n else float("nan"),
+        "n": s.n,
+        "mean": s.mean,
+        "sd": s.sd,
+        "cv_pct": s.cv_pct,
+        "geo_mean": s.geo_mean,
+        "geo_cv_pct": s.geo_cv_pct,
+        "median": s.median,
+        "min": s.min,
+        "max": s.max,
     }
 
 
@@ -70,22 +67,16 @@ def summarize(data: pd.DataFrame, by: Sequence[str], value: str = "value") -> pd
 
 
 def _sig(x: float, digits: int = 3) -> str:
-    """Round to significant digits, thousands separated, keeping trailing zeros (6.30)."""
-    if not np.isfinite(x):
-        return "NC"
-    if x == 0:
-        return "0"
-    exponent = math.floor(math.log10(abs(x)))
-    decimals = max(digits - 1 - exponent, 0)
-    rounded = round(x, digits - 1 - exponent)
-    return f"{rounded:,.{decimals}f}"
+    """Significant digits as Table 3 prints them (SAS rounding; "NC" when not computed)."""
+    return format_significant(x, digits) if np.isfinite(x) else "NC"
 
 
 def format_mean_sd_geo(stats: Mapping[Any, Any], digits: int = 3) -> str:
     """``"mean ± SD (geometric mean) [CV%]"`` with 3 significant digits and the CV% as an
-    integer, e.g. ``"20,200 ± 5,400 (19,700) [27]"`` (paper Table 3 prints 5400 unseparated)."""
+    integer, e.g. ``"20,200 ± 5400 (19,700) [27]"`` (paper Table 3, the same text as the
+    report's Table 3)."""
     cv = stats["cv_pct"]
-    cv_s = f"{cv:.0f}" if np.isfinite(cv) else "NC"
+    cv_s = format_decimals(cv, 0) if np.isfinite(cv) else "NC"
     return (
         f"{_sig(stats['mean'], digits)} ± {_sig(stats['sd'], digits)} "
         f"({_sig(stats['geo_mean'], digits)}) [{cv_s}]"
@@ -94,9 +85,11 @@ def format_mean_sd_geo(stats: Mapping[Any, Any], digits: int = 3) -> str:
 
 def format_median_range(stats: Mapping[Any, Any], decimals: int = 2) -> str:
     """``"median (min-max)"`` with fixed decimals, e.g. ``"6.30 (5.37-24.00)"``."""
-    return (
-        f"{stats['median']:.{decimals}f} ({stats['min']:.{decimals}f}-{stats['max']:.{decimals}f})"
+    median, low, high = (
+        format_decimals(stats[k], decimals) if np.isfinite(stats[k]) else "NC"
+        for k in ("median", "min", "max")
     )
+    return f"{median} ({low}-{high})"
 
 
 #: Parameters shown as "median (range)" rather than "mean ± SD (geometric mean) [CV%]".

@@ -100,7 +100,7 @@ class DltDefinition(FrozenModel):
         Length of the DLT observation window from the first dose (cycle 1 day 1 = day 1).
     attribution : {"at_least_possibly_related", "any"}
         Relatedness required; "at least possibly related" means AEREL in
-        :data:`earlyphase.cdisc.terms.RELATED_VALUES`.
+        :data:`earlyphase.clinical.vocabulary.RELATED_VALUES`.
     rules : tuple of DltRule
         A patient has a DLT when any rule matches.
     hematologic_terms : tuple of str

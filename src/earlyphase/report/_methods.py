@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from earlyphase._arrays import freeze_arrays
 from earlyphase.stats import binomial_ci as _binomial_ci
+from earlyphase.stats import summarize_continuous
 from earlyphase.survival import KMResult
 from earlyphase.survival import kaplan_meier as _kaplan_meier
 from earlyphase.survival import median_followup as _median_followup
@@ -45,18 +47,23 @@ def binomial_ci(x: int, n: int, level: float = 0.95) -> tuple[float, float]:
 
 def describe(values: np.ndarray) -> dict[str, float]:
     """n, mean, SD (n − 1), median, min, max, geometric mean and arithmetic CV% of the finite
-    values.  The geometric mean is NaN when any value is ≤ 0 (log undefined)."""
+    values, from :func:`earlyphase.stats.summarize_continuous` (the package's one descriptive
+    summary). The geometric mean is NaN when any value is ≤ 0 (log undefined; see
+    :mod:`earlyphase.stats.descriptive`). Only ``n`` when there is no value."""
     x = np.asarray(values, dtype=float)
-    x = x[np.isfinite(x)]
-    out = {"n": float(x.size)}
-    if x.size == 0:
-        return out
-    out.update(mean=float(x.mean()), median=float(np.median(x)), min=float(x.min()))
-    out["max"] = float(x.max())
-    out["sd"] = float(x.std(ddof=1)) if x.size > 1 else math.nan
-    out["cv"] = 100.0 * out["sd"] / out["mean"] if out["mean"] != 0 else math.nan
-    out["geomean"] = float(np.exp(np.log(x).mean())) if (x > 0).all() else math.nan
-    return out
+    s = summarize_continuous(x[np.isfinite(x)])
+    if s.n == 0:
+        return {"n": 0.0}
+    return {
+        "n": float(s.n),
+        "mean": s.mean,
+        "median": s.median,
+        "min": s.min,
+        "max": s.max,
+        "sd": s.sd,
+        "cv": 100.0 * s.sd / s.mean if s.mean != 0 else math.nan,
+        "geomean": s.geo_mean,
+    }
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,9 @@ class KMCurve:
     result: KMResult
     raw_time: np.ndarray
     raw_event: np.ndarray
+
+    def __post_init__(self) -> None:
+        freeze_arrays(self)  # writing into a result's arrays raises instead of changing it
 
     @property
     def time(self) -> np.ndarray:

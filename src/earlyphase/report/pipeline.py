@@ -380,7 +380,7 @@ def _run_reference_into(
     say("Deriving ADaM")
     result, missing = _derive(sdtm, plan_from_protocol(load_protocol("isak-phase1b")))
     adam = dict(result.datasets)
-    _write_adam(adam, out / "adam", say)
+    adam_files = _write_adam(adam, out / "adam", say)
     say("Reading published values")
     published = load_reference_published()
     options = ReportOptions(
@@ -392,7 +392,7 @@ def _run_reference_into(
             "57%-87%; the authors most likely used R survival's default."
         ),
     )
-    return build_report(
+    report = build_report(
         adam,
         out,
         published=published,
@@ -406,6 +406,8 @@ def _run_reference_into(
         "reconstruct), ADaM derived by earlyphase.cdisc.adam.derive_adam.",
         notes=tuple(f"Missing SDTM input: {m}" for m in missing),
     )
+    # the file count covers every file written, the ADaM datasets included
+    return replace(report, files=(*adam_files, *report.files))
 
 
 def analyze(
@@ -430,7 +432,8 @@ def analyze(
         and what was inferred is written in the report's Methods.
     out_dir : output folder (report, ``adam/``, ``validation.csv``, ...).
     prefer : the format to read when a domain is present in several
-        (see :func:`earlyphase.cdisc.study.read_study`); without it that is an error.
+        (see :func:`earlyphase.cdisc.study.read_study`); without it the documented
+        precedence decides (Dataset-JSON, NDJSON, XPT, Parquet, CSV).
     allow_findings : proceed when SDTM validation finds errors (recorded in Methods);
         otherwise they raise :class:`~earlyphase.errors.FindingsError` after
         ``validation.csv`` is written (the folder then holds it and the manifest).
@@ -472,20 +475,22 @@ def _analyze_into(
 
     say = progress or (lambda _msg: None)
     say("Reading SDTM")
-    sdtm: dict[str, pd.DataFrame] = dict(read_study(folder, prefer=prefer, validate=False))
+    study = read_study(folder, prefer=prefer, validate=False)
+    sdtm: dict[str, pd.DataFrame] = dict(study)
     plan = resolve_plan(sdtm, str(protocol) if isinstance(protocol, Path) else protocol)
     say("Validating SDTM")
     gate = validate_for_analysis(sdtm, plan, allow_findings=allow_findings, out_dir=out_dir)
     say("Deriving ADaM")
     result, missing = _derive(sdtm, plan)
     adam = dict(result.datasets)
-    _write_adam(adam, Path(out_dir) / "adam", say)
+    adam_files = _write_adam(adam, Path(out_dir) / "adam", say)
     plan_notes = [
         plan.describe(),
         *(f"Inferred: {n}." for n in plan.inferred),
         gate.methods_text(),
+        *([f"SDTM files: {study.format_note()}"] if study.format_note() else []),
     ]
-    return build_report(
+    report = build_report(
         adam,
         out_dir,
         formats=formats,
@@ -495,3 +500,6 @@ def _analyze_into(
         notes=(*plan_notes, *(f"Missing SDTM input: {m}" for m in missing)),
         methods_notes=plan_notes,
     )
+    # the file count covers every file written: validation findings and ADaM included
+    written = ([gate.path] if gate.path is not None else []) + adam_files
+    return replace(report, files=(*written, *report.files))

@@ -22,13 +22,17 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from functools import cached_property
-from typing import Literal
 
 import pandas as pd
 
 from earlyphase.errors import OptionsError, describe_problem
+from earlyphase.stats.rounding import (
+    Rounding,
+    format_decimals,
+    format_significant,
+    round_decimal,
+)
 
 __all__ = [
     "ColumnSpec",
@@ -41,7 +45,6 @@ __all__ = [
     "sas_round",
 ]
 
-Rounding = Literal["sas", "half-even"]
 _PLACEHOLDER = re.compile(r"\{(\w+)(?::([^}]*))?\}")
 TIDY_COLUMNS = ("row", "column", "stat", "value")
 
@@ -51,39 +54,21 @@ def sas_round(value: float, decimals: int = 0) -> float:
 
     SAS ``ROUND(x, 0.1)`` rounds a value that *prints* as ``2.25`` to ``2.3`` although the
     binary double is slightly below 2.25; Python's :func:`round` gives ``2.2`` (IEEE binary
-    value, ties to even).  Using ``repr`` (the shortest string that round-trips) mimics the
-    SAS fuzz.  Reference: SAS 9.4 Functions and CALL Routines, ROUND function.
+    value, ties to even). Delegates to :func:`earlyphase.stats.rounding.round_decimal`.
+    Reference: SAS 9.4 Functions and CALL Routines, ROUND function.
     """
     if not math.isfinite(value):
         return value
-    quantum = Decimal(1).scaleb(-decimals)
-    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
-
-
-def _round(value: float, decimals: int, rounding: Rounding) -> Decimal:
-    quantum = Decimal(1).scaleb(-decimals)
-    if rounding == "sas":
-        return Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
-    return Decimal(float(value)).quantize(quantum, rounding=ROUND_HALF_EVEN)
+    return float(round_decimal(value, decimals, "sas"))
 
 
 def format_number(value: float, fmt: str = "", rounding: Rounding = "sas") -> str:
-    """Format one number by a template code (see module docstring)."""
+    """Format one number by a template code (see module docstring).
+
+    The rounding itself is :mod:`earlyphase.stats.rounding` (the package's one rounding module).
+    """
     if fmt.endswith("s"):
-        sig = int(fmt[:-1] or 3)
-        if value == 0:
-            return "0"
-        exponent = math.floor(math.log10(abs(value)))
-        decimals = sig - 1 - exponent
-        rounded = _round(value, decimals, rounding)
-        # rounding may add a digit (999.6 -> 1000): recompute decimals from the rounded value
-        if rounded != 0 and math.floor(math.log10(abs(float(rounded)))) > exponent:
-            decimals -= 1
-            rounded = _round(value, decimals, rounding)
-        if decimals <= 0:
-            integer = int(rounded)
-            return f"{integer:,}" if abs(integer) >= 10_000 else str(integer)
-        return f"{rounded:f}"
+        return format_significant(value, int(fmt[:-1] or 3), rounding)
     if fmt.endswith("g") and fmt[:-1].isdigit():
         text = format_number(value, fmt[:-1], rounding)
         return text.rstrip("0").rstrip(".") if "." in text else text
@@ -93,10 +78,7 @@ def format_number(value: float, fmt: str = "", rounding: Rounding = "sas") -> st
         fmt = "2"
     if not fmt.isdigit():
         raise OptionsError(describe_problem("format", fmt, "'', 'N' decimals or 'Ns' figures"))
-    rounded = _round(value, int(fmt), rounding)
-    if rounded == 0:
-        rounded = abs(rounded)  # no "-0"
-    return f"{rounded:.{int(fmt)}f}"
+    return format_decimals(value, int(fmt), rounding)
 
 
 def render_template(

@@ -1,6 +1,16 @@
 """Table 1–style descriptive summaries: continuous variables and counts with percentages.
 
-Continuous: n, number missing, mean, SD (n − 1 denominator), median, Q1/Q3, min, max.
+Continuous: n, number missing, mean, SD (n − 1 denominator), CV% = 100 SD / mean, geometric
+mean exp(mean ln x), geometric CV% = 100 sqrt(exp(s²) − 1) with s the SD of ln x (Kirkwood TBL.
+Biometrics 1979;35:908-909), median, Q1/Q3, min, max. This is the package's one descriptive
+summary: the PK summaries (:mod:`earlyphase.pk.summary`) and the report tables use it.
+
+Zeros and negative values in geometric statistics: the geometric mean and geometric CV% are
+**not computed (NaN) when any non-missing value is ≤ 0**. The logarithm of such a value is
+undefined; dropping it instead would raise the geometric mean silently (for 0, 2, 8 it would
+give 4 over n = 2 while the other statistics use n = 3), and replacing it by a small number
+makes the result depend on that number. A table shows NaN as "NE" (not estimable); a user
+who wants the positive values only says so by filtering them first.
 Quartiles follow the SAS default (PROC UNIVARIATE / MEANS ``PCTLDEF=5``: the average of the
 two order statistics at an exact position, R ``quantile(type = 2)``, numpy
 ``method="averaged_inverted_cdf"``) unless ``quantile_method="r"`` (R's default type 7,
@@ -14,6 +24,7 @@ table can say "n (%) of N treated".  Percentages are unrounded; round for displa
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +38,7 @@ from earlyphase.errors import DataError, OptionsError, describe_problem
 __all__ = [
     "CategoricalSummary",
     "ContinuousSummary",
+    "geometric_stats",
     "summarize_categorical",
     "summarize_continuous",
 ]
@@ -48,6 +60,9 @@ class ContinuousSummary:
     min: float
     max: float
     quantile_method: str = "sas"
+    cv_pct: float = float("nan")
+    geo_mean: float = float("nan")
+    geo_cv_pct: float = float("nan")
 
     def to_frame(self) -> pd.DataFrame:
         """One tidy row with every statistic (unrounded)."""
@@ -80,6 +95,34 @@ class CategoricalSummary:
                 "percent": list(self.percents),
             }
         )
+
+
+def geometric_stats(present: np.ndarray) -> tuple[float, float]:
+    """Geometric mean and geometric CV% of non-missing values (NaN when any value is <= 0).
+
+    The geometric CV% needs two values. See the module docstring for the rule on zeros.
+    """
+    nan = float("nan")
+    if present.size == 0 or bool((present <= 0).any()):
+        return nan, nan
+    logs = np.log(present)
+    geo_mean = float(np.exp(logs.mean()))
+    geo_cv = float(100.0 * math.sqrt(math.expm1(logs.var(ddof=1)))) if present.size > 1 else nan
+    return geo_mean, geo_cv
+
+
+def _as_numbers(values: ArrayLike, name: str) -> np.ndarray:
+    arr = np.asarray(values)
+    if arr.dtype.kind in "fiub":
+        return arr.astype(float).reshape(-1)
+    try:
+        return pd.to_numeric(
+            pd.Series(np.asarray(values, dtype=object).reshape(-1)), errors="raise"
+        ).to_numpy(float)
+    except (TypeError, ValueError):
+        raise DataError(
+            describe_problem(name, "non-numeric values", "numbers (NaN/None for missing)")
+        ) from None
 
 
 def summarize_continuous(
@@ -117,14 +160,7 @@ def summarize_continuous(
                 "quantile_method", quantile_method, "'sas', 'r' or a numpy quantile method"
             )
         )
-    try:
-        arr = pd.to_numeric(
-            pd.Series(np.asarray(values, dtype=object).reshape(-1)), errors="raise"
-        ).to_numpy(float)
-    except (TypeError, ValueError):
-        raise DataError(
-            describe_problem(name, "non-numeric values", "numbers (NaN/None for missing)")
-        ) from None
+    arr = _as_numbers(values, name)
     if np.isinf(arr).any():
         raise DataError(describe_problem(name, float(arr[np.isinf(arr)][0]), "finite numbers"))
     present = arr[~np.isnan(arr)]
@@ -135,11 +171,17 @@ def summarize_continuous(
             0, int(arr.size), nan, nan, nan, nan, nan, nan, nan, quantile_method
         )
     q1, med, q3 = np.quantile(present, [0.25, 0.5, 0.75], method=method)  # type: ignore[call-overload]
+    mean = float(present.mean())
+    sd = float(present.std(ddof=1)) if n > 1 else nan
+    geo_mean, geo_cv = geometric_stats(present)
     return ContinuousSummary(
         n=n,
         n_missing=int(arr.size - n),
-        mean=float(present.mean()),
-        sd=float(present.std(ddof=1)) if n > 1 else nan,
+        mean=mean,
+        sd=sd,
+        cv_pct=100.0 * sd / mean if n > 1 and mean != 0 else nan,
+        geo_mean=geo_mean,
+        geo_cv_pct=geo_cv,
         median=float(med),
         q1=float(q1),
         q3=float(q3),

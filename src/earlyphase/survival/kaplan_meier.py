@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
+from earlyphase._arrays import freeze_arrays
 from earlyphase.errors import DataError, OptionsError, describe_problem
 from earlyphase.survival._validate import as_time_event, check_choice, check_level
 from earlyphase.survival.confidence import CONF_TYPES, pointwise_limits
@@ -82,6 +83,9 @@ class KMResult:
     def n(self) -> int:
         """Number of subjects."""
         return int(self.n_event.sum() + self.n_censor.sum())
+
+    def __post_init__(self) -> None:
+        freeze_arrays(self)  # writing into a result's arrays raises instead of changing it
 
     @property
     def events(self) -> int:

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
+from earlyphase._arrays import freeze_arrays
 from earlyphase.errors import DataError, describe_problem
 from earlyphase.survival._validate import as_time_event
 
@@ -56,6 +57,9 @@ class LogrankResult:
     expected: NDArray[np.float64]
     variance: NDArray[np.float64]
     n_strata: int = 1
+
+    def __post_init__(self) -> None:
+        freeze_arrays(self)  # writing into a result's arrays raises instead of changing it
 
     def to_frame(self) -> pd.DataFrame:
         """One row per group: n, observed, expected, o_minus_e, and the test columns."""

@@ -31,7 +31,7 @@ def simulated_pc(
 ) -> pd.DataFrame | None:
     """PC rows of one simulated trial (None when the protocol samples no drug it gives)."""
     try:
-        from earlyphase.twin.pk_samples import (
+        from earlyphase.twin.pk_samples import (  # type: ignore[attr-defined]  # not yet there
             PkPatients,
             isatuximab_covariates,
             pc_rows,

@@ -21,6 +21,7 @@ import pandas as pd
 
 from earlyphase.cdisc import terms
 from earlyphase.cdisc.adam._common import ADSL_KEYS, MissingInputError, finish, require
+from earlyphase.cdisc.dates import duration_in
 
 __all__ = ["derive_adpp"]
 
@@ -43,9 +44,9 @@ def _infusion_starts(ex: pd.DataFrame, adpc: pd.DataFrame) -> pd.DataFrame:
             "_S": start,
         }
     ).dropna()
-    frame["_T"] = (
-        frame["_S"] - frame.groupby(["USUBJID", "PARAMCD"])["_S"].transform("min")
-    ) / pd.Timedelta(hours=1)
+    frame["_T"] = duration_in(
+        frame["_S"] - frame.groupby(["USUBJID", "PARAMCD"])["_S"].transform("min"), "h"
+    )
     return frame[["USUBJID", "PARAMCD", "_T"]]
 
 

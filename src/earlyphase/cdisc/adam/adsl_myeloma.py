@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from earlyphase.cdisc import terms
@@ -56,11 +55,17 @@ _SC_YN = frozenset(
 )
 
 
+def _y_n_or_missing(yes: pd.Series, known: pd.Series) -> pd.Series:
+    """ "Y" where ``yes``, else "N" where ``known``, else missing (a ``str`` column)."""
+    missing = pd.Series(None, index=yes.index, dtype="str")
+    return missing.mask(known, "N").mask(yes, "Y")
+
+
 def _any_y(frame: pd.DataFrame) -> pd.Series:
     """ "Y" if any column is Y, "N" if some are N and none Y, missing if none is known."""
     y = (frame == "Y").any(axis=1)
     known = frame.isin(["Y", "N"]).any(axis=1)
-    return pd.Series(np.where(y, "Y", np.where(known, "N", None)), index=frame.index, dtype="str")
+    return _y_n_or_missing(y, known)
 
 
 def last_on_or_before(
@@ -95,9 +100,7 @@ def _sc_variables(sc: pd.DataFrame, subjects: pd.Series) -> pd.DataFrame:
     if {"IMIDREF", "PIREF"} <= set(out.columns):
         both = (out["IMIDREF"] == "Y") & (out["PIREF"] == "Y")
         known = out["IMIDREF"].isin(["Y", "N"]) & out["PIREF"].isin(["Y", "N"])
-        out["DUALREF"] = pd.Series(
-            np.where(both, "Y", np.where(known, "N", None)), index=out.index, dtype="str"
-        )
+        out["DUALREF"] = _y_n_or_missing(both, known)
     return out
 
 

@@ -27,6 +27,7 @@ import pandas as pd
 
 from earlyphase.cdisc import terms
 from earlyphase.cdisc.adam._common import ADSL_KEYS, finish, require
+from earlyphase.cdisc.dates import duration_in
 
 __all__ = ["derive_adtte"]
 
@@ -116,7 +117,7 @@ def derive_adtte(adsl: pd.DataFrame, adrs: pd.DataFrame) -> pd.DataFrame:
     out["PARAM"] = out["PARAMCD"].map(_PARAM)
     for col in ("STARTDT", "ADT"):
         out[col] = pd.to_datetime(out[col]).astype("datetime64[ns]")
-    out["AVALDY"] = ((out["ADT"] - out["STARTDT"]) / pd.Timedelta(days=1) + 1).astype("float64")
+    out["AVALDY"] = (duration_in(out["ADT"] - out["STARTDT"], "D") + 1).astype("float64")
     out["AVAL"] = out["AVALDY"] / terms.DAYS_PER_MONTH
     out["AVALU"] = "MONTHS"
     out["CNSR"] = out["CNSR"].astype("float64")

@@ -18,7 +18,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 import pandas as pd
@@ -97,7 +97,7 @@ def _loads(text: str, where: str) -> Any:
     return load_json(text, where, "Dataset-JSON")
 
 
-def _is_int(v: Any) -> bool:
+def _is_int(v: Any) -> TypeGuard[int]:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
@@ -113,12 +113,38 @@ def validate_dataset_json(obj: Any, *, expect_rows: bool = True) -> list[str]:
     (``additionalProperties: false``), unique column names, and for each row its length and
     the JSON type of each value against its column's ``dataType``.
     """
-    problems: list[str] = []
     if not isinstance(obj, Mapping):
         return [describe_problem("Dataset-JSON", type(obj).__name__, "a JSON object")]
-    for key in REQUIRED_TOP_LEVEL:
-        if key not in obj:
-            problems.append(describe_problem(key, "missing", "required top-level attribute"))
+    problems = _top_level_problems(obj, expect_rows)
+    records = obj.get("records")
+    columns = obj.get("columns")
+    if "columns" in obj and not isinstance(columns, list):
+        problems.append(describe_problem("columns", type(columns).__name__, "an array"))
+        columns = None
+    names: list[str] = []
+    for i, col in enumerate(columns or []):
+        problems += _column_problems(col, f"columns[{i}]", names)
+    rows = obj.get("rows")
+    if rows is not None and expect_rows:
+        if not isinstance(rows, list):
+            problems.append(describe_problem("rows", type(rows).__name__, "an array of arrays"))
+        else:
+            if _is_int(records) and records != len(rows):
+                problems.append(
+                    describe_problem("records", records, f"the number of rows ({len(rows)})")
+                )
+            if isinstance(columns, list) and not problems:
+                problems.extend(_check_rows(rows, columns))
+    return problems
+
+
+def _top_level_problems(obj: Mapping[str, Any], expect_rows: bool) -> list[str]:
+    """Required, unknown and mistyped top-level attributes (not columns or rows)."""
+    problems = [
+        describe_problem(key, "missing", "required top-level attribute")
+        for key in REQUIRED_TOP_LEVEL
+        if key not in obj
+    ]
     allowed = set(TOP_LEVEL_ORDER) if expect_rows else set(TOP_LEVEL_ORDER) - {"rows"}
     unknown = [key for key in obj if key not in allowed]
     if unknown:
@@ -128,12 +154,11 @@ def validate_dataset_json(obj: Any, *, expect_rows: bool = True) -> list[str]:
     for key in ("datasetJSONCreationDateTime", "dbLastModifiedDateTime"):
         if key in obj and not (isinstance(obj[key], str) and _DATETIME_RE.match(obj[key])):
             problems.append(describe_problem(key, obj[key], "ISO 8601 YYYY-MM-DDThh:mm:ss"))
+    version = obj.get("datasetJSONVersion")
     if "datasetJSONVersion" in obj and not (
-        isinstance(obj["datasetJSONVersion"], str) and _VERSION_RE.match(obj["datasetJSONVersion"])
+        isinstance(version, str) and _VERSION_RE.match(version)
     ):
-        problems.append(
-            describe_problem("datasetJSONVersion", obj["datasetJSONVersion"], "1.1 or 1.1.n")
-        )
+        problems.append(describe_problem("datasetJSONVersion", version, "1.1 or 1.1.n"))
     for key in (*_STRING_ATTRS, "itemGroupOID", "name", "label"):
         if key in obj and not isinstance(obj[key], str):
             problems.append(describe_problem(key, obj[key], "a string"))
@@ -150,59 +175,41 @@ def validate_dataset_json(obj: Any, *, expect_rows: bool = True) -> list[str]:
     records = obj.get("records")
     if "records" in obj and not (_is_int(records) and records >= 0):
         problems.append(describe_problem("records", records, "an integer >= 0"))
-    columns = obj.get("columns")
-    if "columns" in obj and not isinstance(columns, list):
-        problems.append(describe_problem("columns", type(columns).__name__, "an array"))
-        columns = None
-    names: list[str] = []
-    for i, col in enumerate(columns or []):
-        where = f"columns[{i}]"
-        if not isinstance(col, Mapping):
-            problems.append(describe_problem(where, col, "an object"))
-            continue
-        for key in REQUIRED_COLUMN_KEYS:
-            if key not in col:
-                problems.append(
-                    describe_problem(f"{where}.{key}", "missing", "required column attribute")
-                )
-        unknown = [key for key in col if key not in COLUMN_KEYS]
-        if unknown:
-            problems.append(
-                describe_problem(f"{where} attributes", unknown, f"only {list(COLUMN_KEYS)}")
-            )
-        for key in ("itemOID", "name", "label", "displayFormat"):
-            if key in col and not isinstance(col[key], str):
-                problems.append(describe_problem(f"{where}.{key}", col[key], "a string"))
-        if "dataType" in col and col["dataType"] not in DATA_TYPES:
-            problems.append(
-                describe_problem(f"{where}.dataType", col["dataType"], f"one of {list(DATA_TYPES)}")
-            )
-        if "targetDataType" in col and col["targetDataType"] not in TARGET_DATA_TYPES:
-            problems.append(
-                describe_problem(
-                    f"{where}.targetDataType", col["targetDataType"], "integer or decimal"
-                )
-            )
-        for key in ("length", "keySequence"):
-            if key in col and not (_is_int(col[key]) and col[key] >= 1):
-                problems.append(describe_problem(f"{where}.{key}", col[key], "an integer >= 1"))
-        if isinstance(col.get("name"), str):
-            if col["name"] in names:
-                problems.append(
-                    describe_problem(f"{where}.name", col["name"], "unique column names")
-                )
-            names.append(col["name"])
-    rows = obj.get("rows")
-    if rows is not None and expect_rows:
-        if not isinstance(rows, list):
-            problems.append(describe_problem("rows", type(rows).__name__, "an array of arrays"))
-        else:
-            if _is_int(records) and records != len(rows):
-                problems.append(
-                    describe_problem("records", records, f"the number of rows ({len(rows)})")
-                )
-            if isinstance(columns, list) and not problems:
-                problems.extend(_check_rows(rows, columns))
+    return problems
+
+
+def _column_problems(col: Any, where: str, names: list[str]) -> list[str]:
+    """Problems with one column definition; appends its name to ``names`` (uniqueness)."""
+    if not isinstance(col, Mapping):
+        return [describe_problem(where, col, "an object")]
+    problems = [
+        describe_problem(f"{where}.{key}", "missing", "required column attribute")
+        for key in REQUIRED_COLUMN_KEYS
+        if key not in col
+    ]
+    unknown = [key for key in col if key not in COLUMN_KEYS]
+    if unknown:
+        problems.append(
+            describe_problem(f"{where} attributes", unknown, f"only {list(COLUMN_KEYS)}")
+        )
+    for key in ("itemOID", "name", "label", "displayFormat"):
+        if key in col and not isinstance(col[key], str):
+            problems.append(describe_problem(f"{where}.{key}", col[key], "a string"))
+    if "dataType" in col and col["dataType"] not in DATA_TYPES:
+        problems.append(
+            describe_problem(f"{where}.dataType", col["dataType"], f"one of {list(DATA_TYPES)}")
+        )
+    if "targetDataType" in col and col["targetDataType"] not in TARGET_DATA_TYPES:
+        problems.append(
+            describe_problem(f"{where}.targetDataType", col["targetDataType"], "integer or decimal")
+        )
+    for key in ("length", "keySequence"):
+        if key in col and not (_is_int(col[key]) and col[key] >= 1):
+            problems.append(describe_problem(f"{where}.{key}", col[key], "an integer >= 1"))
+    if isinstance(col.get("name"), str):
+        if col["name"] in names:
+            problems.append(describe_problem(f"{where}.name", col["name"], "unique column names"))
+        names.append(col["name"])
     return problems
 
 
@@ -388,7 +395,8 @@ def _json_rows(df: pd.DataFrame, columns: list[dict[str, Any]]) -> Iterable[list
 
 def _objects(values: pd.Series) -> list[Any]:
     """Python objects with None for missing (fast path through numpy object arrays)."""
-    arr = values.to_numpy(dtype=object, na_value=None)
+    # pandas documents na_value=None; pandas-stubs do not list None among its types
+    arr = values.to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]
     return arr.tolist()
 
 

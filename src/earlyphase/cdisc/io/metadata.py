@@ -134,8 +134,8 @@ def infer_column(series: pd.Series, name: str | None = None) -> dict[str, Any]:
         )
         meta["dataType"] = "integer" if whole else "double"
     elif pd.api.types.is_datetime64_any_dtype(dtype):
-        values = series.dropna()
-        at_midnight = bool((values == values.dt.normalize()).all())
+        stamps = series.dropna()
+        at_midnight = bool((stamps == stamps.dt.normalize()).all())
         meta.update(
             dataType="date" if at_midnight else "datetime",
             targetDataType="integer",
@@ -147,10 +147,10 @@ def infer_column(series: pd.Series, name: str | None = None) -> dict[str, Any]:
         meta["dataType"] = "string"
         meta["length"] = _string_length(series)
         if name.upper().endswith("DTC"):
-            values = [v for v in series.dropna().astype(str) if v]
-            if values and all(_ISO_DATE.match(v) for v in values):
+            texts = [v for v in series.dropna().astype(str) if v]
+            if texts and all(_ISO_DATE.match(v) for v in texts):
                 meta["dataType"] = "date"
-            elif values and all(_ISO_DATE.match(v) or _ISO_DATETIME.match(v) for v in values):
+            elif texts and all(_ISO_DATE.match(v) or _ISO_DATETIME.match(v) for v in texts):
                 meta["dataType"] = "datetime"
     return meta
 

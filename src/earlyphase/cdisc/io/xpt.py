@@ -25,6 +25,7 @@ import pandas as pd
 
 from earlyphase._files import atomic_path
 from earlyphase._stamps import source_date_epoch
+from earlyphase.cdisc.dates import duration_in
 from earlyphase.cdisc.io.metadata import (
     byte_lengths,
     column_metadata,
@@ -237,7 +238,7 @@ def write_xpt(
                 out[col] = delta
                 formats[col] = fmt if _format_kind(fmt) == "datetime" else "DATETIME20"
         elif pd.api.types.is_timedelta64_dtype(series.dtype):
-            out[col] = series / np.timedelta64(1, "s")
+            out[col] = duration_in(series, "s")
             formats[col] = fmt if _format_kind(fmt) == "time" else "TIME8"
         elif entry["dataType"] in ("integer", "float", "double", "decimal", "boolean"):
             values = pd.to_numeric(series.astype("float64"), errors="raise")

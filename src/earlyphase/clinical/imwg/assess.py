@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from earlyphase.cdisc.terms import RESPONSE_ORDER
 from earlyphase.clinical.imwg._prepare import prepare_visits
 from earlyphase.clinical.imwg.categorise import PD, categorise
 from earlyphase.clinical.imwg.confirm import confirm
 from earlyphase.clinical.imwg.options import IMWGOptions
 from earlyphase.clinical.imwg.result import IMWGResult
+from earlyphase.clinical.vocabulary import RESPONSE_ORDER
 from earlyphase.errors import OptionsError, describe_problem
 
 __all__ = ["assess"]

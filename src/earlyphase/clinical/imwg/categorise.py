@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from earlyphase.cdisc.terms import RESPONSE_ORDER
 from earlyphase.clinical.imwg._prepare import Prepared
 from earlyphase.clinical.imwg.options import IMWGOptions
+from earlyphase.clinical.vocabulary import RESPONSE_ORDER
 
 __all__ = ["Categorised", "categorise", "SCR", "CR", "VGPR", "PR", "MR", "SD", "PD", "NE"]
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from earlyphase.cdisc.terms import RESPONSE_ORDER
 from earlyphase.clinical.imwg.options import IMWGOptions
+from earlyphase.clinical.vocabulary import RESPONSE_ORDER
 
 __all__ = ["IMWGResult"]
 

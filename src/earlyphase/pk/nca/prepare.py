@@ -148,44 +148,9 @@ def _match_doses(
     return merged
 
 
-def prepare_profiles(conc: pd.DataFrame, doses: pd.DataFrame, options: NCAOptions) -> ProfileArrays:
-    """Validate the inputs and build :class:`ProfileArrays` (see the module docstring)."""
-    if not isinstance(conc, pd.DataFrame) or not isinstance(doses, pd.DataFrame):
-        raise DataError(describe_problem("conc/doses", type(conc).__name__, "pandas DataFrames"))
-    _require(conc, "conc", ("subject_id", "time", "conc"))
-    _require(doses, "doses", ("subject_id", "time", "amount", "route"))
-    if conc.empty:
-        raise DataError(describe_problem("conc", "0 rows", "at least one concentration"))
-    conc = conc.reset_index(drop=True)
-    doses = doses.reset_index(drop=True)
-    by_interval = "interval" in conc.columns
-    if by_interval and "interval" not in doses.columns:
-        raise DataError(
-            describe_problem(
-                "doses columns",
-                list(doses.columns),
-                "an 'interval' column, since conc has one (which dose starts each interval)",
-            )
-        )
-    keys = (
-        ["subject_id"]
-        + (["analyte"] if "analyte" in conc.columns else [])
-        + (["interval"] if by_interval else [])
-    )
-
-    times = _numeric(conc, "conc", "time", allow_nan=False)
-    values = _numeric(conc, "conc", "conc", allow_nan=True)
-    if (values < 0).any():
-        i = int(np.flatnonzero(values < 0)[0])
-        raise DataError(
-            describe_problem(
-                f"conc.conc (subject {conc['subject_id'].iloc[i]!r}, time {times[i]:g})",
-                float(values[i]),
-                "a concentration >= 0 (BLQ as 0, a BLQ flag or NaN)",
-            )
-        )
-    _check_order(conc, keys, times)
-
+def _dose_table(doses: pd.DataFrame, by_interval: bool, by_analyte: bool) -> pd.DataFrame:
+    """Validated doses: route, time, amount, infusion duration, tau, first dose of the subject
+    (per analyte when both tables have one)."""
     route = doses["route"].astype(str).str.strip().str.lower()
     bad_route = ~route.isin(ROUTES)
     if bad_route.any():
@@ -224,7 +189,6 @@ def prepare_profiles(conc: pd.DataFrame, doses: pd.DataFrame, options: NCAOption
         raise DataError(
             describe_problem("doses.tau", float(tau[tau <= 0][0]), "a positive dosing interval")
         )
-    by_analyte = "analyte" in conc.columns and "analyte" in doses.columns
     first_keys = [doses["subject_id"].to_numpy()] + (
         [doses["analyte"].to_numpy()] if by_analyte else []
     )
@@ -244,6 +208,49 @@ def prepare_profiles(conc: pd.DataFrame, doses: pd.DataFrame, options: NCAOption
         dose_table["interval"] = doses["interval"].to_numpy()
     if by_analyte:
         dose_table["analyte"] = doses["analyte"].to_numpy()
+    return dose_table
+
+
+def prepare_profiles(conc: pd.DataFrame, doses: pd.DataFrame, options: NCAOptions) -> ProfileArrays:
+    """Validate the inputs and build :class:`ProfileArrays` (see the module docstring)."""
+    if not isinstance(conc, pd.DataFrame) or not isinstance(doses, pd.DataFrame):
+        raise DataError(describe_problem("conc/doses", type(conc).__name__, "pandas DataFrames"))
+    _require(conc, "conc", ("subject_id", "time", "conc"))
+    _require(doses, "doses", ("subject_id", "time", "amount", "route"))
+    if conc.empty:
+        raise DataError(describe_problem("conc", "0 rows", "at least one concentration"))
+    conc = conc.reset_index(drop=True)
+    doses = doses.reset_index(drop=True)
+    by_interval = "interval" in conc.columns
+    if by_interval and "interval" not in doses.columns:
+        raise DataError(
+            describe_problem(
+                "doses columns",
+                list(doses.columns),
+                "an 'interval' column, since conc has one (which dose starts each interval)",
+            )
+        )
+    keys = (
+        ["subject_id"]
+        + (["analyte"] if "analyte" in conc.columns else [])
+        + (["interval"] if by_interval else [])
+    )
+
+    times = _numeric(conc, "conc", "time", allow_nan=False)
+    values = _numeric(conc, "conc", "conc", allow_nan=True)
+    if (values < 0).any():
+        i = int(np.flatnonzero(values < 0)[0])
+        raise DataError(
+            describe_problem(
+                f"conc.conc (subject {conc['subject_id'].iloc[i]!r}, time {times[i]:g})",
+                float(values[i]),
+                "a concentration >= 0 (BLQ as 0, a BLQ flag or NaN)",
+            )
+        )
+    _check_order(conc, keys, times)
+
+    by_analyte = "analyte" in conc.columns and "analyte" in doses.columns
+    dose_table = _dose_table(doses, by_interval, by_analyte)
     group_index = conc.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
     first_rows = np.unique(group_index, return_index=True)[1]
     profiles = _match_doses(conc.iloc[first_rows], dose_table, keys, by_interval, by_analyte)
