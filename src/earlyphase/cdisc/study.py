@@ -155,6 +155,7 @@ def read_study(
             path.is_file()
             and path.suffix.lower() in FORMATS
             and not path.name.endswith("-metadata.json")
+            and path.name != "earlyphase-manifest.json"  # written by earlyphase._staging
             and path.stem.lower() != "define"  # the variable description, not a domain
         ):
             found.setdefault(path.stem.upper(), []).append(path)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from earlyphase._files import atomic_write
-from earlyphase._staging import staged_folder
+from earlyphase._staging import MANIFEST_NAME, staged_folder
 from earlyphase._stamps import file_timestamp
 from earlyphase.errors import DataError, EarlyphaseError, FindingsError, describe_problem
 from earlyphase.limits import check_seed
@@ -298,7 +298,7 @@ def data_cutoff(adam: Mapping[str, pd.DataFrame]) -> dt.date | None:
 def _relocate(result: ReportResult, stage: Path, target: Path) -> ReportResult:
     """``result`` with its paths moved from the staging folder to the final folder."""
     files = tuple(target / Path(f).relative_to(stage) for f in result.files)
-    return replace(result, out_dir=target, files=files)
+    return replace(result, out_dir=target, files=(*files, target / MANIFEST_NAME))
 
 
 def _write_adam(adam: Mapping[str, pd.DataFrame], folder: Path, say: Progress) -> list[Path]:
