@@ -88,8 +88,9 @@ def load_json(text: str | bytes, source: str = "<string>", what: str = "JSON") -
             f"{source}: JSON nested too deeply; expected {what} nested at most "
             f"{MAX_NESTING_DEPTH} levels"
         ) from None
-    except ValueError as exc:  # e.g. integers over 4,300 digits
-        raise FileFormatError(f"{source}: {exc}; expected {what}") from None
+    except ValueError as exc:  # integers over 4,300 digits
+        problem = "an integer of more than 4,300 digits" if "digits" in str(exc) else str(exc)
+        raise FileFormatError(f"{source}: {problem}; expected {what}") from None
     if _depth(obj) > MAX_NESTING_DEPTH:
         raise FileFormatError(
             f"{source}: JSON nested deeper than {MAX_NESTING_DEPTH} levels; expected {what} "

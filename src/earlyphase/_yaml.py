@@ -153,7 +153,10 @@ def compose_yaml(text: str, source: str = "<string>") -> tuple[Any, yaml.Node | 
         line.
     """
     _check_size(text, source)
-    loader = _StrictLoader(text, source)
+    try:
+        loader = _StrictLoader(text, source)  # the reader checks every character here
+    except yaml.YAMLError as exc:
+        raise _parser_error(exc, source) from None
     try:
         root = loader.get_single_node()
         if root is None:

@@ -101,6 +101,11 @@ def validate_study(study: Mapping[str, pd.DataFrame]) -> ValidationReport:
         plain.attrs = {}  # pandas deep-copies attrs on every operation: check without them
         findings.extend(check_domain(plain, domain))
     dm = study.get("DM")
+    if dm is None:
+        # SDTMIG 3.x section 5.1: every study has DM, one record per subject
+        findings.append(
+            Finding("DM", "", "error", "the study has no DM domain (required by SDTMIG)", 1)
+        )
     if dm is not None and "USUBJID" in dm.columns:
         known = set(dm["USUBJID"].dropna())
         for domain, df in study.items():
@@ -150,6 +155,7 @@ def read_study(
             path.is_file()
             and path.suffix.lower() in FORMATS
             and not path.name.endswith("-metadata.json")
+            and path.name != "earlyphase-manifest.json"  # written by earlyphase._staging
             and path.stem.lower() != "define"  # the variable description, not a domain
         ):
             found.setdefault(path.stem.upper(), []).append(path)

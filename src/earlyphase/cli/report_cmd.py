@@ -14,6 +14,19 @@ _FORMATS_HELP = (
 )
 _ALL_FORMATS = "html,rtf,pdf,png,csv,parquet"
 _DEFAULT_OUT = Path("earlyphase-output")
+_OVERWRITE_HELP = (
+    "Replace --out even if it is a non-empty folder that is not an earlier output of this "
+    "command (the whole folder is replaced)."
+)
+
+
+def _argv() -> list[str]:
+    """The command line, for the manifest."""
+    import sys
+
+    return ["earlyphase", *sys.argv[1:]]
+
+
 #: a reason that is just a missing ADaM dataset or variable ("ADPP", "ADAE.IRFL")
 _INPUT_NAME = re.compile(r"AD[A-Z0-9]+(\.[A-Z0-9_]+)?")
 
@@ -80,24 +93,44 @@ def register(app: typer.Typer) -> None:
                 "another (simulate one trial under its built-in scenario, then analyse it).",
             ),
         ] = "isak-phase1b",
+        overwrite: Annotated[bool, typer.Option("--overwrite", help=_OVERWRITE_HELP)] = False,
     ) -> None:
         """Reproduce the reference paper (reconstruct, derive ADaM, analyse, report), or run a
         built-in protocol's virtual trial end to end (--protocol)."""
+        from earlyphase._staging import check_output_folder
+        from earlyphase.limits import check_seed
+        from earlyphase.report.pipeline import check_formats, run_reference
+
+        chosen = check_formats(_formats(formats))
+        if seed is not None:
+            check_seed("--seed", seed)
+        check_output_folder(out, "run", overwrite)
         if protocol != "isak-phase1b":
             from earlyphase.report.run_protocol import run_protocol
 
             result = _run_with_progress(
                 lambda step: run_protocol(
-                    protocol, out, seed=seed, formats=_formats(formats), progress=step
+                    protocol,
+                    out,
+                    seed=seed,
+                    formats=chosen,
+                    progress=step,
+                    overwrite=overwrite,
+                    argv=_argv(),
                 ),
                 total=24,
             )
             _summary(result)
             return
-        from earlyphase.report.pipeline import run_reference
 
+        chosen = check_formats(_formats(formats))
+        if seed is not None:
+            check_seed("--seed", seed)
+        check_output_folder(out, "run", overwrite)
         result = _run_with_progress(
-            lambda step: run_reference(out, seed=seed, formats=_formats(formats), progress=step),
+            lambda step: run_reference(
+                out, seed=seed, formats=chosen, progress=step, overwrite=overwrite, argv=_argv()
+            ),
             total=25,
         )
         _summary(result)
@@ -129,6 +162,7 @@ def register(app: typer.Typer) -> None:
                 "--allow-findings", help="Proceed when SDTM validation finds errors (recorded)."
             ),
         ] = False,
+        overwrite: Annotated[bool, typer.Option("--overwrite", help=_OVERWRITE_HELP)] = False,
     ) -> None:
         """Run the analyses and write the report for any trial's SDTM.
 
@@ -136,17 +170,28 @@ def register(app: typer.Typer) -> None:
         report's Methods say what was inferred).  SDTM validation errors stop the run (exit
         1, findings in OUT/validation.csv) unless --allow-findings is given.
         """
+        from earlyphase._staging import check_output_folder
+        from earlyphase.errors import DataError, describe_problem
         from earlyphase.report.pipeline import analyze as analyze_sdtm
+        from earlyphase.report.pipeline import check_formats
 
+        chosen = check_formats(_formats(formats))
+        if not sdtm_dir.is_dir():
+            raise DataError(
+                describe_problem("SDTM_DIR", str(sdtm_dir), "an existing folder of SDTM datasets")
+            )
+        check_output_folder(out, "analyze", overwrite)
         result = _run_with_progress(
             lambda step: analyze_sdtm(
                 sdtm_dir,
                 protocol,
                 out,
-                formats=_formats(formats),
+                formats=chosen,
                 progress=step,
                 prefer=prefer,
                 allow_findings=allow_findings,
+                overwrite=overwrite,
+                argv=_argv(),
             ),
             total=24,
         )

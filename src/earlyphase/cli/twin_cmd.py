@@ -6,6 +6,8 @@ from pathlib import Path
 
 import typer
 
+from earlyphase.cli._checks import check_suffix
+
 _OUT_DIR = typer.Option(..., "--out", "-o", help="Output folder for the SDTM files.")
 _SCENARIO = typer.Option(..., "--scenario", "-s", help="Scenario YAML file.")
 _TRIALS_OUT = typer.Option(None, "--out", "-o", help="Write per-trial results (.csv/.json).")
@@ -13,6 +15,19 @@ _SDTM_OUT = typer.Option(
     None, "--sdtm-out", help="Also write the SDTM of one simulated trial here."
 )
 _SEED = typer.Option(..., "--seed", help="Master seed (same seed, same result).")
+_OVERWRITE = typer.Option(
+    False,
+    "--overwrite",
+    help="Replace the output folder even if it is not an earlier output of this command.",
+)
+
+
+def _argv() -> list[str]:
+    """The command line, for the manifest."""
+    import sys
+
+    return ["earlyphase", *sys.argv[1:]]
+
 
 twin_app = typer.Typer(
     help="The virtual trial: reconstructed SDTM and trial simulation.", no_args_is_help=True
@@ -29,13 +44,21 @@ def reconstruct_cmd(
         help="Comma-separated formats: json, xpt, ndjson, parquet, csv.",
     ),
     seed: int = typer.Option(20200320, "--seed", help="Seed of the details the paper leaves open."),
+    overwrite: bool = _OVERWRITE,
 ) -> None:
     """Write the reconstructed isatuximab + carfilzomib phase 1b (33 patients) as SDTM."""
+    from earlyphase._staging import staged_folder
+    from earlyphase.limits import check_seed
     from earlyphase.twin import reconstruct, write_sdtm
+    from earlyphase.twin.sdtm import check_sdtm_formats
 
-    domains = reconstruct(seed=seed)
-    formats = [f.strip() for f in format.split(",") if f.strip()]
-    paths = write_sdtm(domains, out, formats=formats)
+    formats = check_sdtm_formats([f.strip() for f in format.split(",") if f.strip()])
+    check_seed("--seed", seed)
+    with staged_folder(
+        out, command="twin reconstruct", overwrite=overwrite, argv=_argv(), extra={"seed": seed}
+    ) as staged:
+        domains = reconstruct(seed=seed)
+        paths = write_sdtm(domains, staged.path, formats=formats)
     rows = sum(len(df) for df in domains.values())
     typer.echo(
         f"wrote {len(domains)} domains ({rows} records) as {', '.join(formats)} "
@@ -57,6 +80,7 @@ def simulate_cmd(
     sdtm_trial: int = typer.Option(
         0, "--sdtm-trial", help="Which trial --sdtm-out writes (0-based)."
     ),
+    overwrite: bool = _OVERWRITE,
     design: str = typer.Option(
         None,
         "--design",
@@ -71,10 +95,23 @@ def simulate_cmd(
 
     from earlyphase._files import atomic_write
     from earlyphase.errors import OptionsError, describe_problem
+    from earlyphase.limits import MAX_TRIALS, MAX_WORKERS, check_count, check_seed
     from earlyphase.twin import simulate_trials
 
-    if out is not None and out.suffix.lower() not in (".csv", ".json"):
-        raise OptionsError(describe_problem("--out", str(out), "a file name ending .csv or .json"))
+    check_suffix("--out", out, (".csv", ".json"))
+    n_trials = check_count("--n-trials", n_trials, MAX_TRIALS, what="trials")
+    check_seed("--seed", seed)
+    check_count("--workers", workers, MAX_WORKERS, what="worker processes")
+    if sdtm_trial < 0 or sdtm_trial >= n_trials:
+        raise OptionsError(
+            describe_problem(
+                "--sdtm-trial", sdtm_trial, f"a trial index from 0 to {n_trials - 1} (--n-trials)"
+            )
+        )
+    if sdtm_out is not None:
+        from earlyphase._staging import check_output_folder
+
+        check_output_folder(sdtm_out, "twin simulate", overwrite)
     console = Console()
     with console.status(f"simulating {n_trials} trials"):
         result = simulate_trials(
@@ -121,7 +158,16 @@ def simulate_cmd(
         domains = simulate_trial_sdtm(
             protocol, str(scenario), seed, trial=sdtm_trial, design=design
         )
-        write_sdtm(domains, sdtm_out, formats=("json", "xpt"))
+        from earlyphase._staging import staged_folder
+
+        with staged_folder(
+            sdtm_out,
+            command="twin simulate",
+            overwrite=overwrite,
+            argv=_argv(),
+            extra={"seed": seed, "trial": sdtm_trial},
+        ) as staged:
+            write_sdtm(domains, staged.path, formats=("json", "xpt"))
         typer.echo(f"wrote the SDTM of trial {sdtm_trial} ({len(domains)} domains) to {sdtm_out}")
 
 

@@ -176,6 +176,14 @@ def grade_labs(
     base = (
         numeric_column(out, "baseline", "labs") if "baseline" in out else np.full(len(out), np.nan)
     )
+    inverted = lln > uln  # NaN compares False: a missing bound is not an error here
+    if inverted.any():
+        i = int(inverted.nonzero()[0][0])
+        raise DataError(
+            describe_problem(
+                f"labs.lln (row {i})", float(lln[i]), f"at most labs.uln ({float(uln[i]):g})"
+            )
+        )
     keys = _resolve_tests(out["test"], unknown_tests)
 
     n = len(out)

@@ -9,8 +9,10 @@ rest of the report is still produced.
 
 from __future__ import annotations
 
+import datetime as dt
+import inspect
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,7 +20,10 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from earlyphase._files import atomic_write
-from earlyphase.errors import DataError, EarlyphaseError, describe_problem
+from earlyphase._staging import MANIFEST_NAME, staged_folder
+from earlyphase._stamps import file_timestamp
+from earlyphase.errors import DataError, EarlyphaseError, FindingsError, describe_problem
+from earlyphase.limits import check_seed
 from earlyphase.report.content import ReportContent, SkippedOutput
 from earlyphase.report.figures._base import FigureResult
 from earlyphase.report.options import ReportOptions
@@ -160,12 +165,7 @@ def build_report(
     from earlyphase.report.methods import methods_sections
     from earlyphase.report.tables import TABLES
 
-    formats = tuple(formats)
-    unknown = [f for f in formats if f not in _KNOWN_FORMATS]
-    if unknown:
-        raise DataError(
-            describe_problem("formats", unknown, f"a subset of {sorted(_KNOWN_FORMATS)}")
-        )
+    formats = check_formats(formats)
     say = progress or (lambda _msg: None)
     options = options or ReportOptions()
     adam, attrs = _normalise(adam)
@@ -206,10 +206,11 @@ def build_report(
         skipped=tuple(skipped_t + skipped_f),
         data_notes=tuple(notes),
         cutoff=_cutoff(adam),
-        run_datetime=_run_datetime(),
+        run_datetime=_run_datetime(adam),
         program=_program(),
     )
-    files = _write(content, out, formats, say, timings)
+    created = file_timestamp(data_cutoff(adam))
+    files = _write(content, out, formats, say, timings, created)
     return ReportResult(
         out,
         tuple(files),
@@ -231,19 +232,11 @@ def _cutoff(adam: Mapping[str, pd.DataFrame]) -> str:
     return dates.max().strftime("%Y-%m-%d") if len(dates) else ""
 
 
-def _run_datetime() -> str:
-    """Run date-time for page footers: SOURCE_DATE_EPOCH when set (reproducible builds),
-    else now, in UTC."""
-    import datetime as dt
-    import os
-
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    when = (
-        dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-        if epoch.isdigit()
-        else dt.datetime.now(dt.UTC)
-    )
-    return when.strftime("%Y-%m-%d %H:%M UTC")
+def _run_datetime(adam: Mapping[str, pd.DataFrame]) -> str:
+    """Run stamp for page footers, the same instant as the files' embedded timestamps
+    (:func:`earlyphase._stamps.file_timestamp`: ``SOURCE_DATE_EPOCH``, else the data cut-off,
+    else now), so that two runs on the same data give the same bytes."""
+    return file_timestamp(data_cutoff(adam)).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _program() -> str:
@@ -261,6 +254,7 @@ def _write(
     formats: tuple[str, ...],
     say: Progress,
     timings: dict[str, float],
+    created: dt.datetime | None = None,
 ) -> list[Path]:
     from earlyphase.report.render import render_html, write_frame, write_pdf, write_rtf_report
     from earlyphase.report.render.page_info import page_info
@@ -321,9 +315,39 @@ def _write(
     if "pdf" in formats:
         say("Writing PDF")
         t0 = time.perf_counter()
-        files.append(write_pdf(content, out / "report.pdf"))
+        files.append(write_pdf(content, out / "report.pdf", created=created))
         timings["pdf"] = time.perf_counter() - t0
     return files
+
+
+def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
+    """The requested output formats, checked (before anything is computed or written)."""
+    if isinstance(formats, str):
+        formats = [f.strip() for f in formats.split(",")]
+    formats = tuple(formats)
+    unknown = [f for f in formats if f not in _KNOWN_FORMATS]
+    if unknown or not formats:
+        raise DataError(
+            describe_problem(
+                "formats", list(unknown or formats), f"a subset of {sorted(_KNOWN_FORMATS)}"
+            )
+        )
+    return formats
+
+
+def data_cutoff(adam: Mapping[str, pd.DataFrame]) -> dt.date | None:
+    """The latest ``ADSL.DCUTDT`` (the data cut-off date), or None when ADSL has none."""
+    adsl = next((f for k, f in adam.items() if str(k).upper() == "ADSL"), None)
+    if adsl is None or "DCUTDT" not in adsl.columns:
+        return None
+    values = pd.to_datetime(adsl["DCUTDT"], errors="coerce").dropna()
+    return None if values.empty else values.max().date()
+
+
+def _relocate(result: ReportResult, stage: Path, target: Path) -> ReportResult:
+    """``result`` with its paths moved from the staging folder to the final folder."""
+    files = tuple(target / Path(f).relative_to(stage) for f in result.files)
+    return replace(result, out_dir=target, files=(*files, target / MANIFEST_NAME))
 
 
 def _write_adam(adam: Mapping[str, pd.DataFrame], folder: Path, say: Progress) -> list[Path]:
@@ -331,9 +355,10 @@ def _write_adam(adam: Mapping[str, pd.DataFrame], folder: Path, say: Progress) -
 
     say("Writing ADaM as Dataset-JSON")
     paths = []
+    created = file_timestamp(data_cutoff(adam))
     for name, frame in adam.items():
         path = folder / f"{name.lower()}.json"
-        write_dataset(frame, path)
+        write_dataset(frame, path, created=created)
         paths.append(path)
     return paths
 
@@ -381,16 +406,41 @@ def run_reference(
     seed: int | None = None,
     formats: Iterable[str] = DEFAULT_FORMATS,
     progress: Progress | None = None,
+    overwrite: bool = False,
+    argv: Sequence[str] | None = None,
 ) -> ReportResult:
     """Reconstruct the reference trial, derive ADaM, run every analysis and write the report,
-    with the published-versus-reproduced section."""
+    with the published-versus-reproduced section.
+
+    The folder is written whole (:func:`earlyphase._staging.staged_folder`): staged beside
+    ``out_dir``, ``earlyphase-manifest.json`` last, then moved into place. A non-empty
+    ``out_dir`` that is not an earlier ``run`` output is refused unless ``overwrite``.
+    ``argv`` (the command line) is recorded in the manifest.
+    """
+    from earlyphase.twin import reconstruct
+
+    formats = check_formats(formats)
+    if seed is not None:
+        check_seed("seed", seed)
+    target = Path(out_dir)
+    if seed is None:
+        seed = inspect.signature(reconstruct).parameters["seed"].default
+    with staged_folder(
+        target, command="run", overwrite=overwrite, argv=argv, extra={"seed": seed}
+    ) as staged:
+        result = _run_reference_into(staged.path, seed, formats, progress)
+    return _relocate(result, staged.path, target)
+
+
+def _run_reference_into(
+    out: Path, seed: int | None, formats: tuple[str, ...], progress: Progress | None
+) -> ReportResult:
     from earlyphase.protocol import load_protocol
     from earlyphase.protocol.analysis import plan_from_protocol
     from earlyphase.report.published import load_reference_published
     from earlyphase.twin import reconstruct
 
     say = progress or (lambda _msg: None)
-    out = Path(out_dir)
     say("Reconstructing the reference trial (SDTM)")
     sdtm = dict(reconstruct(seed) if seed is not None else reconstruct())
     say("Deriving ADaM")
@@ -436,6 +486,8 @@ def analyze(
     progress: Progress | None = None,
     prefer: str | None = None,
     allow_findings: bool = False,
+    overwrite: bool = False,
+    argv: Sequence[str] | None = None,
 ) -> ReportResult:
     """Run the pipeline on any trial's SDTM folder (XPT, Dataset-JSON, Parquet or CSV files).
 
@@ -451,18 +503,44 @@ def analyze(
         precedence decides (Dataset-JSON, NDJSON, XPT, Parquet, CSV).
     allow_findings : proceed when SDTM validation finds errors (recorded in Methods);
         otherwise they raise :class:`~earlyphase.errors.FindingsError` after
-        ``validation.csv`` is written.
+        ``validation.csv`` is written (the folder then holds it and the manifest).
+    overwrite, argv : the output folder is written whole, as in :func:`run_reference`.
     """
-    from earlyphase.cdisc.gate import validate_for_analysis
-    from earlyphase.cdisc.plan import resolve_plan
-    from earlyphase.cdisc.study import read_study
-
-    say = progress or (lambda _msg: None)
+    formats = check_formats(formats)
     folder = Path(sdtm_dir)
     if not folder.is_dir():
         raise DataError(
             describe_problem("SDTM_DIR", str(folder), "an existing folder of SDTM datasets")
         )
+    target = Path(out_dir)
+    inside = folder.resolve()
+    if inside == target.resolve() or target.resolve() in inside.parents:
+        raise DataError(
+            describe_problem("--out", str(target), f"a folder that does not hold {folder}")
+        )
+    with staged_folder(
+        target, command="analyze", overwrite=overwrite, argv=argv, keep_on=(FindingsError,)
+    ) as staged:
+        result = _analyze_into(
+            folder, protocol, staged.path, formats, progress, prefer, allow_findings
+        )
+    return _relocate(result, staged.path, target)
+
+
+def _analyze_into(
+    folder: Path,
+    protocol: Protocol | AnalysisPlan | str | Path | None,
+    out_dir: Path,
+    formats: tuple[str, ...],
+    progress: Progress | None,
+    prefer: str | None,
+    allow_findings: bool,
+) -> ReportResult:
+    from earlyphase.cdisc.gate import validate_for_analysis
+    from earlyphase.cdisc.plan import resolve_plan
+    from earlyphase.cdisc.study import read_study
+
+    say = progress or (lambda _msg: None)
     say("Reading SDTM")
     study = read_study(folder, prefer=prefer, validate=False)
     sdtm: dict[str, pd.DataFrame] = dict(study)

@@ -8,10 +8,18 @@ and runs :func:`earlyphase.report.pipeline.analyze` on it with the protocol.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from earlyphase.report.pipeline import DEFAULT_FORMATS, Progress, ReportResult, analyze
+from earlyphase._staging import staged_folder
+from earlyphase.report.pipeline import (
+    DEFAULT_FORMATS,
+    Progress,
+    ReportResult,
+    _analyze_into,
+    _relocate,
+    check_formats,
+)
 
 __all__ = ["run_protocol"]
 
@@ -23,8 +31,16 @@ def run_protocol(
     seed: int | None = None,
     formats: Iterable[str] = DEFAULT_FORMATS,
     progress: Progress | None = None,
+    overwrite: bool = False,
+    argv: Sequence[str] | None = None,
 ) -> ReportResult:
-    """Simulate trial 0 of ``protocol`` (seed default 1) and write its full report."""
+    """Simulate trial 0 of ``protocol`` (seed default 1) and write its full report.
+
+    The folder (``sdtm/`` and the report) is written whole, as by
+    :func:`earlyphase.report.pipeline.run_reference`: staged beside ``out_dir``, the manifest
+    last, then moved into place; a non-empty ``out_dir`` that is not an earlier ``run`` output
+    is refused unless ``overwrite``.
+    """
     from earlyphase.protocol import load_protocol
     from earlyphase.twin import write_sdtm
     from earlyphase.twin.builtin_scenarios import builtin_scenario
@@ -35,6 +51,13 @@ def run_protocol(
     scenario = builtin_scenario(proto.id)
     say(f"Simulating one trial of {proto.id} ({scenario.name})")
     sdtm = simulate_trial_sdtm(proto, scenario, seed=1 if seed is None else seed)
-    out = Path(out_dir)
-    write_sdtm(sdtm, out / "sdtm", formats=("xpt",))
-    return analyze(out / "sdtm", proto, out, formats=formats, progress=progress)
+    chosen = check_formats(formats)
+    target = Path(out_dir)
+    with staged_folder(
+        target, command="run", overwrite=overwrite, argv=argv, extra={"seed": seed}
+    ) as staged:
+        write_sdtm(sdtm, staged.path / "sdtm", formats=("xpt",))
+        result = _analyze_into(
+            staged.path / "sdtm", proto, staged.path, chosen, progress, None, False
+        )
+    return _relocate(result, staged.path, target)

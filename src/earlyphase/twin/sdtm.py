@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from earlyphase._stamps import file_timestamp
 from earlyphase.cdisc.io import write_dataset
 from earlyphase.errors import OptionsError, describe_problem
 from earlyphase.twin.define import define_table
@@ -44,6 +46,27 @@ def finalize_domains(domains: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFr
     return out
 
 
+def check_sdtm_formats(formats: Iterable[str]) -> list[str]:
+    """The SDTM output formats, checked before anything is written."""
+    chosen = [f.lower().lstrip(".") for f in formats]
+    if not chosen:
+        raise OptionsError(describe_problem("formats", "", f"one or more of {', '.join(FORMATS)}"))
+    for f in chosen:
+        if f not in FORMATS:
+            raise OptionsError(describe_problem("formats", f, f"one of {', '.join(FORMATS)}"))
+    return chosen
+
+
+def sdtm_cutoff(domains: Mapping[str, pd.DataFrame]) -> dt.date | None:
+    """The data cut-off date: the latest DS ``DATA CUT-OFF`` milestone (None if absent)."""
+    ds = domains.get("DS")
+    if ds is None or not {"DSDECOD", "DSSTDTC"} <= set(ds.columns):
+        return None
+    dates = ds.loc[ds["DSDECOD"].astype(str) == "DATA CUT-OFF", "DSSTDTC"].astype(str).str[:10]
+    parsed = pd.to_datetime(dates, format="%Y-%m-%d", errors="coerce").dropna()
+    return None if parsed.empty else parsed.max().date()
+
+
 def write_sdtm(
     domains: Mapping[str, pd.DataFrame],
     out_dir: str | os.PathLike[str],
@@ -65,17 +88,15 @@ def write_sdtm(
     list of Path
         The files written.
     """
-    chosen = [f.lower().lstrip(".") for f in formats]
-    for f in chosen:
-        if f not in FORMATS:
-            raise OptionsError(describe_problem("formats", f, f"one of {', '.join(FORMATS)}"))
+    chosen = check_sdtm_formats(formats)
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
+    created = file_timestamp(sdtm_cutoff(domains))
     written = []
     for name, df in domains.items():
         for f in chosen:
             path = folder / f"{name.lower()}.{f}"
-            write_dataset(df, path)
+            write_dataset(df, path, created=created)
             written.append(path)
     define = define_table(domains)
     path = folder / "define.csv"

@@ -13,7 +13,6 @@ exchanged as a string; ADaM numeric dates (``targetDataType`` integer) as ISO 86
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
 import os
 import re
@@ -27,6 +26,7 @@ import pandas as pd
 from earlyphase import __version__
 from earlyphase._files import atomic_write
 from earlyphase._json import load_json
+from earlyphase._stamps import file_timestamp
 from earlyphase.cdisc.io.metadata import (
     COLUMN_KEYS,
     DATA_TYPES,
@@ -366,9 +366,7 @@ def dataset_json_metadata(
     """The Dataset-JSON top-level object for ``df`` without ``rows`` (attribute order of the spec)."""
     name = (name or dataset_name(df)).upper()
     extra = dict(df.attrs.get("dataset_json") or {})
-    created = created or _dt.datetime.now(_dt.UTC).replace(microsecond=0).strftime(
-        "%Y-%m-%dT%H:%M:%S"
-    )
+    created = created or file_timestamp().strftime("%Y-%m-%dT%H:%M:%S")
     columns = []
     for col, entry in column_metadata(df).items():
         item = {"itemOID": entry.get("itemOID") or f"IT.{name}.{col}", "name": col, **entry}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -65,6 +66,19 @@ def read_dataset(path: str | os.PathLike[str]) -> pd.DataFrame:
     return reader(path)
 
 
-def write_dataset(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
-    """Write one dataset atomically in the format given by the extension, with its metadata."""
-    FORMATS[format_of(path)][1](df, path)
+def write_dataset(
+    df: pd.DataFrame, path: str | os.PathLike[str], *, created: dt.datetime | None = None
+) -> None:
+    """Write one dataset atomically in the format given by the extension, with its metadata.
+
+    ``created`` is the time embedded in Dataset-JSON and XPT headers (default: see
+    :func:`earlyphase._stamps.file_timestamp`); CSV and Parquet carry none.
+    """
+    ext = format_of(path)
+    writer = FORMATS[ext][1]
+    if created is None or ext in (".csv", ".parquet"):
+        writer(df, path)
+    elif ext == ".xpt":
+        writer(df, path, created=created)
+    else:
+        writer(df, path, created=created.strftime("%Y-%m-%dT%H:%M:%S"))

@@ -14,6 +14,7 @@ structure, a partial last observation, more than one member) and raises :class:`
 
 from __future__ import annotations
 
+import datetime as _dt
 import os
 import re
 from pathlib import Path
@@ -23,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from earlyphase._files import atomic_path
+from earlyphase._stamps import source_date_epoch
 from earlyphase.cdisc.dates import duration_in
 from earlyphase.cdisc.io.metadata import (
     byte_lengths,
@@ -183,7 +185,29 @@ def _check_v5_limits(df: pd.DataFrame, name: str, meta: dict[str, dict[str, Any]
         raise DataError("cannot write SAS XPORT v5: " + "; ".join(problems))
 
 
-def write_xpt(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
+#: (record, offset) of the four ``ddMMMyy:hh:mm:ss`` stamps of a v5 file with one member:
+#: library created / modified, member created / modified (SAS TS-140).
+_STAMP_FIELDS = ((1, 64), (2, 0), (5, 64), (6, 0))
+_STAMP_RE = re.compile(rb"\d\d[A-Z]{3}\d\d:\d\d:\d\d:\d\d")
+
+
+def _stamp_header(path: Path, when: _dt.datetime) -> None:
+    """Overwrite the created/modified stamps of an XPT v5 header with ``when`` (UTC)."""
+    months = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+    utc = when.astimezone(_dt.UTC) if when.tzinfo else when
+    text = f"{utc:%d}{months[utc.month - 1]}{utc:%y}:{utc:%H:%M:%S}".encode("ascii")
+    with open(path, "r+b") as handle:
+        for record, offset in _STAMP_FIELDS:
+            where = record * 80 + offset
+            handle.seek(where)
+            if _STAMP_RE.fullmatch(handle.read(16)):
+                handle.seek(where)
+                handle.write(text)
+
+
+def write_xpt(
+    df: pd.DataFrame, path: str | os.PathLike[str], *, created: _dt.datetime | None = None
+) -> None:
     """Write ``df`` as a SAS XPORT v5 file, atomically, with its labels, lengths and formats.
 
     Dates become SAS dates (days since 1960-01-01) with their ``displayFormat`` (default
@@ -251,3 +275,6 @@ def write_xpt(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
             file_format_version=5,
             variable_format=formats or None,
         )
+        stamp = created or source_date_epoch()
+        if stamp is not None:
+            _stamp_header(tmp, stamp)

@@ -11,8 +11,10 @@ with its title and caption.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
+import time
 from pathlib import Path
 from typing import Any
 
@@ -222,8 +224,28 @@ def _comparison_table(display: DisplayTable, styles, width: float):  # type: ign
     return table
 
 
-def write_pdf(content: ReportContent, path: Path) -> Path:
-    """Write the report as a landscape PDF."""
+def _stamped_canvas(when: dt.datetime):  # type: ignore[no-untyped-def]
+    """A reportlab canvas class whose CreationDate/ModDate are ``when`` (UTC) and whose
+    document ID is derived from the content (reportlab's invariant mode), not the clock."""
+    from earlyphase.report.render.pdf_page import ReportCanvas
+
+    class _Canvas(ReportCanvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs["invariant"] = 1
+            super().__init__(*args, **kwargs)
+            stamp = self._doc._timeStamp
+            stamp.t = when.timestamp()
+            stamp.lt = time.gmtime(stamp.t)
+            stamp.YMDhms = tuple(stamp.lt)[:6]
+            stamp.dhh = stamp.dmm = 0
+            stamp.tzname = "UTC"
+
+    return _Canvas
+
+
+def write_pdf(content: ReportContent, path: Path, created: dt.datetime | None = None) -> Path:
+    """Write the report as a landscape PDF; ``created`` is its CreationDate/ModDate
+    (default :func:`earlyphase._stamps.file_timestamp`: ``SOURCE_DATE_EPOCH`` or now)."""
     from reportlab.lib.pagesizes import landscape, letter
     from reportlab.lib.units import inch
     from reportlab.platypus import (
@@ -237,8 +259,9 @@ def write_pdf(content: ReportContent, path: Path) -> Path:
         Spacer,
     )
 
+    from earlyphase._stamps import file_timestamp
     from earlyphase.report.render.page_info import page_info
-    from earlyphase.report.render.pdf_page import OutputMarker, ReportCanvas, draw_page
+    from earlyphase.report.render.pdf_page import OutputMarker, draw_page
 
     _register_fonts()
     styles = _styles()
@@ -301,5 +324,5 @@ def write_pdf(content: ReportContent, path: Path) -> Path:
         # drawn at the end of each page: the header names the output begun on the page
         template = PageTemplate("page", [frame], onPageEnd=lambda c, d: draw_page(c, d, info))
         doc.addPageTemplates([template])
-        doc.build(story, canvasmaker=ReportCanvas)
+        doc.build(story, canvasmaker=_stamped_canvas(created or file_timestamp()))
     return path
