@@ -129,6 +129,11 @@ _NOT_INCONSISTENT = (
     "gain1q_overall.pct",
     "table2.Anemia.overall.any_pct",
     "table2.Thrombocytopenia.overall.any_pct",
+    # Table 3 DL3 Rac AUC1week: 140,000 / 2 / 23,600 = 2.97 per week against the printed 3.36
+    # is not an inconsistency: the paper's ratio uses the cycle-3 AUC(0-168 h), not printed
+    # (Chari et al. 2021, Table 3 footnote: "cycle 3 to cycle 1 accumulation ratio of AUC1week")
+    "table3.c3d1.dl3.rac_auc1week_mean",
+    "table3.c3d1.dl3.rac_auc1week_gmean",
 )
 
 
@@ -141,11 +146,8 @@ def test_reference_flags_and_reasons(report):
         "diag_years_median_overall",  # at least 17 of 33 values are <= 6
         "gain1q_overall",  # 2 + 9 + 2 = 13, not 14
         "table2.Anemia.overall.any",
-        # Table 3 DL3 (same 6 patients): 140,000 / 2 / 23,600 = 2.97, printed 3.36
-        "table3.c3d1.dl3.rac_auc1week_gmean",
     ):
         assert frame.loc[key, "consistency"] == "inconsistent", key
-    assert "2.97" in frame.loc["table3.c3d1.dl3.rac_auc1week_gmean", "note"]
     # every number that does not agree says why
     open_rows = frame[~frame["status"].str.startswith("same")]
     assert (open_rows["reason"].str.len() > 0).all()
