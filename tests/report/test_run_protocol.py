@@ -42,3 +42,6 @@ def test_template_runs_end_to_end(tmp_path):
         assert (out / "figures" / f"{name}_data.csv").exists(), name
     dm = pd.read_sas(out / "sdtm" / "dm.xpt", format="xport", encoding="utf-8")
     assert set(dm["STUDYID"]) == {"SOLID-TUMOUR-PHASE1-TEMPLATE"}
+    # the IMWG (myeloma) response outputs do not apply to a RECIST 1.1 trial: omitted, not drawn
+    for imwg_only in ("efficacy_best_response", "response_deepening"):
+        assert not (out / "tables" / f"{imwg_only}.csv").exists(), imwg_only

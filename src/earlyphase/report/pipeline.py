@@ -112,6 +112,8 @@ def _build_outputs(
         output_id = builder.output_id
         if builder.only_with and builder.only_with not in adam:
             continue  # not applicable to this trial (e.g. RECIST outputs without ADTR)
+        if builder.not_with and builder.not_with in adam:
+            continue  # not applicable (e.g. IMWG response outputs of a RECIST trial)
         missing = missing_inputs(adam, builder.requires)
         if missing:
             skipped.append(SkippedOutput(output_id, builder.title, tuple(missing)))

@@ -26,6 +26,8 @@ class FigureBuilder:
     #: ADaM dataset without which the output does not apply to the trial (omitted, not listed
     #: as "not produced"), e.g. "ADTR" for the RECIST 1.1 outputs; "" = always applies.
     only_with: str = ""
+    #: ADaM dataset whose presence means the figure does not apply (as for tables); "" = always.
+    not_with: str = ""
 
     @property
     def output_id(self) -> str:

@@ -64,6 +64,9 @@ class TableBuilder:
     #: ADaM dataset without which the output does not apply to the trial (omitted, not listed
     #: as "not produced"), e.g. "ADTR" for the RECIST 1.1 outputs; "" = always applies.
     only_with: str = ""
+    #: ADaM dataset whose presence means the output does not apply (omitted), e.g. "ADTR" for
+    #: the IMWG (myeloma) response outputs of a RECIST 1.1 trial; "" = always applies.
+    not_with: str = ""
 
     @property
     def output_id(self) -> str:
@@ -128,13 +131,18 @@ TABLES: tuple[TableBuilder, ...] = (
         pk_parameters_table,
     ),
     TableBuilder(
-        "efficacy_best_response", "Best response, ORR, CBR", efficacy.REQUIRES, best_response_table
+        "efficacy_best_response",
+        "Best response, ORR, CBR",
+        efficacy.REQUIRES,
+        best_response_table,
+        not_with="ADTR",
     ),
     TableBuilder(
         "response_deepening",
         "Response deepening",
         response_deepening.REQUIRES,
         response_deepening.response_deepening_table,
+        not_with="ADTR",
     ),
     TableBuilder(
         "efficacy_recist_response",
