@@ -194,3 +194,15 @@ def test_unicode_line_separators_inside_values(tmp_path, ext):
     df = pd.DataFrame({"TEXT": ["a\u2028b", "c\x85d", "e\x1cf"]})
     write_dataset(df, tmp_path / f"x{ext}")
     assert read_dataset(tmp_path / f"x{ext}")["TEXT"].tolist() == df["TEXT"].tolist()
+
+
+@pytest.mark.parametrize("sidecar_text", ["1", "[]", '"text"', '{"columns": [1]}'])
+def test_csv_sidecar_that_is_not_a_metadata_object(tmp_path, sidecar_text):
+    # found by tests/test_fuzz_inputs.py::test_csv_reader (data=b"1" with a sidecar)
+    from earlyphase.cdisc.io.tabular import csv_sidecar, read_csv
+
+    path = tmp_path / "x.csv"
+    path.write_text("A\n1\n")
+    csv_sidecar(path).write_text(sidecar_text)
+    with pytest.raises(DataError, match="x.csv-metadata.json"):
+        read_csv(path)

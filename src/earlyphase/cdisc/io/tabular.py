@@ -128,13 +128,14 @@ def read_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
     if sidecar.exists():
         meta = load_json(sidecar.read_bytes(), sidecar.name, "a Dataset-JSON metadata sidecar")
         problems = validate_dataset_json(meta, expect_rows=False)
+        if problems:  # a sidecar that is not a metadata object stops here (e.g. the JSON "1")
+            raise DataError(f"{sidecar.name}: " + "; ".join(problems))
         names = [c.get("name") for c in meta.get("columns", [])]
         if names != list(raw.columns):
-            problems.append(
-                describe_problem("columns", list(raw.columns), f"the sidecar's {names}")
+            raise DataError(
+                f"{sidecar.name}: "
+                + describe_problem("columns", list(raw.columns), f"the sidecar's {names}")
             )
-        if problems:
-            raise DataError(f"{sidecar.name}: " + "; ".join(problems))
         by_column = []
         for name, col in zip(names, meta["columns"], strict=True):
             text = raw[name]
