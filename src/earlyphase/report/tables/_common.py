@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from earlyphase.errors import DataError, describe_problem
+from earlyphase.report._methods import binomial_ci
 from earlyphase.report.spec import ColumnSpec
 
 OVERALL = "OVERALL"
@@ -95,3 +96,12 @@ def count_pct(records: list, row: str, column: str, x: int, n: int) -> None:
     records.append((row, column, "n", float(x)))
     records.append((row, column, "denom", float(n)))
     records.append((row, column, "pct", 100.0 * x / n if n else np.nan))
+
+
+def count_pct_ci(records: list, row: str, column: str, x: int, n: int) -> None:
+    """Append n, pct and denominator records (:func:`count_pct`) and the exact 95% CI of the
+    rate (``lcl``/``ucl``, 0-100; Clopper-Pearson)."""
+    count_pct(records, row, column, x, n)
+    lo, hi = binomial_ci(x, n)
+    records.append((row, column, "lcl", 100.0 * lo))
+    records.append((row, column, "ucl", 100.0 * hi))

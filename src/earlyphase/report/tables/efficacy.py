@@ -16,13 +16,14 @@ import numpy as np
 import pandas as pd
 
 from earlyphase.cdisc import terms
-from earlyphase.report._methods import binomial_ci, describe, kaplan_meier
+from earlyphase.report._methods import describe, kaplan_meier
 from earlyphase.report.options import ReportOptions
 from earlyphase.report.spec import ColumnSpec, RowSpec, TableResult, TableSpec, tidy
 from earlyphase.report.tables._common import (
     ARM_HEADER,
     column_specs,
     count_pct,
+    count_pct_ci,
     groups,
     population,
     require,
@@ -54,13 +55,6 @@ def best_response(adam: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     return out
 
 
-def _rate(rec: list, row: str, column: str, x: int, n: int) -> None:
-    count_pct(rec, row, column, x, n)
-    lo, hi = binomial_ci(x, n)
-    rec.append((row, column, "lcl", 100.0 * lo))
-    rec.append((row, column, "ucl", 100.0 * hi))
-
-
 def best_response_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
     """Best response categories, ORR and CBR with exact 95% CIs, by dose level and overall."""
     data = best_response(adam)
@@ -72,8 +66,10 @@ def best_response_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
         for cat in terms.RESPONSE_ORDER:
             count_pct(rec, cat, g.key, int((sub["BOR"] == cat).sum()), n)
         count_pct(rec, "sCR/CR", g.key, int(sub["BOR"].isin(["sCR", "CR"]).sum()), n)
-        _rate(rec, "ORR", g.key, int(sub["BOR"].isin(terms.RESPONDER_CATEGORIES).sum()), n)
-        _rate(rec, "CBR", g.key, int(sub["BOR"].isin(terms.CLINICAL_BENEFIT_CATEGORIES).sum()), n)
+        count_pct_ci(rec, "ORR", g.key, int(sub["BOR"].isin(terms.RESPONDER_CATEGORIES).sum()), n)
+        count_pct_ci(
+            rec, "CBR", g.key, int(sub["BOR"].isin(terms.CLINICAL_BENEFIT_CATEGORIES).sum()), n
+        )
     rows = [RowSpec("bor", "Best overall response, No. (%)")]
     rows += [RowSpec(c, c, "{n} ({pct:0})", 1) for c in terms.RESPONSE_ORDER]
     rows.append(RowSpec("ORR", "ORR (≥PR), No. (%) [95% CI]", _CI))
@@ -151,7 +147,7 @@ def subgroup_orr_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
         mask = select(data)
         n = int(mask.sum())
         rec.append((key, "N", "n", float(n)))
-        _rate(rec, key, "ORR", int((responder & mask).sum()), n)
+        count_pct_ci(rec, key, "ORR", int((responder & mask).sum()), n)
         rows.append(RowSpec(key, label, "{n}", column_templates=(("ORR", _CI),)))
     spec = TableSpec(
         table_id="efficacy_subgroups",

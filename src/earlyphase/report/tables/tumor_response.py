@@ -14,12 +14,12 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from earlyphase.report._methods import binomial_ci
 from earlyphase.report.spec import RowSpec, TableResult, TableSpec, tidy
 from earlyphase.report.tables._common import (
     ARM_HEADER,
     column_specs,
     count_pct,
+    count_pct_ci,
     groups,
     population,
     require,
@@ -50,13 +50,6 @@ def _responses(adam: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     return out
 
 
-def _rate(rec: list, row: str, column: str, x: int, n: int) -> None:
-    count_pct(rec, row, column, x, n)
-    lo, hi = binomial_ci(x, n)
-    rec.append((row, column, "lcl", 100.0 * lo))
-    rec.append((row, column, "ucl", 100.0 * hi))
-
-
 def recist_response_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
     """Best overall response (RECIST 1.1), ORR, confirmed ORR and DCR by dose level."""
     data = _responses(adam)
@@ -67,10 +60,10 @@ def recist_response_table(adam: Mapping[str, pd.DataFrame]) -> TableResult:
         n = len(sub)
         for cat in _CATEGORIES:
             count_pct(rec, cat, g.key, int((sub["BOR"] == cat).sum()), n)
-        _rate(rec, "ORR", g.key, int(sub["BOR"].isin(["CR", "PR"]).sum()), n)
-        _rate(rec, "CORR", g.key, int(sub["CBOR"].isin(["CR", "PR"]).sum()), n)
+        count_pct_ci(rec, "ORR", g.key, int(sub["BOR"].isin(["CR", "PR"]).sum()), n)
+        count_pct_ci(rec, "CORR", g.key, int(sub["CBOR"].isin(["CR", "PR"]).sum()), n)
         dcr = sub["BOR"].isin(["CR", "PR", "SD", "NON-CR/NON-PD"]).sum()
-        _rate(rec, "DCR", g.key, int(dcr), n)
+        count_pct_ci(rec, "DCR", g.key, int(dcr), n)
     rows = [RowSpec("bor", "Best overall response, No. (%)")]
     rows += [RowSpec(c, c, "{n} ({pct:0})", 1) for c in _CATEGORIES]
     rows += [
