@@ -21,24 +21,9 @@ import numpy as np
 import pandas as pd
 
 from earlyphase.twin._common import usubjid
+from earlyphase.twin.adverse_events import AE_COLUMNS
 
 __all__ = ["simulated_adverse_events"]
-
-AE_COLUMNS = [
-    "STUDYID",
-    "DOMAIN",
-    "USUBJID",
-    "AETERM",
-    "AEDECOD",
-    "AEBODSYS",
-    "AECAT",
-    "AESER",
-    "AEREL",
-    "AETOXGR",
-    "AESTDTC",
-    "AEENDTC",
-    "AESTDY",
-]
 
 
 def _row(studyid: str, subj: int, first: pd.Timestamp, term: Any, **kw: Any) -> dict[str, Any]:
