@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -100,3 +101,25 @@ def test_pk_plot_command_from_files(tmp_path):
     assert out.read_bytes()[:4] == b"\x89PNG"
     bad = _cli("pk", "plot", "--conc", str(tmp_path / "c.csv"), "--out", str(out))
     assert bad.returncode == 2 and "both or neither" in bad.stderr
+
+
+def test_profile_summary_clips_the_log_lower_bar():
+    from earlyphase.pk.plots import profile_summary
+
+    data = pd.DataFrame(
+        {
+            "subject_id": [1, 2, 3, 1, 2, 3],
+            "dose_level": "DL1",
+            "interval": "C1",
+            "time_after_dose": [1.0, 1.0, 1.0, 2.0, 2.0, 2.0],
+            "conc": [1.0, 2.0, 30.0, 4.0, 5.0, np.nan],
+        }
+    )
+    s = profile_summary(data).set_index("time")
+    # 1 h: mean 11, SD 16.5 (numpy ddof=1) -> linear lower bar -5.5, log lower bar clipped
+    assert s.loc[1.0, "mean"] == pytest.approx(11.0)
+    assert s.loc[1.0, "sd"] == pytest.approx(np.std([1.0, 2.0, 30.0], ddof=1))
+    assert s.loc[1.0, "lower"] < 0 and s.loc[1.0, "lower_log"] == pytest.approx(11.0)
+    # 2 h: the BLQ (missing) sample is left out: n = 2, mean 4.5, lower bar 4.5 - 0.707 > 0
+    assert s.loc[2.0, "n"] == 2 and s.loc[2.0, "lower_log"] == pytest.approx(4.5 - np.sqrt(0.5))
+    assert (s["lower_log"] > 0).all()

@@ -90,4 +90,4 @@ def finish(
 def style_axes(ax) -> None:  # type: ignore[no-untyped-def]
     ax.spines["top"].set_visible(False)
     ax.spines["right"].set_visible(False)
-    ax.tick_params(labelsize=8)
+    ax.tick_params(which="both", labelsize=8)

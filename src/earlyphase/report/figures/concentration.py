@@ -1,13 +1,31 @@
-"""Mean (± SD) concentration–time profiles by dose level and visit for isatuximab and
-carfilzomib (ADPC, nominal time since the start of the infusion ``NRRLT``)."""
+"""PK figures of the report: mean (± SD) and individual concentration–time profiles by dose
+level and visit, for every analyte of ADPC.
+
+The analytes, their names and units come from the data (ADPC ``PARAMCD``; name from
+``PARAM``, else ``PCTEST``, else the code; unit from ``AVALU``), never from a drug table.
+Drawing is :mod:`earlyphase.pk.plots` (one implementation with ``earlyphase pk plot``):
+arithmetic mean ± SD on a linear and a semi-log panel, the lower bar clipped (omitted) on the
+log panel where mean − SD ≤ 0; samples below the LLOQ (``AVAL`` missing or ``BLQFL`` = Y) are
+left out of means and individual lines.  Times are ADPC ``NRRLT`` (nominal time since the
+start of the visit's reference dose); samples are grouped by their nominal time point
+(``PCTPT`` when present) and placed at its median ``NRRLT``.  Individual lines use the actual
+time ``ARRLT`` when present.  Only visits with at least ``min_timepoints`` time points (the
+intensive PK visits, not pre-dose troughs) are drawn.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-import numpy as np
 import pandas as pd
 
+from earlyphase.errors import DataError, describe_problem
+from earlyphase.pk.plots import (
+    add_group_legend,
+    draw_individual_profiles,
+    draw_mean_profiles,
+    profile_summary,
+)
 from earlyphase.report.figures._base import (
     DOSE_COLOURS,
     FigureResult,
@@ -17,99 +35,233 @@ from earlyphase.report.figures._base import (
 )
 from earlyphase.report.tables._common import groups, require
 
-__all__ = ["REQUIRES", "concentration_data", "concentration_figure"]
+__all__ = [
+    "REQUIRES",
+    "analytes",
+    "concentration_data",
+    "concentration_figure",
+    "individual_profiles_data",
+    "spaghetti_figure",
+]
 
 REQUIRES = {
     "ADSL": ("USUBJID", "TRT01A", "TRT01AN"),
     "ADPC": ("USUBJID", "PARAMCD", "AVAL", "NRRLT", "VISIT"),
 }
-_ANALYTES = {"ISATUXIM": ("Isatuximab", "μg/mL", "h"), "CARFILZO": ("Carfilzomib", "ng/mL", "h")}
+_TIME_LABEL = "Time since start of dose (h)"
+
+
+def _first_text(series: pd.Series) -> str:
+    text = series.dropna().astype(str).str.strip()
+    text = text[text != ""]
+    return str(text.iloc[0]) if len(text) else ""
+
+
+def analytes(adpc: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """``(PARAMCD, name, unit)`` of each analyte of ADPC in order of appearance.
+
+    Name: ``PARAM``, else ``PCTEST``, else ``PARAMCD``; unit: ``AVALU`` ("" when absent)."""
+    out = []
+    for code, rows in adpc.groupby("PARAMCD", sort=False):
+        name = ""
+        for col in ("PARAM", "PCTEST"):
+            if col in rows.columns and not name:
+                name = _first_text(rows[col])
+        unit = _first_text(rows["AVALU"]) if "AVALU" in rows.columns else ""
+        out.append((str(code), name or str(code), unit))
+    return out
+
+
+def _samples(adam: Mapping[str, pd.DataFrame], min_timepoints: int) -> pd.DataFrame:
+    """ADPC samples of the intensive visits with group, analyte, time point, times and value
+    (BLQ -> NaN), restricted to subjects in a dose level."""
+    require(adam, REQUIRES)
+    adpc = adam["ADPC"]
+    value = pd.to_numeric(adpc["AVAL"], errors="coerce")
+    if "BLQFL" in adpc.columns:
+        value = value.mask(adpc["BLQFL"].astype("string").str.upper().eq("Y").fillna(False))
+    nominal = pd.to_numeric(adpc["NRRLT"], errors="coerce")
+    actual = pd.to_numeric(adpc["ARRLT"], errors="coerce") if "ARRLT" in adpc else nominal
+    tp = adpc["PCTPT"].astype("string") if "PCTPT" in adpc.columns else nominal.astype("string")
+    frame = pd.DataFrame(
+        {
+            "subject_id": adpc["USUBJID"].astype(str),
+            "analyte": adpc["PARAMCD"].astype(str),
+            "visit": adpc["VISIT"].astype(str),
+            "timepoint": tp.fillna("").astype(str),
+            "nominal_h": nominal,
+            "actual_h": actual.fillna(nominal),
+            "conc": value,
+        }
+    )
+    parts = []
+    for g in groups(adam["ADSL"], overall=False):
+        part = frame[frame["subject_id"].isin(g.subjects)]
+        parts.append(part.assign(group=g.key, group_label=g.label))
+    if not parts:
+        return frame.assign(group="", group_label="").iloc[0:0]
+    frame = pd.concat(parts, ignore_index=True)
+    n_points = frame.groupby(["analyte", "visit"])["timepoint"].transform("nunique")
+    return frame[n_points >= min_timepoints].reset_index(drop=True)
 
 
 def concentration_data(
-    adam: Mapping[str, pd.DataFrame], paramcd: str, min_timepoints: int = 3
+    adam: Mapping[str, pd.DataFrame], paramcd: str | None = None, min_timepoints: int = 3
 ) -> pd.DataFrame:
-    """Tidy: group, visit, timepoint, nominal_h, n, mean, sd.
+    """Tidy mean-profile data: analyte, analyte_name, unit, visit, group, group_label,
+    timepoint, nominal_h, n, mean, sd, lower, upper, lower_log.
 
-    Samples are grouped by their nominal time point (``PCTPT`` when present, else ``NRRLT``)
-    and placed at the median ``NRRLT`` of the group: relative to the start of the infusion the
-    "end of infusion" time differs between patients.  BLQ samples (``AVAL`` missing) are left
-    out of the means.  Only visits with at least ``min_timepoints`` time points (the intensive
-    PK visits, not the pre-dose troughs) are kept.
+    :func:`earlyphase.pk.plots.profile_summary` per analyte (all analytes, or the one
+    ``PARAMCD``); ``lower_log`` is the lower bar end of the semi-log panel (> 0 always).
     """
-    require(adam, REQUIRES)
-    adsl = adam["ADSL"]
-    adpc = adam["ADPC"]
-    sub = adpc[adpc["PARAMCD"].astype("string").str.upper().fillna("").str.startswith(paramcd[:6])]
-    sub = sub.assign(
-        _tp=sub["PCTPT"].astype("string").fillna("")
-        if "PCTPT" in sub.columns
-        else sub["NRRLT"].astype(str),
-        _t=pd.to_numeric(sub["NRRLT"], errors="coerce"),
-        _v=pd.to_numeric(sub["AVAL"], errors="coerce"),
+    samples = _samples(adam, min_timepoints)
+    frames = []
+    for code, name, unit in analytes(adam["ADPC"]):
+        if paramcd is not None and code != paramcd:
+            continue
+        sub = samples[samples["analyte"] == code]
+        if sub.empty:
+            continue
+        summary = profile_summary(
+            sub, group="group", occasion="visit", time="nominal_h", timepoint="timepoint"
+        ).rename(columns={"occasion": "visit", "time": "nominal_h"})
+        labels = dict(zip(sub["group"], sub["group_label"], strict=False))
+        summary.insert(0, "unit", unit)
+        summary.insert(0, "analyte_name", name)
+        summary.insert(0, "analyte", code)
+        summary.insert(5, "group_label", summary["group"].map(labels))
+        frames.append(summary)
+    if not frames:
+        return pd.DataFrame()
+    return pd.concat(frames, ignore_index=True)
+
+
+def individual_profiles_data(
+    adam: Mapping[str, pd.DataFrame], min_timepoints: int = 3
+) -> pd.DataFrame:
+    """The samples the individual-profile figure draws: measurable (BLQ left out) samples of
+    the intensive visits, with analyte, visit, group, subject and actual time (``ARRLT``)."""
+    samples = _samples(adam, min_timepoints)
+    return samples[samples["conc"].notna()].reset_index(drop=True)
+
+
+def _analyte_panels(
+    data: pd.DataFrame, adpc: pd.DataFrame
+) -> list[tuple[str, str, str, list[str]]]:
+    """(code, name, unit, visits) of each analyte with data."""
+    out = []
+    for code, name, unit in analytes(adpc):
+        visits = list(dict.fromkeys(data.loc[data["analyte"] == code, "visit"]))
+        if visits:
+            out.append((code, name, unit, visits))
+    return out
+
+
+def _no_profile(min_timepoints: int) -> None:
+    """Raise the :class:`DataError` that lists the figure as not produced."""
+    raise DataError(
+        describe_problem(
+            "ADPC", "no visit with a concentration profile", f"{min_timepoints}+ time points"
+        )
     )
-    n_points = sub.groupby("VISIT")["_tp"].nunique()
-    sub = sub[sub["VISIT"].isin(n_points[n_points >= min_timepoints].index)]
-    rows = []
-    for g in groups(adsl, overall=False):
-        part = sub[sub["USUBJID"].isin(g.subjects)]
-        for (visit, tp), cell in part.groupby(["VISIT", "_tp"], sort=False):
-            v = cell["_v"].dropna().to_numpy()
-            rows.append(
-                (
-                    g.key,
-                    g.label,
-                    str(visit),
-                    str(tp),
-                    float(cell["_t"].median()),
-                    int(v.size),
-                    float(v.mean()) if v.size else np.nan,
-                    float(v.std(ddof=1)) if v.size > 1 else np.nan,
+
+
+def _label_visit(visit: str) -> str:
+    return visit.title().replace(" Day", ", day")
+
+
+def concentration_figure(adam: Mapping[str, pd.DataFrame]) -> FigureResult:
+    """Mean ± SD by dose level: one row per analyte, one linear and one semi-log panel per
+    intensive PK visit."""
+    data = concentration_data(adam)
+    panels = _analyte_panels(data, adam["ADPC"]) if not data.empty else []
+    if not panels:
+        _no_profile(min_timepoints=3)
+    n_cols = max(2 * len(p[3]) for p in panels)
+    order = [g.key for g in groups(adam["ADSL"], overall=False)]
+    fig = new_figure(min(2.4 * n_cols, 10.0), 2.5 * len(panels) + 0.3)
+    axes = fig.subplots(len(panels), n_cols, squeeze=False)
+    for r, (code, name, unit, visits) in enumerate(panels):
+        sub = data[data["analyte"] == code]
+        labels = dict(zip(sub["group"], sub["group_label"], strict=False))
+        for v, visit in enumerate(visits):
+            for s, log in enumerate((False, True)):
+                ax = axes[r][2 * v + s]
+                draw_mean_profiles(
+                    ax,
+                    sub[sub["visit"] == visit],
+                    log=log,
+                    colours=DOSE_COLOURS,
+                    labels=labels,
+                    time="nominal_h",
+                    groups=order,
                 )
-            )
-    out = pd.DataFrame(
-        rows, columns=["group", "group_label", "visit", "timepoint", "nominal_h", "n", "mean", "sd"]
-    )
-    return out.sort_values(["visit", "group", "nominal_h"], kind="stable").reset_index(drop=True)
-
-
-def concentration_figure(
-    adam: Mapping[str, pd.DataFrame], paramcd: str = "ISATUXIM"
-) -> FigureResult:
-    """One panel per visit, one line per dose level, mean ± SD."""
-    data = concentration_data(adam, paramcd)
-    name, unit, _ = _ANALYTES.get(paramcd, (paramcd.title(), "", "h"))
-    visits = list(dict.fromkeys(data["visit"]))
-    fig = new_figure(7.0, 3.6)
-    axes = fig.subplots(1, max(len(visits), 1), sharey=True, squeeze=False)[0]
-    for ax, visit in zip(axes, visits, strict=False):
-        for ci, key in enumerate(dict.fromkeys(data["group"])):
-            d = data[(data["group"] == key) & (data["visit"] == visit)].sort_values("nominal_h")
-            d = d[d["n"] > 0]
-            if d.empty:
-                continue
-            ax.errorbar(
-                d["nominal_h"],
-                d["mean"],
-                yerr=d["sd"].fillna(0),
-                marker="o",
-                ms=3,
-                lw=1.2,
-                capsize=2,
-                color=DOSE_COLOURS[ci % len(DOSE_COLOURS)],
-                label=str(d["group_label"].iloc[0]),
-            )
-        ax.set_title(visit.title(), fontsize=9)
-        ax.set_xlabel("Time since start of infusion (h)", fontsize=8)
-        style_axes(ax)
-    axes[0].set_ylabel(f"{name} concentration ({unit})", fontsize=8)
-    if axes[0].get_legend_handles_labels()[0]:
-        axes[0].legend(fontsize=7, frameon=False)
+                scale = "semi-log" if log else "linear"
+                ax.set_title(f"{name}: {_label_visit(visit)} ({scale})", fontsize=8)
+                ax.set_xlabel(_TIME_LABEL, fontsize=7)
+                style_axes(ax)
+        axes[r][0].set_ylabel(f"{name} ({unit}), mean ± SD" if unit else name, fontsize=7)
+        for c in range(2 * len(visits), n_cols):
+            axes[r][c].set_visible(False)
+    if axes[0][0].get_legend_handles_labels()[0]:
+        axes[0][0].legend(fontsize=6, frameon=False)
+    fig.tight_layout()
+    names = ", ".join(p[1] for p in panels)
     return finish(
-        f"figure_pk_{name.lower()}",
-        f"Mean {name.lower()} concentration–time profiles",
-        f"Mean (SD) {name.lower()} plasma concentrations by dose level at the intensive PK "
-        "visits; samples below the limit of quantification excluded.",
+        "figure_pk_mean",
+        "Mean concentration–time profiles by dose level",
+        f"Arithmetic mean (± SD) concentrations of {names} by dose level at the intensive PK "
+        "visits, linear and semi-logarithmic scales, against nominal time since the start of "
+        "the dose. Samples below the limit of quantification are excluded from the means. "
+        "On the semi-log panels a lower bar at or below zero (mean − SD ≤ 0) is clipped: "
+        "only the upper bar is drawn.",
+        data,
+        fig,
+    )
+
+
+def spaghetti_figure(adam: Mapping[str, pd.DataFrame]) -> FigureResult:
+    """Individual profiles, semi-log, one panel per analyte and visit, coloured by dose
+    level."""
+    data = individual_profiles_data(adam)
+    panels = _analyte_panels(data, adam["ADPC"]) if not data.empty else []
+    if not panels:
+        _no_profile(min_timepoints=3)
+    n_cols = max(len(p[3]) for p in panels)
+    fig = new_figure(min(3.4 * n_cols, 10.0), 2.6 * len(panels) + 0.3)
+    axes = fig.subplots(len(panels), n_cols, squeeze=False)
+    keys = [g.key for g in groups(adam["ADSL"], overall=False)]
+    labels = dict(zip(data["group"], data["group_label"], strict=False))
+    present = [k for k in keys if k in labels]
+    for r, (code, name, unit, visits) in enumerate(panels):
+        sub = data[data["analyte"] == code]
+        for v, visit in enumerate(visits):
+            ax = axes[r][v]
+            draw_individual_profiles(
+                ax,
+                sub[sub["visit"] == visit],
+                group="group",
+                time="actual_h",
+                log=True,
+                colours=DOSE_COLOURS,
+                groups=present,
+            )
+            ax.set_title(f"{name}: {_label_visit(visit)}", fontsize=8)
+            ax.set_xlabel(_TIME_LABEL, fontsize=7)
+            style_axes(ax)
+        axes[r][0].set_ylabel(f"{name} ({unit})" if unit else name, fontsize=7)
+        for c in range(len(visits), n_cols):
+            axes[r][c].set_visible(False)
+    add_group_legend(axes[0][0], present, labels, DOSE_COLOURS)
+    fig.tight_layout()
+    names = ", ".join(p[1] for p in panels)
+    return finish(
+        "figure_pk_individual",
+        "Individual concentration–time profiles by dose level",
+        f"Individual {names} concentrations (semi-logarithmic scale) at the intensive PK "
+        "visits against actual time since the start of the dose, one line per patient, "
+        "coloured by dose level. Samples below the limit of quantification are left out "
+        "(lines join the measurable samples).",
         data,
         fig,
     )

@@ -67,16 +67,16 @@ FIGURES: tuple[FigureBuilder, ...] = (
         True,
     ),
     FigureBuilder(
-        "figure_pk_isatuximab",
-        "Isatuximab concentrations",
+        "figure_pk_mean",
+        "Mean concentration–time profiles (linear, semi-log)",
         concentration.REQUIRES,
-        lambda a: concentration.concentration_figure(a, "ISATUXIM"),
+        concentration.concentration_figure,
     ),
     FigureBuilder(
-        "figure_pk_carfilzomib",
-        "Carfilzomib concentrations",
+        "figure_pk_individual",
+        "Individual concentration–time profiles (semi-log)",
         concentration.REQUIRES,
-        lambda a: concentration.concentration_figure(a, "CARFILZO"),
+        concentration.spaghetti_figure,
     ),
     FigureBuilder("figure_swimmer", "Swimmer plot", swimmer.REQUIRES, swimmer.swimmer_figure),
     FigureBuilder(
