@@ -442,6 +442,12 @@ def _build_addresses() -> dict[str, str]:
                     ("cv", "cv"),
                 ):
                     a[f"{base}.{name}_{stat}"] = f"{pk}/{vkey}:{code}/{key}/{mine}"
+    # "Cmax and AUC ... ~1.5-fold and ~1.9-fold (geometric mean ratio) for a 2-fold increase in
+    # the dose": DL3 (20 mg/kg) / DL2 (10 mg/kg), same schedule; compared with the Cmax ratio
+    for visit, vkey in (("c1", "cycle_1_day_1"), ("c3", "cycle_3_day_1")):
+        a[f"pk_dose_ratio_cmax_auc_{visit}"] = (
+            f"pk_proportionality/ISATUXIM:{vkey}:CMAX/gmr_{_COLS['dl3']}_{_COLS['dl2']}/ratio"
+        )
     return a
 
 

@@ -34,6 +34,7 @@ from earlyphase.report.figures._base import (
     style_axes,
 )
 from earlyphase.report.tables._common import groups, require
+from earlyphase.report.tables._pk import analytes
 
 __all__ = [
     "REQUIRES",
@@ -49,27 +50,6 @@ REQUIRES = {
     "ADPC": ("USUBJID", "PARAMCD", "AVAL", "NRRLT", "VISIT"),
 }
 _TIME_LABEL = "Time since start of dose (h)"
-
-
-def _first_text(series: pd.Series) -> str:
-    text = series.dropna().astype(str).str.strip()
-    text = text[text != ""]
-    return str(text.iloc[0]) if len(text) else ""
-
-
-def analytes(adpc: pd.DataFrame) -> list[tuple[str, str, str]]:
-    """``(PARAMCD, name, unit)`` of each analyte of ADPC in order of appearance.
-
-    Name: ``PARAM``, else ``PCTEST``, else ``PARAMCD``; unit: ``AVALU`` ("" when absent)."""
-    out = []
-    for code, rows in adpc.groupby("PARAMCD", sort=False):
-        name = ""
-        for col in ("PARAM", "PCTEST"):
-            if col in rows.columns and not name:
-                name = _first_text(rows[col])
-        unit = _first_text(rows["AVALU"]) if "AVALU" in rows.columns else ""
-        out.append((str(code), name or str(code), unit))
-    return out
 
 
 def _samples(adam: Mapping[str, pd.DataFrame], min_timepoints: int) -> pd.DataFrame:

@@ -17,6 +17,7 @@ from earlyphase.report.tables import (
     efficacy,
     exposure,
     pk_parameters,
+    pk_proportionality,
     response_deepening,
     safety,
     time_to_event,
@@ -32,6 +33,7 @@ from earlyphase.report.tables.efficacy import (
 )
 from earlyphase.report.tables.exposure import exposure_table
 from earlyphase.report.tables.pk_parameters import pk_parameters_table
+from earlyphase.report.tables.pk_proportionality import pk_proportionality_table
 from earlyphase.report.tables.time_to_event import time_to_event_table
 from earlyphase.report.tables.tumor_response import recist_response_table
 
@@ -45,6 +47,7 @@ __all__ = [
     "disposition_table",
     "exposure_table",
     "pk_parameters_table",
+    "pk_proportionality_table",
     "recist_response_table",
     "response_timing_table",
     "subgroup_orr_table",
@@ -129,6 +132,12 @@ TABLES: tuple[TableBuilder, ...] = (
         "Table 3 (isatuximab PK)",
         pk_parameters.REQUIRES,
         pk_parameters_table,
+    ),
+    TableBuilder(
+        "pk_proportionality",
+        "Dose proportionality (power model, GMRs)",
+        pk_proportionality.REQUIRES,
+        pk_proportionality_table,
     ),
     TableBuilder(
         "efficacy_best_response",
