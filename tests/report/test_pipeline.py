@@ -19,11 +19,13 @@ def test_missing_domains_and_variables_are_listed_and_the_rest_is_produced(adam,
     skipped = {s.output_id: s.reasons for s in result.skipped}
     assert skipped == {
         "table3_pk_parameters": ("ADPP",),
+        "pk_proportionality": ("ADPP",),
+        "pk_listing": ("ADPP",),
         "infusion_reactions": ("ADAE.IRFL",),
         "infusion_reactions_by_infusion": ("ADAE.IRFL",),
     }
     assert "table2_adverse_events" in result.tables and "efficacy_best_response" in result.tables
-    assert (tmp_path / "not_produced.csv").read_text().count("\n") == 4
+    assert (tmp_path / "not_produced.csv").read_text().count("\n") == 6
     assert not (tmp_path / "report.pdf").exists()  # only the formats asked for
     assert not result.figures  # data-only output draws no figure
 

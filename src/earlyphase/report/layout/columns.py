@@ -28,14 +28,18 @@ class Column:
     label: str
     subjects: frozenset[str]
     span: str = ""
+    #: False for a column that is not a group of subjects (a parameter of a listing): the
+    #: header is the label alone
+    show_n: bool = True
 
     @property
     def n(self) -> int:
         return len(self.subjects)
 
     def header(self) -> str:
-        """``"<label> (n = <N>)"``; renderers keep ``(n = N)`` on one line."""
-        return f"{self.label} (n = {self.n})"
+        """``"<label> (n = <N>)"`` (``label`` alone when ``show_n`` is False); renderers keep
+        ``(n = N)`` on one line."""
+        return f"{self.label} (n = {self.n})" if self.show_n else self.label
 
 
 def _value_text(value: object) -> str:

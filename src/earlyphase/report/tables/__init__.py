@@ -16,6 +16,7 @@ from earlyphase.report.tables import (
     dlt,
     efficacy,
     exposure,
+    pk_listing,
     pk_parameters,
     pk_proportionality,
     response_deepening,
@@ -32,6 +33,7 @@ from earlyphase.report.tables.efficacy import (
     subgroup_orr_table,
 )
 from earlyphase.report.tables.exposure import exposure_table
+from earlyphase.report.tables.pk_listing import pk_listing_table
 from earlyphase.report.tables.pk_parameters import pk_parameters_table
 from earlyphase.report.tables.pk_proportionality import pk_proportionality_table
 from earlyphase.report.tables.time_to_event import time_to_event_table
@@ -46,6 +48,7 @@ __all__ = [
     "demographics_table",
     "disposition_table",
     "exposure_table",
+    "pk_listing_table",
     "pk_parameters_table",
     "pk_proportionality_table",
     "recist_response_table",
@@ -138,6 +141,9 @@ TABLES: tuple[TableBuilder, ...] = (
         "Dose proportionality (power model, GMRs)",
         pk_proportionality.REQUIRES,
         pk_proportionality_table,
+    ),
+    TableBuilder(
+        "pk_listing", "PK parameters by patient (listing)", pk_listing.REQUIRES, pk_listing_table
     ),
     TableBuilder(
         "efficacy_best_response",

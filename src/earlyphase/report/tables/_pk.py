@@ -6,7 +6,19 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-__all__ = ["analyte_name", "analytes"]
+__all__ = ["PARAMETER_NAMES", "analyte_name", "analytes", "parameter_name"]
+
+#: Short display names of NCA parameter codes (ADPP PARAMCD) when ADPP has no PARAM.
+PARAMETER_NAMES = {
+    "TMAX": "tmax",
+    "CMAX": "Cmax",
+    "AUC1WK": "AUC1week",
+    "AUC2WK": "AUC2weeks",
+    "AUCTAU": "AUCtau",
+    "AUCLST": "AUClast",
+    "RACCMAX": "Rac Cmax",
+    "RACAUC": "Rac AUC",
+}
 
 
 def _first_text(series: pd.Series) -> str:
@@ -39,3 +51,18 @@ def analyte_name(adam: Mapping[str, pd.DataFrame], category: str) -> str:
             if code[:6].upper() == category[:6].upper():
                 return name
     return category
+
+
+def parameter_name(adpp: pd.DataFrame, code: str) -> str:
+    """Display name of an ADPP parameter: ``PARAM`` when ADPP has it, else the short name of
+    :data:`PARAMETER_NAMES`, else the NCA registry label, else the code."""
+    if "PARAM" in adpp.columns:
+        name = _first_text(adpp.loc[adpp["PARAMCD"] == code, "PARAM"])
+        if name:
+            return name
+    if code in PARAMETER_NAMES:
+        return PARAMETER_NAMES[code]
+    from earlyphase.pk.nca.parameters import PARAMETERS
+
+    spec = PARAMETERS.get(code)
+    return spec.label if spec is not None else code

@@ -28,7 +28,7 @@ import pandas as pd
 from earlyphase.pk.proportionality import geometric_mean_ratio, power_model
 from earlyphase.report.spec import ColumnSpec, RowSpec, TableResult, TableSpec, tidy
 from earlyphase.report.tables._common import Group, groups, population, require
-from earlyphase.report.tables._pk import analyte_name
+from earlyphase.report.tables._pk import analyte_name, parameter_name
 
 __all__ = ["REQUIRES", "dose_basis", "pk_proportionality_table"]
 
@@ -38,7 +38,6 @@ REQUIRES = {
 }
 #: Exposure parameters analysed, in display order.
 EXPOSURE_PARAMETERS = ("CMAX", "AUC1WK", "AUC2WK")
-_LABELS = {"CMAX": "Cmax", "AUC1WK": "AUC1week", "AUC2WK": "AUC2weeks", "AUCTAU": "AUCtau"}
 _BASES = (("mg/kg", "WEIGHTBL"), ("mg/m²", "BSABL"))
 _CONSTANT_CV = 0.02  # a dose is "constant" within a dose level when its CV is below 2%
 
@@ -173,7 +172,7 @@ def pk_proportionality_table(
                     continue
                 key = f"{analyte}:{vkey}:{code}"
                 rec += _cell_records(key, values, doses.get(visit, {}), pairs)
-                rows.append((key, _LABELS.get(code, code), unit))
+                rows.append((key, parameter_name(part, code), unit))
     return _result(rec, rows, grps, pairs)
 
 
