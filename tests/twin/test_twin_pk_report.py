@@ -1,0 +1,58 @@
+"""The reconstructed trial's dose proportionality against the paper's text (Chari et al.,
+Cancer 2021, Results, Pharmacokinetics: "Both Cmax and AUC over the dosing interval increased
+by ~1.5-fold and ~1.9-fold (geometric mean ratio) for a 2-fold increase in the dose after
+cycle 1 and cycle 3")."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from earlyphase.pk.proportionality import geometric_mean_ratio
+from earlyphase.report.published import compare_published, load_reference_published
+
+
+@pytest.fixture(scope="module")
+def proportionality(twin):
+    from earlyphase.cdisc.adam import derive_adam
+    from earlyphase.report.tables.pk_proportionality import pk_proportionality_table
+
+    adam = derive_adam(twin)
+    return pk_proportionality_table(adam), adam
+
+
+def test_dl3_dl2_ratios_are_the_geometric_mean_ratios_of_adpp(proportionality):
+    table, adam = proportionality
+    pp, adsl = adam["ADPP"], adam["ADSL"]
+    level = pp["USUBJID"].map(adsl.set_index("USUBJID")["TRT01AN"])
+    for visit, vkey in (("CYCLE 1 DAY 1", "cycle_1_day_1"), ("CYCLE 3 DAY 1", "cycle_3_day_1")):
+        for code in ("CMAX", "AUC1WK"):
+            sel = (pp["PARCAT1"] == "ISATUXIM") & (pp["VISIT"] == visit) & (pp["PARAMCD"] == code)
+            dl3 = pp.loc[sel & (level == 3), "AVAL"].dropna()
+            dl2 = pp.loc[sel & (level == 2), "AVAL"].dropna()
+            expected = geometric_mean_ratio(dl3, dl2)
+            got = table.value(f"ISATUXIM:{vkey}:{code}", "gmr_DL3_DL2", "ratio")
+            assert got == pytest.approx(expected.ratio, rel=1e-12)
+            assert table.value(f"ISATUXIM:{vkey}:{code}", "gmr_DL3_DL2", "dose_ratio") == (
+                pytest.approx(2.0)
+            )
+    # the power model uses the nominal mg/kg doses 10 and 20 (weight-based dosing)
+    assert table.value("ISATUXIM:cycle_1_day_1:CMAX", "doses", "low") == pytest.approx(10.0)
+    assert table.value("ISATUXIM:cycle_1_day_1:CMAX", "doses", "high") == pytest.approx(20.0)
+
+
+def test_published_dose_ratios_compared_with_the_cmax_gmr(proportionality):
+    table, _ = proportionality
+    published = load_reference_published()  # with the YAML's reasons
+    rows = compare_published(published, {table.spec.table_id: table}).to_frame()
+    rows = rows.set_index("key")
+    c1, c3 = rows.loc["pk_dose_ratio_cmax_auc_c1"], rows.loc["pk_dose_ratio_cmax_auc_c3"]
+    # cycle 1: Table 3's geometric means 258/169 = 1.53 -> "~1.5" at one decimal
+    assert c1["status"] == "same" and c1["reproduced"] == pytest.approx(258 / 169, abs=0.01)
+    # cycle 3: 623/346 = 1.80; the paper's ~1.9 lies between the Cmax and AUC2weeks ratios
+    assert c3["status"] == "differs" and c3["reproduced"] == pytest.approx(623 / 346, abs=0.01)
+    assert c3["reason"].startswith("paper's approximation")
+    auc2 = table.value("ISATUXIM:cycle_3_day_1:AUC2WK", "gmr_DL3_DL2", "ratio")
+    assert c3["reproduced"] < 1.85 < 1.95 <= np.round(auc2, 2)  # 1.80 < ~1.9 < 1.99
+    # the accumulation range of the text stays "not computed"
+    assert rows.loc["pk_accumulation_min", "reason"].startswith("not computed")
