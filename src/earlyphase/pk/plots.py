@@ -204,7 +204,8 @@ def draw_individual_profiles(
 
 
 def set_scale(ax: Axes, log: bool) -> None:
-    """Linear or log y axis; log ticks are labelled as plain numbers (300, not 3 × 10²)."""
+    """Linear or log y axis; log ticks are labelled as plain numbers (300 and 1,000,000, not
+    3 × 10² and 1e+06)."""
     ax.set_yscale("log" if log else "linear")
     if not log:
         return
@@ -222,7 +223,7 @@ def set_scale(ax: Axes, log: bool) -> None:
                 choose.set_locs(ax.yaxis.get_minorticklocs())
                 if not choose(value, pos):
                     return ""
-            return f"{value:g}"
+            return f"{value:,.0f}" if value >= 1 else f"{value:g}"
 
         axis_ticks(FuncFormatter(plain))
 
