@@ -83,7 +83,8 @@ def _visit_doses(adam: Mapping[str, pd.DataFrame], analyte: str, adsl: pd.DataFr
     rows = rows.assign(_dose=dose.to_numpy())
     out: dict[str, dict[str, float]] = {}
     for (visit, number), d in rows.dropna(subset=["_dose"]).groupby(["VISIT", "TRT01AN"]):
-        out.setdefault(str(visit), {})[f"DL{float(number):g}"] = float(d["_dose"].median())
+        level = f"DL{float(str(number)):g}"
+        out.setdefault(str(visit), {})[level] = float(d["_dose"].median())
     return out, unit
 
 
