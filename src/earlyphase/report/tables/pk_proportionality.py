@@ -25,7 +25,6 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from earlyphase.pk.proportionality import geometric_mean_ratio, power_model
 from earlyphase.report.spec import ColumnSpec, RowSpec, TableResult, TableSpec, tidy
 from earlyphase.report.tables._common import Group, groups, population, require
 from earlyphase.report.tables._pk import analyte_name, parameter_name
@@ -102,6 +101,8 @@ def _cell_records(
     doses: dict[str, float],
     pairs: list[tuple[Group, Group]],
 ) -> list[tuple[str, str, str, float]]:
+    from earlyphase.pk.proportionality import geometric_mean_ratio, power_model  # scipy: lazy
+
     rec: list[tuple[str, str, str, float]] = []
     n = sum(len(v) for v in values.values())
     rec.append((key, "n", "n", float(n)))
