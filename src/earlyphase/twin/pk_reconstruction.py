@@ -166,15 +166,24 @@ def pk_domain(
     return pc, individual_effects(patients.table, params, size)
 
 
-def _profile(samples, infusions, subj, cycle):
-    """Row positions of a profile, times after its dose (pre-dose at 0) and the dose start."""
-    inf = infusions[(infusions["subj"] == subj) & (infusions["cycle"] == cycle)]
-    start = float(inf.loc[inf["day"] == 1, "start_h"].iloc[0])
-    rows = samples.index[
-        (samples["subj"] == subj) & (samples["drug"] == DRUG) & (samples["visit"] == _VISIT[cycle])
-    ].to_numpy()
-    t = np.maximum(samples.loc[rows, "time_h"].to_numpy(float) - start, 0.0)
-    return rows, t
+def _profiles(samples, infusions):
+    """``(subj, cycle) -> (row positions, times after the dose start (pre-dose at 0))`` of
+    every isatuximab profile of the Table 3 visits."""
+    day1 = infusions[infusions["day"] == 1].drop_duplicates(["subj", "cycle"])
+    start = {
+        (int(s), int(c)): float(h)
+        for s, c, h in zip(day1["subj"], day1["cycle"], day1["start_h"], strict=True)
+    }
+    isa = samples[(samples["drug"] == DRUG) & samples["visit"].isin(list(_VISIT.values()))]
+    cycle_of = {v: c for c, v in _VISIT.items()}
+    out = {}
+    index, time_h = isa.index.to_numpy(), samples["time_h"].to_numpy(float)
+    for (subj, visit), rows in isa.groupby(["subj", "visit"], sort=False).indices.items():
+        key = (int(subj), cycle_of[visit])
+        pos = index[rows]
+        t = time_h[pos] - start[key]
+        out[key] = (pos, np.maximum(t, 0.0))
+    return out
 
 
 def _calibrate(samples, infusions, design, table3, eta) -> dict[int, float]:
@@ -184,10 +193,11 @@ def _calibrate(samples, infusions, design, table3, eta) -> dict[int, float]:
     dl_of = dict(zip(eta["subj"], eta["dose_level"], strict=True))
     size: dict[int, float] = {}
     samples["_calibrated"] = False
+    profiles = _profiles(samples, infusions)
     for dl in sorted(set(dl_of.values())):
         p1 = [s for s in design.c1 if dl_of.get(s) == dl]
         p3 = [s for s in design.c3 if dl_of.get(s) == dl]
-        size.update(_calibrate_level(samples, infusions, design, table3, dl, p1, p3, eta))
+        size.update(_calibrate_level(samples, profiles, design, table3, dl, p1, p3, eta))
     isa = (samples["drug"] == DRUG).to_numpy()
     g = samples["subj"].map(size).fillna(1.0).to_numpy(float)
     rest = isa & ~samples["_calibrated"].to_numpy(bool)
@@ -196,7 +206,7 @@ def _calibrate(samples, infusions, design, table3, eta) -> dict[int, float]:
     return size
 
 
-def _calibrate_level(samples, infusions, design, table3, dl, p1, p3, eta) -> dict[int, float]:
+def _calibrate_level(samples, where, design, table3, dl, p1, p3, eta) -> dict[int, float]:
     """Calibrate one dose level; returns each patient's concentration factor."""
     cells = {1: table3["c1d1"][dl.lower()], 3: table3.get("c3d1", {}).get(dl.lower(), {})}
     two_weeks_c1 = "auc2weeks_mean" in cells[1]
@@ -210,15 +220,18 @@ def _calibrate_level(samples, infusions, design, table3, dl, p1, p3, eta) -> dic
 
     u0 = np.zeros(n_var)
     profiles = {}
+    label = samples["label"].to_numpy()
+    true_all = samples["true"].to_numpy(float)
+    conc_all = samples["conc"].to_numpy(float, copy=True)
     for cycle, members in ((1, p1), (3, p3)):
         two = cycle == 3 or two_weeks_c1
         for s in members:
-            rows, t = _profile(samples, infusions, s, cycle)
-            labels = samples.loc[rows, "label"].tolist()
-            true = samples.loc[rows, "true"].to_numpy(float)
+            rows, t = where[(s, cycle)]
+            labels = label[rows].tolist()
+            true = true_all[rows]
             peak = labels.index(_SAMPLE_LABEL[design.slots[(s, cycle)].sample])
             fixed = tuple(i for i, x in enumerate(true) if x == 0.0)
-            conc = samples.loc[rows, "conc"].to_numpy(float)
+            conc = conc_all[rows]
             decline = 0.7
             if two:
                 decline = float(true[np.isclose(t, 336.0)][0] / true[np.isclose(t, 168.0)][0])
@@ -249,6 +262,7 @@ def _calibrate_level(samples, infusions, design, table3, dl, p1, p3, eta) -> dic
     except DataError:  # some seeds' draws cannot: the effects are then reported as they are
         u = solve_log_values(u0, quantities, contrasts, limits)
     size = {s: float(np.exp(u[var(s, 1, "auc1")] - u0[var(s, 1, "auc1")])) for s in p1}
+    done: list[int] = []
     for (s, cycle), (rows, prof) in profiles.items():
         prof = Profile(
             prof.t, prof.c * size[s], prof.peak, prof.fixed, prof.two_weeks, prof.decline
@@ -257,8 +271,10 @@ def _calibrate_level(samples, infusions, design, table3, dl, p1, p3, eta) -> dic
         conc = prof.realize(
             float(np.exp(u[var(s, cycle, "cmax")])), float(np.exp(u[var(s, cycle, "auc1")])), auc2
         )
-        samples.loc[rows, "conc"] = conc
-        samples.loc[rows, "_calibrated"] = True
+        conc_all[rows] = conc
+        done.extend(rows)
+    samples["conc"] = conc_all
+    samples.loc[done, "_calibrated"] = True
     return size
 
 
