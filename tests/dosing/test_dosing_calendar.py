@@ -21,7 +21,7 @@ from earlyphase.dosing import (
     relative_dose_intensity,
     write_ics,
 )
-from earlyphase.errors import DataError, ProtocolError
+from earlyphase.errors import DataError, InputTypeError, ProtocolError
 from earlyphase.protocol import load_protocol
 
 P = load_protocol("isak-phase1b")
@@ -224,3 +224,44 @@ def test_fixed_number_of_cycles_stops_the_calendar():
     cal = dosing_calendar(short, "DL1", 70, 170, "2025-01-06", 4)
     assert cal.cycle.max() == 2
     assert short.planned_doses("DL1", "K", 3) == ()
+
+
+def test_skip_and_reduce_on_one_administration():
+    """ "Hold today, resume one level lower": the reduction counts from that dose on even
+    though that dose is not given; later reduced doses carry the reduction's reason."""
+    mods = [
+        DoseModification(2, 1, "K", "skip", reason="neuropathy, held"),
+        DoseModification(2, 1, "K", "reduce", reason="neuropathy"),
+    ]
+    cal = dosing_calendar(P, "DL2", 80, 180, "2025-01-06", 2, modifications=mods)
+    k = cal[(cal.drug == "carfilzomib") & (cal.cycle == 2)]
+    assert k.status.tolist() == ["skipped"] + ["reduced"] * 5
+    assert k.dose.tolist() == [0, 20, 20, 20, 20, 20]
+    assert k.iloc[0].reason == "neuropathy; neuropathy, held"  # in the order applied
+    assert (k.iloc[1:].reason == "neuropathy").all()
+    assert k.administration.tolist()[1:] == list(range(7, 12))  # 6 given in cycle 1
+
+
+def test_recorded_infusion_minutes_override_the_protocol():
+    level = P.dose_level("DL2")
+    isa = P.drug("isatuximab")
+    default = level.infusion_minutes_for(isa, 2)
+    cal = dosing_calendar(
+        P, "DL2", 80, 180, "2025-01-06", 1, infusion_minutes={(1, 1, "Isa"): 333.0}
+    )
+    isa_rows = cal[cal.drug == "isatuximab"]
+    assert isa_rows.infusion_minutes.tolist()[:2] == [333.0, default]
+
+
+@pytest.mark.parametrize(
+    ("minutes", "exc", "fragment"),
+    [
+        ({(1, 3, "Isa"): 60}, DataError, "infusion_minutes: got 'C1D3 isatuximab'"),
+        ({(1, 1, "Isa"): 0}, DataError, r"infusion_minutes\[C1D1\]: got 0"),
+        ({(1, 1, "Isa"): float("nan")}, DataError, r"infusion_minutes\[C1D1\]: got nan"),
+        ({(1, 1, "Isa"): "5 h"}, InputTypeError, r"infusion_minutes\[C1D1\]: got '5 h'"),
+    ],
+)
+def test_bad_infusion_minutes(minutes, exc, fragment):
+    with pytest.raises(exc, match=fragment):
+        dosing_calendar(P, 2, 80, 175, "2025-01-06", 1, infusion_minutes=minutes)

@@ -185,7 +185,12 @@ def test_exposure(twin, published):
     reduced = ex[ex["EXADJ"] == "PERIPHERAL NEUROPATHY"]
     assert reduced["USUBJID"].nunique() == published["n_k_dose_reductions"].value
     assert set(reduced["EXTRT"]) == {"CARFILZOMIB"}
-    assert (pd.to_datetime(ex["EXENDTC"]) > pd.to_datetime(ex["EXSTDTC"])).all()
+    start, end = pd.to_datetime(ex["EXSTDTC"]), pd.to_datetime(ex["EXENDTC"])
+    assert (end[ex["EXDOSE"] > 0] > start[ex["EXDOSE"] > 0]).all()
+    # a dose not given takes no time and says why
+    skipped = ex["EXDOSE"] == 0
+    assert skipped.any() and (end[skipped] == start[skipped]).all()
+    assert ex.loc[skipped, "EXADJ"].str.startswith("DOSE NOT GIVEN").all()
 
 
 def test_table2_counts_by_dose_level(twin, published):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -71,6 +72,7 @@ def dosing_calendar(
     schedule_options: Sequence[str] = (),
     dosing_options: DosingOptions | None = None,
     modifications: Sequence[DoseModification] = (),
+    infusion_minutes: Mapping[tuple[int, int, str], float] | None = None,
 ) -> pd.DataFrame:
     """Every administration of every drug for one patient, with dates and doses in mg.
 
@@ -92,7 +94,13 @@ def dosing_calendar(
     dosing_options : DosingOptions, optional
         BSA formula, BSA cap, rounding.
     modifications : sequence of DoseModification
-        Skips, delays and reductions (see :mod:`earlyphase.dosing.modifications`).
+        Skips, delays and reductions (see :mod:`earlyphase.dosing.modifications`). One
+        administration may carry several (e.g. a reduction from that dose on and a skip of
+        that dose: "hold today, resume one level lower"); delays and reductions apply before
+        a skip.
+    infusion_minutes : mapping, optional
+        Recorded infusion durations that differ from the protocol's, keyed by
+        ``(cycle, day, drug)`` (drug id or abbreviation), in minutes (> 0).
 
     Returns
     -------
@@ -100,7 +108,8 @@ def dosing_calendar(
         One row per administration (columns :data:`CALENDAR_COLUMNS`), sorted by date then
         protocol drug order. ``date`` and ``planned_date`` are ``datetime64``; ``study_day``
         counts from the first dose (day 1, no day 0); ``dose``/``planned_dose`` are in
-        ``dose_unit``; ``status`` is planned / delayed / reduced / skipped.
+        ``dose_unit``; ``status`` is planned / delayed / reduced / skipped; ``reason`` is the
+        modification's reason, on a reduced dose the reason of the reduction in force.
     """
     if isinstance(cycles, bool) or not isinstance(cycles, int) or cycles < 1:
         raise DataError(describe_problem("cycles", cycles, "an integer >= 1"))
@@ -116,43 +125,14 @@ def dosing_calendar(
     level = protocol.dose_level(dose_level)
     for option in schedule_options:
         protocol.schedule_option(option)
+    rows = _planned_rows(protocol, level.id, cycles, tuple(schedule_options))
+    planned_keys = {(r.cycle, r.day, r.drug) for r in rows}
+    mods = _modifications_by_administration(protocol, modifications, planned_keys)
+    minutes = _infusion_overrides(protocol, infusion_minutes or {}, planned_keys)
 
-    rows: list[dict[str, object]] = []
-    for cycle in range(1, cycles + 1):
-        for order, drug in enumerate(protocol.drugs):
-            for planned in protocol.planned_doses(
-                level.id, drug.id, cycle, tuple(schedule_options)
-            ):
-                offset = (cycle - 1) * protocol.cycle_length_days + planned.day - 1
-                rows.append(
-                    {
-                        "cycle": cycle,
-                        "day": planned.day,
-                        "drug": drug.id,
-                        "order": order,
-                        "planned_dose": planned.dose,
-                        "offset": offset,
-                    }
-                )
-    rows.sort(key=lambda r: (r["offset"], r["order"]))  # type: ignore[arg-type,return-value]
-
-    mods = {(m.cycle, m.day, protocol.drug(m.drug).id): m for m in modifications}
-    planned_keys = {(r["cycle"], r["day"], r["drug"]) for r in rows}
-    for key, wanted in mods.items():
-        if key not in planned_keys:
-            raise DataError(
-                describe_problem(
-                    "modification",
-                    f"C{wanted.cycle}D{wanted.day} {key[2]}",
-                    "a planned administration in the calendar",
-                )
-            )
-
-    shift, reductions, counts = (
-        0,
-        dict.fromkeys(protocol.drug_ids, 0),
-        dict.fromkeys(protocol.drug_ids, 0),
-    )
+    shift = 0
+    reductions: dict[str, list[str]] = {d: [] for d in protocol.drug_ids}
+    counts = dict.fromkeys(protocol.drug_ids, 0)
     cache: dict[tuple[str, float], DoseCalculation] = {}
 
     def dose_of(drug: Drug, dose: float) -> DoseCalculation:
@@ -163,55 +143,55 @@ def dosing_calendar(
 
     out: list[dict[str, object]] = []
     for r in rows:
-        drug = protocol.drug(str(r["drug"]))
-        mod = mods.get((int(r["cycle"]), int(r["day"]), drug.id))  # type: ignore[call-overload]
-        status, reason = "planned", ""
-        if mod is not None:
-            reason = mod.reason
+        drug = protocol.drug(r.drug)
+        key = (r.cycle, r.day, drug.id)
+        status, reasons, given = "planned", [], True
+        for mod in mods.get(key, ()):
+            reasons.append(mod.reason)
             if mod.action == "delay":
                 shift += mod.days
                 status = "delayed"
             elif mod.action == "reduce":
-                reductions[drug.id] += 1
-        planned_dose = float(r["planned_dose"])  # type: ignore[arg-type]
-        dose = reduced_dose(drug, planned_dose, reductions[drug.id])
-        if dose != planned_dose and status == "planned":
+                reductions[drug.id].append(mod.reason)
+            else:
+                given = False
+        dose = reduced_dose(drug, r.planned_dose, len(reductions[drug.id]))
+        if dose != r.planned_dose and status == "planned":
             status = "reduced"
-        given = not (mod is not None and mod.action == "skip")
-        if not given:
-            status = "skipped"
-        else:
+            if not any(reasons) and reductions[drug.id]:
+                reasons = [reductions[drug.id][-1]]
+        if given:
             counts[drug.id] += 1
-        planned_calc = dose_of(drug, planned_dose)
+        else:
+            status = "skipped"
         calc = dose_of(drug, dose)
-        planned_date = start + dt.timedelta(days=int(r["offset"]))  # type: ignore[call-overload]
+        planned_date = start + dt.timedelta(days=r.offset)
         date = planned_date + dt.timedelta(days=shift)
+        infusion = minutes.get(key, level.infusion_minutes_for(drug, counts[drug.id]))
         out.append(
             {
                 "date": pd.Timestamp(date),
                 "planned_date": pd.Timestamp(planned_date),
-                "cycle": r["cycle"],
-                "day": r["day"],
+                "cycle": r.cycle,
+                "day": r.day,
                 "study_day": (date - start).days + 1,
                 "drug": drug.id,
                 "drug_name": drug.name,
                 "cdisc_name": drug.cdisc_name or drug.id.upper(),
                 "administration": counts[drug.id] if given else pd.NA,
                 "dose_level": level.id,
-                "planned_dose": planned_dose,
+                "planned_dose": r.planned_dose,
                 "dose": dose if given else 0.0,
                 "dose_unit": drug.dose_unit,
                 "basis_value": calc.basis_value,
                 "basis_unit": calc.basis_unit,
                 "bsa_capped": calc.capped,
-                "planned_dose_mg": planned_calc.dose_mg,
+                "planned_dose_mg": dose_of(drug, r.planned_dose).dose_mg,
                 "dose_mg": calc.dose_mg if given else 0.0,
-                "infusion_minutes": level.infusion_minutes_for(drug, counts[drug.id])
-                if given
-                else float("nan"),
+                "infusion_minutes": infusion if given else float("nan"),
                 "route": drug.route,
                 "status": status,
-                "reason": reason,
+                "reason": "; ".join(dict.fromkeys(x for x in reasons if x)),
             }
         )
     frame = pd.DataFrame(out, columns=list(CALENDAR_COLUMNS))
@@ -219,3 +199,87 @@ def dosing_calendar(
     frame["cycle"] = frame["cycle"].astype("int64")
     frame["day"] = frame["day"].astype("int64")
     return frame
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """One planned administration of the protocol calendar."""
+
+    cycle: int
+    day: int
+    drug: str
+    order: int
+    planned_dose: float
+    offset: int
+
+
+def _planned_rows(
+    protocol: Protocol, level_id: str, cycles: int, options: tuple[str, ...]
+) -> list[_Planned]:
+    """The protocol's planned administrations, sorted by day then protocol drug order."""
+    rows = [
+        _Planned(
+            cycle,
+            planned.day,
+            drug.id,
+            order,
+            float(planned.dose),
+            (cycle - 1) * protocol.cycle_length_days + planned.day - 1,
+        )
+        for cycle in range(1, cycles + 1)
+        for order, drug in enumerate(protocol.drugs)
+        for planned in protocol.planned_doses(level_id, drug.id, cycle, options)
+    ]
+    return sorted(rows, key=lambda r: (r.offset, r.order))
+
+
+def _administration_key(protocol: Protocol, cycle: int, day: int, drug: str) -> tuple:
+    return (int(cycle), int(day), protocol.drug(drug).id)
+
+
+def _modifications_by_administration(
+    protocol: Protocol, modifications: Sequence[DoseModification], planned: set[tuple]
+) -> dict[tuple, list[DoseModification]]:
+    """Modifications per planned administration, in the order they apply (skip last)."""
+    out: dict[tuple, list[DoseModification]] = {}
+    for m in modifications:
+        key = _administration_key(protocol, m.cycle, m.day, m.drug)
+        if key not in planned:
+            raise DataError(
+                describe_problem(
+                    "modification",
+                    f"C{m.cycle}D{m.day} {key[2]}",
+                    "a planned administration in the calendar",
+                )
+            )
+        out.setdefault(key, []).append(m)
+    for mods in out.values():
+        mods.sort(key=lambda m: m.action == "skip")
+    return out
+
+
+def _infusion_overrides(
+    protocol: Protocol, minutes: Mapping[tuple[int, int, str], float], planned: set[tuple]
+) -> dict[tuple, float]:
+    """Recorded infusion durations, checked (a planned administration, minutes > 0)."""
+    out: dict[tuple, float] = {}
+    for (cycle, day, drug), value in minutes.items():
+        key = _administration_key(protocol, cycle, day, drug)
+        if key not in planned:
+            raise DataError(
+                describe_problem(
+                    "infusion_minutes",
+                    f"C{cycle}D{day} {key[2]}",
+                    "a planned administration in the calendar",
+                )
+            )
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise InputTypeError(
+                describe_problem(f"infusion_minutes[C{cycle}D{day}]", value, "a number")
+            )
+        if not (math.isfinite(value) and value > 0):
+            raise DataError(
+                describe_problem(f"infusion_minutes[C{cycle}D{day}]", value, "minutes > 0")
+            )
+        out[key] = float(value)
+    return out

@@ -24,7 +24,7 @@ from earlyphase.twin.calibration import (
     GRADE3_GROUPS,
     TABLE2_TARGETS,
 )
-from earlyphase.twin.exposure import K_REDUCTION
+from earlyphase.twin.dose_history import K_REDUCTION
 
 __all__ = ["adverse_event_domains"]
 

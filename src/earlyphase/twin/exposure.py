@@ -1,186 +1,150 @@
-"""Study-drug administrations (EX, SUPPEX) on the protocol's dosing calendar.
+"""Study-drug administrations (EX, SUPPEX) of a trial, from the protocol's dosing calendar.
 
-Isatuximab: DL1 10 mg/kg days 1 and 15; DL2/DL3 10/20 mg/kg days 1, 8, 15, 22 of cycle 1, then
-days 1 and 15 (Chari 2021, Study Design). Carfilzomib: 20 mg/m² cycle 1 days 1-2, then 27 mg/m²
-on days 8, 9, 15, 16 and days 1, 2, 8, 9, 15, 16 of later cycles; after cycle 8 some patients
-take days 1, 2, 15, 16 only. Dose on actual weight (Isa) and BSA capped at 2.2 m² (K).
+Every patient's administrations come from :func:`earlyphase.dosing.dosing_calendar`: the
+protocol's regimen at the patient's dose level, doses on actual weight / BSA with the drug's
+cap, infusion durations per administration number, from the first dose to the last dose day of
+the patient's course (:func:`last_dose_day`). What happened to a patient beyond the plan (an
+optional schedule, skipped or reduced doses, recorded infusion durations) is the patient's
+:class:`DoseHistory`; it is applied by the calendar, never by editing EX afterwards.
 
-Infusion times: the protocol's (``infusion_minutes``, set from Table 3's median tmax, see the
-protocol YAML); the PK calibration sets the C1D1/C3D1 durations of the PK patients
-(:mod:`earlyphase.twin.pk_reconstruction`). Carfilzomib over 10 minutes after isatuximab.
-No dose is missed at an intensive PK visit.
-
-Missed doses (upper respiratory infection, vacation) are written with ``EXDOSE = 0`` and the
-reason in ``EXADJ`` so the planned dose (SUPPEX ``PLANDOSE``) of every scheduled administration
-is kept; about 2.5% of scheduled doses are missed (paper: > 96% of intended therapy given).
+Drugs given the same day are infused one after the other from 08:30, 15 minutes apart. A
+skipped administration is written with ``EXDOSE = 0`` and its reason in ``EXADJ`` (start and
+end at its planned start), so the planned dose (SUPPEX ``PLANDOSE``) of every scheduled
+administration is kept; a reduced dose carries the reason of the reduction in force. The
+administrations given are also returned per drug as ``subj, cycle, day, start_h, end_h,
+dose_mg`` (hours from the patient's first dose), the input of the PK simulation.
 """
 
 from __future__ import annotations
 
-import functools
+import math
 from collections.abc import Mapping
-from datetime import timedelta
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from earlyphase.cdisc import terms
+from earlyphase.dosing import DoseModification, dosing_calendar
 from earlyphase.protocol import Protocol
-from earlyphase.twin._common import Row, records, usubjid
-from earlyphase.twin.calibration import plan_cycles
+from earlyphase.twin._common import records, usubjid
 
-__all__ = [
-    "exposure_domains",
-    "isa_days",
-    "isa_dose_mg_kg",
-    "isa_infusion_hours",
-    "carfilzomib_days",
-]
+__all__ = ["DoseHistory", "exposure_domains", "last_dose_day"]
 
-ISA = terms.DRUGS["isatuximab"]
-CARF = terms.DRUGS["carfilzomib"]
-#: Probability that a scheduled dose is missed (URI or planned vacation).
-P_MISSED = 0.025
-#: The patient whose carfilzomib dose is reduced for peripheral neuropathy, and from which cycle.
-K_REDUCTION = (11, 6)
 _FMT = "%Y-%m-%dT%H:%M"
-_MISSED_REASONS = ("DOSE NOT GIVEN: UPPER RESPIRATORY INFECTION", "DOSE NOT GIVEN: VACATION")
+#: Minutes between the end of one drug's infusion and the start of the next on the same day.
+GAP_MINUTES = 15
+#: Infusion minutes written for an administration whose protocol gives no duration.
+DEFAULT_INFUSION_MINUTES = 30.0
 
 
-def isa_dose_mg_kg(dl: str) -> float:
-    """Isatuximab dose of a dose level (mg/kg)."""
-    return 20.0 if dl == "DL3" else 10.0
+@dataclass(frozen=True)
+class DoseHistory:
+    """One patient's regimen beyond the protocol's plan.
+
+    Attributes
+    ----------
+    schedule_options : tuple of str
+        The protocol's optional schedule changes the patient took (e.g.
+        ``"carfilzomib-reduced-frequency"``).
+    modifications : tuple of DoseModification
+        Skipped, delayed and reduced administrations.
+    infusion_minutes : mapping
+        Recorded infusion durations that differ from the protocol's, ``(cycle, day, drug)`` to
+        minutes.
+    """
+
+    schedule_options: tuple[str, ...] = ()
+    modifications: tuple[DoseModification, ...] = ()
+    infusion_minutes: Mapping[tuple[int, int, str], float] = field(default_factory=dict)
 
 
-def isa_days(dl: str, cycle: int) -> tuple[int, ...]:
-    """Isatuximab dosing days of ``cycle`` at dose level ``dl``."""
-    if dl != "DL1" and cycle == 1:
-        return (1, 8, 15, 22)
-    return (1, 15)
+def _binary_hours(hours: float) -> float:
+    """Hours rounded to 1/1024 h (3.5 s): exact in binary, so a sampling time computed as
+    start + duration equals the infusion end exactly (no near-duplicate integration points)."""
+    return round(hours * 1024) / 1024
 
 
-def carfilzomib_days(cycle: int, reduced_frequency: bool) -> tuple[tuple[int, float], ...]:
-    """(day, mg/m²) of carfilzomib in ``cycle`` (optionally the reduced schedule after C8)."""
-    if cycle == 1:
-        return ((1, 20.0), (2, 20.0), (8, 27.0), (9, 27.0), (15, 27.0), (16, 27.0))
-    days = (1, 2, 15, 16) if (reduced_frequency and cycle > 8) else (1, 2, 8, 9, 15, 16)
-    return tuple((d, 27.0) for d in days)
+def last_dose_day(row: Mapping[Any, Any], cycle_days: int) -> int:
+    """Last study day a dose may be given: the data cut-off for a patient still on treatment
+    (``end == "ONGOING"``), the end of cycle 1 for a dropout (``"WITHDRAWN"``), else the day
+    before progression is documented at day 1 of cycle ``pd_cycle``."""
+    if row["end"] == "ONGOING":
+        return max(1, (pd.Timestamp(row["cutoff"]) - row["first_dose"]).days)
+    if row["end"] == "WITHDRAWN":
+        return cycle_days
+    return max(1, cycle_days * (int(row["pd_cycle"]) - 1))
 
 
-def isa_infusion_hours(
-    dl: str, administration: int, minutes: Mapping[str, Any] | None = None
-) -> float:
-    """Duration of the ``administration``-th isatuximab infusion (h) at dose level ``dl``: the
-    protocol's durations (:meth:`DoseLevel.infusion_minutes_for`), unless ``minutes`` gives it."""
-    if minutes is not None and "minutes" in minutes:
-        return float(minutes["minutes"]) / 60.0
-    protocol = _protocol()
-    level = protocol.dose_level(dl)
-    value = level.infusion_minutes_for(protocol.drug("isatuximab"), administration)
-    return float(value or 60.0) / 60.0
-
-
-@functools.lru_cache(maxsize=1)
-def _protocol() -> Protocol:
-    """The built-in protocol of the reconstructed trial (loaded once; it is immutable)."""
-    from earlyphase.protocol import load_protocol
-
-    return load_protocol("isak-phase1b")
-
-
-def _intensive_visits() -> set[tuple[int, int]]:
-    """(cycle, day) of the protocol's intensive PK occasions (never a missed dose here)."""
-    return {(o.cycle, o.day) for s in _protocol().pk_sampling for o in s.occasions if o.intensive}
+def patient_calendar(
+    protocol: Protocol,
+    row: Mapping[Any, Any],
+    weight_kg: float,
+    height_cm: float,
+    history: DoseHistory | None = None,
+) -> pd.DataFrame:
+    """The patient's administrations up to :func:`last_dose_day` (the dosing calendar with the
+    patient's history applied)."""
+    history = history or DoseHistory()
+    cycle_days = int(protocol.cycle_length_days)
+    last = last_dose_day(row, cycle_days)
+    cal = dosing_calendar(
+        protocol,
+        row["dl"],
+        weight_kg,
+        height_cm,
+        pd.Timestamp(row["first_dose"]).date(),
+        max(1, math.ceil(last / cycle_days)),
+        schedule_options=history.schedule_options,
+        modifications=history.modifications,
+        infusion_minutes=history.infusion_minutes,
+    )
+    return cal[cal["study_day"] <= last]
 
 
 def exposure_domains(
+    protocol: Protocol,
     plan: pd.DataFrame,
     body: pd.DataFrame,
-    rng: np.random.Generator,
-    isa_minutes: Mapping[tuple[int, int, int], int] | None = None,
-) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
-    """EX and SUPPEX, plus a tidy table of Isa infusions (start/end hours from first dose).
+    studyid: str,
+    histories: Mapping[int, DoseHistory] | None = None,
+) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+    """EX, SUPPEX (PLANDOSE) and the administrations given per drug id (for PK).
 
-    ``isa_minutes`` sets the duration of chosen infusions, ``(subj, cycle, day) -> minutes``
-    (the PK calibration's infusions); the others last as long as the protocol says.
+    Parameters
+    ----------
+    protocol : Protocol
+    plan : DataFrame
+        One row per patient: ``subj, dl, first_dose, end, cutoff, pd_cycle``.
+    body : DataFrame
+        ``weight_kg, height_cm`` on the plan's index (baseline; doses on actual weight and
+        baseline BSA).
+    studyid : str
+    histories : mapping, optional
+        ``subj`` -> :class:`DoseHistory` (patients without one follow the plan).
     """
-    ex: list[dict[str, object]] = []
-    infusions: list[dict[str, object]] = []
-    cycles = plan_cycles(plan)
-    intensive = _intensive_visits()
-    isa_minutes = isa_minutes or {}
+    histories = histories or {}
+    ex: list[dict[str, Any]] = []
+    given: list[dict[str, Any]] = []
     for i, row in zip(plan.index, records(plan), strict=True):
-        uid, first, dl = usubjid(row["subj"]), row["first_dose"].to_pydatetime(), row["dl"]
-        weight, bsa = float(body.loc[i, "weight_kg"]), min(float(body.loc[i, "bsa_m2"]), 2.2)
-        reduced = bool(row["subj"] % 2 == 0)
-        last_day = _last_dose_day(row, int(cycles[i]))
-        n_isa = 0
-        for c in range(1, int(cycles[i]) + 1):
-            visit_days: dict[int, list[tuple[str, float]]] = {}
-            for d in isa_days(dl, c):
-                visit_days.setdefault(d, []).append((ISA, isa_dose_mg_kg(dl) * weight))
-            for d, mg_m2 in carfilzomib_days(c, reduced):
-                visit_days.setdefault(d, []).append((CARF, mg_m2 * bsa))
-            for d in sorted(visit_days):
-                day = 28 * (c - 1) + d
-                if day > last_day:
-                    continue
-                start = first + timedelta(days=day - 1, hours=8, minutes=30)
-                # a missed visit skips both drugs; never in cycle 1 (it would be a DLT event)
-                # and never at an intensive PK visit (its profile is in Table 3)
-                missed = c > 1 and rng.random() < P_MISSED and (c, d) not in intensive
-                reason = _MISSED_REASONS[int(rng.integers(2))] if missed else ""
-                for drug, planned in visit_days[d]:
-                    actual, adj = (0.0, reason) if missed else (planned, "")
-                    if drug == CARF and row["subj"] == K_REDUCTION[0] and c >= K_REDUCTION[1]:
-                        actual = 0.0 if missed else 20.0 * bsa
-                        adj = reason or "PERIPHERAL NEUROPATHY"
-                    if drug == ISA:
-                        n_isa += 0 if missed else 1
-                        key = (int(row["subj"]), c, d)
-                        override = {"minutes": isa_minutes[key]} if key in isa_minutes else None
-                        hours = isa_infusion_hours(dl, max(n_isa, 1), override)
-                        end = start + timedelta(hours=hours)
-                        if not missed:
-                            t0 = (start - first).total_seconds() / 3600
-                            infusions.append(
-                                {
-                                    "subj": row["subj"],
-                                    "usubjid": uid,
-                                    "cycle": c,
-                                    "day": d,
-                                    "start_h": t0,
-                                    "end_h": t0 + hours,
-                                    "dose_mg": actual,
-                                }
-                            )
-                    else:
-                        k_start = start if d not in isa_days(dl, c) else end + timedelta(minutes=15)
-                        start_k, end = k_start, k_start + timedelta(minutes=10)
-                    ex.append(
-                        {
-                            "STUDYID": terms.STUDYID,
-                            "DOMAIN": "EX",
-                            "USUBJID": uid,
-                            "EXTRT": drug,
-                            "EXDOSE": round(actual, 1),
-                            "EXDOSU": "mg",
-                            "EXDOSFRM": "SOLUTION",
-                            "EXROUTE": "INTRAVENOUS",
-                            "EXSTDTC": (start if drug == ISA else start_k).strftime(_FMT),
-                            "EXENDTC": end.strftime(_FMT),
-                            "VISIT": f"CYCLE {c} DAY {d}",
-                            "EXADJ": adj,
-                            "_PLAN": round(planned, 1),
-                        }
-                    )
-    ex_df = pd.DataFrame(ex).sort_values(["USUBJID", "EXSTDTC", "EXTRT"], kind="stable")
+        subj = int(row["subj"])
+        cal = patient_calendar(
+            protocol,
+            row,
+            float(body.loc[i, "weight_kg"]),
+            float(body.loc[i, "height_cm"]),
+            histories.get(subj),
+        )
+        first = pd.Timestamp(row["first_dose"])
+        rows, administrations = _patient_rows(cal, first, subj, usubjid(subj), studyid)
+        ex.extend(rows)
+        given.extend(administrations)
+    ex_df = pd.DataFrame(ex).sort_values(["USUBJID", "EXSTDTC"], kind="stable")
     ex_df = ex_df.reset_index(drop=True)
     ex_df.insert(3, "EXSEQ", ex_df.groupby("USUBJID").cumcount().astype(np.int64) + 1)
     supp = pd.DataFrame(
         {
-            "STUDYID": terms.STUDYID,
+            "STUDYID": studyid,
             "RDOMAIN": "EX",
             "USUBJID": ex_df["USUBJID"],
             "IDVAR": "EXSEQ",
@@ -191,15 +155,61 @@ def exposure_domains(
             "QORIG": "DERIVED",
         }
     )
-    ex_df = ex_df.drop(columns="_PLAN")
-    return {"EX": ex_df, "SUPPEX": supp}, pd.DataFrame(infusions)
+    admin = pd.DataFrame(given)
+    per_drug = {
+        str(d): g.drop(columns="drug").reset_index(drop=True) for d, g in admin.groupby("drug")
+    }
+    return {"EX": ex_df.drop(columns="_PLAN"), "SUPPEX": supp}, per_drug
 
 
-def _last_dose_day(row: Row, n_cycles: int) -> int:
-    """Last study day on which a dose may be given: the day before progression is documented,
-    the day before the last assessment for ASCT, or the cut-off for patients still on therapy."""
-    if row["end"] == "ONGOING":
-        return (pd.Timestamp(row["cutoff"]) - row["first_dose"]).days  # up to the day before
-    if row["end"] == "WITHDRAWN":
-        return 28
-    return 28 * (int(row["pd_cycle"]) - 1)
+def _patient_rows(
+    cal: pd.DataFrame, first: pd.Timestamp, subj: int, uid: str, studyid: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """EX records and given administrations of one patient's calendar."""
+    clock: dict[int, pd.Timestamp] = {}
+    ex: list[dict[str, Any]] = []
+    given: list[dict[str, Any]] = []
+    for c in records(cal):
+        day = int(c["study_day"])
+        start = clock.get(day, first + pd.Timedelta(days=day - 1, hours=8, minutes=30))
+        skipped = c["status"] == "skipped"
+        minutes = c["infusion_minutes"]
+        if skipped:
+            minutes = 0.0
+        elif minutes is None or not np.isfinite(minutes):
+            minutes = DEFAULT_INFUSION_MINUTES
+        end = start + pd.Timedelta(minutes=float(minutes))
+        if not skipped:
+            clock[day] = end + pd.Timedelta(minutes=GAP_MINUTES)
+        ex.append(
+            {
+                "STUDYID": studyid,
+                "DOMAIN": "EX",
+                "USUBJID": uid,
+                "EXTRT": c["cdisc_name"],
+                "EXDOSE": round(float(c["dose_mg"]), 1),
+                "EXDOSU": "mg",
+                "EXDOSFRM": "SOLUTION",
+                "EXROUTE": c["route"],
+                "EXSTDTC": start.strftime(_FMT),
+                "EXENDTC": end.strftime(_FMT),
+                "VISIT": f"CYCLE {c['cycle']} DAY {c['day']}",
+                "EXADJ": c["reason"],
+                "_PLAN": round(float(c["planned_dose_mg"]), 1),
+            }
+        )
+        if skipped:
+            continue
+        t0 = _binary_hours((start - first).total_seconds() / 3600)
+        given.append(
+            {
+                "drug": c["drug"],
+                "subj": subj,
+                "cycle": int(c["cycle"]),
+                "day": int(c["day"]),
+                "start_h": t0,
+                "end_h": t0 + _binary_hours(float(minutes) / 60),
+                "dose_mg": float(c["dose_mg"]),
+            }
+        )
+    return ex, given

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from earlyphase.cdisc import terms
 from earlyphase.protocol import load_protocol
 from earlyphase.reference.published import load_published
 from earlyphase.twin.adverse_events import adverse_event_domains
@@ -19,6 +20,7 @@ from earlyphase.twin.calibration import cohort_plan
 from earlyphase.twin.demographics import baseline_body, demographics_domains
 from earlyphase.twin.disease_course import disease_domains
 from earlyphase.twin.disposition import disposition_domain
+from earlyphase.twin.dose_history import reconstructed_histories
 from earlyphase.twin.exposure import exposure_domains
 from earlyphase.twin.pk_reconstruction import pk_domain, pk_slots
 from earlyphase.twin.sdtm import finalize_domains
@@ -62,9 +64,10 @@ def _build(seed: int) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     body = baseline_body(plan, streams[0])
     domains = demographics_domains(plan, body)
     design = pk_slots(plan, protocol, table3)
-    exposure, infusions = exposure_domains(plan, body, streams[1], design.infusion_minutes())
+    histories = reconstructed_histories(protocol, plan, streams[1], design.infusion_minutes())
+    exposure, given = exposure_domains(protocol, plan, body, terms.STUDYID, histories)
     domains.update(exposure)
-    domains.update(adverse_event_domains(plan, infusions, exposure["EX"], streams[2]))
+    domains.update(adverse_event_domains(plan, given["isatuximab"], exposure["EX"], streams[2]))
     domains.update(disease_domains(plan, streams[3]))
     domains["PC"], effects = pk_domain(
         plan, body, exposure["EX"], streams[4], protocol, design, table3

@@ -5,7 +5,7 @@ Trial ``trial`` of ``simulate_trials(protocol, scenario, n, seed, design=...)`` 
 ``simulate_trial_sdtm(protocol, scenario, seed, trial, design=...)`` use the same random
 numbers, so the SDTM is the patient-level data behind that row of the results: DM, SUPPDM, VS,
 MH, SC (baseline), EX and SUPPEX from the protocol's dosing calendar
-(:mod:`earlyphase.twin.simulated_exposure`), AE and SUPPAE with the trial's DLTs and the
+(:mod:`earlyphase.twin.exposure`), AE and SUPPAE with the trial's DLTs and the
 scenario's non-DLT adverse events (:mod:`earlyphase.twin.simulated_ae`), the disease
 assessments of the protocol's response criteria (IMWG: LB myeloma markers and RS, written from
 the criteria's definitions; :mod:`earlyphase.twin.efficacy`), PC from the population-PK models
@@ -24,11 +24,11 @@ from earlyphase.cdisc import terms
 from earlyphase.errors import OptionsError, describe_problem
 from earlyphase.twin.demographics import baseline_body, demographics_domains
 from earlyphase.twin.disposition import disposition_domain
+from earlyphase.twin.exposure import exposure_domains, last_dose_day
 from earlyphase.twin.scenario import Scenario, load_scenario
 from earlyphase.twin.sdtm import finalize_domains
 from earlyphase.twin.simulate import draw_trials
 from earlyphase.twin.simulated_ae import simulated_adverse_events
-from earlyphase.twin.simulated_exposure import last_dose_day, simulated_exposure
 from earlyphase.twin.simulated_pk import simulated_pc
 from earlyphase.twin.trial_setup import TrialSetup, trial_setup
 
@@ -169,7 +169,7 @@ def simulate_trial_sdtm(
     domains["DM"] = domains["DM"].assign(
         ARM=domains["DM"]["ARMCD"].map(arms), ACTARM=domains["DM"]["ACTARMCD"].map(arms)
     )
-    exposure, given = simulated_exposure(proto, plan, body, studyid)
+    exposure, given = exposure_domains(proto, plan, body, studyid)
     domains.update(exposure)
     cycle = int(proto.cycle_length_days)
     last_dose = {int(r["subj"]): last_dose_day(r, cycle) for r in plan.to_dict("records")}
