@@ -22,6 +22,7 @@ import pandas as pd
 from earlyphase.errors import DataError
 from earlyphase.pk.models import IsatuximabModel
 from earlyphase.pk.models.isatuximab import IsatuximabParameters, individual_parameters
+from earlyphase.pk.nca.units import concentration_factor_to_mg_l
 from earlyphase.protocol import Protocol
 from earlyphase.twin.calibration import plan_cycles
 from earlyphase.twin.pk_calibration import (
@@ -42,7 +43,7 @@ from earlyphase.twin.pk_samples import (
     simulate_pc,
 )
 
-__all__ = ["PkDesign", "pk_slots", "pk_domain", "individual_effects"]
+__all__ = ["PkDesign", "pk_slots", "pk_domain", "individual_effects", "sample_residuals"]
 
 DRUG = "isatuximab"
 _VISIT = {1: "CYCLE 1 DAY 1", 3: "CYCLE 3 DAY 1"}
@@ -139,8 +140,9 @@ def pk_domain(
     protocol: Protocol,
     design: PkDesign,
     table3: Mapping,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """PC of both drugs, and the isatuximab individual effects (:func:`individual_effects`)."""
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """PC of both drugs, the isatuximab individual effects (:func:`individual_effects`) and
+    the isatuximab samples' residuals in SD units (:func:`sample_residuals`)."""
     idx = plan.index[plan["subj"].astype(int).isin(design.c1)]
     cov = isatuximab_covariates(plan, body, rng).loc[idx]
     table = plan.loc[idx, ["subj", "first_dose", "dl"]].assign(
@@ -163,7 +165,8 @@ def pk_domain(
     eta = individual_effects(patients.table, params, {})
     size = _calibrate(samples, infusions[DRUG], design, table3, eta)
     pc = pc_rows(samples.drop(columns="_calibrated"), patients, protocol)
-    return pc, individual_effects(patients.table, params, size)
+    effects = individual_effects(patients.table, params, size)
+    return pc, effects, sample_residuals(samples, patients.table)
 
 
 def _profiles(samples, infusions):
@@ -383,3 +386,46 @@ def individual_effects(
         out[f"eta_{name}_sd"] = eta / omega
     out["eta_cl_m_sd"] = (params.cl_m - typical.cl_m) / (m.cv_cl_m * m.cl_m)
     return pd.DataFrame(out)
+
+
+def sample_residuals(
+    samples: pd.DataFrame, patients: pd.DataFrame, model: IsatuximabModel | None = None
+) -> pd.DataFrame:
+    """Each isatuximab sample's residual against the patient's individual prediction, in SD
+    units of the Fau 2020 combined residual error.
+
+    With ``ipred`` the model concentration of the patient's (calibrated) individual
+    parameters and ``conc`` the value written to PC (before rounding to 6 significant
+    digits), the residual is ``(conc - ipred) / sqrt((prop ipred)^2 + add^2)`` with prop =
+    22.5 % and add = 0.00196 mg/L (Fau et al. 2020, Table S3), i.e. an individual weighted
+    residual (IWRES). Samples before any drug (``ipred`` = 0) are left out. ``calibrated``
+    marks the samples of the Table 3 profiles, whose values the calibration chose; the others
+    keep their simulated residual (standard normal draws clipped at +-2.5).
+
+    Returns
+    -------
+    DataFrame
+        ``subj, dose_level, visit, label, time_h, ipred, conc, unit, calibrated,
+        residual_sd``.
+    """
+    m = model or IsatuximabModel()
+    isa = samples[(samples["drug"] == DRUG) & (samples["true"] > 0)]
+    to_mg_l = isa["unit"].map(lambda u: concentration_factor_to_mg_l(u) or 1.0).to_numpy(float)
+    ipred = isa["true"].to_numpy(float)
+    conc = isa["conc"].to_numpy(float)
+    sd = np.hypot(m.prop_error * ipred * to_mg_l, m.add_error_mg_l)
+    dl = dict(zip(patients["subj"], patients["dl"], strict=True))
+    return pd.DataFrame(
+        {
+            "subj": isa["subj"].to_numpy(int),
+            "dose_level": isa["subj"].map(dl).to_numpy(),
+            "visit": isa["visit"].to_numpy(),
+            "label": isa["label"].to_numpy(),
+            "time_h": isa["time_h"].to_numpy(float),
+            "ipred": ipred,
+            "conc": conc,
+            "unit": isa["unit"].to_numpy(),
+            "calibrated": isa["_calibrated"].to_numpy(bool),
+            "residual_sd": (conc - ipred) * to_mg_l / sd,
+        }
+    )
