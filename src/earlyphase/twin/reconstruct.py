@@ -25,7 +25,13 @@ from earlyphase.twin.exposure import exposure_domains
 from earlyphase.twin.pk_reconstruction import pk_domain, pk_slots
 from earlyphase.twin.sdtm import finalize_domains
 
-__all__ = ["DEFAULT_SEED", "pk_individual_effects", "pk_sample_residuals", "reconstruct"]
+__all__ = [
+    "DEFAULT_SEED",
+    "pk_individual_effects",
+    "pk_sample_residuals",
+    "reconstruct",
+    "reconstruct_with_pk_calibration",
+]
 
 #: Default seed: the data cut-off date.
 DEFAULT_SEED = 20200320
@@ -61,6 +67,14 @@ def pk_sample_residuals(seed: int = DEFAULT_SEED) -> pd.DataFrame:
     prediction, in SD units of the Fau 2020 combined residual error (see
     :func:`earlyphase.twin.pk_reconstruction.sample_residuals`)."""
     return _build(seed)[2]
+
+
+def reconstruct_with_pk_calibration(
+    seed: int = DEFAULT_SEED,
+) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame]:
+    """The SDTM domains (:func:`reconstruct`), :func:`pk_individual_effects` and
+    :func:`pk_sample_residuals` of one reconstruction."""
+    return _build(seed)
 
 
 def _build(seed: int) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame]:
