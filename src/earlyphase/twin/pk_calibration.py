@@ -13,8 +13,11 @@ reconstruction meets these numbers the way it meets Tables 1-2: by construction,
    patient, started at the values the population-PK model predicts for that patient, are moved
    as little as their plausible spread allows (contrasts with SDs: overall exposure,
    Cmax relative to AUC, cycle 3 relative to cycle 1, second week relative to the first) while
-   every published statistic prints as published (least squares; a statistic is free within
-   80 % of half its printed precision and costs 100 per half-precision beyond; checked after).
+   every published statistic prints as published (least squares: a statistic costs 30 per
+   half its printed precision away from the target, a profile limit 100 per 0.01 beyond it;
+   the printed precision is checked after). The residuals and Jacobian are vectorised
+   (:class:`_Objective`) and the steps are MINPACK's Levenberg-Marquardt (dense, ~90
+   unknowns at most: fast, and free of BLAS threading on a loaded machine).
 3. **Samples** (:meth:`Profile.realize`): the patient's model concentrations are scaled
    (individual parameters, see :mod:`earlyphase.twin.pk_reconstruction`), the highest sample
    is set to the target Cmax and the other samples get one factor per week (the residual
@@ -306,8 +309,9 @@ def solve_log_values(
     A statistic costs ``pull`` per half its printed precision away from the target (a smooth
     pull to the printed value; where printed values are not exactly compatible, e.g. a CV%
     and the mean and SD it is computed from, the misfit is shared); a limit costs ``weight``
-    per 0.01 beyond 0. Least squares (scipy ``least_squares``, "trf", LSMR steps) with the
-    analytic Jacobian; the printed precision is checked afterwards."""
+    per 0.01 beyond 0. Least squares (scipy ``least_squares``, Levenberg-Marquardt, MINPACK;
+    Moré 1978) with the analytic Jacobian (:class:`_Objective`); the printed precision is
+    checked afterwards, with up to 5 deterministic restarts from jittered starting points."""
     fun_jac = _Objective(u0, quantities, contrasts, limits, pull, weight)
 
     cache: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}

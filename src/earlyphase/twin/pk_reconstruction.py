@@ -7,6 +7,10 @@ C3D1 infusion durations of these patients (:func:`pk_slots`, before EX is writte
 simulation (:func:`earlyphase.twin.pk_samples.simulate_pc`) is then calibrated
 (:mod:`earlyphase.twin.pk_calibration`) so that the ordinary NCA meets Table 3.
 
+:func:`individual_effects` reports each patient's random effects in SD units after the
+calibration, :func:`sample_residuals` each sample's residual against the individual prediction
+in SD units of the Fau 2020 residual error.
+
 Published cells flagged ``inconsistent_fields`` in the reference YAML are left out of the
 targets (none at present: every Table 3 cell is met).
 """
