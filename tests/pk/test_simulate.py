@@ -179,3 +179,30 @@ def test_regimen_from_the_protocol_object():
     assert r.lloq_mg_l == pytest.approx(0.5e-3)  # 0.500 ng/mL
     k = regimen_from_protocol("isak-phase1b", 1, "carfilzomib", n_cycles=1)
     assert k.dose_unit == "mg/m2" and list(k.doses[:3]) == [20, 20, 27]
+
+
+def test_integration_stops_at_the_last_sample(monkeypatch):
+    """Doses after the last sampling time change nothing and cost no integration steps."""
+    import earlyphase.pk.simulate as simulate
+
+    regimen = isak_phase1b_regimen(2, n_cycles=2)
+    params = individual_parameters(pd.DataFrame({"weight_kg": [60.0, 90.0]}))
+    amounts = np.array([[600.0], [900.0]]) * np.ones((1, len(regimen.dose_times_h)))
+    last = regimen.sample_times_h.max()
+    steps = []
+    real = simulate._EtdCoefficients
+
+    def counted(lam, h):
+        steps[-1] += 1
+        return real(lam, h)
+
+    monkeypatch.setattr(simulate, "_EtdCoefficients", counted)
+    out = []
+    for later in (0, 20):  # 20 more weekly doses after the last sample
+        times = np.append(regimen.dose_times_h, last + 24 + 168 * np.arange(later))
+        doses = np.append(amounts, np.full((2, later), 900.0), axis=1)
+        durations = np.append(regimen.durations_h, np.full(later, 2.0))
+        steps.append(0)
+        out.append(integrate_isatuximab(params, times, doses, durations, regimen.sample_times_h))
+    np.testing.assert_array_equal(out[0], out[1])
+    assert steps[0] == steps[1] > 0

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from earlyphase.cdisc.study import read_study
 from earlyphase.cli import app
 from earlyphase.errors import DataError
 
@@ -24,6 +26,14 @@ def test_reconstruct_writes_sdtm(tmp_path):
     assert (out / "dm.csv").exists() and (out / "define.csv").exists()
     assert not (out / "dm.xpt").exists()
     assert "wrote 13 domains" in res.output
+    # the PK calibration's random effects and sample residuals (SD units) beside the SDTM,
+    # in a subfolder that read_study does not take for a domain
+    effects = pd.read_csv(out / "pk_calibration" / "individual_effects.csv")
+    residuals = pd.read_csv(out / "pk_calibration" / "sample_residuals.csv")
+    assert len(effects) == 29 and effects.filter(like="eta_").abs().to_numpy().max() <= 3
+    assert residuals["calibrated"].sum() == 353
+    assert "calibrated samples beyond 3 residual SD" in res.output
+    assert "PK_CALIBRATION" not in read_study(out)
 
 
 def test_simulate_and_bad_scenario(tmp_path):

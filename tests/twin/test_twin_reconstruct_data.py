@@ -18,9 +18,9 @@ from earlyphase.twin import reconstruct, write_sdtm
 def test_same_seed_same_data_and_fast(twin):
     start = time.process_time()  # CPU time: robust to a loaded test machine
     again = reconstruct()
-    # issue 14 asks < 1 s; the population-PK simulation and the Table 3 calibration take
-    # ~2.8 s CPU on the loaded 2-core CI machine (known gap, see docs/twin.md)
-    assert time.process_time() - start < 4.0
+    # issue 14 asks < 1 s: ~0.85 s CPU measured on the loaded 2-core machine
+    # (benchmarks/bench_reconstruct.py holds the real target); 2 s leaves room for CI load
+    assert time.process_time() - start < 2.0
     for name, df in twin.items():
         pd.testing.assert_frame_equal(df, again[name])
 

@@ -46,10 +46,14 @@ def reconstruct_cmd(
     seed: int = typer.Option(20200320, "--seed", help="Seed of the details the paper leaves open."),
     overwrite: bool = _OVERWRITE,
 ) -> None:
-    """Write the reconstructed isatuximab + carfilzomib phase 1b (33 patients) as SDTM."""
+    """Write the reconstructed isatuximab + carfilzomib phase 1b (33 patients) as SDTM, and
+    its PK calibration (pk_calibration/individual_effects.csv, sample_residuals.csv: random
+    effects and sample residuals in SD units)."""
+    from earlyphase._files import atomic_write
     from earlyphase._staging import staged_folder
     from earlyphase.limits import check_seed
-    from earlyphase.twin import reconstruct, write_sdtm
+    from earlyphase.twin import write_sdtm
+    from earlyphase.twin.reconstruct import reconstruct_with_pk_calibration
     from earlyphase.twin.sdtm import check_sdtm_formats
 
     formats = check_sdtm_formats([f.strip() for f in format.split(",") if f.strip()])
@@ -57,12 +61,20 @@ def reconstruct_cmd(
     with staged_folder(
         out, command="twin reconstruct", overwrite=overwrite, argv=_argv(), extra={"seed": seed}
     ) as staged:
-        domains = reconstruct(seed=seed)
+        domains, effects, residuals = reconstruct_with_pk_calibration(seed=seed)
         paths = write_sdtm(domains, staged.path, formats=formats)
+        for name, frame in (("individual_effects", effects), ("sample_residuals", residuals)):
+            path = staged.path / "pk_calibration" / f"{name}.csv"
+            with atomic_write(path) as handle:
+                frame.to_csv(handle, index=False, float_format="%.6g")
+            paths.append(path)
     rows = sum(len(df) for df in domains.values())
+    cal = residuals.loc[residuals["calibrated"], "residual_sd"].abs()
     typer.echo(
         f"wrote {len(domains)} domains ({rows} records) as {', '.join(formats)} "
-        f"+ define.csv to {out} ({len(paths)} files)"
+        f"+ define.csv to {out} ({len(paths)} files); PK calibration in {out}/pk_calibration: "
+        f"max |eta| {effects.filter(like='eta_').abs().to_numpy().max():.2f} SD, "
+        f"{int((cal > 3).sum())} of {len(cal)} calibrated samples beyond 3 residual SD"
     )
 
 

@@ -154,11 +154,14 @@ def integrate_isatuximab(
 
     Steps are at most ``max_step_infusion_h`` during infusions, where concentrations change
     fast and, at the first dose, are near Km (the Michaelis-Menten pathway is then a fast,
-    stiff linear elimination with rate Vm/Km), and ``max_step_h`` elsewhere."""
+    stiff linear elimination with rate Vm/Km), and ``max_step_h`` elsewhere. Integration
+    stops at the last sampling time (later doses cannot change the samples)."""
     n = amounts_mg.shape[0]
     durations = np.broadcast_to(np.asarray(durations_h, float), amounts_mg.shape)
     ends = dose_times_h[None, :] + durations
     grid = np.unique(np.concatenate([[0.0], dose_times_h, ends.ravel(), sample_times_h]))
+    if len(sample_times_h):  # nothing after the last sample can change a sampled value
+        grid = grid[grid <= np.max(sample_times_h)]
     rates = amounts_mg / durations
     inv_vc, inv_vp = 1.0 / params.vc, 1.0 / params.vp
     vm_vc, km, q = params.vm * params.vc, params.km, params.q

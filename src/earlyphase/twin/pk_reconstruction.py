@@ -7,6 +7,10 @@ C3D1 infusion durations of these patients (:func:`pk_slots`, before EX is writte
 simulation (:func:`earlyphase.twin.pk_samples.simulate_pc`) is then calibrated
 (:mod:`earlyphase.twin.pk_calibration`) so that the ordinary NCA meets Table 3.
 
+:func:`individual_effects` reports each patient's random effects in SD units after the
+calibration, :func:`sample_residuals` each sample's residual against the individual prediction
+in SD units of the Fau 2020 residual error.
+
 Published cells flagged ``inconsistent_fields`` in the reference YAML are left out of the
 targets (none at present: every Table 3 cell is met).
 """
@@ -22,6 +26,7 @@ import pandas as pd
 from earlyphase.errors import DataError
 from earlyphase.pk.models import IsatuximabModel
 from earlyphase.pk.models.isatuximab import IsatuximabParameters, individual_parameters
+from earlyphase.pk.nca.units import concentration_factor_to_mg_l
 from earlyphase.protocol import Protocol
 from earlyphase.twin.calibration import plan_cycles
 from earlyphase.twin.pk_calibration import (
@@ -42,7 +47,7 @@ from earlyphase.twin.pk_samples import (
     simulate_pc,
 )
 
-__all__ = ["PkDesign", "pk_slots", "pk_domain", "individual_effects"]
+__all__ = ["PkDesign", "pk_slots", "pk_domain", "individual_effects", "sample_residuals"]
 
 DRUG = "isatuximab"
 _VISIT = {1: "CYCLE 1 DAY 1", 3: "CYCLE 3 DAY 1"}
@@ -139,8 +144,9 @@ def pk_domain(
     protocol: Protocol,
     design: PkDesign,
     table3: Mapping,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """PC of both drugs, and the isatuximab individual effects (:func:`individual_effects`)."""
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """PC of both drugs, the isatuximab individual effects (:func:`individual_effects`) and
+    the isatuximab samples' residuals in SD units (:func:`sample_residuals`)."""
     idx = plan.index[plan["subj"].astype(int).isin(design.c1)]
     cov = isatuximab_covariates(plan, body, rng).loc[idx]
     table = plan.loc[idx, ["subj", "first_dose", "dl"]].assign(
@@ -163,18 +169,28 @@ def pk_domain(
     eta = individual_effects(patients.table, params, {})
     size = _calibrate(samples, infusions[DRUG], design, table3, eta)
     pc = pc_rows(samples.drop(columns="_calibrated"), patients, protocol)
-    return pc, individual_effects(patients.table, params, size)
+    effects = individual_effects(patients.table, params, size)
+    return pc, effects, sample_residuals(samples, patients.table)
 
 
-def _profile(samples, infusions, subj, cycle):
-    """Row positions of a profile, times after its dose (pre-dose at 0) and the dose start."""
-    inf = infusions[(infusions["subj"] == subj) & (infusions["cycle"] == cycle)]
-    start = float(inf.loc[inf["day"] == 1, "start_h"].iloc[0])
-    rows = samples.index[
-        (samples["subj"] == subj) & (samples["drug"] == DRUG) & (samples["visit"] == _VISIT[cycle])
-    ].to_numpy()
-    t = np.maximum(samples.loc[rows, "time_h"].to_numpy(float) - start, 0.0)
-    return rows, t
+def _profiles(samples, infusions):
+    """``(subj, cycle) -> (row positions, times after the dose start (pre-dose at 0))`` of
+    every isatuximab profile of the Table 3 visits."""
+    day1 = infusions[infusions["day"] == 1].drop_duplicates(["subj", "cycle"])
+    start = {
+        (int(s), int(c)): float(h)
+        for s, c, h in zip(day1["subj"], day1["cycle"], day1["start_h"], strict=True)
+    }
+    isa = samples[(samples["drug"] == DRUG) & samples["visit"].isin(list(_VISIT.values()))]
+    cycle_of = {v: c for c, v in _VISIT.items()}
+    out = {}
+    index, time_h = isa.index.to_numpy(), samples["time_h"].to_numpy(float)
+    for (subj, visit), rows in isa.groupby(["subj", "visit"], sort=False).indices.items():
+        key = (int(subj), cycle_of[visit])
+        pos = index[rows]
+        t = time_h[pos] - start[key]
+        out[key] = (pos, np.maximum(t, 0.0))
+    return out
 
 
 def _calibrate(samples, infusions, design, table3, eta) -> dict[int, float]:
@@ -184,10 +200,11 @@ def _calibrate(samples, infusions, design, table3, eta) -> dict[int, float]:
     dl_of = dict(zip(eta["subj"], eta["dose_level"], strict=True))
     size: dict[int, float] = {}
     samples["_calibrated"] = False
+    profiles = _profiles(samples, infusions)
     for dl in sorted(set(dl_of.values())):
         p1 = [s for s in design.c1 if dl_of.get(s) == dl]
         p3 = [s for s in design.c3 if dl_of.get(s) == dl]
-        size.update(_calibrate_level(samples, infusions, design, table3, dl, p1, p3, eta))
+        size.update(_calibrate_level(samples, profiles, design, table3, dl, p1, p3, eta))
     isa = (samples["drug"] == DRUG).to_numpy()
     g = samples["subj"].map(size).fillna(1.0).to_numpy(float)
     rest = isa & ~samples["_calibrated"].to_numpy(bool)
@@ -196,7 +213,7 @@ def _calibrate(samples, infusions, design, table3, eta) -> dict[int, float]:
     return size
 
 
-def _calibrate_level(samples, infusions, design, table3, dl, p1, p3, eta) -> dict[int, float]:
+def _calibrate_level(samples, where, design, table3, dl, p1, p3, eta) -> dict[int, float]:
     """Calibrate one dose level; returns each patient's concentration factor."""
     cells = {1: table3["c1d1"][dl.lower()], 3: table3.get("c3d1", {}).get(dl.lower(), {})}
     two_weeks_c1 = "auc2weeks_mean" in cells[1]
@@ -210,15 +227,18 @@ def _calibrate_level(samples, infusions, design, table3, dl, p1, p3, eta) -> dic
 
     u0 = np.zeros(n_var)
     profiles = {}
+    label = samples["label"].to_numpy()
+    true_all = samples["true"].to_numpy(float)
+    conc_all = samples["conc"].to_numpy(float, copy=True)
     for cycle, members in ((1, p1), (3, p3)):
         two = cycle == 3 or two_weeks_c1
         for s in members:
-            rows, t = _profile(samples, infusions, s, cycle)
-            labels = samples.loc[rows, "label"].tolist()
-            true = samples.loc[rows, "true"].to_numpy(float)
+            rows, t = where[(s, cycle)]
+            labels = label[rows].tolist()
+            true = true_all[rows]
             peak = labels.index(_SAMPLE_LABEL[design.slots[(s, cycle)].sample])
             fixed = tuple(i for i, x in enumerate(true) if x == 0.0)
-            conc = samples.loc[rows, "conc"].to_numpy(float)
+            conc = conc_all[rows]
             decline = 0.7
             if two:
                 decline = float(true[np.isclose(t, 336.0)][0] / true[np.isclose(t, 168.0)][0])
@@ -249,6 +269,7 @@ def _calibrate_level(samples, infusions, design, table3, dl, p1, p3, eta) -> dic
     except DataError:  # some seeds' draws cannot: the effects are then reported as they are
         u = solve_log_values(u0, quantities, contrasts, limits)
     size = {s: float(np.exp(u[var(s, 1, "auc1")] - u0[var(s, 1, "auc1")])) for s in p1}
+    done: list[int] = []
     for (s, cycle), (rows, prof) in profiles.items():
         prof = Profile(
             prof.t, prof.c * size[s], prof.peak, prof.fixed, prof.two_weeks, prof.decline
@@ -257,8 +278,10 @@ def _calibrate_level(samples, infusions, design, table3, dl, p1, p3, eta) -> dic
         conc = prof.realize(
             float(np.exp(u[var(s, cycle, "cmax")])), float(np.exp(u[var(s, cycle, "auc1")])), auc2
         )
-        samples.loc[rows, "conc"] = conc
-        samples.loc[rows, "_calibrated"] = True
+        conc_all[rows] = conc
+        done.extend(rows)
+    samples["conc"] = conc_all
+    samples.loc[done, "_calibrated"] = True
     return size
 
 
@@ -367,3 +390,46 @@ def individual_effects(
         out[f"eta_{name}_sd"] = eta / omega
     out["eta_cl_m_sd"] = (params.cl_m - typical.cl_m) / (m.cv_cl_m * m.cl_m)
     return pd.DataFrame(out)
+
+
+def sample_residuals(
+    samples: pd.DataFrame, patients: pd.DataFrame, model: IsatuximabModel | None = None
+) -> pd.DataFrame:
+    """Each isatuximab sample's residual against the patient's individual prediction, in SD
+    units of the Fau 2020 combined residual error.
+
+    With ``ipred`` the model concentration of the patient's (calibrated) individual
+    parameters and ``conc`` the value written to PC (before rounding to 6 significant
+    digits), the residual is ``(conc - ipred) / sqrt((prop ipred)^2 + add^2)`` with prop =
+    22.5 % and add = 0.00196 mg/L (Fau et al. 2020, Table S3), i.e. an individual weighted
+    residual (IWRES). Samples before any drug (``ipred`` = 0) are left out. ``calibrated``
+    marks the samples of the Table 3 profiles, whose values the calibration chose; the others
+    keep their simulated residual (standard normal draws clipped at +-2.5).
+
+    Returns
+    -------
+    DataFrame
+        ``subj, dose_level, visit, label, time_h, ipred, conc, unit, calibrated,
+        residual_sd``.
+    """
+    m = model or IsatuximabModel()
+    isa = samples[(samples["drug"] == DRUG) & (samples["true"] > 0)]
+    to_mg_l = isa["unit"].map(lambda u: concentration_factor_to_mg_l(u) or 1.0).to_numpy(float)
+    ipred = isa["true"].to_numpy(float)
+    conc = isa["conc"].to_numpy(float)
+    sd = np.hypot(m.prop_error * ipred * to_mg_l, m.add_error_mg_l)
+    dl = dict(zip(patients["subj"], patients["dl"], strict=True))
+    return pd.DataFrame(
+        {
+            "subj": isa["subj"].to_numpy(int),
+            "dose_level": isa["subj"].map(dl).to_numpy(),
+            "visit": isa["visit"].to_numpy(),
+            "label": isa["label"].to_numpy(),
+            "time_h": isa["time_h"].to_numpy(float),
+            "ipred": ipred,
+            "conc": conc,
+            "unit": isa["unit"].to_numpy(),
+            "calibrated": isa["_calibrated"].to_numpy(bool),
+            "residual_sd": (conc - ipred) * to_mg_l / sd,
+        }
+    )

@@ -201,20 +201,22 @@ def simulate_pc(
         else:
             true = _carfilzomib_true(carfilzomib, pt, given, times, rng)
             prop, add = carfilzomib.prop_error, 0.0
-        for i, (p, t) in enumerate(zip(plans, true, strict=True)):
+        obs = []
+        for t in true:  # one draw per patient, in patient order
             eps = np.clip(rng.normal(0.0, 1.0, (2, len(t))), -2.5, 2.5)
-            obs = t * (1 + prop * eps[0]) + add * eps[1]
-            frames.append(
-                p.assign(
-                    subj=int(pt["subj"].iloc[i]),
-                    drug=drug,
-                    analyte=schedule.analyte,
-                    true=t * factor,
-                    conc=np.where(t > 0, obs, 0.0) * factor,
-                    unit=unit,
-                    lloq=lloq,
-                )
+            obs.append(np.where(t > 0, t * (1 + prop * eps[0]) + add * eps[1], 0.0))
+        subj = np.repeat(pt["subj"].to_numpy(int), [len(t) for t in true])
+        frames.append(
+            pd.concat(plans, ignore_index=True).assign(
+                subj=subj,
+                drug=drug,
+                analyte=schedule.analyte,
+                true=np.concatenate(true) * factor,
+                conc=np.concatenate(obs) * factor,
+                unit=unit,
+                lloq=lloq,
             )
+        )
     return pd.concat(frames, ignore_index=True), params
 
 

@@ -25,7 +25,13 @@ from earlyphase.twin.exposure import exposure_domains
 from earlyphase.twin.pk_reconstruction import pk_domain, pk_slots
 from earlyphase.twin.sdtm import finalize_domains
 
-__all__ = ["DEFAULT_SEED", "pk_individual_effects", "reconstruct"]
+__all__ = [
+    "DEFAULT_SEED",
+    "pk_individual_effects",
+    "pk_sample_residuals",
+    "reconstruct",
+    "reconstruct_with_pk_calibration",
+]
 
 #: Default seed: the data cut-off date.
 DEFAULT_SEED = 20200320
@@ -56,7 +62,22 @@ def pk_individual_effects(seed: int = DEFAULT_SEED) -> pd.DataFrame:
     return _build(seed)[1]
 
 
-def _build(seed: int) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+def pk_sample_residuals(seed: int = DEFAULT_SEED) -> pd.DataFrame:
+    """The reconstruction's isatuximab samples' residuals against each patient's individual
+    prediction, in SD units of the Fau 2020 combined residual error (see
+    :func:`earlyphase.twin.pk_reconstruction.sample_residuals`)."""
+    return _build(seed)[2]
+
+
+def reconstruct_with_pk_calibration(
+    seed: int = DEFAULT_SEED,
+) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame]:
+    """The SDTM domains (:func:`reconstruct`), :func:`pk_individual_effects` and
+    :func:`pk_sample_residuals` of one reconstruction."""
+    return _build(seed)
+
+
+def _build(seed: int) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame]:
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(6)]
     plan = cohort_plan()
     protocol = load_protocol("isak-phase1b")
@@ -69,9 +90,9 @@ def _build(seed: int) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     domains.update(exposure)
     domains.update(adverse_event_domains(plan, given["isatuximab"], exposure["EX"], streams[2]))
     domains.update(disease_domains(plan, streams[3]))
-    domains["PC"], effects = pk_domain(
+    domains["PC"], effects, residuals = pk_domain(
         plan, body, exposure["EX"], streams[4], protocol, design, table3
     )
     ds, dm = disposition_domain(plan, domains["DM"], exposure["EX"])
     domains["DM"], domains["DS"] = dm, ds
-    return finalize_domains({k: domains[k] for k in _ORDER}), effects
+    return finalize_domains({k: domains[k] for k in _ORDER}), effects, residuals
