@@ -69,3 +69,16 @@ def test_profile_realizes_cmax_tmax_and_both_aucs():
     assert lin_log_auc(t, out, 168.0) == pytest.approx(15000.0, rel=1e-9)
     assert lin_log_auc(t, out, 336.0) == pytest.approx(24000.0, rel=1e-9)
     assert out[7] / out[6] == pytest.approx(0.6)
+
+
+def test_profile_meets_the_aucs_when_the_predose_sample_is_above_the_cap():
+    """A cycle 3 pre-dose sample (not rescaled) above 0.99 x Cmax is capped before the
+    first-week factor is found, so the AUCs still meet their targets (reconstruction seed 5,
+    DL3 cycle 3: 122,537 instead of 122,846 before the fix)."""
+    t = np.array([0.0, 3.867, 7.75, 10.75, 24.0, 48.0, 168.0, 336.0])
+    c = np.array([1033.12, 1275.59, 731.23, 1203.5, 1679.76, 826.73, 783.2, 1344.31])
+    prof = Profile(t, c, peak=2, two_weeks=True, decline=0.9517)
+    out = prof.realize(877.41, 122845.83, 223349.55)
+    assert out.argmax() == 2 and (np.delete(out, 2) <= 0.99 * 877.41 + 1e-9).all()
+    assert lin_log_auc(t, out, 168.0) == pytest.approx(122845.83, rel=1e-9)
+    assert lin_log_auc(t, out, 336.0) == pytest.approx(223349.55, rel=1e-9)

@@ -516,6 +516,8 @@ class Profile:
             x = (auc2 - auc1) / self._week2_unit()
             out[i1], out[i2] = x, x * self.decline
         free = self._week1_free()
+        others = np.arange(len(out)) != self.peak
+        out[others] = np.minimum(out[others], CAP * cmax)  # e.g. a cycle 3 pre-dose sample
         base = out.copy()
 
         def gap(log_s: float) -> float:
@@ -529,6 +531,4 @@ class Profile:
             )
         log_s = brentq(gap, -8.0, 4.0, xtol=1e-13)
         out[free] = np.minimum(base[free] * math.exp(log_s), CAP * cmax)
-        others = np.arange(len(out)) != self.peak
-        out[others] = np.minimum(out[others], CAP * cmax)
         return out
