@@ -122,14 +122,22 @@ def test_run_reference_wiring(tmp_path, monkeypatch):
     checks the wiring, not the twin (tested in tests/twin)."""
     import types
 
+    import pandas as pd
+
     from earlyphase.report.pipeline import run_reference
 
     sys.path.insert(0, str(Path(__file__).parents[1] / "cdisc"))
     from sdtm_fixture import make_study
 
+    from earlyphase.twin import write_pk_calibration
+
     calls = []
     fake = types.ModuleType("earlyphase.twin")
     fake.reconstruct = lambda seed=0: calls.append(seed) or make_study()
+    fake.reconstruct_with_pk_calibration = lambda seed=0: (
+        calls.append(seed) or (make_study(), pd.DataFrame({"subj": [1]}), pd.DataFrame())
+    )
+    fake.write_pk_calibration = write_pk_calibration
     monkeypatch.setitem(sys.modules, "earlyphase.twin", fake)
     steps: list[str] = []
     result = run_reference(tmp_path, seed=7, formats=("html", "csv"), progress=steps.append)
@@ -139,5 +147,6 @@ def test_run_reference_wiring(tmp_path, monkeypatch):
     assert frame.loc["n_patients", "reproduced"] == 4  # the fixture's 4 subjects vs 33 published
     assert frame.loc["n_patients", "status"] == "differs"
     assert (tmp_path / "adam" / "adsl.json").exists()
+    assert (tmp_path / "pk_calibration" / "individual_effects.csv").exists()
     assert set(result.files) == {p for p in tmp_path.rglob("*") if p.is_file()}
     assert "Published versus reproduced" in result.html_path.read_text(encoding="utf-8")

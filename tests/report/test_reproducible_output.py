@@ -11,6 +11,7 @@ import sys
 import types
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from earlyphase._staging import MANIFEST_NAME
@@ -22,8 +23,16 @@ def fake_twin(monkeypatch):
     sys.path.insert(0, str(Path(__file__).parents[1] / "cdisc"))
     from sdtm_fixture import make_study
 
+    from earlyphase.twin import write_pk_calibration
+
     fake = types.ModuleType("earlyphase.twin")
     fake.reconstruct = lambda seed=0: make_study()
+    fake.reconstruct_with_pk_calibration = lambda seed=0: (
+        make_study(),
+        pd.DataFrame({"subj": [1], "eta_cl_inf_sd": [0.5]}),
+        pd.DataFrame({"subj": [1], "residual_sd": [-0.25]}),
+    )
+    fake.write_pk_calibration = write_pk_calibration
     monkeypatch.setitem(sys.modules, "earlyphase.twin", fake)
 
 

@@ -49,10 +49,10 @@ def reconstruct_cmd(
     """Write the reconstructed isatuximab + carfilzomib phase 1b (33 patients) as SDTM, and
     its PK calibration (pk_calibration/individual_effects.csv, sample_residuals.csv: random
     effects and sample residuals in SD units)."""
-    from earlyphase._files import atomic_write
     from earlyphase._staging import staged_folder
     from earlyphase.limits import check_seed
     from earlyphase.twin import write_sdtm
+    from earlyphase.twin.pk_reconstruction import write_pk_calibration
     from earlyphase.twin.reconstruct import reconstruct_with_pk_calibration
     from earlyphase.twin.sdtm import check_sdtm_formats
 
@@ -63,11 +63,7 @@ def reconstruct_cmd(
     ) as staged:
         domains, effects, residuals = reconstruct_with_pk_calibration(seed=seed)
         paths = write_sdtm(domains, staged.path, formats=formats)
-        for name, frame in (("individual_effects", effects), ("sample_residuals", residuals)):
-            path = staged.path / "pk_calibration" / f"{name}.csv"
-            with atomic_write(path) as handle:
-                frame.to_csv(handle, index=False, float_format="%.6g")
-            paths.append(path)
+        paths += write_pk_calibration(effects, residuals, staged.path / "pk_calibration")
     rows = sum(len(df) for df in domains.values())
     cal = residuals.loc[residuals["calibrated"], "residual_sd"].abs()
     typer.echo(

@@ -440,11 +440,18 @@ def _run_reference_into(
     from earlyphase.protocol import load_protocol
     from earlyphase.protocol.analysis import plan_from_protocol
     from earlyphase.report.published import load_reference_published
-    from earlyphase.twin import reconstruct
+    from earlyphase.twin import reconstruct_with_pk_calibration, write_pk_calibration
 
     say = progress or (lambda _msg: None)
     say("Reconstructing the reference trial (SDTM)")
-    sdtm = dict(reconstruct(seed) if seed is not None else reconstruct())
+    domains, effects, residuals = (
+        reconstruct_with_pk_calibration(seed)
+        if seed is not None
+        else reconstruct_with_pk_calibration()
+    )
+    sdtm = dict(domains)
+    # the PK calibration's random effects and sample residuals in SD units (docs/twin.md)
+    pk_files = write_pk_calibration(effects, residuals, out / "pk_calibration")
     say("Deriving ADaM")
     result, missing = _derive(sdtm, plan_from_protocol(load_protocol("isak-phase1b")))
     adam = dict(result.datasets)
@@ -476,7 +483,7 @@ def _run_reference_into(
         notes=tuple(f"Missing SDTM input: {m}" for m in missing),
     )
     # the file count covers every file written, the ADaM datasets included
-    return replace(report, files=(*adam_files, *report.files))
+    return replace(report, files=(*adam_files, *pk_files, *report.files))
 
 
 def analyze(

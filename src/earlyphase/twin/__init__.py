@@ -6,7 +6,8 @@ from earlyphase.twin.efficacy import (
     efficacy_model_for,
     register_efficacy_model,
 )
-from earlyphase.twin.reconstruct import DEFAULT_SEED, reconstruct
+from earlyphase.twin.pk_reconstruction import write_pk_calibration
+from earlyphase.twin.reconstruct import DEFAULT_SEED, reconstruct, reconstruct_with_pk_calibration
 from earlyphase.twin.scenario import Scenario, load_scenario
 from earlyphase.twin.sdtm import write_sdtm
 from earlyphase.twin.simulate import TrialSimulationResult, simulate_trials
@@ -22,9 +23,11 @@ __all__ = [
     "efficacy_model_for",
     "load_scenario",
     "reconstruct",
+    "reconstruct_with_pk_calibration",
     "register_efficacy_model",
     "simulate_trial_sdtm",
     "simulate_trials",
     "trial_setup",
     "write_sdtm",
+    "write_pk_calibration",
 ]

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from earlyphase._files import atomic_write
 from earlyphase.errors import DataError
 from earlyphase.pk.models import IsatuximabModel
 from earlyphase.pk.models.isatuximab import IsatuximabParameters, individual_parameters
@@ -47,7 +49,14 @@ from earlyphase.twin.pk_samples import (
     simulate_pc,
 )
 
-__all__ = ["PkDesign", "pk_slots", "pk_domain", "individual_effects", "sample_residuals"]
+__all__ = [
+    "PkDesign",
+    "pk_slots",
+    "pk_domain",
+    "individual_effects",
+    "sample_residuals",
+    "write_pk_calibration",
+]
 
 DRUG = "isatuximab"
 _VISIT = {1: "CYCLE 1 DAY 1", 3: "CYCLE 3 DAY 1"}
@@ -433,3 +442,18 @@ def sample_residuals(
             "residual_sd": (conc - ipred) * to_mg_l / sd,
         }
     )
+
+
+def write_pk_calibration(
+    effects: pd.DataFrame, residuals: pd.DataFrame, folder: str | Path
+) -> list[Path]:
+    """Write :func:`individual_effects` and :func:`sample_residuals` as
+    ``<folder>/individual_effects.csv`` and ``sample_residuals.csv`` (6 significant digits,
+    each file atomically); returns the paths."""
+    paths = []
+    for name, frame in (("individual_effects", effects), ("sample_residuals", residuals)):
+        path = Path(folder) / f"{name}.csv"
+        with atomic_write(path) as handle:
+            frame.to_csv(handle, index=False, float_format="%.6g")
+        paths.append(path)
+    return paths
