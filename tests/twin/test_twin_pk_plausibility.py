@@ -109,31 +109,36 @@ def test_redraw_changes_only_the_implausible_patients(monkeypatch):
 
 @pytest.mark.parametrize("seed", [1, 2024])
 def test_posthoc_parameters_improve_the_fit_and_keep_the_calibrated_samples(monkeypatch, seed):
-    """Seeds whose calibration leaves samples beyond 3 SD: the post-hoc step never changes a
-    calibrated concentration (Table 3 stays exact), keeps every effect within +-2.9 SD, and
-    lowers each changed patient's worst calibrated residual."""
-    from earlyphase.twin.reconstruct import reconstruct
+    """Seeds whose calibration leaves samples beyond 3 SD: each post-hoc step never changes a
+    calibrated concentration (Table 3 stays exact), lowers each changed patient's individual
+    objective (sum of squared calibrated IWRES + sum of squared effects in SD units), and the calibration restarted from the post-hoc parameters ends with
+    every calibrated sample within 3 SD (these seeds: 8.2 and 4.8 SD without the restart)."""
+    from earlyphase.twin.reconstruct import reconstruct_with_pk_calibration
 
     calls = _spy(monkeypatch, "posthoc_effects")
-    reconstruct(seed=seed)
-    ((args, (after, _params, size)),) = calls
-    before, _, size_before, patients = args[:4]
-    cal = before["_calibrated"].to_numpy(bool)
-    np.testing.assert_array_equal(before["conc"].to_numpy()[cal], after["conc"].to_numpy()[cal])
-    res_before = pkr.sample_residuals(before, patients.table)
-    res_after = pkr.sample_residuals(after, patients.table)
-    changed = [s for s in size if size[s] != size_before.get(s, 1.0)]
-    assert changed  # these seeds have patients to move
-    for s in changed:
-        worst = [
-            r.loc[(r["subj"] == s) & r["calibrated"], "residual_sd"].abs().max()
-            for r in (res_before, res_after)
-        ]
-        assert worst[1] < worst[0]
-    # not-calibrated samples keep their relative residual: conc / ipred unchanged
-    keep = ~res_before["calibrated"].to_numpy(bool)
-    np.testing.assert_allclose(
-        (res_after["conc"] / res_after["ipred"]).to_numpy()[keep],
-        (res_before["conc"] / res_before["ipred"]).to_numpy()[keep],
-        rtol=1e-9,
-    )
+    _, effects, residuals = reconstruct_with_pk_calibration(seed=seed)
+    assert len(calls) >= 2  # the first calibration left patients to move
+    for args, (after, params, size) in calls:
+        before, params_before, size_before, patients = args[:4]
+        cal = before["_calibrated"].to_numpy(bool)
+        np.testing.assert_array_equal(before["conc"].to_numpy()[cal], after["conc"].to_numpy()[cal])
+        res_before = pkr.sample_residuals(before, patients.table)
+        res_after = pkr.sample_residuals(after, patients.table)
+        eta_before = pkr.individual_effects(patients.table, params_before, size_before)
+        eta_after = pkr.individual_effects(patients.table, params, size)
+        for s in [s for s in size if size[s] != size_before.get(s, 1.0)]:
+            objective = [
+                float((r.loc[(r["subj"] == s) & r["calibrated"], "residual_sd"] ** 2).sum())
+                + float((e.loc[e["subj"] == s].filter(like="eta_") ** 2).to_numpy().sum())
+                for r, e in ((res_before, eta_before), (res_after, eta_after))
+            ]
+            assert objective[1] < objective[0]
+        # not-calibrated samples keep their relative residual: conc / ipred unchanged
+        keep = ~res_before["calibrated"].to_numpy(bool)
+        np.testing.assert_allclose(
+            (res_after["conc"] / res_after["ipred"]).to_numpy()[keep],
+            (res_before["conc"] / res_before["ipred"]).to_numpy()[keep],
+            rtol=1e-9,
+        )
+    assert residuals.loc[residuals["calibrated"], "residual_sd"].abs().max() <= 3.0
+    assert effects.filter(like="eta_").abs().to_numpy().max() <= 2.9 + 1e-3

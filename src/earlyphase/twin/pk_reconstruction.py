@@ -180,14 +180,42 @@ def pk_domain(
     samples, params = redraw_implausible(
         samples, params, patients, infusions[DRUG], design, table3, redraw
     )
-    eta = individual_effects(patients.table, params, {})
-    size = _calibrate(samples, infusions[DRUG], design, table3, eta)
-    samples, params, size = posthoc_effects(
-        samples, params, size, patients, infusions[DRUG], posthoc
-    )
+    raw = samples
+    for attempt in range(RECALIBRATIONS + 1):
+        samples = raw.copy()
+        eta = individual_effects(patients.table, params, {})
+        size = _calibrate(samples, infusions[DRUG], design, table3, eta)
+        samples, moved, size_moved = posthoc_effects(
+            samples, params, size, patients, infusions[DRUG], posthoc
+        )
+        changed = [s for s in size_moved if size_moved[s] != size.get(s, 1.0)]
+        params, size = moved, size_moved
+        if not changed or attempt == RECALIBRATIONS:
+            break
+        raw = _restart_from(raw, samples, size, changed)
     pc = pc_rows(samples.drop(columns="_calibrated"), patients, protocol)
     effects = individual_effects(patients.table, params, size)
     return pc, effects, sample_residuals(samples, patients.table)
+
+
+#: Calibrations run again from the post-hoc parameters of patients left beyond 3 SD.
+RECALIBRATIONS = 2
+
+
+def _restart_from(
+    raw: pd.DataFrame, calibrated: pd.DataFrame, size: Mapping[int, float], changed: list[int]
+) -> pd.DataFrame:
+    """The uncalibrated samples ``raw`` with the model values of the ``changed`` patients
+    replaced by their post-hoc predictions (``calibrated["true"]`` / factor), each sample
+    keeping its relative residual: the start of a new calibration."""
+    rows = (raw["drug"] == DRUG) & raw["subj"].isin(changed)
+    old = raw.loc[rows, "true"].to_numpy(float)
+    new = (calibrated.loc[rows, "true"] / calibrated.loc[rows, "subj"].map(size)).to_numpy(float)
+    ratio = np.where(old > 0, new / np.where(old > 0, old, 1.0), 0.0)
+    out = raw.copy()
+    out.loc[rows, "true"] = new
+    out.loc[rows, "conc"] = raw.loc[rows, "conc"].to_numpy(float) * ratio
+    return out
 
 
 #: A patient's model accumulation ratio (C3D1 over C1D1, Cmax and AUC(0-168 h)) is plausible
