@@ -186,11 +186,9 @@ dosing_options, modifications, infusion_minutes :
         _infusion_overrides(protocol, infusion_minutes or {}, planned_keys),
         lambda drug, dose: calculate_dose(drug, dose, weight_kg, height_cm, opts),
     )
-    columns: dict[str, list[Any]] = {c: [] for c in CALENDAR_COLUMNS}
-    for r in rows:
-        for name, value in zip(CALENDAR_COLUMNS, course.administer(r, start), strict=True):
-            columns[name].append(value)
-    return columns
+    administrations = [course.administer(r, start) for r in rows]
+    values = list(zip(*administrations, strict=True)) or [()] * len(CALENDAR_COLUMNS)
+    return {name: list(column) for name, column in zip(CALENDAR_COLUMNS, values, strict=True)}
 
 
 def calendar_frame(columns: Mapping[str, Sequence[Any]]) -> pd.DataFrame:
@@ -340,8 +338,9 @@ class PlannedSchedules:
 
     Notes
     -----
-    Each (dose level, options) keeps the longest schedule asked for so far; a shorter one is
-    its first cycles (the schedule is sorted by day, so the order is the same).
+    Each (dose level, options) keeps one schedule, laid out again for at least twice as many
+    cycles when a longer one is asked for (so a trial's patients lay it out a few times, not
+    once each); a shorter one is its administrations of the first cycles, in the same order.
     """
 
     def __init__(self, protocol: Protocol) -> None:
@@ -358,7 +357,8 @@ class PlannedSchedules:
         key = (level_id, options)
         known = self._schedules.get(key)
         if known is None or known[0] < cycles:
-            known = (cycles, _planned_rows(self.protocol, level_id, cycles, options))
+            longer = cycles if known is None else min(max(cycles, 2 * known[0]), MAX_CYCLES)
+            known = (longer, _planned_rows(self.protocol, level_id, longer, options))
             self._schedules[key] = known
         longest, rows = known
         return rows if longest == cycles else [r for r in rows if r.cycle <= cycles]
