@@ -21,7 +21,7 @@ from earlyphase.dosing import (
     relative_dose_intensity,
     write_ics,
 )
-from earlyphase.dosing.calendar import PlannedSchedules, calendar_columns, calendar_frame
+from earlyphase.dosing.calendar import ProtocolCalendars, calendar_frame
 from earlyphase.errors import DataError, InputTypeError, ProtocolError
 from earlyphase.protocol import load_protocol
 
@@ -268,10 +268,10 @@ def test_bad_infusion_minutes(minutes, exc, fragment):
         dosing_calendar(P, 2, 80, 175, "2025-01-06", 1, infusion_minutes=minutes)
 
 
-def test_shared_planned_schedules_give_the_same_calendars():
-    """One PlannedSchedules for many patients (longer and shorter courses, with and without a
-    schedule option, modifications) lays out the same calendars as a fresh one per patient."""
-    schedules = PlannedSchedules(P)
+def test_one_protocol_calendars_for_many_patients():
+    """One ProtocolCalendars for many patients (longer and shorter courses, with and without a
+    schedule option, modifications) lays out the same calendars as dosing_calendar."""
+    calendars = ProtocolCalendars(P)
     mods = [
         DoseModification(1, 8, "K", "delay", days=2, reason="AE"),
         DoseModification(2, 1, "Isa", "skip", reason="missed visit"),
@@ -284,22 +284,22 @@ def test_shared_planned_schedules_give_the_same_calendars():
         ("DL3", 9, tuple(REDUCED)),
         ("DL2", 30, ()),
     ]:
-        args = (P, level, 72.5, 168, "2025-01-06", cycles)
+        args = (level, 72.5, 168, "2025-01-06", cycles)
         kwargs = {"schedule_options": options, "modifications": mods}
-        shared = calendar_frame(calendar_columns(*args, schedules=schedules, **kwargs))
-        pd.testing.assert_frame_equal(shared, dosing_calendar(*args, **kwargs))
-        assert schedules.planned(P.dose_level(level).id, cycles, options) == _fresh_plan(
+        shared = calendar_frame(calendars.columns(*args, **kwargs))
+        pd.testing.assert_frame_equal(shared, dosing_calendar(P, *args, **kwargs))
+        assert calendars.planned(P.dose_level(level).id, cycles, options) == _fresh_plan(
             level, cycles, options
         )
 
 
 def _fresh_plan(level, cycles, options):
-    return PlannedSchedules(P).planned(P.dose_level(level).id, cycles, options)
+    return ProtocolCalendars(P).planned(P.dose_level(level).id, cycles, options)
 
 
-def test_calendar_columns_are_plain_lists():
-    columns = calendar_columns(
-        P, "DL1", 70, 170, "2025-01-06", 2, modifications=[DoseModification(2, 1, "K", "skip")]
+def test_protocol_calendars_columns_are_plain_lists():
+    columns = ProtocolCalendars(P).columns(
+        "DL1", 70, 170, "2025-01-06", 2, modifications=[DoseModification(2, 1, "K", "skip")]
     )
     assert list(columns) == list(CALENDAR_COLUMNS)
     assert columns["date"][0] == dt.date(2025, 1, 6)

@@ -7,7 +7,7 @@ import math
 import numbers
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import numpy as np
 import pandas as pd
@@ -21,9 +21,9 @@ from earlyphase.protocol.model import DoseLevel, Drug, Protocol
 
 __all__ = [
     "CALENDAR_COLUMNS",
+    "CalendarOptions",
     "PlannedAdministration",
-    "PlannedSchedules",
-    "calendar_columns",
+    "ProtocolCalendars",
     "calendar_frame",
     "dosing_calendar",
 ]
@@ -121,8 +121,7 @@ def dosing_calendar(
         modification's reason, on a reduced dose the reason of the reduction in force.
     """
     return calendar_frame(
-        calendar_columns(
-            protocol,
+        ProtocolCalendars(protocol).columns(
             dose_level,
             weight_kg,
             height_cm,
@@ -136,63 +135,102 @@ def dosing_calendar(
     )
 
 
-def calendar_columns(
-    protocol: Protocol,
-    dose_level: str | int,
-    weight_kg: float,
-    height_cm: float,
-    start_date: dt.date | str,
-    cycles: int,
-    *,
-    schedule_options: Sequence[str] = (),
-    dosing_options: DosingOptions | None = None,
-    modifications: Sequence[DoseModification] = (),
-    infusion_minutes: Mapping[tuple[int, int, str], float] | None = None,
-    schedules: PlannedSchedules | None = None,
-) -> dict[str, list[Any]]:
-    """:func:`dosing_calendar` as plain lists, one per column (for callers that lay out many
-    patients and read the calendar row by row, such as the twin's EX).
+class CalendarOptions(TypedDict, total=False):
+    """The keyword arguments of :func:`dosing_calendar` (see there)."""
+
+    schedule_options: Sequence[str]
+    dosing_options: DosingOptions | None
+    modifications: Sequence[DoseModification]
+    infusion_minutes: Mapping[tuple[int, int, str], float] | None
+
+
+class ProtocolCalendars:
+    """Dosing calendars of many patients of one protocol, as plain column lists, sharing the
+    protocol's planned administrations (they do not depend on the patient).
+
+    For callers that lay out a whole trial and read each calendar row by row (the twin's EX);
+    :func:`dosing_calendar` is ``calendar_frame(ProtocolCalendars(protocol).columns(...))``.
 
     Parameters
     ----------
-    protocol, dose_level, weight_kg, height_cm, start_date, cycles, schedule_options, \
-dosing_options, modifications, infusion_minutes :
-        As for :func:`dosing_calendar` (checked the same way).
-    schedules : PlannedSchedules, optional
-        The protocol's planned administrations, shared between calls for many patients
-        (computed here when not given, or when it is of another protocol).
+    protocol : Protocol
 
-    Returns
-    -------
-    dict of str to list
-        :data:`CALENDAR_COLUMNS` to the column's values: ``date`` and ``planned_date`` as
-        :class:`datetime.date`, ``administration`` None where the dose is skipped, otherwise
-        as in :func:`dosing_calendar`. :func:`calendar_frame` makes the DataFrame.
+    Notes
+    -----
+    The planned administrations are kept per (dose level, schedule options) and laid out again
+    for at least twice as many cycles when a longer course is asked for (so a trial's patients
+    lay them out a few times, not once each); a shorter course takes the administrations of
+    its cycles, in the same order.
     """
-    _check_patient(cycles, weight_kg, height_cm)
-    opts = dosing_options or DosingOptions()
-    start = _as_date(start_date)
-    level = protocol.dose_level(dose_level)
-    for option in schedule_options:
-        protocol.schedule_option(option)
-    if schedules is None or schedules.protocol is not protocol:
-        schedules = PlannedSchedules(protocol)
-    rows = schedules.planned(level.id, cycles, tuple(schedule_options))
-    planned_keys = {(r.cycle, r.day, r.drug) for r in rows}
-    course = _Course(
-        protocol,
-        level,
-        _modifications_by_administration(protocol, modifications, planned_keys),
-        _infusion_overrides(protocol, infusion_minutes or {}, planned_keys),
-        lambda drug, dose: calculate_dose(drug, dose, weight_kg, height_cm, opts),
-    )
-    administrations = [course.administer(r, start) for r in rows]
-    values = list(zip(*administrations, strict=True)) or [()] * len(CALENDAR_COLUMNS)
-    return {name: list(column) for name, column in zip(CALENDAR_COLUMNS, values, strict=True)}
+
+    def __init__(self, protocol: Protocol) -> None:
+        self.protocol = protocol
+        self._schedules: dict[tuple[str, tuple[str, ...]], tuple[int, list[PlannedAdministration]]]
+        self._schedules = {}
+
+    def planned(
+        self, level_id: str, cycles: int, options: tuple[str, ...]
+    ) -> list[PlannedAdministration]:
+        """The planned administrations of ``cycles`` cycles at dose level ``level_id`` (an id
+        of the protocol) with schedule options ``options``, sorted by day then protocol drug
+        order."""
+        key = (level_id, options)
+        known = self._schedules.get(key)
+        if known is None or known[0] < cycles:
+            longer = cycles if known is None else min(max(cycles, 2 * known[0]), MAX_CYCLES)
+            known = (longer, _planned_rows(self.protocol, level_id, longer, options))
+            self._schedules[key] = known
+        longest, rows = known
+        return rows if longest == cycles else [r for r in rows if r.cycle <= cycles]
+
+    def columns(
+        self,
+        dose_level: str | int,
+        weight_kg: float,
+        height_cm: float,
+        start_date: dt.date | str,
+        cycles: int,
+        **options: Unpack[CalendarOptions],
+    ) -> dict[str, list[Any]]:
+        """One patient's :func:`dosing_calendar` as plain lists, one per column.
+
+        Parameters
+        ----------
+        dose_level, weight_kg, height_cm, start_date, cycles, **options :
+            As for :func:`dosing_calendar` (checked the same way).
+
+        Returns
+        -------
+        dict of str to list
+            :data:`CALENDAR_COLUMNS` to the column's values: ``date`` and ``planned_date`` as
+            :class:`datetime.date`, ``administration`` None where the dose is skipped,
+            otherwise as in :func:`dosing_calendar`. :func:`calendar_frame` makes the
+            DataFrame.
+        """
+        protocol = self.protocol
+        _check_patient(cycles, weight_kg, height_cm)
+        opts = options.get("dosing_options") or DosingOptions()
+        start = _as_date(start_date)
+        level = protocol.dose_level(dose_level)
+        schedule_options = tuple(options.get("schedule_options", ()))
+        for option in schedule_options:
+            protocol.schedule_option(option)
+        rows = self.planned(level.id, cycles, schedule_options)
+        keys = {(r.cycle, r.day, r.drug) for r in rows}
+        course = _Course(
+            protocol,
+            level,
+            _modifications_by_administration(protocol, options.get("modifications", ()), keys),
+            _infusion_overrides(protocol, options.get("infusion_minutes") or {}, keys),
+            lambda drug, dose: calculate_dose(drug, dose, weight_kg, height_cm, opts),
+        )
+        administrations = [course.administer(r, start) for r in rows]
+        values = list(zip(*administrations, strict=True)) or [()] * len(CALENDAR_COLUMNS)
+        return {name: list(col) for name, col in zip(CALENDAR_COLUMNS, values, strict=True)}
 
 
 def calendar_frame(columns: Mapping[str, Sequence[Any]]) -> pd.DataFrame:
-    """The DataFrame of :func:`dosing_calendar` from :func:`calendar_columns`' lists."""
+    """The DataFrame of :func:`dosing_calendar` from :meth:`ProtocolCalendars.columns`."""
     if not columns["drug"]:
         frame = pd.DataFrame([], columns=list(CALENDAR_COLUMNS))
     else:
@@ -326,42 +364,6 @@ class PlannedAdministration:
     order: int
     planned_dose: float
     offset: int
-
-
-class PlannedSchedules:
-    """The planned administrations of one protocol per dose level and schedule options, laid
-    out once and shared by the calendars of many patients (they do not depend on the patient).
-
-    Parameters
-    ----------
-    protocol : Protocol
-
-    Notes
-    -----
-    Each (dose level, options) keeps one schedule, laid out again for at least twice as many
-    cycles when a longer one is asked for (so a trial's patients lay it out a few times, not
-    once each); a shorter one is its administrations of the first cycles, in the same order.
-    """
-
-    def __init__(self, protocol: Protocol) -> None:
-        self.protocol = protocol
-        self._schedules: dict[tuple[str, tuple[str, ...]], tuple[int, list[PlannedAdministration]]]
-        self._schedules = {}
-
-    def planned(
-        self, level_id: str, cycles: int, options: tuple[str, ...]
-    ) -> list[PlannedAdministration]:
-        """The planned administrations of ``cycles`` cycles at dose level ``level_id`` (an id
-        of the protocol) with schedule options ``options``, sorted by day then protocol drug
-        order."""
-        key = (level_id, options)
-        known = self._schedules.get(key)
-        if known is None or known[0] < cycles:
-            longer = cycles if known is None else min(max(cycles, 2 * known[0]), MAX_CYCLES)
-            known = (longer, _planned_rows(self.protocol, level_id, longer, options))
-            self._schedules[key] = known
-        longest, rows = known
-        return rows if longest == cycles else [r for r in rows if r.cycle <= cycles]
 
 
 def _planned_rows(

@@ -1,7 +1,8 @@
 """Study-drug administrations (EX, SUPPEX) of a trial, from the protocol's dosing calendar.
 
-Every patient's administrations come from :func:`earlyphase.dosing.dosing_calendar`: the
-protocol's regimen at the patient's dose level, doses on actual weight / BSA with the drug's
+Every patient's administrations come from :func:`earlyphase.dosing.dosing_calendar` (read as
+column lists, :class:`earlyphase.dosing.calendar.ProtocolCalendars`, which shares the protocol's
+planned administrations between the patients): the protocol's regimen at the patient's dose level, doses on actual weight / BSA with the drug's
 cap, infusion durations per administration number, from the first dose to the last dose day of
 the patient's course (:func:`last_dose_day`). What happened to a patient beyond the plan (an
 optional schedule, skipped or reduced doses, recorded infusion durations) is the patient's
@@ -26,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from earlyphase.dosing import DoseModification
-from earlyphase.dosing.calendar import PlannedSchedules, calendar_columns, calendar_frame
+from earlyphase.dosing.calendar import ProtocolCalendars, calendar_frame
 from earlyphase.protocol import Protocol
 from earlyphase.twin._common import records, usubjid
 
@@ -85,24 +86,23 @@ def patient_calendar(
 ) -> pd.DataFrame:
     """The patient's administrations up to :func:`last_dose_day` (the dosing calendar with the
     patient's history applied)."""
-    cal = calendar_frame(_calendar_columns(protocol, row, weight_kg, height_cm, history))
+    calendars = ProtocolCalendars(protocol)
+    cal = calendar_frame(_calendar_columns(calendars, row, weight_kg, height_cm, history))
     return cal[cal["study_day"] <= last_dose_day(row, int(protocol.cycle_length_days))]
 
 
 def _calendar_columns(
-    protocol: Protocol,
+    calendars: ProtocolCalendars,
     row: Mapping[Any, Any],
     weight_kg: float,
     height_cm: float,
     history: DoseHistory | None,
-    schedules: PlannedSchedules | None = None,
 ) -> dict[str, list[Any]]:
     """The patient's whole dosing calendar (every cycle up to :func:`last_dose_day`) as column
-    lists (:func:`earlyphase.dosing.calendar.calendar_columns`)."""
+    lists (:meth:`earlyphase.dosing.calendar.ProtocolCalendars.columns`)."""
     history = history or DoseHistory()
-    cycle_days = int(protocol.cycle_length_days)
-    return calendar_columns(
-        protocol,
+    cycle_days = int(calendars.protocol.cycle_length_days)
+    return calendars.columns(
         row["dl"],
         weight_kg,
         height_cm,
@@ -111,7 +111,6 @@ def _calendar_columns(
         schedule_options=history.schedule_options,
         modifications=history.modifications,
         infusion_minutes=history.infusion_minutes,
-        schedules=schedules,
     )
 
 
@@ -137,15 +136,13 @@ def exposure_domains(
         ``subj`` -> :class:`DoseHistory` (patients without one follow the plan).
     """
     histories = histories or {}
-    schedules = PlannedSchedules(protocol)
+    calendars = ProtocolCalendars(protocol)
     rows = _ExposureRows()
     weights = body.loc[plan.index, "weight_kg"].tolist()
     heights = body.loc[plan.index, "height_cm"].tolist()
     for row, weight, height in zip(records(plan), weights, heights, strict=True):
         subj = int(row["subj"])
-        cal = _calendar_columns(
-            protocol, row, float(weight), float(height), histories.get(subj), schedules
-        )
+        cal = _calendar_columns(calendars, row, float(weight), float(height), histories.get(subj))
         last = last_dose_day(row, int(protocol.cycle_length_days))
         rows.add_patient(cal, last, pd.Timestamp(row["first_dose"]), subj, usubjid(subj))
     ex_df = rows.ex_frame(studyid).sort_values(["USUBJID", "EXSTDTC"], kind="stable")
