@@ -2,11 +2,12 @@
 
 Every patient's administrations come from :func:`earlyphase.dosing.dosing_calendar` (read as
 column lists, :class:`earlyphase.dosing.calendar.ProtocolCalendars`, which shares the protocol's
-planned administrations between the patients): the protocol's regimen at the patient's dose level, doses on actual weight / BSA with the drug's
-cap, infusion durations per administration number, from the first dose to the last dose day of
-the patient's course (:func:`last_dose_day`). What happened to a patient beyond the plan (an
-optional schedule, skipped or reduced doses, recorded infusion durations) is the patient's
-:class:`DoseHistory`; it is applied by the calendar, never by editing EX afterwards.
+planned administrations between the patients): the protocol's regimen at the patient's dose
+level, doses on actual weight / BSA with the drug's cap, infusion durations per administration
+number, from the first dose to the last dose day of the patient's course (:func:`last_dose_day`).
+What happened to a patient beyond the plan (an optional schedule, skipped or reduced doses,
+recorded infusion durations) is the patient's :class:`DoseHistory`; it is applied by the
+calendar, never by editing EX afterwards.
 
 Drugs given the same day are infused one after the other from 08:30, 15 minutes apart. A
 skipped administration is written with ``EXDOSE = 0`` and its reason in ``EXADJ`` (start and
