@@ -209,23 +209,27 @@ def set_scale(ax: Axes, log: bool) -> None:
     ax.set_yscale("log" if log else "linear")
     if not log:
         return
-    from matplotlib.ticker import FuncFormatter, LogFormatterSciNotation
+    from matplotlib.ticker import FuncFormatter
 
-    for axis_ticks, minor in (
-        (ax.yaxis.set_major_formatter, False),
-        (ax.yaxis.set_minor_formatter, True),
-    ):
-        choose = LogFormatterSciNotation(labelOnlyBase=False) if minor else None
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, pos: _plain(value)))
+    ax.yaxis.set_minor_formatter(_plain_log_formatter())
 
-        def plain(value: float, pos: int | None, choose: Any = choose) -> str:
-            if choose is not None:
-                choose.axis = ax.yaxis
-                choose.set_locs(ax.yaxis.get_minorticklocs())
-                if not choose(value, pos):
-                    return ""
-            return f"{value:,.0f}" if value >= 1 else f"{value:g}"
 
-        axis_ticks(FuncFormatter(plain))
+def _plain(value: float) -> str:
+    """A tick value as a plain number: thousands separated, no exponent."""
+    return f"{value:,.0f}" if value >= 1 else f"{value:g}"
+
+
+def _plain_log_formatter() -> Any:
+    """Minor log ticks: matplotlib's choice of which to label (``LogFormatterSciNotation``,
+    decided once per axis draw in ``set_locs``), printed by :func:`_plain`."""
+    from matplotlib.ticker import LogFormatterSciNotation
+
+    class PlainLogFormatter(LogFormatterSciNotation):
+        def __call__(self, x: float, pos: int | None = None) -> str:
+            return _plain(x) if super().__call__(x, pos) else ""
+
+    return PlainLogFormatter(labelOnlyBase=False)
 
 
 def _groups(data: pd.DataFrame, group: str | None) -> list[Any]:
