@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from earlyphase.pk.proportionality import geometric_mean_ratio, power_model
 from earlyphase.cdisc.adam.adpp import param_text
+from earlyphase.pk.proportionality import geometric_mean_ratio, power_model
 from earlyphase.report.tables._pk import parameter_name
 from earlyphase.report.tables.pk_listing import pk_listing_table
 from earlyphase.report.tables.pk_parameters import pk_parameters_table
