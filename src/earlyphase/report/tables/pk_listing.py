@@ -5,9 +5,9 @@ AUCs (AUC1week, AUC2weeks; AUCtau for an analyte that has neither) and the accum
 ratios where present.  Parameter names come from ADPP ``PARAM`` (else the NCA code's short
 name) and units from ADPP ``AVALU``, printed as Table 3 prints them (``h*ug/mL`` as
 ``μg·h/mL``, :func:`earlyphase.pk.nca.units.display_unit`); a column header carries the unit
-when it is the same for every analyte, else each analyte's heading lists its units.  Values are printed to three
-significant figures (as Table 3); a parameter that could not be computed (``AVAL`` missing,
-``EXCLREAS`` given) prints as NE.  Built with :mod:`earlyphase.report.layout`.
+when it is the same for every analyte, else each analyte's heading lists its units.  Values
+are printed to three significant figures (as Table 3); a parameter that could not be computed
+(``AVAL`` missing, ``EXCLREAS`` given) prints as NE.  Built with :mod:`earlyphase.report.layout`.
 """
 
 from __future__ import annotations
