@@ -29,7 +29,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from earlyphase.errors import DataError, describe_problem
-from earlyphase.protocol.units import UNITS, convert, convert_array, normalize_unit
+from earlyphase.units import UNITS, convert, convert_array, normalize_unit
 
 __all__ = ["PLAUSIBLE", "Resolved", "cockcroft_gault", "resolve_variable"]
 
