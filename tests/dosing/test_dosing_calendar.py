@@ -21,6 +21,7 @@ from earlyphase.dosing import (
     relative_dose_intensity,
     write_ics,
 )
+from earlyphase.dosing.calendar import ProtocolCalendars, calendar_frame
 from earlyphase.errors import DataError, InputTypeError, ProtocolError
 from earlyphase.protocol import load_protocol
 
@@ -265,3 +266,43 @@ def test_recorded_infusion_minutes_override_the_protocol():
 def test_bad_infusion_minutes(minutes, exc, fragment):
     with pytest.raises(exc, match=fragment):
         dosing_calendar(P, 2, 80, 175, "2025-01-06", 1, infusion_minutes=minutes)
+
+
+def test_one_protocol_calendars_for_many_patients():
+    """One ProtocolCalendars for many patients (longer and shorter courses, with and without a
+    schedule option, modifications) lays out the same calendars as dosing_calendar."""
+    calendars = ProtocolCalendars(P)
+    mods = [
+        DoseModification(1, 8, "K", "delay", days=2, reason="AE"),
+        DoseModification(2, 1, "Isa", "skip", reason="missed visit"),
+    ]
+    for level, cycles, options in [
+        ("DL2", 3, ()),
+        ("DL2", 11, ()),
+        ("DL2", 2, ()),
+        ("DL3", 12, tuple(REDUCED)),
+        ("DL3", 9, tuple(REDUCED)),
+        ("DL2", 30, ()),
+    ]:
+        args = (level, 72.5, 168, "2025-01-06", cycles)
+        kwargs = {"schedule_options": options, "modifications": mods}
+        shared = calendar_frame(calendars.columns(*args, **kwargs))
+        pd.testing.assert_frame_equal(shared, dosing_calendar(P, *args, **kwargs))
+        assert calendars.planned(P.dose_level(level).id, cycles, options) == _fresh_plan(
+            level, cycles, options
+        )
+
+
+def _fresh_plan(level, cycles, options):
+    return ProtocolCalendars(P).planned(P.dose_level(level).id, cycles, options)
+
+
+def test_protocol_calendars_columns_are_plain_lists():
+    columns = ProtocolCalendars(P).columns(
+        "DL1", 70, 170, "2025-01-06", 2, modifications=[DoseModification(2, 1, "K", "skip")]
+    )
+    assert list(columns) == list(CALENDAR_COLUMNS)
+    assert columns["date"][0] == dt.date(2025, 1, 6)
+    skipped = columns["status"].index("skipped")
+    assert columns["administration"][skipped] is None
+    assert columns["dose_mg"][skipped] == 0.0

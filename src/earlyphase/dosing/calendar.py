@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import numbers
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, TypedDict, Unpack
 
+import numpy as np
 import pandas as pd
 
 from earlyphase.dosing.bsa import check_body_size
@@ -15,9 +17,16 @@ from earlyphase.dosing.dose import DoseCalculation, DosingOptions, calculate_dos
 from earlyphase.dosing.modifications import DoseModification, reduced_dose
 from earlyphase.errors import DataError, InputTypeError, describe_problem
 from earlyphase.limits import MAX_CYCLES, check_count
-from earlyphase.protocol.model import Drug, Protocol
+from earlyphase.protocol.model import DoseLevel, Drug, Protocol
 
-__all__ = ["CALENDAR_COLUMNS", "dosing_calendar"]
+__all__ = [
+    "CALENDAR_COLUMNS",
+    "CalendarOptions",
+    "PlannedAdministration",
+    "ProtocolCalendars",
+    "calendar_frame",
+    "dosing_calendar",
+]
 
 #: Columns of the calendar, in order.
 CALENDAR_COLUMNS = (
@@ -111,6 +120,131 @@ def dosing_calendar(
         ``dose_unit``; ``status`` is planned / delayed / reduced / skipped; ``reason`` is the
         modification's reason, on a reduced dose the reason of the reduction in force.
     """
+    return calendar_frame(
+        ProtocolCalendars(protocol).columns(
+            dose_level,
+            weight_kg,
+            height_cm,
+            start_date,
+            cycles,
+            schedule_options=schedule_options,
+            dosing_options=dosing_options,
+            modifications=modifications,
+            infusion_minutes=infusion_minutes,
+        )
+    )
+
+
+class CalendarOptions(TypedDict, total=False):
+    """The keyword arguments of :func:`dosing_calendar` (see there)."""
+
+    schedule_options: Sequence[str]
+    dosing_options: DosingOptions | None
+    modifications: Sequence[DoseModification]
+    infusion_minutes: Mapping[tuple[int, int, str], float] | None
+
+
+class ProtocolCalendars:
+    """Dosing calendars of many patients of one protocol, as plain column lists, sharing the
+    protocol's planned administrations (they do not depend on the patient).
+
+    For callers that lay out a whole trial and read each calendar row by row (the twin's EX);
+    :func:`dosing_calendar` is ``calendar_frame(ProtocolCalendars(protocol).columns(...))``.
+
+    Parameters
+    ----------
+    protocol : Protocol
+
+    Notes
+    -----
+    The planned administrations are kept per (dose level, schedule options) and laid out again
+    for at least twice as many cycles when a longer course is asked for (so a trial's patients
+    lay them out a few times, not once each); a shorter course takes the administrations of
+    its cycles, in the same order.
+    """
+
+    def __init__(self, protocol: Protocol) -> None:
+        self.protocol = protocol
+        self._schedules: dict[tuple[str, tuple[str, ...]], tuple[int, list[PlannedAdministration]]]
+        self._schedules = {}
+
+    def planned(
+        self, level_id: str, cycles: int, options: tuple[str, ...]
+    ) -> list[PlannedAdministration]:
+        """The planned administrations of ``cycles`` cycles at dose level ``level_id`` (an id
+        of the protocol) with schedule options ``options``, sorted by day then protocol drug
+        order."""
+        key = (level_id, options)
+        known = self._schedules.get(key)
+        if known is None or known[0] < cycles:
+            longer = cycles if known is None else min(max(cycles, 2 * known[0]), MAX_CYCLES)
+            known = (longer, _planned_rows(self.protocol, level_id, longer, options))
+            self._schedules[key] = known
+        longest, rows = known
+        return rows if longest == cycles else [r for r in rows if r.cycle <= cycles]
+
+    def columns(
+        self,
+        dose_level: str | int,
+        weight_kg: float,
+        height_cm: float,
+        start_date: dt.date | str,
+        cycles: int,
+        **options: Unpack[CalendarOptions],
+    ) -> dict[str, list[Any]]:
+        """One patient's :func:`dosing_calendar` as plain lists, one per column.
+
+        Parameters
+        ----------
+        dose_level, weight_kg, height_cm, start_date, cycles, **options :
+            As for :func:`dosing_calendar` (checked the same way).
+
+        Returns
+        -------
+        dict of str to list
+            :data:`CALENDAR_COLUMNS` to the column's values: ``date`` and ``planned_date`` as
+            :class:`datetime.date`, ``administration`` None where the dose is skipped,
+            otherwise as in :func:`dosing_calendar`. :func:`calendar_frame` makes the
+            DataFrame.
+        """
+        protocol = self.protocol
+        _check_patient(cycles, weight_kg, height_cm)
+        opts = options.get("dosing_options") or DosingOptions()
+        start = _as_date(start_date)
+        level = protocol.dose_level(dose_level)
+        schedule_options = tuple(options.get("schedule_options", ()))
+        for option in schedule_options:
+            protocol.schedule_option(option)
+        rows = self.planned(level.id, cycles, schedule_options)
+        keys = {(r.cycle, r.day, r.drug) for r in rows}
+        course = _Course(
+            protocol,
+            level,
+            _modifications_by_administration(protocol, options.get("modifications", ()), keys),
+            _infusion_overrides(protocol, options.get("infusion_minutes") or {}, keys),
+            lambda drug, dose: calculate_dose(drug, dose, weight_kg, height_cm, opts),
+        )
+        administrations = [course.administer(r, start) for r in rows]
+        values = list(zip(*administrations, strict=True)) or [()] * len(CALENDAR_COLUMNS)
+        return {name: list(col) for name, col in zip(CALENDAR_COLUMNS, values, strict=True)}
+
+
+def calendar_frame(columns: Mapping[str, Sequence[Any]]) -> pd.DataFrame:
+    """The DataFrame of :func:`dosing_calendar` from :meth:`ProtocolCalendars.columns`."""
+    if not columns["drug"]:
+        frame = pd.DataFrame([], columns=list(CALENDAR_COLUMNS))
+    else:
+        frame = pd.DataFrame({c: columns[c] for c in CALENDAR_COLUMNS})
+        for name in ("date", "planned_date"):
+            frame[name] = np.array(columns[name], dtype="datetime64[D]").astype("datetime64[s]")
+    frame["administration"] = frame["administration"].astype("Int64")
+    frame["cycle"] = frame["cycle"].astype("int64")
+    frame["day"] = frame["day"].astype("int64")
+    return frame
+
+
+def _check_patient(cycles: int, weight_kg: float, height_cm: float) -> None:
+    """The number of cycles and the patient's body size, checked."""
     if isinstance(cycles, bool) or not isinstance(cycles, int) or cycles < 1:
         raise DataError(describe_problem("cycles", cycles, "an integer >= 1"))
     check_count("cycles", cycles, MAX_CYCLES, what="cycles")
@@ -120,90 +254,109 @@ def dosing_calendar(
         if not math.isfinite(value):
             raise DataError(describe_problem(name, value, "a finite number (one patient's value)"))
     check_body_size(height_cm, weight_kg)
-    opts = dosing_options or DosingOptions()
-    start = _as_date(start_date)
-    level = protocol.dose_level(dose_level)
-    for option in schedule_options:
-        protocol.schedule_option(option)
-    rows = _planned_rows(protocol, level.id, cycles, tuple(schedule_options))
-    planned_keys = {(r.cycle, r.day, r.drug) for r in rows}
-    mods = _modifications_by_administration(protocol, modifications, planned_keys)
-    minutes = _infusion_overrides(protocol, infusion_minutes or {}, planned_keys)
 
-    shift = 0
-    reductions: dict[str, list[str]] = {d: [] for d in protocol.drug_ids}
-    counts = dict.fromkeys(protocol.drug_ids, 0)
-    cache: dict[tuple[str, float], DoseCalculation] = {}
 
-    def dose_of(drug: Drug, dose: float) -> DoseCalculation:
+class _Course:
+    """One patient's course while the calendar is laid out: delays so far, reductions in force
+    and administrations given per drug, applied to each planned administration in turn."""
+
+    def __init__(
+        self,
+        protocol: Protocol,
+        level: DoseLevel,
+        mods: Mapping[tuple, list[DoseModification]],
+        minutes: Mapping[tuple, float],
+        calculate: Callable[[Drug, float], DoseCalculation],
+    ) -> None:
+        self.level = level
+        self.mods = mods
+        self.minutes = minutes
+        self.drugs = {d.id: d for d in protocol.drugs}
+        self.shift = 0
+        self.reductions: dict[str, list[str]] = {d: [] for d in protocol.drug_ids}
+        self.counts = dict.fromkeys(protocol.drug_ids, 0)
+        self._calculate = calculate
+        self._doses: dict[tuple[str, float], DoseCalculation] = {}
+
+    def dose(self, drug: Drug, dose: float) -> DoseCalculation:
+        """The patient's dose calculation (one per drug and dose)."""
         key = (drug.id, dose)
-        if key not in cache:
-            cache[key] = calculate_dose(drug, dose, weight_kg, height_cm, opts)
-        return cache[key]
+        if key not in self._doses:
+            self._doses[key] = self._calculate(drug, dose)
+        return self._doses[key]
 
-    out: list[dict[str, object]] = []
-    for r in rows:
-        drug = protocol.drug(r.drug)
+    def administer(self, r: PlannedAdministration, start: dt.date) -> tuple[Any, ...]:
+        """The calendar row of planned administration ``r`` (values in
+        :data:`CALENDAR_COLUMNS` order), after its modifications."""
+        drug = self.drugs[r.drug]
         key = (r.cycle, r.day, drug.id)
         status, reasons, given = "planned", [], True
-        for mod in mods.get(key, ()):
+        for mod in self.mods.get(key, ()):
             reasons.append(mod.reason)
             if mod.action == "delay":
-                shift += mod.days
+                self.shift += mod.days
                 status = "delayed"
             elif mod.action == "reduce":
-                reductions[drug.id].append(mod.reason)
+                self.reductions[drug.id].append(mod.reason)
             else:
                 given = False
-        dose = reduced_dose(drug, r.planned_dose, len(reductions[drug.id]))
+        dose = reduced_dose(drug, r.planned_dose, len(self.reductions[drug.id]))
         if dose != r.planned_dose and status == "planned":
             status = "reduced"
-            if not any(reasons) and reductions[drug.id]:
-                reasons = [reductions[drug.id][-1]]
+            if not any(reasons) and self.reductions[drug.id]:
+                reasons = [self.reductions[drug.id][-1]]
         if given:
-            counts[drug.id] += 1
+            self.counts[drug.id] += 1
         else:
             status = "skipped"
-        calc = dose_of(drug, dose)
+        calc = self.dose(drug, dose)
         planned_date = start + dt.timedelta(days=r.offset)
-        date = planned_date + dt.timedelta(days=shift)
-        infusion = minutes.get(key, level.infusion_minutes_for(drug, counts[drug.id]))
-        out.append(
-            {
-                "date": pd.Timestamp(date),
-                "planned_date": pd.Timestamp(planned_date),
-                "cycle": r.cycle,
-                "day": r.day,
-                "study_day": (date - start).days + 1,
-                "drug": drug.id,
-                "drug_name": drug.name,
-                "cdisc_name": drug.cdisc_name or drug.id.upper(),
-                "administration": counts[drug.id] if given else pd.NA,
-                "dose_level": level.id,
-                "planned_dose": r.planned_dose,
-                "dose": dose if given else 0.0,
-                "dose_unit": drug.dose_unit,
-                "basis_value": calc.basis_value,
-                "basis_unit": calc.basis_unit,
-                "bsa_capped": calc.capped,
-                "planned_dose_mg": dose_of(drug, r.planned_dose).dose_mg,
-                "dose_mg": calc.dose_mg if given else 0.0,
-                "infusion_minutes": infusion if given else float("nan"),
-                "route": drug.route,
-                "status": status,
-                "reason": "; ".join(dict.fromkeys(x for x in reasons if x)),
-            }
+        date = planned_date + dt.timedelta(days=self.shift)
+        count = self.counts[drug.id]
+        infusion = self.minutes.get(key, self.level.infusion_minutes_for(drug, count))
+        return (
+            date,
+            planned_date,
+            r.cycle,
+            r.day,
+            (date - start).days + 1,
+            drug.id,
+            drug.name,
+            drug.cdisc_name or drug.id.upper(),
+            count if given else None,
+            self.level.id,
+            r.planned_dose,
+            dose if given else 0.0,
+            drug.dose_unit,
+            calc.basis_value,
+            calc.basis_unit,
+            calc.capped,
+            self.dose(drug, r.planned_dose).dose_mg,
+            calc.dose_mg if given else 0.0,
+            infusion if given else float("nan"),
+            drug.route,
+            status,
+            "; ".join(dict.fromkeys(x for x in reasons if x)),
         )
-    frame = pd.DataFrame(out, columns=list(CALENDAR_COLUMNS))
-    frame["administration"] = frame["administration"].astype("Int64")
-    frame["cycle"] = frame["cycle"].astype("int64")
-    frame["day"] = frame["day"].astype("int64")
-    return frame
 
 
 @dataclass(frozen=True)
-class _Planned:
-    """One planned administration of the protocol calendar."""
+class PlannedAdministration:
+    """One planned administration of the protocol calendar.
+
+    Attributes
+    ----------
+    cycle, day : int
+        Cycle and day of the cycle.
+    drug : str
+        Drug id.
+    order : int
+        The drug's position in the protocol (administrations of one day follow it).
+    planned_dose : float
+        In the drug's ``dose_unit``.
+    offset : int
+        Days from cycle 1 day 1.
+    """
 
     cycle: int
     day: int
@@ -215,10 +368,10 @@ class _Planned:
 
 def _planned_rows(
     protocol: Protocol, level_id: str, cycles: int, options: tuple[str, ...]
-) -> list[_Planned]:
+) -> list[PlannedAdministration]:
     """The protocol's planned administrations, sorted by day then protocol drug order."""
     rows = [
-        _Planned(
+        PlannedAdministration(
             cycle,
             planned.day,
             drug.id,

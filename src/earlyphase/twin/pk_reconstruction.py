@@ -18,7 +18,7 @@ targets (none at present: every Table 3 cell is met).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +44,7 @@ from earlyphase.twin.pk_calibration import (
 )
 from earlyphase.twin.pk_samples import (
     PkPatients,
+    isatuximab_concentrations,
     isatuximab_covariates,
     pc_rows,
     simulate_pc,
@@ -175,11 +176,313 @@ def pk_domain(
     c3 = set(design.c3)
     drop = (samples["visit"] == _VISIT[3]) & ~samples["subj"].isin(c3)
     samples = samples[~drop].reset_index(drop=True)
-    eta = individual_effects(patients.table, params, {})
-    size = _calibrate(samples, infusions[DRUG], design, table3, eta)
+    redraw, posthoc = rng.spawn(2)
+    samples, params = redraw_implausible(
+        samples, params, patients, infusions[DRUG], design, table3, redraw
+    )
+    raw = samples
+    for attempt in range(RECALIBRATIONS + 1):
+        samples = raw.copy()
+        eta = individual_effects(patients.table, params, {})
+        size = _calibrate(samples, infusions[DRUG], design, table3, eta)
+        samples, moved, size_moved = posthoc_effects(
+            samples, params, size, patients, infusions[DRUG], posthoc
+        )
+        changed = [s for s in size_moved if size_moved[s] != size.get(s, 1.0)]
+        params, size = moved, size_moved
+        if not changed or attempt == RECALIBRATIONS:
+            break
+        raw = _restart_from(raw, samples, size, changed)
     pc = pc_rows(samples.drop(columns="_calibrated"), patients, protocol)
     effects = individual_effects(patients.table, params, size)
     return pc, effects, sample_residuals(samples, patients.table)
+
+
+#: Calibrations run again from the post-hoc parameters of patients left beyond 3 SD.
+RECALIBRATIONS = 2
+
+
+def _restart_from(
+    raw: pd.DataFrame, calibrated: pd.DataFrame, size: Mapping[int, float], changed: list[int]
+) -> pd.DataFrame:
+    """The uncalibrated samples ``raw`` with the model values of the ``changed`` patients
+    replaced by their post-hoc predictions (``calibrated["true"]`` / factor), each sample
+    keeping its relative residual: the start of a new calibration."""
+    rows = (raw["drug"] == DRUG) & raw["subj"].isin(changed)
+    old = raw.loc[rows, "true"].to_numpy(float)
+    new = (calibrated.loc[rows, "true"] / calibrated.loc[rows, "subj"].map(size)).to_numpy(float)
+    ratio = np.where(old > 0, new / np.where(old > 0, old, 1.0), 0.0)
+    out = raw.copy()
+    out.loc[rows, "true"] = new
+    out.loc[rows, "conc"] = raw.loc[rows, "conc"].to_numpy(float) * ratio
+    return out
+
+
+#: A patient's model accumulation ratio (C3D1 over C1D1, Cmax and AUC(0-168 h)) is plausible
+#: within this many published SDs of the published mean of its group (and within
+#: (n - 1) / sqrt(n) SDs, beyond which no member of n values with that mean and SD can lie).
+ACCUMULATION_SPREAD = 2.0
+#: Candidate random effects drawn at once per implausible patient, and rounds of drawing.
+CANDIDATES, ROUNDS = 8, 4
+
+
+def model_accumulation(true: np.ndarray, profiles: Mapping, subj: int) -> tuple[float, float]:
+    """Model (no residual error) Rac Cmax and Rac AUC(0-168 h) of one patient: the C3D1
+    profile's highest concentration and lin-up/log-down AUC over the week after the dose,
+    divided by the C1D1 profile's (the paper's definitions; see Table 3). ``true`` holds the
+    model concentrations of every sample, ``profiles`` the rows and times of each profile."""
+    peak, week = [], []
+    for cycle in (1, 3):
+        rows, t = profiles[(subj, cycle)]
+        peak.append(float(np.max(true[rows])))
+        week.append(lin_log_auc(t, true[rows], 168.0))
+    return peak[1] / peak[0], week[1] / week[0]
+
+
+def _group_sizes(design: PkDesign, dl_of: Mapping) -> dict[str, int]:
+    """Number of cycle 3 PK patients per dose level."""
+    sizes: dict[str, int] = {}
+    for s in design.c3:
+        sizes[dl_of[s]] = sizes.get(dl_of[s], 0) + 1
+    return sizes
+
+
+def _plausible(racs: tuple[float, float], cell: Mapping, n: int) -> bool:
+    """Whether model accumulation ratios fit a published group of ``n`` (Table 3 cell)."""
+    k = min(ACCUMULATION_SPREAD, (n - 1) / np.sqrt(n))
+    for value, field in zip(racs, ("rac_cmax", "rac_auc1week"), strict=True):
+        mean, sd = cell.get(f"{field}_mean"), cell.get(f"{field}_sd")
+        if mean is not None and sd is not None and abs(value - mean) > k * sd:
+            return False
+    return True
+
+
+def implausible_patients(
+    true: np.ndarray, profiles: Mapping, design: PkDesign, table3: Mapping, dl_of: Mapping
+) -> list[int]:
+    """Cycle 3 PK patients whose model accumulation ratios lie farther from the published
+    mean of their dose level than :data:`ACCUMULATION_SPREAD` published SDs (or than
+    (n - 1) / sqrt(n) SDs for a group of n, which no member can exceed)."""
+    sizes = _group_sizes(design, dl_of)
+    return [
+        s
+        for s in design.c3
+        if not _plausible(
+            model_accumulation(true, profiles, s),
+            table3.get("c3d1", {}).get(str(dl_of[s]).lower(), {}),
+            sizes[dl_of[s]],
+        )
+    ]
+
+
+def redraw_implausible(
+    samples: pd.DataFrame,
+    params: IsatuximabParameters,
+    patients: PkPatients,
+    infusions: pd.DataFrame,
+    design: PkDesign,
+    table3: Mapping,
+    rng: np.random.Generator,
+    model: IsatuximabModel | None = None,
+) -> tuple[pd.DataFrame, IsatuximabParameters]:
+    """Redraw the random effects of patients whose model accumulation the published Table 3
+    statistics rule out (:func:`implausible_patients`): the population distribution truncated
+    to profiles compatible with the published group.
+
+    Each round draws :data:`CANDIDATES` random-effect sets per implausible patient (its own
+    covariates) from ``rng``, integrates them at once and keeps the first plausible one; after
+    :data:`ROUNDS` rounds a patient keeps its last candidate (the calibration then moves it
+    further). The redrawn patients' isatuximab samples get the new model values (``true``)
+    and keep their relative residual (``conc`` scaled by new / old model value). Other patients,
+    other drugs and the main random stream are untouched.
+    """
+    m = model or IsatuximabModel()
+    table = patients.table.reset_index(drop=True)
+    subjects = table["subj"].astype(int).to_numpy()
+    dl_of = dict(zip(subjects.tolist(), table["dl"], strict=True))
+    sizes = _group_sizes(design, dl_of)
+    profiles = _profiles(samples, infusions)
+    isa = samples.index[samples["drug"] == DRUG]
+    rows_of = samples.loc[isa].groupby("subj").indices
+    per_mg_l = samples["unit"].map(lambda u: concentration_factor_to_mg_l(u) or 1.0)
+    to_mg_l = per_mg_l.to_numpy(float)
+    true_all = samples["true"].to_numpy(float, copy=True)
+    conc_all = samples["conc"].to_numpy(float, copy=True)
+    for _ in range(ROUNDS):
+        bad = implausible_patients(true_all, profiles, design, table3, dl_of)
+        if not bad:
+            break
+        idx = np.flatnonzero(np.isin(subjects, bad))
+        many = np.repeat(idx, CANDIDATES)
+        candidates = individual_parameters(table.iloc[many], m, rng)
+        given = [infusions[infusions["subj"] == subjects[i]] for i in many]
+        rows = [isa[rows_of[subjects[i]]] for i in many]
+        times = [samples.loc[r, "time_h"].to_numpy(float) for r in rows]
+        values = isatuximab_concentrations(candidates, given, times)
+        for j, i in enumerate(idx.tolist()):
+            subj = int(subjects[i])
+            cell = table3.get("c3d1", {}).get(str(dl_of[subj]).lower(), {})
+            pick = CANDIDATES * (j + 1) - 1
+            for k in range(CANDIDATES * j, CANDIDATES * (j + 1)):
+                trial = true_all.copy()
+                trial[rows[k]] = values[k] / to_mg_l[rows[k]]
+                if _plausible(model_accumulation(trial, profiles, subj), cell, sizes[dl_of[subj]]):
+                    pick = k
+                    break
+            r = rows[pick]
+            new = values[pick] / to_mg_l[r]
+            old = true_all[r]
+            conc_all[r] = np.where(old > 0, conc_all[r] * new / np.where(old > 0, old, 1.0), 0.0)
+            true_all[r] = new
+            params = _with_patient(params, i, candidates, pick)
+    return samples.assign(true=true_all, conc=conc_all), params
+
+
+#: Candidate random-effect sets per patient with a calibrated sample beyond 3 SD, and the
+#: steps of the search: population draws, then moves of half and a quarter of a draw around
+#: the best so far.
+POSTHOC_CANDIDATES, POSTHOC_STEPS = 24, (1.0, 0.5, 0.25)
+
+
+def posthoc_effects(
+    samples: pd.DataFrame,
+    params: IsatuximabParameters,
+    size: Mapping[int, float],
+    patients: PkPatients,
+    infusions: pd.DataFrame,
+    rng: np.random.Generator,
+    model: IsatuximabModel | None = None,
+) -> tuple[pd.DataFrame, IsatuximabParameters, dict[int, float]]:
+    """Individual (post-hoc) parameters of patients whose calibrated samples lie beyond 3 SD
+    of their individual prediction.
+
+    The calibration chooses the concentrations (they meet Table 3); a patient's parameters
+    then only explain them. For each patient with a calibrated sample's IWRES beyond +-3,
+    :data:`POSTHOC_CANDIDATES` random-effect sets (population draws with its own covariates;
+    in later :data:`POSTHOC_STEPS`, moves of a fraction of a draw around the best so far) are
+    scored, with the current set, by the individual objective function of a MAP estimate: the
+    sum of squared IWRES of the calibrated samples plus the sum of squared random effects in
+    SD units (Sheiner & Beal 1982, Bayesian individual estimation; here over a finite
+    candidate set), each candidate with the concentration factor that fits best (geometric
+    mean of conc / prediction) and every effect within +-ETA_MAX SD. The best candidate
+    replaces the current set. The calibrated concentrations are unchanged (Table 3 stays
+    exact); the patient's other samples keep their relative residual.
+    """
+    m = model or IsatuximabModel()
+    size = dict(size)
+    table = patients.table.reset_index(drop=True)
+    subjects = table["subj"].astype(int).to_numpy()
+    isa = samples.index[samples["drug"] == DRUG]
+    rows_of = samples.loc[isa].groupby("subj").indices
+    per_mg_l = samples["unit"].map(lambda u: concentration_factor_to_mg_l(u) or 1.0)
+    to_mg_l = per_mg_l.to_numpy(float)
+    calibrated = samples["_calibrated"].to_numpy(bool)
+    for step in POSTHOC_STEPS:
+        residuals = sample_residuals(samples, table, m)
+        worst = residuals[residuals["calibrated"] & (residuals["residual_sd"].abs() > 3)]
+        idx = np.flatnonzero(np.isin(subjects, worst["subj"].astype(int).unique()))
+        if not len(idx):
+            break
+        many = np.repeat(idx, POSTHOC_CANDIDATES)
+        typical = individual_parameters(table.iloc[many], m, None)
+        draws = individual_parameters(table.iloc[many], m, rng)
+        candidates = _moved(params, many, draws, typical, step)
+        rows = {i: isa[rows_of[subjects[i]]].to_numpy() for i in idx.tolist()}
+        time_h = samples["time_h"].to_numpy(float)
+        given = [infusions[infusions["subj"] == subjects[i]] for i in many]
+        times = [time_h[rows[int(i)]] for i in many]
+        values = isatuximab_concentrations(candidates, given, times)
+        true_all = samples["true"].to_numpy(float, copy=True)
+        conc_all = samples["conc"].to_numpy(float, copy=True)
+        for j, i in enumerate(idx.tolist()):
+            r = rows[i]
+            g0 = size.get(int(subjects[i]), 1.0)
+            first = POSTHOC_CANDIDATES * j
+            options: list[tuple[IsatuximabParameters, int, np.ndarray]]
+            options = [(params, i, true_all[r] / g0 * to_mg_l[r])]
+            options += [
+                (candidates, k, values[k]) for k in range(first, first + POSTHOC_CANDIDATES)
+            ]
+            obs = conc_all[r] * to_mg_l[r]
+            scored = [
+                _map_score(src, k, typical, first, pred, obs, calibrated[r], m)
+                for src, k, pred in options
+            ]
+            best = int(np.argmin([score for score, _ in scored]))
+            if best == 0:
+                continue
+            source, k, pred = options[best]
+            g = scored[best][1]
+            new = pred * g / to_mg_l[r]
+            old = true_all[r]
+            ratio = np.where(old > 0, new / np.where(old > 0, old, 1.0), 0.0)
+            conc_all[r] = np.where(calibrated[r], conc_all[r], conc_all[r] * ratio)
+            true_all[r] = new
+            params = _with_patient(params, i, source, k)
+            size[int(subjects[i])] = g
+        samples = samples.assign(true=true_all, conc=conc_all)
+    return samples, params, size
+
+
+def _moved(
+    params: IsatuximabParameters,
+    rows: np.ndarray,
+    draws: IsatuximabParameters,
+    typical: IsatuximabParameters,
+    step: float,
+) -> IsatuximabParameters:
+    """Candidates: the current parameters of patients ``rows`` moved by ``step`` x the drawn
+    random effects (log scale; CLm additive); ``step`` 1 is a population draw."""
+    out = {}
+    for name in params.__dataclass_fields__:
+        base = np.asarray(getattr(params, name), float)[rows]
+        drawn, centre = getattr(draws, name), getattr(typical, name)
+        if step >= 1.0:
+            out[name] = drawn
+        elif name == "cl_m":
+            out[name] = base + step * (drawn - centre)
+        else:
+            out[name] = base * (drawn / centre) ** step
+    return IsatuximabParameters(**out)
+
+
+def _map_score(
+    source: IsatuximabParameters,
+    k: int,
+    typical: IsatuximabParameters,
+    j: int,
+    pred: np.ndarray,
+    conc: np.ndarray,
+    calibrated: np.ndarray,
+    m: IsatuximabModel,
+) -> tuple[float, float]:
+    """(Individual objective, concentration factor) of element ``k`` of ``source`` (typical
+    values: element ``j`` of ``typical``) for predictions ``pred`` and observations ``conc``
+    (mg/L); infinite when an effect lies beyond ETA_MAX SD after the factor."""
+    use = calibrated & (pred > 0) & (conc > 0)
+    log_g = float(np.mean(np.log(conc[use] / pred[use])))
+    effects = []
+    for name, sign in (*_SHIFT.items(), ("k_cl", 0), ("gamma", 0)):
+        eta = np.log(getattr(source, name)[k] / getattr(typical, name)[j]) + sign * log_g
+        effects.append(eta / _omega(name, m))
+    effects.append((source.cl_m[k] - typical.cl_m[j]) / (m.cv_cl_m * m.cl_m))
+    if np.max(np.abs(effects)) > ETA_MAX:
+        return np.inf, 1.0
+    ipred = pred[use] * np.exp(log_g)
+    iwres = (conc[use] - ipred) / np.hypot(m.prop_error * ipred, m.add_error_mg_l)
+    return float(np.sum(iwres**2) + np.sum(np.square(effects))), float(np.exp(log_g))
+
+
+def _with_patient(
+    params: IsatuximabParameters, i: int, source: IsatuximabParameters, k: int
+) -> IsatuximabParameters:
+    """``params`` with patient ``i``'s values replaced by ``source``'s element ``k``."""
+    changes = {}
+    for name in params.__dataclass_fields__:
+        values = np.array(getattr(params, name), float, copy=True)
+        values[i] = getattr(source, name)[k]
+        changes[name] = values
+    return replace(params, **changes)
 
 
 def _profiles(samples, infusions):

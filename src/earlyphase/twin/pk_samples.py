@@ -35,7 +35,14 @@ from earlyphase.pk.simulate import integrate_isatuximab
 from earlyphase.protocol import Protocol
 from earlyphase.twin._common import usubjid
 
-__all__ = ["PkPatients", "isatuximab_covariates", "sample_plan", "simulate_pc", "pc_rows"]
+__all__ = [
+    "PkPatients",
+    "isatuximab_concentrations",
+    "isatuximab_covariates",
+    "sample_plan",
+    "simulate_pc",
+    "pc_rows",
+]
 
 #: Minutes before the infusion start at which a pre-dose sample is drawn.
 PREDOSE_MINUTES = 15
@@ -120,12 +127,16 @@ def sample_plan(
     return pd.DataFrame(rows, columns=["visit", "label", "nominal_h", "time_h"])
 
 
-def _isatuximab_true(
+def isatuximab_concentrations(
     params: IsatuximabParameters,
     infusions: Sequence[pd.DataFrame],
     times: Sequence[np.ndarray],
 ) -> list[np.ndarray]:
-    """Model concentrations (mg/L) of every patient at its own times (one integration)."""
+    """Model concentrations (mg/L) of every patient at its own times (one integration).
+
+    ``infusions[i]`` holds patient i's administrations (``start_h, end_h, dose_mg``, h from
+    the first dose) and ``times[i]`` its sample times (h); ``params`` one element per
+    patient."""
     dose_times = np.unique(np.concatenate([f["start_h"].to_numpy(float) for f in infusions]))
     amounts = np.zeros((len(infusions), len(dose_times)))
     durations = np.ones_like(amounts)
@@ -196,7 +207,7 @@ def simulate_pc(
             plans.append(sample_plan(protocol, drug, inf, overrides.get(subj, {})))
         times = [p["time_h"].to_numpy(float) for p in plans]
         if drug == "isatuximab":
-            true = _isatuximab_true(params, given, times)
+            true = isatuximab_concentrations(params, given, times)
             prop, add = isatuximab.prop_error, isatuximab.add_error_mg_l
         else:
             true = _carfilzomib_true(carfilzomib, pt, given, times, rng)
