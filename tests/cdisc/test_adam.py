@@ -263,6 +263,25 @@ def test_adpc_times_and_adpp(adam):
     assert np.isfinite(adpp["AUCTAU"])  # tau = 336 h, the next isatuximab infusion (C1D15) from EX
 
 
+def test_adpp_param_is_the_short_name_and_unit(adam):
+    from earlyphase.cdisc.adam.adpp import WEEK_WINDOWS
+    from earlyphase.cdisc.io.metadata import variable_labels
+    from earlyphase.pk.nca import DERIVED_PARAMETERS
+
+    adpp = adam["ADPP"]
+    cols = list(adpp.columns)
+    assert cols[cols.index("PARAMCD") + 1] == "PARAM"
+    assert (adpp["PARAM"].astype(str).str.strip() != "").all()
+    param = adpp.drop_duplicates("PARAMCD").set_index("PARAMCD")["PARAM"]
+    assert param["CMAX"] == "Cmax (ug/mL)" and param["TMAX"] == "tmax (h)"
+    assert param["AUCLST"] == "AUClast (h*ug/mL)" and param["LAMZHL"] == "t1/2 (h)"
+    assert param["R2"] == "R2"  # dimensionless: no unit
+    # one PARAM per PARAMCD and unit
+    assert (adpp.groupby(["PARAMCD", "AVALU"])["PARAM"].nunique() == 1).all()
+    assert variable_labels(adpp)["PARAM"] == "Parameter"
+    assert set(WEEK_WINDOWS.values()) <= set(DERIVED_PARAMETERS)  # AUC1WK, AUC2WK named
+
+
 def test_missing_domains_are_reported_not_raised(study):
     only_dm = derive_adam({"DM": study["DM"], "EX": study["EX"]})
     assert set(only_dm.datasets) == {"ADSL", "ADEX"}

@@ -8,8 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from earlyphase.cdisc.adam.adpp import param_text
 from earlyphase.pk.proportionality import geometric_mean_ratio, power_model
+from earlyphase.report.tables._pk import parameter_name
 from earlyphase.report.tables.pk_listing import pk_listing_table
+from earlyphase.report.tables.pk_parameters import pk_parameters_table
 from earlyphase.report.tables.pk_proportionality import dose_basis, pk_proportionality_table
 
 _CMAX = {  # dose level -> Cmax of its patients (ug/mL)
@@ -19,7 +22,7 @@ _CMAX = {  # dose level -> Cmax of its patients (ug/mL)
 }
 
 
-def _adam(basis: str = "mg/kg") -> dict[str, pd.DataFrame]:
+def _adam(basis: str = "mg/kg", conc: str = "ug/mL") -> dict[str, pd.DataFrame]:
     rows, pc, pp = [], [], []
     nominal = {1: 10.0, 2: 10.0, 3: 20.0}
     for level, values in _CMAX.items():
@@ -30,9 +33,9 @@ def _adam(basis: str = "mg/kg") -> dict[str, pd.DataFrame]:
             dose = nominal[level] * (weight if basis == "mg/kg" else 70.0)
             pc.append((sid, "DRUGX", "Drug X", "CYCLE 1 DAY 1", dose))
             pp += [
-                (sid, "DRUGX", "CYCLE 1 DAY 1", "CMAX", "Maximum concentration", cmax, "ug/mL"),
+                (sid, "DRUGX", "CYCLE 1 DAY 1", "CMAX", "Maximum concentration", cmax, conc),
                 (sid, "DRUGX", "CYCLE 1 DAY 1", "TMAX", "Time of Cmax", 4.0 + i, "h"),
-                (sid, "DRUGX", "CYCLE 1 DAY 1", "AUC1WK", "AUC 0-168 h", 100 * cmax, "h*ug/mL"),
+                (sid, "DRUGX", "CYCLE 1 DAY 1", "AUC1WK", "AUC 0-168 h", 100 * cmax, f"h*{conc}"),
             ]
             if level == 2 and i < 2:  # a later visit with an accumulation ratio
                 pp += [
@@ -43,7 +46,7 @@ def _adam(basis: str = "mg/kg") -> dict[str, pd.DataFrame]:
                         "CMAX",
                         "Maximum concentration",
                         2 * cmax,
-                        "ug/mL",
+                        conc,
                     ),
                     (sid, "DRUGX", "CYCLE 3 DAY 1", "RACCMAX", "Rac Cmax", 2.0, "ratio"),
                 ]
@@ -110,8 +113,8 @@ def test_listing_columns_names_and_units_come_from_adpp():
     headers = [c.header for c in table.spec.columns]
     assert headers == [
         "Time of Cmax, h",
-        "Maximum concentration, ug/mL",
-        "AUC 0-168 h, h*ug/mL",
+        "Maximum concentration, μg/mL",  # units as Table 3 prints them
+        "AUC 0-168 h, μg·h/mL",
         "Rac Cmax",  # a ratio: no unit
     ]
     frame = table.display().to_frame().set_index("Dose level, patient, visit")
@@ -127,10 +130,54 @@ def test_listing_columns_names_and_units_come_from_adpp():
 def test_listing_without_param_uses_code_names_and_marks_not_computable(adam):
     table = pk_listing_table(adam)  # synthetic report ADaM: no ADPP.PARAM, one missing AVAL
     headers = [c.header for c in table.spec.columns]
-    assert headers[:3] == ["tmax, h", "Cmax, ug/mL", "AUC1week, h*ug/mL"]
+    assert headers[:3] == ["tmax, h", "Cmax, μg/mL", "AUC1week, μg·h/mL"]
     cells = table.display().to_frame().iloc[:, 1:].to_numpy().ravel().tolist()
     assert "NE" in cells  # the ADPP value with EXCLREAS
     adsl = adam["ADSL"]
     pk_ids = adsl.loc[adsl["PKFL"] == "Y", "USUBJID"] if "PKFL" in adsl else adsl["USUBJID"]
     listed = adam["ADPP"][adam["ADPP"]["USUBJID"].isin(pk_ids)]
     assert len(table.data) == len(listed)  # every value of the PK population, NaN included
+
+
+def _with_adpp_param(adam: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """``adam`` with ADPP ``PARAM`` as derive_adpp writes it ("Cmax (ng/mL)")."""
+    pp = adam["ADPP"]
+    param = [param_text(c, u) for c, u in zip(pp["PARAMCD"], pp["AVALU"], strict=True)]
+    return {**adam, "ADPP": pp.assign(PARAM=param)}
+
+
+@pytest.mark.parametrize("with_param", [True, False])
+def test_table3_labels_take_the_unit_of_an_ng_ml_analyte(with_param):
+    adam = _with_adpp_param(_adam(conc="ng/mL"))
+    if not with_param:  # names from the NCA registry
+        adam["ADPP"] = adam["ADPP"].drop(columns="PARAM")
+    table = pk_parameters_table(adam, analyte="DRUGX")
+    labels = [r.label for r in table.spec.rows if r.template and not r.key.endswith(":n")]
+    assert labels == [
+        "tmax, median (range), h",
+        "Cmax, ng/mL",
+        "AUC1week, ng·h/mL",
+        "Cmax, ng/mL",  # cycle 3
+        "Rac Cmax",
+    ]
+    headers = [c.header for c in pk_listing_table(adam).spec.columns]
+    assert headers == ["tmax, h", "Cmax, ng/mL", "AUC1week, ng·h/mL", "Rac Cmax"]
+
+
+def test_parameter_name_is_param_without_its_unit():
+    pp = pd.DataFrame(
+        {
+            "PARAMCD": ["CMAX", "CMAX", "AUC1WK", "TMAX", "RACAUC", "XYZ"],
+            "PARAM": ["Cmax (ng/mL)", "Cmax (ug/mL)", "AUC 0-168 h", "tmax (min)", "", ""],
+            "AVALU": ["ng/mL", "ug/mL", "h*ng/mL", "h", "ratio", ""],
+        }
+    )
+    assert parameter_name(pp, "CMAX") == "Cmax"  # " (AVALU)" of the same record dropped
+    assert parameter_name(pp, "AUC1WK") == "AUC 0-168 h"  # no unit in PARAM: as it is
+    assert parameter_name(pp, "TMAX") == "tmax (min)"  # not the record's unit: kept
+    assert parameter_name(pp, "RACAUC") == "Rac AUC1week"  # blank PARAM: the registry's name
+    assert parameter_name(pp, "XYZ") == "XYZ"  # unknown code: the code
+    no_param = pp.drop(columns="PARAM")
+    assert parameter_name(no_param, "CMAX") == "Cmax"
+    assert parameter_name(no_param, "AUC1WK") == "AUC1week"
+    assert parameter_name(no_param, "AUCINT_0-24") == "AUC0-24"

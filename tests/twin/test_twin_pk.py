@@ -29,6 +29,41 @@ def test_every_table3_cell_is_reproduced_at_published_precision(table3_rows):
     assert bad.empty, bad[["key", "published", "reproduced"]].to_string()
 
 
+def test_adpp_param_and_table3_labels(table3_rows):
+    """ADPP PARAM on every record ("<short name> (<AVALU>)"); Table 3's row labels, built from
+    PARAM and AVALU, are the paper's."""
+    from earlyphase.report.tables.pk_parameters import pk_parameters_table
+
+    _, adam = table3_rows
+    pp = adam["ADPP"]
+    assert (pp["PARAM"].astype(str).str.strip() != "").all()
+    param = pp.drop_duplicates(["PARCAT1", "PARAMCD"]).set_index(["PARCAT1", "PARAMCD"])["PARAM"]
+    assert param[("ISATUXIM", "CMAX")] == "Cmax (ug/mL)"
+    assert param[("ISATUXIM", "TMAX")] == "tmax (h)"
+    assert param[("ISATUXIM", "AUC1WK")] == "AUC1week (h*ug/mL)"
+    assert param[("ISATUXIM", "AUC2WK")] == "AUC2weeks (h*ug/mL)"
+    assert param[("ISATUXIM", "RACCMAX")] == "Rac Cmax"
+    assert param[("ISATUXIM", "RACAUC")] == "Rac AUC1week"
+    assert param[("CARFILZO", "CMAX")] == "Cmax (ng/mL)"
+    table = pk_parameters_table(adam)
+    assert [r.label for r in table.spec.rows] == [
+        "Cycle 1, day 1",
+        "No.",
+        "tmax, median (range), h",
+        "Cmax, μg/mL",
+        "AUC1week, μg·h/mL",
+        "AUC2weeks, μg·h/mL",
+        "Cycle 3, day 1",
+        "No.",
+        "tmax, median (range), h",
+        "Cmax, μg/mL",
+        "AUC1week, μg·h/mL",
+        "AUC2weeks, μg·h/mL",
+        "Rac Cmax",
+        "Rac AUC1week",
+    ]
+
+
 @pytest.mark.parametrize("seed", [5, 2024])
 def test_other_seeds_reproduce_table3(seed, published):
     """The calibration holds for other seeds' draws (seed 5 needed the pre-dose cap in

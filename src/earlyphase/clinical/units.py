@@ -13,53 +13,25 @@ Conversion factors
   pharmaverse/admiral ``compute_egfr``).
 - bilirubin: 1 mg/dL = 17.104 umol/L (molar mass 584.66 g/mol).
 - ALT/AST: 1 U/L = 1 IU/L; 1 ukat/L = 60 U/L (1 katal = 6 x 10^7 U).
+
+The spellings, dimensions and factors within a dimension come from the one unit table,
+:mod:`earlyphase.units`; this module keeps only the clinical knowledge: the standard unit of
+each test, the units each test accepts and the substances' molar masses.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
 
 from earlyphase.errors import DataError, describe_problem
+from earlyphase.units import UNITS, conversion_factor, normalize_unit
 
-__all__ = ["STANDARD_UNITS", "UNIT_FACTORS", "normalise_unit", "to_standard"]
-
-_COUNT = MappingProxyType(
-    {
-        "10^9/l": 1.0,
-        "10e9/l": 1.0,
-        "x10^9/l": 1.0,
-        "giga/l": 1.0,
-        "10^3/ul": 1.0,
-        "10^3/mm3": 1.0,
-        "x10^3/ul": 1.0,
-        "k/ul": 1.0,
-        "thou/ul": 1.0,
-        "/ul": 1e-3,
-        "cells/ul": 1e-3,
-        "/mm3": 1e-3,
-        "cells/mm3": 1e-3,
-        "10^6/l": 1e-3,
-    }
-)
-
-#: Per test: accepted unit (normalised spelling) -> factor to the standard unit.
-UNIT_FACTORS: Mapping[str, Mapping[str, float]] = MappingProxyType(
-    {
-        "neutrophils": _COUNT,
-        "platelets": _COUNT,
-        "wbc": _COUNT,
-        "lymphocytes": _COUNT,
-        "hemoglobin": MappingProxyType({"g/l": 1.0, "g/dl": 10.0, "mmol/l": 16.114}),
-        "creatinine": MappingProxyType({"umol/l": 1.0, "mg/dl": 88.42, "mmol/l": 1000.0}),
-        "bilirubin": MappingProxyType({"umol/l": 1.0, "mg/dl": 17.104}),
-        "alt": MappingProxyType({"u/l": 1.0, "iu/l": 1.0, "ukat/l": 60.0}),
-        "ast": MappingProxyType({"u/l": 1.0, "iu/l": 1.0, "ukat/l": 60.0}),
-    }
-)
+__all__ = ["ACCEPTED_UNITS", "STANDARD_UNITS", "SUBSTANCES", "UNIT_FACTORS", "to_standard"]
 
 #: Standard unit per test (the LB_TESTS unit).
 STANDARD_UNITS: Mapping[str, str] = MappingProxyType(
@@ -76,18 +48,69 @@ STANDARD_UNITS: Mapping[str, str] = MappingProxyType(
     }
 )
 
+_COUNTS = ("10^9/L", "10^3/uL", "/uL", "10^6/L")
+_CATALYTIC = ("U/L", "ukat/L")
 
-def normalise_unit(unit: object) -> str:
-    """Lower-case a unit and unify the common spellings (µ/u, 10*9/10^9/10E9, spaces)."""
+#: Per test: the units it accepts, as :data:`earlyphase.units.UNITS` symbols (every alias of
+#: them is accepted too: K/uL, cells/mm3, x10^9/L, IU/L ...).
+ACCEPTED_UNITS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "neutrophils": _COUNTS,
+        "platelets": _COUNTS,
+        "wbc": _COUNTS,
+        "lymphocytes": _COUNTS,
+        "hemoglobin": ("g/L", "g/dL", "mmol/L"),
+        "creatinine": ("umol/L", "mg/dL", "mmol/L"),
+        "bilirubin": ("umol/L", "mg/dL"),
+        "alt": _CATALYTIC,
+        "ast": _CATALYTIC,
+    }
+)
+
+#: Per substance measured in both molar and mass units: ``(a, k, b)`` meaning 1 ``a`` = k ``b``.
+SUBSTANCES: Mapping[str, tuple[str, float, str]] = MappingProxyType(
+    {
+        "hemoglobin": ("mmol/L", 16.114, "g/L"),  # Hb monomer, 16,114 g/mol
+        "creatinine": ("mg/dL", 88.42, "umol/L"),  # 113.12 g/mol; admiral compute_egfr
+        "bilirubin": ("mg/dL", 17.104, "umol/L"),  # 584.66 g/mol
+    }
+)
+
+
+def _factor(test: str, unit: str) -> float:
+    """Factor from ``unit`` to the standard unit of ``test``, through the substance's molar
+    mass when the two are of different dimensions."""
+    standard = STANDARD_UNITS[test]
+    if UNITS[unit].dimension == UNITS[standard].dimension:
+        return conversion_factor(unit, standard)
+    a, k, b = SUBSTANCES[test]
+    if UNITS[unit].dimension == UNITS[a].dimension:
+        return conversion_factor(unit, a) * k * conversion_factor(b, standard)
+    return conversion_factor(unit, b) / k * conversion_factor(a, standard)
+
+
+#: Per test: accepted unit (registry symbol) -> factor to the standard unit.
+UNIT_FACTORS: Mapping[str, Mapping[str, float]] = MappingProxyType(
+    {
+        test: MappingProxyType({u: _factor(test, u) for u in accepted})
+        for test, accepted in ACCEPTED_UNITS.items()
+    }
+)
+
+
+@lru_cache(maxsize=1024)
+def _symbol_of(text: str) -> str | None:
+    try:
+        return normalize_unit(text)
+    except DataError:
+        return None
+
+
+def _symbol(unit: object) -> str | None:
+    """The registry symbol of a unit cell, or None (missing or unknown unit)."""
     if unit is None or (isinstance(unit, float) and np.isnan(unit)):
-        return ""
-    text = str(unit).strip().lower().replace(" ", "")
-    text = text.replace("µ", "u").replace("μ", "u").replace("**", "^").replace("*", "^")
-    text = text.replace("10e9", "10^9").replace("10e3", "10^3").replace("10e6", "10^6")
-    if text.startswith("x10"):
-        text = text[1:]
-    text = text.replace("mm^3", "mm3").replace("cumm", "mm3")
-    return text
+        return None
+    return _symbol_of(str(unit))
 
 
 def to_standard(test: str, units: pd.Series) -> np.ndarray:
@@ -99,8 +122,7 @@ def to_standard(test: str, units: pd.Series) -> np.ndarray:
         If a unit is not one of the accepted units of that test.
     """
     accepted = UNIT_FACTORS[test]
-    normalised = units.map(normalise_unit)
-    factors = normalised.map(accepted)
+    factors = units.map(lambda u: accepted.get(_symbol(u) or "", np.nan)).astype(float)
     bad = factors.isna()
     if bad.any():
         first = units[bad].iloc[0]
@@ -108,7 +130,8 @@ def to_standard(test: str, units: pd.Series) -> np.ndarray:
             describe_problem(
                 f"unit (test {test!r})",
                 first,
-                f"one of {sorted(set(accepted))} (case-insensitive)",
+                f"one of {list(ACCEPTED_UNITS[test])} (case-insensitive) or another "
+                "spelling of one of them (K/uL, cells/mm3, x10^9/L, IU/L: earlyphase.units)",
             )
         )
     return factors.to_numpy(dtype=float)

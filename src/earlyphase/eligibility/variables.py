@@ -28,12 +28,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from earlyphase.clinical.units import SUBSTANCES
 from earlyphase.errors import DataError, describe_problem
-from earlyphase.protocol.units import UNITS, convert, convert_array, normalize_unit
+from earlyphase.units import UNITS, convert, convert_array, normalize_unit
 
 __all__ = ["PLAUSIBLE", "Resolved", "cockcroft_gault", "resolve_variable"]
 
-CREATININE_MG_DL_PER_UMOL_L = 1 / 88.42
+CREATININE_MG_DL_PER_UMOL_L = 1 / SUBSTANCES["creatinine"][1]  # 1 mg/dL = 88.42 umol/L
 FLC_RATIO_NORMAL = (0.26, 1.65)
 
 #: Plausible ranges (in the given unit) of common variables: outside them the value is

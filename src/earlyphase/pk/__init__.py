@@ -9,6 +9,7 @@ from earlyphase.pk.nca import (
     accumulation_ratios,
     nca,
     parameter_spec,
+    parameter_symbol,
 )
 
 __all__ = [
@@ -19,4 +20,5 @@ __all__ = [
     "accumulation_ratios",
     "nca",
     "parameter_spec",
+    "parameter_symbol",
 ]

@@ -33,7 +33,7 @@ from earlyphase.protocol.model import (
     ScheduleOption,
 )
 from earlyphase.protocol.sampling import PkOccasion, PkSample, PkSchedule, ResponseAssessment
-from earlyphase.protocol.units import DOSE_UNITS, UNITS, convert, normalize_unit
+from earlyphase.units import DOSE_UNITS, UNITS, convert, normalize_unit
 
 __all__ = [
     "DOSE_UNITS",

@@ -15,8 +15,9 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from earlyphase.errors import DataError
 from earlyphase.protocol._base import FrozenModel
-from earlyphase.protocol.units import UNITS, normalize_unit
+from earlyphase.units import UNITS, normalize_unit
 
 __all__ = ["Comparison", "Condition", "EligibilityCriterion", "Operator"]
 
@@ -35,7 +36,7 @@ class Condition(FrozenModel):
     value : float, bool or str
         Threshold (numbers) or required value (booleans, categories).
     unit : str
-        Unit of ``value``; must be in :data:`earlyphase.protocol.units.UNITS` ("" for
+        Unit of ``value``; must be in :data:`earlyphase.units.UNITS` ("" for
         booleans, scores and categories).
     if_missing : {"unevaluable", "pass"}
         What a missing value means. ``"pass"`` is for "days since X" variables where a missing
@@ -55,11 +56,11 @@ class Condition(FrozenModel):
     @field_validator("unit")
     @classmethod
     def _known_unit(cls, unit: str) -> str:
-        norm = normalize_unit(unit)
-        if norm not in UNITS:
+        try:
+            return normalize_unit(unit)
+        except DataError:
             known = ", ".join(repr(u) for u in UNITS)
-            raise ValueError(f"a known unit (one of {known})")
-        return norm
+            raise ValueError(f"a known unit (one of {known})") from None
 
     @model_validator(mode="after")
     def _one_form(self) -> Condition:

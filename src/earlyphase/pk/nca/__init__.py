@@ -1,10 +1,17 @@
 """Noncompartmental analysis: options, parameter registry, vectorised engine, results."""
 
 from earlyphase.pk.nca.options import NCAOptions
-from earlyphase.pk.nca.parameters import PARAMETERS, ParameterSpec, parameter_spec
+from earlyphase.pk.nca.parameters import (
+    DERIVED_PARAMETERS,
+    PARAMETERS,
+    ParameterSpec,
+    parameter_spec,
+    parameter_symbol,
+)
 from earlyphase.pk.nca.result import NCAResult, accumulation_ratios, nca
 
 __all__ = [
+    "DERIVED_PARAMETERS",
     "NCAOptions",
     "NCAResult",
     "PARAMETERS",
@@ -12,4 +19,5 @@ __all__ = [
     "accumulation_ratios",
     "nca",
     "parameter_spec",
+    "parameter_symbol",
 ]

@@ -3,36 +3,50 @@
 Concentration units are ``mass/volume`` (``ng/mL``, ``ug/mL``, ``mg/L`` ...), amounts are masses
 (``mg``). Clearance is converted to ``L/<time>`` and volumes to ``L`` when both units are known,
 so ``CL = dose / AUC`` with dose in mg and AUC in ``h*ug/mL`` comes out in L/h (the factor is
-applied to the value). Unknown units fall back to a composed string with factor 1.
+applied to the value). Unknown units fall back to a composed string with factor 1. The factors
+come from the one unit table, :mod:`earlyphase.units` (aliases such as ``mcg`` and ``µg``
+included).
+
+Units are stored in ASCII (``ug/mL``, ``h*ug/mL``, as in ADaM ``AVALU``);
+:func:`display_unit` writes one the way a PK table prints it (``μg/mL``, ``μg·h/mL``).
 """
 
 from __future__ import annotations
 
-__all__ = ["parameter_units", "volume_factor", "concentration_factor_to_mg_l"]
+from earlyphase.errors import DataError
+from earlyphase.units import UNITS, conversion_factor, normalize_unit
 
-_MASS_IN_MG = {"ng": 1e-6, "ug": 1e-3, "µg": 1e-3, "μg": 1e-3, "mcg": 1e-3, "mg": 1.0, "g": 1e3}
-_VOLUME_IN_L = {"ml": 1e-3, "dl": 0.1, "l": 1.0}
+__all__ = [
+    "concentration_factor_to_mg_l",
+    "dimensionless",
+    "display_unit",
+    "parameter_units",
+    "volume_factor",
+]
+
+#: Units of a dimensionless value (accumulation ratios are stored with the unit "ratio").
+_DIMENSIONLESS = frozenset({"", "1", "ratio"})
+_DISPLAY_MASS = {"ug": "μg", "µg": "μg", "mcg": "μg"}
+_SUPERSCRIPT = {"^2": "²", "^3": "³"}
 
 
-def _split_conc(conc_unit: str) -> tuple[str, str] | None:
-    parts = conc_unit.replace(" ", "").split("/")
-    if len(parts) != 2:
+def _factor(from_unit: str, to_unit: str) -> float | None:
+    """:func:`earlyphase.units.conversion_factor`, or None for an unknown or mismatched unit."""
+    try:
+        return conversion_factor(from_unit, to_unit)
+    except DataError:
         return None
-    return parts[0], parts[1]
 
 
 def volume_factor(amount_unit: str, conc_unit: str) -> float | None:
-    """Factor turning ``amount / conc`` (in the input units) into litres, or None if unknown."""
-    split = _split_conc(conc_unit)
-    if split is None:
+    """Factor turning ``amount / conc`` (in the input units) into litres, or None if unknown.
+
+    ``amount / conc`` is in L once ``conc`` is expressed in ``<amount unit>/L``, so the factor
+    is the registry factor from ``<amount unit>/L`` to ``conc_unit`` (mg and ng/mL: 1000).
+    """
+    if not amount_unit.strip():
         return None
-    mass_c, vol_c = split
-    amount = _MASS_IN_MG.get(amount_unit.strip())
-    mass = _MASS_IN_MG.get(mass_c)
-    vol = _VOLUME_IN_L.get(vol_c.lower())
-    if amount is None or mass is None or vol is None:
-        return None
-    return amount / mass * vol
+    return _factor(f"{amount_unit.strip()}/L", conc_unit)
 
 
 def parameter_units(time_unit: str, conc_unit: str, amount_unit: str) -> dict[str, str]:
@@ -55,12 +69,40 @@ def parameter_units(time_unit: str, conc_unit: str, amount_unit: str) -> dict[st
 
 
 def concentration_factor_to_mg_l(conc_unit: str) -> float | None:
-    """Factor turning a concentration in ``conc_unit`` (e.g. ``ng/mL``) into mg/L."""
-    split = _split_conc(conc_unit)
-    if split is None:
-        return None
-    mass = _MASS_IN_MG.get(split[0])
-    vol = _VOLUME_IN_L.get(split[1].lower())
-    if mass is None or vol is None:
-        return None
-    return mass / vol
+    """Factor turning a concentration in ``conc_unit`` (e.g. ``ng/mL``) into mg/L, or None if
+    ``conc_unit`` is not a mass concentration of :data:`earlyphase.units.UNITS`."""
+    return _factor(conc_unit, "mg/L")
+
+
+def _is_mass(factor: str) -> bool:
+    """Whether one factor of a unit product (``ug``, ``h``) is a mass of the unit table."""
+    try:
+        return UNITS[normalize_unit(factor)].dimension == "mass"
+    except (DataError, KeyError):
+        return False
+
+
+def dimensionless(unit: object) -> bool:
+    """Whether ``unit`` (a stored unit such as ADaM ``AVALU``; None/NaN as "") is that of a
+    dimensionless value: "", "1" or "ratio"."""
+    text = unit.strip().lower() if isinstance(unit, str) else ""
+    return text in _DIMENSIONLESS
+
+
+def display_unit(unit: object) -> str:
+    """``unit`` as a table prints it: "" when :func:`dimensionless`; ``ug``/``mcg`` as
+    ``μg``; in a product the mass first and ``·`` between factors, powers as superscripts:
+    ``ug/mL`` -> ``μg/mL``, ``h*ug/mL`` -> ``μg·h/mL``, ``h^2*ng/mL`` -> ``ng·h²/mL``;
+    anything else (``h``, ``L/h``, ``%``) as it is."""
+    if dimensionless(unit):
+        return ""
+    text = str(unit).strip()
+    top, slash, bottom = text.partition("/")
+    factors = top.split("*")
+    factors.sort(key=lambda f: not _is_mass(f.split("^")[0]))  # stable: masses first
+    shown = []
+    for factor in factors:
+        base, caret, power = factor.partition("^")
+        base = _DISPLAY_MASS.get(base, base)
+        shown.append(base + (_SUPERSCRIPT.get(caret + power, caret + power) if caret else ""))
+    return "·".join(shown) + slash + bottom

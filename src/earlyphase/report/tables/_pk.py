@@ -6,19 +6,10 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-__all__ = ["PARAMETER_NAMES", "analyte_name", "analytes", "parameter_name"]
+from earlyphase.pk.nca import parameter_symbol
+from earlyphase.pk.nca.units import dimensionless
 
-#: Short display names of NCA parameter codes (ADPP PARAMCD) when ADPP has no PARAM.
-PARAMETER_NAMES = {
-    "TMAX": "tmax",
-    "CMAX": "Cmax",
-    "AUC1WK": "AUC1week",
-    "AUC2WK": "AUC2weeks",
-    "AUCTAU": "AUCtau",
-    "AUCLST": "AUClast",
-    "RACCMAX": "Rac Cmax",
-    "RACAUC": "Rac AUC",
-}
+__all__ = ["analyte_name", "analytes", "parameter_name", "parameter_unit"]
 
 
 def _first_text(series: pd.Series) -> str:
@@ -54,15 +45,32 @@ def analyte_name(adam: Mapping[str, pd.DataFrame], category: str) -> str:
 
 
 def parameter_name(adpp: pd.DataFrame, code: str) -> str:
-    """Display name of an ADPP parameter: ``PARAM`` when ADPP has it, else the short name of
-    :data:`PARAMETER_NAMES`, else the NCA registry label, else the code."""
+    """Display name of the ADPP parameter ``code`` without its unit (tables add the unit):
+    ``PARAM`` less a trailing " (<AVALU>)" of the same record ("Cmax (ug/mL)" -> "Cmax"),
+    else the registry's short name (:func:`earlyphase.pk.nca.parameter_symbol`), else the
+    code."""
     if "PARAM" in adpp.columns:
-        name = _first_text(adpp.loc[adpp["PARAMCD"] == code, "PARAM"])
-        if name:
-            return name
-    if code in PARAMETER_NAMES:
-        return PARAMETER_NAMES[code]
-    from earlyphase.pk.nca.parameters import PARAMETERS
+        rows = adpp.loc[adpp["PARAMCD"] == code]
+        names = rows["PARAM"].astype("string").str.strip().fillna("")
+        units = (
+            rows["AVALU"].astype("string").str.strip().fillna("")
+            if "AVALU" in rows.columns
+            else pd.Series("", index=rows.index, dtype="string")
+        )
+        for name, unit in zip(names, units, strict=True):
+            if not name:
+                continue
+            suffix = f" ({unit})"
+            return name[: -len(suffix)] if unit and name.endswith(suffix) else name
+    return parameter_symbol(code)
 
-    spec = PARAMETERS.get(code)
-    return spec.label if spec is not None else code
+
+def parameter_unit(adpp: pd.DataFrame, code: str) -> str:
+    """The stored unit (``AVALU``) of the ADPP parameter ``code``: the first one that is not
+    dimensionless, "" when there is none (format it with
+    :func:`earlyphase.pk.nca.units.display_unit`)."""
+    if "AVALU" not in adpp.columns:
+        return ""
+    units = adpp.loc[adpp["PARAMCD"] == code, "AVALU"].dropna().astype(str).str.strip()
+    units = units[[not dimensionless(u) for u in units]]
+    return str(units.iloc[0]) if len(units) else ""

@@ -3,10 +3,11 @@
 One row per patient and visit with a value, one column per parameter: tmax, Cmax, the partial
 AUCs (AUC1week, AUC2weeks; AUCtau for an analyte that has neither) and the accumulation
 ratios where present.  Parameter names come from ADPP ``PARAM`` (else the NCA code's short
-name) and units from ADPP ``AVALU``; a column header carries the unit when it is the same for
-every analyte, else each analyte's heading lists its units.  Values are printed to three
-significant figures (as Table 3); a parameter that could not be computed (``AVAL`` missing,
-``EXCLREAS`` given) prints as NE.  Built with :mod:`earlyphase.report.layout`.
+name) and units from ADPP ``AVALU``, printed as Table 3 prints them (``h*ug/mL`` as
+``μg·h/mL``, :func:`earlyphase.pk.nca.units.display_unit`); a column header carries the unit
+when it is the same for every analyte, else each analyte's heading lists its units.  Values
+are printed to three significant figures (as Table 3); a parameter that could not be computed
+(``AVAL`` missing, ``EXCLREAS`` given) prints as NE.  Built with :mod:`earlyphase.report.layout`.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from earlyphase.pk.nca.units import display_unit
 from earlyphase.report.layout import Analyze, Column, Heading, TableLayout
 from earlyphase.report.layout.analyses import Cell
 from earlyphase.report.spec import TableResult
 from earlyphase.report.tables._common import groups, population, require
-from earlyphase.report.tables._pk import analyte_name, parameter_name
+from earlyphase.report.tables._pk import analyte_name, parameter_name, parameter_unit
 
 __all__ = ["LISTING_PARAMETERS", "REQUIRES", "pk_listing_table"]
 
@@ -30,7 +32,6 @@ REQUIRES = {
 #: ADPP parameters listed, in column order (those present); AUCTAU is added for an analyte
 #: without AUC1WK/AUC2WK.
 LISTING_PARAMETERS = ("TMAX", "CMAX", "AUC1WK", "AUC2WK", "RACCMAX", "RACAUC")
-_RATIO_UNITS = {"", "ratio", "1"}
 
 
 def _codes(adpp: pd.DataFrame, parameters: Sequence[str]) -> list[str]:
@@ -40,14 +41,6 @@ def _codes(adpp: pd.DataFrame, parameters: Sequence[str]) -> list[str]:
         at = codes.index("CMAX") + 1 if "CMAX" in codes else len(codes)
         codes.insert(at, "AUCTAU")
     return codes
-
-
-def _unit(adpp: pd.DataFrame, code: str) -> str:
-    if "AVALU" not in adpp.columns:
-        return ""
-    units = adpp.loc[adpp["PARAMCD"] == code, "AVALU"].dropna().astype(str).str.strip()
-    units = units[~units.str.lower().isin(_RATIO_UNITS)]
-    return str(units.iloc[0]) if len(units) else ""
 
 
 def _visit_label(visit: str) -> str:
@@ -66,7 +59,7 @@ def pk_listing_table(
     parts = {c: adpp[adpp["PARCAT1"].astype(str) == c] if by_cat else adpp for c in cats}
     codes = {c: _codes(parts[c], parameters) for c in cats}
     all_codes = [p for p in (*parameters, "AUCTAU") if any(p in codes[c] for c in cats)]
-    units = {(c, p): _unit(parts[c], p) for c in cats for p in codes[c]}
+    units = {(c, p): display_unit(parameter_unit(parts[c], p)) for c in cats for p in codes[c]}
     common = {p: {units[(c, p)] for c in cats if p in codes[c]} for p in all_codes}
     values = {
         (str(c), str(s), str(v), str(p)): float(x)

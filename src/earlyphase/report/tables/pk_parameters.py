@@ -4,7 +4,10 @@ Format of Chari et al. 2021, Table 3: "mean ± SD (geometric mean) [CV%]" with t
 significant figures, tmax as "median (range)".  CV% is the arithmetic coefficient of
 variation (SD / mean x 100), which reproduces the paper's bracketed values (e.g. Cmax
 155 ± 32.1 -> 21%).  Parameters that could not be computed (``AVAL`` missing, reason in
-``EXCLREAS``) are left out of the summaries and counted in a footnote.
+``EXCLREAS``) are left out of the summaries and counted in a footnote.  Row labels are the
+parameter's name (ADPP ``PARAM`` without its unit, else the NCA registry's short name) and
+its unit from ADPP ``AVALU`` as a table prints it ("Cmax, μg/mL", "AUC1week, μg·h/mL",
+"tmax, median (range), h", "Rac Cmax"), so an analyte measured in ng/mL is labelled in ng/mL.
 """
 
 from __future__ import annotations
@@ -13,33 +16,35 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from earlyphase.pk.nca.units import display_unit
 from earlyphase.report._methods import describe
 from earlyphase.report.spec import RowSpec, TableResult, TableSpec, tidy
 from earlyphase.report.tables._common import column_specs, groups, population, require
+from earlyphase.report.tables._pk import parameter_name, parameter_unit
 
-__all__ = ["PARAMETER_LABELS", "REQUIRES", "TABLE3_PARAMETERS", "pk_parameters_table"]
+__all__ = ["REQUIRES", "TABLE3_PARAMETERS", "parameter_label", "pk_parameters_table"]
 
 REQUIRES = {
     "ADSL": ("USUBJID", "TRT01A", "TRT01AN"),
     "ADPP": ("USUBJID", "PARAMCD", "AVAL", "VISIT"),
 }
 
-#: PARAMCD -> row label, in display order.
-PARAMETER_LABELS = {
-    "TMAX": "tmax, median (range), h",
-    "CMAX": "Cmax, μg/mL",
-    "AUC1WK": "AUC1week, μg·h/mL",
-    "AUC2WK": "AUC2weeks, μg·h/mL",
-    "AUCTAU": "AUCtau, μg·h/mL",
-    "AUCLST": "AUClast, μg·h/mL",
-    "TLST": "tlast, h",
-    "RACCMAX": "Rac Cmax",
-    "RACAUC": "Rac AUC1week",
-}
 #: The parameters of the paper's Table 3 (the default selection).
 TABLE3_PARAMETERS = ("TMAX", "CMAX", "AUC1WK", "AUC2WK", "RACCMAX", "RACAUC")
 _MEAN_FMT = "{mean:3s} ± {sd:3s} ({geomean:3s}) [{cv:0}]"
 _MEDIAN_FMT = "{median:2} ({min:2}-{max:2})"
+
+
+def parameter_label(adpp: pd.DataFrame, code: str) -> str:
+    """Row label of ``code``: name, "median (range)" for tmax, display unit (none for a
+    ratio), comma-separated: "Cmax, μg/mL", "tmax, median (range), h", "Rac Cmax"."""
+    unit = display_unit(parameter_unit(adpp, code))
+    parts = [parameter_name(adpp, code), *(["median (range)"] if _is_median(code) else [])]
+    return ", ".join([*parts, unit] if unit else parts)
+
+
+def _is_median(code: str) -> bool:
+    return code.startswith("TMAX")
 
 
 def _analyte_rows(adpp: pd.DataFrame, analyte: str) -> pd.DataFrame:
@@ -66,6 +71,7 @@ def pk_parameters_table(
     visits = list(dict.fromkeys(adpp["VISIT"].astype(str)))
     codes = [c for c in parameters if c in set(adpp["PARAMCD"])]
     adpp = adpp[adpp["PARAMCD"].isin(codes)]
+    labels = {code: parameter_label(adpp, code) for code in codes}
     rec: list[tuple[str, str, str, float]] = []
     rows: list[RowSpec] = []
     n_missing = int(adpp["AVAL"].isna().sum())
@@ -88,9 +94,8 @@ def pk_parameters_table(
                     rec.append((f"{vkey}:{code}", g.key, stat, value))
         for code in codes:
             if any(r[0] == f"{vkey}:{code}" for r in rec):
-                label = PARAMETER_LABELS.get(code, code)
-                tpl = _MEDIAN_FMT if code.startswith("TMAX") else _MEAN_FMT
-                rows.append(RowSpec(f"{vkey}:{code}", label, tpl, 1))
+                tpl = _MEDIAN_FMT if _is_median(code) else _MEAN_FMT
+                rows.append(RowSpec(f"{vkey}:{code}", labels[code], tpl, 1))
     foot = [
         "Continuous variables are summarized as mean ± SD (geometric mean) [CV%] unless "
         "otherwise stated; three significant figures.",
