@@ -31,6 +31,7 @@ import pandas as pd
 
 from earlyphase._files import atomic_path
 from earlyphase.errors import DataError, describe_problem
+from earlyphase.pk.nca.units import display_unit
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -279,7 +280,7 @@ def plot_mean_profiles(
             draw_mean_profiles(ax, sub, log=is_log, labels=labels)
             ax.set_title(f"{occ} — {'log' if is_log else 'linear'} scale", fontsize=10)
             ax.set_xlabel(f"Time after start of infusion ({time_unit})")
-            ax.set_ylabel(f"Concentration ({unit}), mean ± SD")
+            ax.set_ylabel(f"Concentration ({display_unit(unit)}), mean ± SD")
             ax.grid(alpha=0.3, which="both" if is_log else "major")
     axes[0][0].legend(fontsize=8, frameon=False)
     if title:
@@ -321,7 +322,7 @@ def plot_spaghetti(
             scale = "log" if is_log else "linear"
             ax.set_title(f"{occ} — individual profiles, {scale} scale", fontsize=10)
             ax.set_xlabel(f"Time after start of infusion ({time_unit})")
-            ax.set_ylabel(f"Concentration ({unit})")
+            ax.set_ylabel(f"Concentration ({display_unit(unit)})")
             ax.grid(alpha=0.3)
     if group:
         add_group_legend(axes[0][0], groups)

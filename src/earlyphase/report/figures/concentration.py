@@ -20,6 +20,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from earlyphase.errors import DataError, describe_problem
+from earlyphase.pk.nca.units import display_unit
 from earlyphase.pk.plots import (
     add_group_legend,
     draw_individual_profiles,
@@ -180,7 +181,8 @@ def concentration_figure(adam: Mapping[str, pd.DataFrame]) -> FigureResult:
                 ax.set_title(f"{name}: {_label_visit(visit)} ({scale})", fontsize=8)
                 ax.set_xlabel(_TIME_LABEL, fontsize=7)
                 style_axes(ax)
-        axes[r][0].set_ylabel(f"{name} ({unit}), mean ± SD" if unit else name, fontsize=7)
+        shown = display_unit(unit)
+        axes[r][0].set_ylabel(f"{name} ({shown}), mean ± SD" if shown else name, fontsize=7)
         for c in range(2 * len(visits), n_cols):
             axes[r][c].set_visible(False)
     if axes[0][0].get_legend_handles_labels()[0]:
@@ -229,7 +231,8 @@ def spaghetti_figure(adam: Mapping[str, pd.DataFrame]) -> FigureResult:
             ax.set_title(f"{name}: {_label_visit(visit)}", fontsize=8)
             ax.set_xlabel(_TIME_LABEL, fontsize=7)
             style_axes(ax)
-        axes[r][0].set_ylabel(f"{name} ({unit})" if unit else name, fontsize=7)
+        shown = display_unit(unit)
+        axes[r][0].set_ylabel(f"{name} ({shown})" if shown else name, fontsize=7)
         for c in range(len(visits), n_cols):
             axes[r][c].set_visible(False)
     add_group_legend(axes[0][0], present, labels, DOSE_COLOURS)
