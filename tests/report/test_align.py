@@ -21,3 +21,17 @@ def test_decimal_points_and_integers_line_up():
 def test_skipped_rows_and_single_numbers_are_left_alone():
     assert align_columns([["1"], ["22"]], skip=[True, False]) == [["1"], ["22"]]
     assert align_columns([]) == []
+
+
+def test_a_whole_number_among_decimals_takes_a_punctuation_space():
+    """``151`` among ``28.2`` and ``3.88`` (the PK listing's Cmax): the point's width is a
+    punctuation space (U+2008), not a figure space, so proportional fonts align it too."""
+    from earlyphase.report.render._align import PUNCTUATION_SPACE as P
+
+    out = align_columns([["28.2"], ["151"], ["3.88"], ["NE"]])
+    assert out[0][0] == F + "28.2" + F
+    assert out[1][0] == "151" + P + F * 2
+    assert out[2][0] == F * 2 + "3.88"
+    assert out[3][0] == "NE"
+    # integers among integers keep figure spaces (no decimal point in the column)
+    assert align_columns([["3 (100)"], ["0"]])[1][0] == "0" + F * 6

@@ -5,6 +5,8 @@ cycle 1 and cycle 3")."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -56,3 +58,29 @@ def test_published_dose_ratios_compared_with_the_cmax_gmr(proportionality):
     assert c3["reproduced"] < 1.85 < 1.95 <= np.round(auc2, 2)  # 1.80 < ~1.9 < 1.99
     # the accumulation range of the text stays "not computed"
     assert rows.loc["pk_accumulation_min", "reason"].startswith("not computed")
+
+
+def test_rac_auc1week_only_for_a_drug_with_weekly_or_longer_intervals(proportionality):
+    """Carfilzomib is dosed on days 1 and 2: no AUC1week (the week runs into the next doses),
+    so no Rac AUC1week either; isatuximab keeps one RACAUC record per PK patient (22 values,
+    7 not computable: no cycle 3 profile)."""
+    _, adam = proportionality
+    pp = adam["ADPP"]
+    rac = pp[pp["PARAMCD"] == "RACAUC"]
+    assert set(rac["PARCAT1"]) == {"ISATUXIM"}
+    assert len(rac) == 29 and int(rac["AVAL"].notna().sum()) == 22
+    assert (pp.loc[pp["PARCAT1"] == "CARFILZO", "PARAMCD"] != "AUC1WK").all()
+    assert (pp.loc[pp["PARAMCD"] == "RACCMAX", "PARCAT1"] == "CARFILZO").sum() == 29
+
+
+def test_pk_listing_labels_patients_by_site_and_number(proportionality):
+    """Rows are in USUBJID order (by site), so the label shows the site: 101-004."""
+    from earlyphase.report.tables.pk_listing import pk_listing_table
+
+    _, adam = proportionality
+    table = pk_listing_table(adam).display()
+    assert table.stub_header == "Dose level, site-patient, visit"
+    rows = [label for label, _indent, section, _cells in table.body if not section]
+    patients = [r for r in rows if ", Cycle " in r]
+    assert patients and all(re.fullmatch(r"1\d\d-0\d\d, Cycle [13], day 1", r) for r in patients)
+    assert "101-004, Cycle 1, day 1" in patients

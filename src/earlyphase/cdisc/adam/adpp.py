@@ -17,7 +17,8 @@
   AUC1WK and no AUC2WK.
 * With cycle 1 and cycle 3 day 1 profiles, the accumulation ratios ``RACCMAX`` (Cmax ratio)
   and ``RACAUC`` (AUC1WK ratio: the same first week after each dose, the paper's Rac
-  AUC1week; :func:`earlyphase.pk.accumulation_ratios`) at ``"CYCLE 3 DAY 1"``.
+  AUC1week; :func:`earlyphase.pk.accumulation_ratios`) at ``"CYCLE 3 DAY 1"``; ``RACAUC`` only
+  where both visits have an ``AUC1WK`` (not for a drug dosed more often than weekly).
 """
 
 from __future__ import annotations
@@ -125,7 +126,9 @@ def derive_adpp(
     for analyte in pd.unique(conc["analyte"]):
         result = nca(conc[conc["analyte"] == analyte], doses[doses["analyte"] == analyte], options)
         frames.extend(_parameters(result))
-    out = _week_rows(pd.concat(frames, ignore_index=True), result_tau(doses))
+    out = _ratios_of_kept_windows(
+        _week_rows(pd.concat(frames, ignore_index=True), result_tau(doses))
+    )
     out["EXCLREAS"] = out["EXCLREAS"].fillna("").astype("str")
     keys = adpc[[c for c in ADSL_KEYS if c in adpc.columns]].drop_duplicates("USUBJID")
     out = out.merge(keys, on="USUBJID", how="left")
@@ -169,6 +172,23 @@ def _week_rows(out: pd.DataFrame, tau: pd.Series) -> pd.DataFrame:
             keep &= ~(rows & ~(np.isnan(t) | (end <= t + WINDOW_TOLERANCE_H)))
         out.loc[rows, "PARAMCD"] = code
     return out[keep].reset_index(drop=True)
+
+
+def _ratios_of_kept_windows(out: pd.DataFrame) -> pd.DataFrame:
+    """Drop ``RACAUC`` where a profile of either visit has no ``AUC1WK`` record: the ratio
+    compares the first-week AUCs, which :func:`_week_rows` does not keep for a dosing interval
+    shorter than the week (e.g. carfilzomib on days 1 and 2, where a one-week AUC of a single
+    dose would run into the next doses). A patient without a later profile keeps its ratio
+    record (not computable, with its reason)."""
+    visits = out["VISIT"].isin([REFERENCE_VISIT, TEST_VISIT])
+    key = ["USUBJID", "PARCAT1", "VISIT"]
+    profiles = set(map(tuple, out.loc[visits & (out["PARAMCD"] == "CMAX"), key].to_numpy()))
+    weekly = set(map(tuple, out.loc[visits & (out["PARAMCD"] == "AUC1WK"), key].to_numpy()))
+    without = {(subject, analyte) for subject, analyte, _ in profiles - weekly}
+    rac = (out["PARAMCD"] == "RACAUC").to_numpy()
+    pairs = zip(out["USUBJID"], out["PARCAT1"], strict=True)
+    keep = [not r or pair not in without for r, pair in zip(rac, pairs, strict=True)]
+    return out[np.array(keep, bool)].reset_index(drop=True)
 
 
 def _parameters(result: Any) -> list[pd.DataFrame]:

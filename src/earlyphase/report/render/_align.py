@@ -4,7 +4,9 @@ Each cell's first number is padded on the left with figure spaces (U+2007, the w
 digit in fonts with tabular figures: DejaVu Sans, Times, Courier) so that its decimal point
 (or its last digit when it has none) falls at the same position in every cell of the column,
 and every cell is padded on the right to the column's longest text; centred, the column then
-lines up on the decimal point as in SAS/r2rtf outputs.
+lines up on the decimal point as in SAS/r2rtf outputs. A whole number in a column of decimals
+(``151`` among ``28.2`` and ``3.88``) is padded on the right with a punctuation space (U+2008,
+the width of the decimal point) and then figure spaces, so that proportional fonts align it too.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-__all__ = ["FIGURE_SPACE", "align_columns"]
+__all__ = ["FIGURE_SPACE", "PUNCTUATION_SPACE", "align_columns"]
 
 FIGURE_SPACE = "\u2007"
+PUNCTUATION_SPACE = "\u2008"
 _NUMBER = re.compile(r"[-+−]?\d[\d,]*(\.\d+)?")
 
 
@@ -45,6 +48,10 @@ def align_columns(rows: Sequence[Sequence[str]], skip: Sequence[bool] = ()) -> l
             continue
         left = max(p[0] for p in numeric.values())
         right = max(p[1] for p in numeric.values())
+        point = any(out[i][j][before : before + 1] == "." for i, (before, _) in numeric.items())
         for i, (before, after) in numeric.items():
-            out[i][j] = FIGURE_SPACE * (left - before) + out[i][j] + FIGURE_SPACE * (right - after)
+            pad = FIGURE_SPACE * (right - after)
+            if point and after == 0 and right > 0:  # a whole number among decimals
+                pad = PUNCTUATION_SPACE + pad[1:]
+            out[i][j] = FIGURE_SPACE * (left - before) + out[i][j] + pad
     return out

@@ -72,11 +72,7 @@ def pk_listing_table(
             strict=True,
         )
     }
-    subject_ids = (
-        dict(zip(adsl["USUBJID"], adsl["SUBJID"].astype(str), strict=True))
-        if "SUBJID" in adsl.columns
-        else {}
-    )
+    subject_ids = _subject_labels(adsl)
 
     def columns(pop: pd.DataFrame) -> list[Column]:
         everyone = frozenset(pop["USUBJID"])
@@ -88,7 +84,8 @@ def pk_listing_table(
         return out
 
     layout = TableLayout("pk_listing", "Listing of Pharmacokinetic Parameters by Patient")
-    layout = layout.columns_from(columns).stub("Dose level, patient, visit")
+    stub = "site-patient" if "SITEID" in adsl.columns and "SUBJID" in adsl.columns else "patient"
+    layout = layout.columns_from(columns).stub(f"Dose level, {stub}, visit")
     if "PKFL" in adam["ADSL"].columns:
         layout = layout.population("PKFL")
     for c in cats:
@@ -105,6 +102,18 @@ def pk_listing_table(
         "accumulation ratio, later visit / first visit (same time window).",
     )
     return layout.footnote(*foot).build(adsl, records=adpp)
+
+
+def _subject_labels(adsl: pd.DataFrame) -> dict[str, str]:
+    """USUBJID -> the patient's label in the listing: ``SITEID-SUBJID`` when ADSL has both
+    (rows are in USUBJID order, i.e. by site, so the site shows why), else ``SUBJID``, else
+    the USUBJID itself (no entry)."""
+    if "SUBJID" not in adsl.columns:
+        return {}
+    subject = adsl["SUBJID"].astype(str)
+    if "SITEID" in adsl.columns:
+        subject = adsl["SITEID"].astype(str) + "-" + subject
+    return dict(zip(adsl["USUBJID"], subject, strict=True))
 
 
 def _add_rows(
