@@ -169,3 +169,24 @@ def test_sections_score_and_summary(report):
     assert frame.loc[frame["key"] == "orr", "section"].iloc[0] == (
         report.tables["efficacy_best_response"].spec.title
     )
+
+
+def test_a_range_address_takes_the_extreme_of_its_cells(report):
+    """``min(a;b)`` / ``max(a;b)``: a range the text gives over several report cells; a
+    missing cell leaves the number not reproduced."""
+    from earlyphase.report.published import PublishedNumber
+
+    table = report.tables["table3_pk_parameters"]
+    a = "table3_pk_parameters/cycle_3_day_1:RACCMAX/DL2/geomean"
+    b = "table3_pk_parameters/cycle_3_day_1:RACAUC/DL3/geomean"
+    va, vb = (table.value(*x.split("/", 1)[1].rsplit("/", 2)) for x in (a, b))
+    numbers = [
+        PublishedNumber(key="low", value=2.0, text="2", location="Results"),
+        PublishedNumber(key="high", value=3.4, text="3.4", location="Results"),
+        PublishedNumber(key="gone", value=1.0, text="1", location="Results"),
+    ]
+    addresses = {"low": f"min({a};{b})", "high": f"max({a};{b})", "gone": f"max({a};x/y/z/w)"}
+    comp = compare_published(numbers, report.tables, addresses).to_frame().set_index("key")
+    assert comp.loc["low", "reproduced"] == pytest.approx(min(va, vb))
+    assert comp.loc["high", "reproduced"] == pytest.approx(max(va, vb))
+    assert comp.loc["gone", "status"] == "not reproduced"

@@ -56,8 +56,6 @@ def test_published_dose_ratios_compared_with_the_cmax_gmr(proportionality):
     assert c3["reason"].startswith("paper's approximation")
     auc2 = table.value("ISATUXIM:cycle_3_day_1:AUC2WK", "gmr_DL3_DL2", "ratio")
     assert c3["reproduced"] < 1.85 < 1.95 <= np.round(auc2, 2)  # 1.80 < ~1.9 < 1.99
-    # the accumulation range of the text stays "not computed"
-    assert rows.loc["pk_accumulation_min", "reason"].startswith("not computed")
 
 
 def test_rac_auc1week_only_for_a_drug_with_weekly_or_longer_intervals(proportionality):
@@ -84,3 +82,23 @@ def test_pk_listing_labels_patients_by_site_and_number(proportionality):
     patients = [r for r in rows if ", Cycle " in r]
     assert patients and all(re.fullmatch(r"1\d\d-0\d\d, Cycle [13], day 1", r) for r in patients)
     assert "101-004, Cycle 1, day 1" in patients
+
+
+def test_accumulation_range_of_the_text_is_the_range_of_rac_geometric_means(twin):
+    """Results, Pharmacokinetics: "accumulation ratio ~2 to 3.4" = the smallest and largest
+    Rac geometric mean of Table 3 (Rac Cmax DL2 2.03, Rac AUC1week DL3 3.36)."""
+    from earlyphase.cdisc.adam import derive_adam
+    from earlyphase.report.tables.pk_parameters import pk_parameters_table
+
+    table = pk_parameters_table(derive_adam(twin))
+    rows = compare_published(load_reference_published(), {table.spec.table_id: table})
+    rows = rows.to_frame().set_index("key")
+    low, high = rows.loc["pk_accumulation_min"], rows.loc["pk_accumulation_max"]
+    cells = [
+        table.value(f"cycle_3_day_1:{code}", col, "geomean")
+        for code in ("RACCMAX", "RACAUC")
+        for col in ("DL2", "DL3")
+    ]
+    assert low["reproduced"] == pytest.approx(min(cells)) == pytest.approx(2.03, abs=0.005)
+    assert high["reproduced"] == pytest.approx(max(cells)) == pytest.approx(3.36, abs=0.005)
+    assert low["status"] == "same" and high["status"] == "same"

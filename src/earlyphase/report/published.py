@@ -448,6 +448,14 @@ def _build_addresses() -> dict[str, str]:
         a[f"pk_dose_ratio_cmax_auc_{visit}"] = (
             f"pk_proportionality/ISATUXIM:{vkey}:CMAX/gmr_{_COLS['dl3']}_{_COLS['dl2']}/ratio"
         )
+    # "accumulation ratio ~2 to 3.4": the range of Table 3's Rac geometric means (Cmax and
+    # AUC1week, DL2 and DL3: 2.03 to 3.36; the arithmetic means give 2.13 to 3.45)
+    rac = ";".join(
+        f"{pk}/cycle_3_day_1:{code}/{_COLS[col]}/geomean"
+        for code in ("RACCMAX", "RACAUC")
+        for col in ("dl2", "dl3")
+    )
+    a["pk_accumulation_min"], a["pk_accumulation_max"] = f"min({rac})", f"max({rac})"
     return a
 
 
@@ -550,7 +558,20 @@ def percent_consistent(pct: float, count: float, denominator: float) -> bool:
     return abs(100.0 * count / denominator - pct) <= half + 1e-9
 
 
+#: ``min(<address>;<address>...)`` / ``max(...)``: a range the text gives over report cells.
+_EXTREME = re.compile(r"(min|max)\((.+)\)")
+
+
 def _lookup(tables: Mapping[str, TableResult], address: str) -> float | None:
+    """The value of report cell ``table/row/column/stat``, or the smallest / largest of
+    several (``min(a;b)``, ``max(a;b)``); None when a cell is not in the report."""
+    extreme = _EXTREME.fullmatch(address)
+    if extreme:
+        values = [_lookup(tables, part) for part in extreme.group(2).split(";")]
+        if not values or any(v is None for v in values):
+            return None
+        found = [v for v in values if v is not None]
+        return min(found) if extreme.group(1) == "min" else max(found)
     table_id, rest = address.split("/", 1)
     row, column, stat = rest.rsplit("/", 2)
     table = tables.get(table_id)
