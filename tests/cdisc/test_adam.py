@@ -273,11 +273,12 @@ def test_adpp_param_is_the_short_name_and_unit(adam):
     assert cols[cols.index("PARAMCD") + 1] == "PARAM"
     assert (adpp["PARAM"].astype(str).str.strip() != "").all()
     param = adpp.drop_duplicates("PARAMCD").set_index("PARAMCD")["PARAM"]
-    assert param["CMAX"] == "Cmax (ug/mL)" and param["TMAX"] == "tmax (h)"
-    assert param["AUCLST"] == "AUClast (h*ug/mL)" and param["LAMZHL"] == "t1/2 (h)"
-    assert param["R2"] == "R2"  # dimensionless: no unit
-    # one PARAM per PARAMCD and unit
-    assert (adpp.groupby(["PARAMCD", "AVALU"])["PARAM"].nunique() == 1).all()
+    assert param["CMAX"] == "Cmax" and param["TMAX"] == "tmax"
+    assert param["AUCLST"] == "AUClast" and param["LAMZHL"] == "t1/2"
+    assert param["R2"] == "R2"
+    # ADaM: PARAM and PARAMCD one to one (units in AVALU)
+    assert (adpp.groupby("PARAMCD")["PARAM"].nunique() == 1).all()
+    assert (adpp.groupby("PARAM")["PARAMCD"].nunique() == 1).all()
     assert variable_labels(adpp)["PARAM"] == "Parameter"
     assert set(WEEK_WINDOWS.values()) <= set(DERIVED_PARAMETERS)  # AUC1WK, AUC2WK named
 

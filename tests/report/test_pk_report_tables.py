@@ -140,9 +140,9 @@ def test_listing_without_param_uses_code_names_and_marks_not_computable(adam):
 
 
 def _with_adpp_param(adam: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """``adam`` with ADPP ``PARAM`` as derive_adpp writes it ("Cmax (ng/mL)")."""
+    """``adam`` with ADPP ``PARAM`` as derive_adpp writes it ("Cmax"; the unit in AVALU)."""
     pp = adam["ADPP"]
-    param = [param_text(c, u) for c, u in zip(pp["PARAMCD"], pp["AVALU"], strict=True)]
+    param = [param_text(c) for c in pp["PARAMCD"]]
     return {**adam, "ADPP": pp.assign(PARAM=param)}
 
 

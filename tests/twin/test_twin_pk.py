@@ -38,13 +38,14 @@ def test_adpp_param_and_table3_labels(table3_rows):
     pp = adam["ADPP"]
     assert (pp["PARAM"].astype(str).str.strip() != "").all()
     param = pp.drop_duplicates(["PARCAT1", "PARAMCD"]).set_index(["PARCAT1", "PARAMCD"])["PARAM"]
-    assert param[("ISATUXIM", "CMAX")] == "Cmax (ug/mL)"
-    assert param[("ISATUXIM", "TMAX")] == "tmax (h)"
-    assert param[("ISATUXIM", "AUC1WK")] == "AUC1week (h*ug/mL)"
-    assert param[("ISATUXIM", "AUC2WK")] == "AUC2weeks (h*ug/mL)"
+    assert param[("ISATUXIM", "CMAX")] == "Cmax"
+    assert param[("ISATUXIM", "TMAX")] == "tmax"
+    assert param[("ISATUXIM", "AUC1WK")] == "AUC1week"
+    assert param[("ISATUXIM", "AUC2WK")] == "AUC2weeks"
     assert param[("ISATUXIM", "RACCMAX")] == "Rac Cmax"
     assert param[("ISATUXIM", "RACAUC")] == "Rac AUC1week"
-    assert param[("CARFILZO", "CMAX")] == "Cmax (ng/mL)"
+    assert param[("CARFILZO", "CMAX")] == "Cmax"  # one PARAM per PARAMCD; units in AVALU
+    assert (pp.groupby("PARAMCD")["PARAM"].nunique() == 1).all()
     table = pk_parameters_table(adam)
     assert [r.label for r in table.spec.rows] == [
         "Cycle 1, day 1",

@@ -8,9 +8,9 @@
   "iv-infusion", ``duration`` ``INFDUR`` h, ``tau`` = hours to the next infusion of the
   drug, so ``AUCTAU`` is the AUC over the actual dosing interval).
 * ``PARAMCD`` = the NCA parameter (CDISC PPTESTCD), ``PARAM`` = its conventional short name
-  from the NCA registry (:func:`earlyphase.pk.nca.parameter_symbol`) with the unit:
-  "Cmax (ug/mL)", "AUC1week (h*ug/mL)", "Rac Cmax" (no unit for a dimensionless value),
-  ``AVAL``, ``AVALU``, ``EXCLREAS`` (why a value is missing).
+  from the NCA registry (:func:`earlyphase.pk.nca.parameter_symbol`: "Cmax", "AUC1week",
+  "Rac Cmax"; one PARAM per PARAMCD, the unit in ``AVALU``), ``AVAL``, ``AVALU``,
+  ``EXCLREAS`` (why a value is missing).
 * ``AUC1WK`` / ``AUC2WK``: partial AUCs from the dose to 168 h / 336 h (NCA ``AUCINT_0-168``,
   ``AUCINT_0-336``; the paper's AUC1week and AUC2weeks), kept for a profile whose dosing
   interval reaches the window's end (within a day's visit window), so a weekly dose has an
@@ -132,26 +132,25 @@ def derive_adpp(
     out["EXCLREAS"] = out["EXCLREAS"].fillna("").astype("str")
     keys = adpc[[c for c in ADSL_KEYS if c in adpc.columns]].drop_duplicates("USUBJID")
     out = out.merge(keys, on="USUBJID", how="left")
-    out["PARAM"] = _params(out["PARAMCD"], out["AVALU"])
+    out["PARAM"] = _params(out["PARAMCD"])
     order = [*ADSL_KEYS, "PARCAT1", "VISIT", "PARAMCD", "PARAM", "AVAL", "AVALU", "EXCLREAS"]
     return finish(out, "ADPP", "PK Parameters Analysis Dataset", order)
 
 
-def param_text(code: str, unit: object) -> str:
-    """ADPP ``PARAM`` of ``code`` with unit ``unit``: "<short name> (<unit>)", the short name
-    alone for a dimensionless value ("", "1", "ratio")."""
+def param_text(code: str) -> str:
+    """ADPP ``PARAM`` of ``code``: the parameter's conventional short name ("Cmax", "AUC1week",
+    "Rac Cmax"; :func:`earlyphase.pk.nca.parameter_symbol`). The unit stays in ``AVALU``, so
+    PARAM and PARAMCD map one to one across analytes in different units (ADaM IG: one PARAM
+    per PARAMCD; the admiral ADPP template also keeps units out of PARAM)."""
     from earlyphase.pk.nca import parameter_symbol
-    from earlyphase.pk.nca.units import dimensionless
 
-    name = parameter_symbol(code)
-    return name if dimensionless(unit) else f"{name} ({str(unit).strip()})"
+    return parameter_symbol(code)
 
 
-def _params(codes: pd.Series, units: pd.Series) -> pd.Series:
-    """``PARAM`` of every record (one :func:`param_text` per distinct code and unit)."""
-    pairs = pd.MultiIndex.from_arrays([codes.astype("str"), units.fillna("").astype("str")])
-    text = {pair: param_text(*pair) for pair in pairs.unique()}
-    return pd.Series([text[p] for p in pairs], index=codes.index, dtype="str")
+def _params(codes: pd.Series) -> pd.Series:
+    """``PARAM`` of every record (one :func:`param_text` per distinct code)."""
+    text = {code: param_text(code) for code in codes.astype("str").unique()}
+    return codes.astype("str").map(text).astype("str")
 
 
 def result_tau(doses: pd.DataFrame) -> pd.Series:
