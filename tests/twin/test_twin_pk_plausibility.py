@@ -1,7 +1,7 @@
 """Plausible individual PK parameters in the reconstruction: patients whose drawn random effects
 the published Table 3 rules out are redrawn before the calibration, and patients with a
 calibrated sample beyond 3 SD get post-hoc parameters (best of candidate draws by the MAP
-objective) after it (earlyphase.twin.pk_reconstruction)."""
+objective) after it (earlyphase.twin.pk_plausibility, run by earlyphase.twin.pk_reconstruction)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 
 import earlyphase.twin.pk_reconstruction as pkr
 from earlyphase.twin.pk_calibration import lin_log_auc
-from earlyphase.twin.pk_reconstruction import (
+from earlyphase.twin.pk_effects import individual_effects, sample_residuals
+from earlyphase.twin.pk_plausibility import (
     ACCUMULATION_SPREAD,
-    PkDesign,
     implausible_patients,
     model_accumulation,
 )
@@ -48,9 +48,9 @@ def test_patients_beyond_the_published_spread_are_implausible():
     racs = {1: 3.0, 2: 2.1, 3: 3.9, 4: 1.9, 5: 4.1, 6: 3.0}
     samples, profiles = _samples({s: (c1, c1 * r) for s, r in racs.items()})
     cell = {"rac_cmax_mean": 3.0, "rac_cmax_sd": 0.5}
-    design = PkDesign(c1=tuple(racs), c3=tuple(racs), slots={})
+    c3 = tuple(racs)
     dl_of = dict.fromkeys(racs, "DL3")
-    bad = implausible_patients(samples, profiles, design, {"c3d1": {"dl3": cell}}, dl_of)
+    bad = implausible_patients(samples, profiles, c3, {"c3d1": {"dl3": cell}}, dl_of)
     assert ACCUMULATION_SPREAD == 2.0
     assert bad == [4, 5]
 
@@ -61,9 +61,8 @@ def test_small_groups_use_the_largest_possible_deviation():
     racs = {1: 3.3, 2: 3.4}  # 0.6 and 0.8 SD above 3.0
     samples, profiles = _samples({s: (c1, c1 * r) for s, r in racs.items()})
     cell = {"rac_cmax_mean": 3.0, "rac_cmax_sd": 0.5}
-    design = PkDesign(c1=(1, 2), c3=(1, 2), slots={})
     bad = implausible_patients(
-        samples, profiles, design, {"c3d1": {"dl2": cell}}, {1: "DL2", 2: "DL2"}
+        samples, profiles, (1, 2), {"c3d1": {"dl2": cell}}, {1: "DL2", 2: "DL2"}
     )
     assert bad == [2]
 
@@ -94,14 +93,13 @@ def test_redraw_changes_only_the_implausible_patients(monkeypatch):
     calls = _spy(monkeypatch, "redraw_implausible")
     reconstruct()
     ((args, (after, params)),) = calls
-    before, old_params, patients, infusions, design, table3 = args[:6]
+    before, old_params, patients, _infusions, profiles, c3, table3 = args[:7]
     changed = sorted(set(before.loc[before["true"] != after["true"], "subj"]))
     dl_of = dict(zip(patients.table["subj"], patients.table["dl"], strict=True))
-    profiles = pkr._profiles(before, infusions)
-    flagged = implausible_patients(before["true"].to_numpy(), profiles, design, table3, dl_of)
+    flagged = implausible_patients(before["true"].to_numpy(), profiles, c3, table3, dl_of)
     assert 7 in flagged
     assert changed == flagged
-    assert implausible_patients(after["true"].to_numpy(), profiles, design, table3, dl_of) == []
+    assert implausible_patients(after["true"].to_numpy(), profiles, c3, table3, dl_of) == []
     moved = patients.table["subj"].isin(flagged).to_numpy()
     assert (old_params.cl_m[moved] != params.cl_m[moved]).all()
     np.testing.assert_array_equal(old_params.cl_inf[~moved], params.cl_inf[~moved])
@@ -122,10 +120,10 @@ def test_posthoc_parameters_improve_the_fit_and_keep_the_calibrated_samples(monk
         before, params_before, size_before, patients = args[:4]
         cal = before["_calibrated"].to_numpy(bool)
         np.testing.assert_array_equal(before["conc"].to_numpy()[cal], after["conc"].to_numpy()[cal])
-        res_before = pkr.sample_residuals(before, patients.table)
-        res_after = pkr.sample_residuals(after, patients.table)
-        eta_before = pkr.individual_effects(patients.table, params_before, size_before)
-        eta_after = pkr.individual_effects(patients.table, params, size)
+        res_before = sample_residuals(before, patients.table)
+        res_after = sample_residuals(after, patients.table)
+        eta_before = individual_effects(patients.table, params_before, size_before)
+        eta_after = individual_effects(patients.table, params, size)
         for s in [s for s in size if size[s] != size_before.get(s, 1.0)]:
             objective = [
                 float((r.loc[(r["subj"] == s) & r["calibrated"], "residual_sd"] ** 2).sum())

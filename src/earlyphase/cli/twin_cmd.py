@@ -52,7 +52,7 @@ def reconstruct_cmd(
     from earlyphase._staging import staged_folder
     from earlyphase.limits import check_seed
     from earlyphase.twin import write_sdtm
-    from earlyphase.twin.pk_reconstruction import write_pk_calibration
+    from earlyphase.twin.pk_effects import write_pk_calibration
     from earlyphase.twin.reconstruct import reconstruct_with_pk_calibration
     from earlyphase.twin.sdtm import check_sdtm_formats
 

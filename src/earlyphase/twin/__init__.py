@@ -6,7 +6,7 @@ from earlyphase.twin.efficacy import (
     efficacy_model_for,
     register_efficacy_model,
 )
-from earlyphase.twin.pk_reconstruction import write_pk_calibration
+from earlyphase.twin.pk_effects import write_pk_calibration
 from earlyphase.twin.reconstruct import DEFAULT_SEED, reconstruct, reconstruct_with_pk_calibration
 from earlyphase.twin.scenario import Scenario, load_scenario
 from earlyphase.twin.sdtm import write_sdtm

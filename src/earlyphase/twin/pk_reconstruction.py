@@ -7,9 +7,9 @@ C3D1 infusion durations of these patients (:func:`pk_slots`, before EX is writte
 simulation (:func:`earlyphase.twin.pk_samples.simulate_pc`) is then calibrated
 (:mod:`earlyphase.twin.pk_calibration`) so that the ordinary NCA meets Table 3.
 
-:func:`individual_effects` reports each patient's random effects in SD units after the
-calibration, :func:`sample_residuals` each sample's residual against the individual prediction
-in SD units of the Fau 2020 residual error.
+Around the calibration, :mod:`earlyphase.twin.pk_plausibility` keeps the individual
+parameters plausible; :mod:`earlyphase.twin.pk_effects` reports each patient's random effects
+and each sample's residual in SD units of the Fau 2020 model.
 
 Published cells flagged ``inconsistent_fields`` in the reference YAML are left out of the
 targets (none at present: every Table 3 cell is met).
@@ -18,17 +18,12 @@ targets (none at present: every Table 3 cell is met).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from earlyphase._files import atomic_write
 from earlyphase.errors import DataError
-from earlyphase.pk.models import IsatuximabModel
-from earlyphase.pk.models.isatuximab import IsatuximabParameters, individual_parameters
-from earlyphase.pk.nca.units import concentration_factor_to_mg_l
 from earlyphase.protocol import Protocol
 from earlyphase.twin.calibration import plan_cycles
 from earlyphase.twin.pk_calibration import (
@@ -42,24 +37,23 @@ from earlyphase.twin.pk_calibration import (
     solve_log_values,
     tmax_plan,
 )
+from earlyphase.twin.pk_effects import (
+    DRUG,
+    factor_range,
+    individual_effects,
+    rescaled,
+    sample_residuals,
+)
+from earlyphase.twin.pk_plausibility import posthoc_effects, redraw_implausible
 from earlyphase.twin.pk_samples import (
     PkPatients,
-    isatuximab_concentrations,
     isatuximab_covariates,
     pc_rows,
     simulate_pc,
 )
 
-__all__ = [
-    "PkDesign",
-    "pk_slots",
-    "pk_domain",
-    "individual_effects",
-    "sample_residuals",
-    "write_pk_calibration",
-]
+__all__ = ["PkDesign", "pk_slots", "pk_domain"]
 
-DRUG = "isatuximab"
 _VISIT = {1: "CYCLE 1 DAY 1", 3: "CYCLE 3 DAY 1"}
 _SAMPLE_LABEL = {
     "mid": "Mid-infusion",
@@ -176,15 +170,16 @@ def pk_domain(
     c3 = set(design.c3)
     drop = (samples["visit"] == _VISIT[3]) & ~samples["subj"].isin(c3)
     samples = samples[~drop].reset_index(drop=True)
+    profiles = _profiles(samples, infusions[DRUG])
     redraw, posthoc = rng.spawn(2)
     samples, params = redraw_implausible(
-        samples, params, patients, infusions[DRUG], design, table3, redraw
+        samples, params, patients, infusions[DRUG], profiles, design.c3, table3, redraw
     )
     raw = samples
     for attempt in range(RECALIBRATIONS + 1):
         samples = raw.copy()
         eta = individual_effects(patients.table, params, {})
-        size = _calibrate(samples, infusions[DRUG], design, table3, eta)
+        size = _calibrate(samples, profiles, design, table3, eta)
         samples, moved, size_moved = posthoc_effects(
             samples, params, size, patients, infusions[DRUG], posthoc
         )
@@ -212,278 +207,10 @@ def _restart_from(
     rows = (raw["drug"] == DRUG) & raw["subj"].isin(changed)
     old = raw.loc[rows, "true"].to_numpy(float)
     new = (calibrated.loc[rows, "true"] / calibrated.loc[rows, "subj"].map(size)).to_numpy(float)
-    ratio = np.where(old > 0, new / np.where(old > 0, old, 1.0), 0.0)
     out = raw.copy()
     out.loc[rows, "true"] = new
-    out.loc[rows, "conc"] = raw.loc[rows, "conc"].to_numpy(float) * ratio
+    out.loc[rows, "conc"] = rescaled(raw.loc[rows, "conc"].to_numpy(float), old, new)
     return out
-
-
-#: A patient's model accumulation ratio (C3D1 over C1D1, Cmax and AUC(0-168 h)) is plausible
-#: within this many published SDs of the published mean of its group (and within
-#: (n - 1) / sqrt(n) SDs, beyond which no member of n values with that mean and SD can lie).
-ACCUMULATION_SPREAD = 2.0
-#: Candidate random effects drawn at once per implausible patient, and rounds of drawing.
-CANDIDATES, ROUNDS = 8, 4
-
-
-def model_accumulation(true: np.ndarray, profiles: Mapping, subj: int) -> tuple[float, float]:
-    """Model (no residual error) Rac Cmax and Rac AUC(0-168 h) of one patient: the C3D1
-    profile's highest concentration and lin-up/log-down AUC over the week after the dose,
-    divided by the C1D1 profile's (the paper's definitions; see Table 3). ``true`` holds the
-    model concentrations of every sample, ``profiles`` the rows and times of each profile."""
-    peak, week = [], []
-    for cycle in (1, 3):
-        rows, t = profiles[(subj, cycle)]
-        peak.append(float(np.max(true[rows])))
-        week.append(lin_log_auc(t, true[rows], 168.0))
-    return peak[1] / peak[0], week[1] / week[0]
-
-
-def _group_sizes(design: PkDesign, dl_of: Mapping) -> dict[str, int]:
-    """Number of cycle 3 PK patients per dose level."""
-    sizes: dict[str, int] = {}
-    for s in design.c3:
-        sizes[dl_of[s]] = sizes.get(dl_of[s], 0) + 1
-    return sizes
-
-
-def _plausible(racs: tuple[float, float], cell: Mapping, n: int) -> bool:
-    """Whether model accumulation ratios fit a published group of ``n`` (Table 3 cell)."""
-    k = min(ACCUMULATION_SPREAD, (n - 1) / np.sqrt(n))
-    for value, field in zip(racs, ("rac_cmax", "rac_auc1week"), strict=True):
-        mean, sd = cell.get(f"{field}_mean"), cell.get(f"{field}_sd")
-        if mean is not None and sd is not None and abs(value - mean) > k * sd:
-            return False
-    return True
-
-
-def implausible_patients(
-    true: np.ndarray, profiles: Mapping, design: PkDesign, table3: Mapping, dl_of: Mapping
-) -> list[int]:
-    """Cycle 3 PK patients whose model accumulation ratios lie farther from the published
-    mean of their dose level than :data:`ACCUMULATION_SPREAD` published SDs (or than
-    (n - 1) / sqrt(n) SDs for a group of n, which no member can exceed)."""
-    sizes = _group_sizes(design, dl_of)
-    return [
-        s
-        for s in design.c3
-        if not _plausible(
-            model_accumulation(true, profiles, s),
-            table3.get("c3d1", {}).get(str(dl_of[s]).lower(), {}),
-            sizes[dl_of[s]],
-        )
-    ]
-
-
-def redraw_implausible(
-    samples: pd.DataFrame,
-    params: IsatuximabParameters,
-    patients: PkPatients,
-    infusions: pd.DataFrame,
-    design: PkDesign,
-    table3: Mapping,
-    rng: np.random.Generator,
-    model: IsatuximabModel | None = None,
-) -> tuple[pd.DataFrame, IsatuximabParameters]:
-    """Redraw the random effects of patients whose model accumulation the published Table 3
-    statistics rule out (:func:`implausible_patients`): the population distribution truncated
-    to profiles compatible with the published group.
-
-    Each round draws :data:`CANDIDATES` random-effect sets per implausible patient (its own
-    covariates) from ``rng``, integrates them at once and keeps the first plausible one; after
-    :data:`ROUNDS` rounds a patient keeps its last candidate (the calibration then moves it
-    further). The redrawn patients' isatuximab samples get the new model values (``true``)
-    and keep their relative residual (``conc`` scaled by new / old model value). Other patients,
-    other drugs and the main random stream are untouched.
-    """
-    m = model or IsatuximabModel()
-    table = patients.table.reset_index(drop=True)
-    subjects = table["subj"].astype(int).to_numpy()
-    dl_of = dict(zip(subjects.tolist(), table["dl"], strict=True))
-    sizes = _group_sizes(design, dl_of)
-    profiles = _profiles(samples, infusions)
-    isa = samples.index[samples["drug"] == DRUG]
-    rows_of = samples.loc[isa].groupby("subj").indices
-    per_mg_l = samples["unit"].map(lambda u: concentration_factor_to_mg_l(u) or 1.0)
-    to_mg_l = per_mg_l.to_numpy(float)
-    true_all = samples["true"].to_numpy(float, copy=True)
-    conc_all = samples["conc"].to_numpy(float, copy=True)
-    for _ in range(ROUNDS):
-        bad = implausible_patients(true_all, profiles, design, table3, dl_of)
-        if not bad:
-            break
-        idx = np.flatnonzero(np.isin(subjects, bad))
-        many = np.repeat(idx, CANDIDATES)
-        candidates = individual_parameters(table.iloc[many], m, rng)
-        given = [infusions[infusions["subj"] == subjects[i]] for i in many]
-        rows = [isa[rows_of[subjects[i]]] for i in many]
-        times = [samples.loc[r, "time_h"].to_numpy(float) for r in rows]
-        values = isatuximab_concentrations(candidates, given, times)
-        for j, i in enumerate(idx.tolist()):
-            subj = int(subjects[i])
-            cell = table3.get("c3d1", {}).get(str(dl_of[subj]).lower(), {})
-            pick = CANDIDATES * (j + 1) - 1
-            for k in range(CANDIDATES * j, CANDIDATES * (j + 1)):
-                trial = true_all.copy()
-                trial[rows[k]] = values[k] / to_mg_l[rows[k]]
-                if _plausible(model_accumulation(trial, profiles, subj), cell, sizes[dl_of[subj]]):
-                    pick = k
-                    break
-            r = rows[pick]
-            new = values[pick] / to_mg_l[r]
-            old = true_all[r]
-            conc_all[r] = np.where(old > 0, conc_all[r] * new / np.where(old > 0, old, 1.0), 0.0)
-            true_all[r] = new
-            params = _with_patient(params, i, candidates, pick)
-    return samples.assign(true=true_all, conc=conc_all), params
-
-
-#: Candidate random-effect sets per patient with a calibrated sample beyond 3 SD, and the
-#: steps of the search: population draws, then moves of half and a quarter of a draw around
-#: the best so far.
-POSTHOC_CANDIDATES, POSTHOC_STEPS = 24, (1.0, 0.5, 0.25)
-
-
-def posthoc_effects(
-    samples: pd.DataFrame,
-    params: IsatuximabParameters,
-    size: Mapping[int, float],
-    patients: PkPatients,
-    infusions: pd.DataFrame,
-    rng: np.random.Generator,
-    model: IsatuximabModel | None = None,
-) -> tuple[pd.DataFrame, IsatuximabParameters, dict[int, float]]:
-    """Individual (post-hoc) parameters of patients whose calibrated samples lie beyond 3 SD
-    of their individual prediction.
-
-    The calibration chooses the concentrations (they meet Table 3); a patient's parameters
-    then only explain them. For each patient with a calibrated sample's IWRES beyond +-3,
-    :data:`POSTHOC_CANDIDATES` random-effect sets (population draws with its own covariates;
-    in later :data:`POSTHOC_STEPS`, moves of a fraction of a draw around the best so far) are
-    scored, with the current set, by the individual objective function of a MAP estimate: the
-    sum of squared IWRES of the calibrated samples plus the sum of squared random effects in
-    SD units (Sheiner & Beal 1982, Bayesian individual estimation; here over a finite
-    candidate set), each candidate with the concentration factor that fits best (geometric
-    mean of conc / prediction) and every effect within +-ETA_MAX SD. The best candidate
-    replaces the current set. The calibrated concentrations are unchanged (Table 3 stays
-    exact); the patient's other samples keep their relative residual.
-    """
-    m = model or IsatuximabModel()
-    size = dict(size)
-    table = patients.table.reset_index(drop=True)
-    subjects = table["subj"].astype(int).to_numpy()
-    isa = samples.index[samples["drug"] == DRUG]
-    rows_of = samples.loc[isa].groupby("subj").indices
-    per_mg_l = samples["unit"].map(lambda u: concentration_factor_to_mg_l(u) or 1.0)
-    to_mg_l = per_mg_l.to_numpy(float)
-    calibrated = samples["_calibrated"].to_numpy(bool)
-    for step in POSTHOC_STEPS:
-        residuals = sample_residuals(samples, table, m)
-        worst = residuals[residuals["calibrated"] & (residuals["residual_sd"].abs() > 3)]
-        idx = np.flatnonzero(np.isin(subjects, worst["subj"].astype(int).unique()))
-        if not len(idx):
-            break
-        many = np.repeat(idx, POSTHOC_CANDIDATES)
-        typical = individual_parameters(table.iloc[many], m, None)
-        draws = individual_parameters(table.iloc[many], m, rng)
-        candidates = _moved(params, many, draws, typical, step)
-        rows = {i: isa[rows_of[subjects[i]]].to_numpy() for i in idx.tolist()}
-        time_h = samples["time_h"].to_numpy(float)
-        given = [infusions[infusions["subj"] == subjects[i]] for i in many]
-        times = [time_h[rows[int(i)]] for i in many]
-        values = isatuximab_concentrations(candidates, given, times)
-        true_all = samples["true"].to_numpy(float, copy=True)
-        conc_all = samples["conc"].to_numpy(float, copy=True)
-        for j, i in enumerate(idx.tolist()):
-            r = rows[i]
-            g0 = size.get(int(subjects[i]), 1.0)
-            first = POSTHOC_CANDIDATES * j
-            options: list[tuple[IsatuximabParameters, int, np.ndarray]]
-            options = [(params, i, true_all[r] / g0 * to_mg_l[r])]
-            options += [
-                (candidates, k, values[k]) for k in range(first, first + POSTHOC_CANDIDATES)
-            ]
-            obs = conc_all[r] * to_mg_l[r]
-            scored = [
-                _map_score(src, k, typical, first, pred, obs, calibrated[r], m)
-                for src, k, pred in options
-            ]
-            best = int(np.argmin([score for score, _ in scored]))
-            if best == 0:
-                continue
-            source, k, pred = options[best]
-            g = scored[best][1]
-            new = pred * g / to_mg_l[r]
-            old = true_all[r]
-            ratio = np.where(old > 0, new / np.where(old > 0, old, 1.0), 0.0)
-            conc_all[r] = np.where(calibrated[r], conc_all[r], conc_all[r] * ratio)
-            true_all[r] = new
-            params = _with_patient(params, i, source, k)
-            size[int(subjects[i])] = g
-        samples = samples.assign(true=true_all, conc=conc_all)
-    return samples, params, size
-
-
-def _moved(
-    params: IsatuximabParameters,
-    rows: np.ndarray,
-    draws: IsatuximabParameters,
-    typical: IsatuximabParameters,
-    step: float,
-) -> IsatuximabParameters:
-    """Candidates: the current parameters of patients ``rows`` moved by ``step`` x the drawn
-    random effects (log scale; CLm additive); ``step`` 1 is a population draw."""
-    out = {}
-    for name in params.__dataclass_fields__:
-        base = np.asarray(getattr(params, name), float)[rows]
-        drawn, centre = getattr(draws, name), getattr(typical, name)
-        if step >= 1.0:
-            out[name] = drawn
-        elif name == "cl_m":
-            out[name] = base + step * (drawn - centre)
-        else:
-            out[name] = base * (drawn / centre) ** step
-    return IsatuximabParameters(**out)
-
-
-def _map_score(
-    source: IsatuximabParameters,
-    k: int,
-    typical: IsatuximabParameters,
-    j: int,
-    pred: np.ndarray,
-    conc: np.ndarray,
-    calibrated: np.ndarray,
-    m: IsatuximabModel,
-) -> tuple[float, float]:
-    """(Individual objective, concentration factor) of element ``k`` of ``source`` (typical
-    values: element ``j`` of ``typical``) for predictions ``pred`` and observations ``conc``
-    (mg/L); infinite when an effect lies beyond ETA_MAX SD after the factor."""
-    use = calibrated & (pred > 0) & (conc > 0)
-    log_g = float(np.mean(np.log(conc[use] / pred[use])))
-    effects = []
-    for name, sign in (*_SHIFT.items(), ("k_cl", 0), ("gamma", 0)):
-        eta = np.log(getattr(source, name)[k] / getattr(typical, name)[j]) + sign * log_g
-        effects.append(eta / _omega(name, m))
-    effects.append((source.cl_m[k] - typical.cl_m[j]) / (m.cv_cl_m * m.cl_m))
-    if np.max(np.abs(effects)) > ETA_MAX:
-        return np.inf, 1.0
-    ipred = pred[use] * np.exp(log_g)
-    iwres = (conc[use] - ipred) / np.hypot(m.prop_error * ipred, m.add_error_mg_l)
-    return float(np.sum(iwres**2) + np.sum(np.square(effects))), float(np.exp(log_g))
-
-
-def _with_patient(
-    params: IsatuximabParameters, i: int, source: IsatuximabParameters, k: int
-) -> IsatuximabParameters:
-    """``params`` with patient ``i``'s values replaced by ``source``'s element ``k``."""
-    changes = {}
-    for name in params.__dataclass_fields__:
-        values = np.array(getattr(params, name), float, copy=True)
-        values[i] = getattr(source, name)[k]
-        changes[name] = values
-    return replace(params, **changes)
 
 
 def _profiles(samples, infusions):
@@ -506,14 +233,14 @@ def _profiles(samples, infusions):
     return out
 
 
-def _calibrate(samples, infusions, design, table3, eta) -> dict[int, float]:
+def _calibrate(samples, profiles, design, table3, eta) -> dict[int, float]:
     """Move the Table 3 profiles onto the published statistics; returns each patient's
-    concentration factor (the parameter shift). ``eta`` holds the sampled random effects in
-    SD units (:func:`individual_effects`)."""
+    concentration factor (the parameter shift). ``profiles`` are the Table 3 profiles'
+    rows and times (:func:`_profiles`), ``eta`` the sampled random effects in SD units
+    (:func:`earlyphase.twin.pk_effects.individual_effects`)."""
     dl_of = dict(zip(eta["subj"], eta["dose_level"], strict=True))
     size: dict[int, float] = {}
     samples["_calibrated"] = False
-    profiles = _profiles(samples, infusions)
     for dl in sorted(set(dl_of.values())):
         p1 = [s for s in design.c1 if dl_of.get(s) == dl]
         p3 = [s for s in design.c3 if dl_of.get(s) == dl]
@@ -573,7 +300,7 @@ def _calibrate_level(samples, where, design, table3, dl, p1, p3, eta) -> dict[in
     ]
     bounded: list[Limit | LinearLimit] = list(limits)
     for s in p1:  # the concentration factor keeps every random effect within +-ETA_MAX SD
-        lo, hi = _factor_range(eta[eta["subj"] == s].iloc[0])
+        lo, hi = factor_range(eta[eta["subj"] == s].iloc[0])
         j = var(s, 1, "auc1")
         bounded.append(LinearLimit(_row(n_var, [(j, 1)]), hi + u0[j]))
         bounded.append(LinearLimit(_row(n_var, [(j, -1)]), -(lo + u0[j])))
@@ -647,117 +374,3 @@ def _contrasts(p1, p3, var, n_var, two_weeks_c1) -> list[Contrast]:
         out.append(Contrast(_row(n_var, [(var(s, 3, "cmax"), 1), (week1, -1)]), SD_PEAK))
         out.append(Contrast(_row(n_var, [(var(s, 3, "auc2"), 1), (week1, -1)]), SD_SHAPE))
     return out
-
-
-#: Largest random effect (SD units) the calibration may leave.
-ETA_MAX = 2.9
-#: Sign of each parameter's log shift per log concentration factor (exact scaling).
-_SHIFT = {"cl_inf": -1, "vc": -1, "q": -1, "vp": -1, "vm": 1, "km": 1}
-
-
-def _omega(name: str, model: IsatuximabModel) -> float:
-    cv = getattr(model, f"cv_{name}")
-    return float(np.sqrt(np.log1p(cv * cv)))
-
-
-def _factor_range(row: pd.Series, model: IsatuximabModel | None = None) -> tuple[float, float]:
-    """Range of log concentration factor keeping every shifted effect within +-ETA_MAX SD."""
-    m = model or IsatuximabModel()
-    lo, hi = -np.inf, np.inf
-    for name, sign in _SHIFT.items():
-        om = _omega(name, m)
-        eta = row[f"eta_{name}_sd"] * om
-        # new eta = eta + sign * log g within [-ETA_MAX om, ETA_MAX om]
-        a, b = sign * (-ETA_MAX * om - eta), sign * (ETA_MAX * om - eta)
-        lo, hi = max(lo, min(a, b)), min(hi, max(a, b))
-    return float(lo), float(hi)
-
-
-def individual_effects(
-    patients: pd.DataFrame,
-    params: IsatuximabParameters,
-    size: Mapping[int, float],
-    model: IsatuximabModel | None = None,
-) -> pd.DataFrame:
-    """Each PK patient's isatuximab random effects in SD units (eta / omega), after the
-    calibration's concentration factor ``g`` (clearances and volumes divided by ``g``,
-    Vm and Km multiplied by it, which multiplies every concentration by ``g`` exactly)."""
-    m = model or IsatuximabModel()
-    typical = individual_parameters(patients, m, None)
-    g = patients["subj"].map(size).fillna(1.0).to_numpy(float)
-    log_g = np.log(g)
-    out = {"subj": patients["subj"].to_numpy(), "dose_level": patients["dl"].to_numpy()}
-    out["concentration_factor"] = g
-    for name, cv, sign in (
-        ("cl_inf", m.cv_cl_inf, -1),
-        ("vc", m.cv_vc, -1),
-        ("q", m.cv_q, -1),
-        ("vp", m.cv_vp, -1),
-        ("vm", m.cv_vm, 1),
-        ("km", m.cv_km, 1),
-        ("k_cl", m.cv_k_cl, 0),
-        ("gamma", m.cv_gamma, 0),
-    ):
-        omega = np.sqrt(np.log1p(cv * cv))
-        eta = np.log(getattr(params, name) / getattr(typical, name)) + sign * log_g
-        out[f"eta_{name}_sd"] = eta / omega
-    out["eta_cl_m_sd"] = (params.cl_m - typical.cl_m) / (m.cv_cl_m * m.cl_m)
-    return pd.DataFrame(out)
-
-
-def sample_residuals(
-    samples: pd.DataFrame, patients: pd.DataFrame, model: IsatuximabModel | None = None
-) -> pd.DataFrame:
-    """Each isatuximab sample's residual against the patient's individual prediction, in SD
-    units of the Fau 2020 combined residual error.
-
-    With ``ipred`` the model concentration of the patient's (calibrated) individual
-    parameters and ``conc`` the value written to PC (before rounding to 6 significant
-    digits), the residual is ``(conc - ipred) / sqrt((prop ipred)^2 + add^2)`` with prop =
-    22.5 % and add = 0.00196 mg/L (Fau et al. 2020, Table S3), i.e. an individual weighted
-    residual (IWRES). Samples before any drug (``ipred`` = 0) are left out. ``calibrated``
-    marks the samples of the Table 3 profiles, whose values the calibration chose; the others
-    keep their simulated residual (standard normal draws clipped at +-2.5).
-
-    Returns
-    -------
-    DataFrame
-        ``subj, dose_level, visit, label, time_h, ipred, conc, unit, calibrated,
-        residual_sd``.
-    """
-    m = model or IsatuximabModel()
-    isa = samples[(samples["drug"] == DRUG) & (samples["true"] > 0)]
-    to_mg_l = isa["unit"].map(lambda u: concentration_factor_to_mg_l(u) or 1.0).to_numpy(float)
-    ipred = isa["true"].to_numpy(float)
-    conc = isa["conc"].to_numpy(float)
-    sd = np.hypot(m.prop_error * ipred * to_mg_l, m.add_error_mg_l)
-    dl = dict(zip(patients["subj"], patients["dl"], strict=True))
-    return pd.DataFrame(
-        {
-            "subj": isa["subj"].to_numpy(int),
-            "dose_level": isa["subj"].map(dl).to_numpy(),
-            "visit": isa["visit"].to_numpy(),
-            "label": isa["label"].to_numpy(),
-            "time_h": isa["time_h"].to_numpy(float),
-            "ipred": ipred,
-            "conc": conc,
-            "unit": isa["unit"].to_numpy(),
-            "calibrated": isa["_calibrated"].to_numpy(bool),
-            "residual_sd": (conc - ipred) * to_mg_l / sd,
-        }
-    )
-
-
-def write_pk_calibration(
-    effects: pd.DataFrame, residuals: pd.DataFrame, folder: str | Path
-) -> list[Path]:
-    """Write :func:`individual_effects` and :func:`sample_residuals` as
-    ``<folder>/individual_effects.csv`` and ``sample_residuals.csv`` (6 significant digits,
-    each file atomically); returns the paths."""
-    paths = []
-    for name, frame in (("individual_effects", effects), ("sample_residuals", residuals)):
-        path = Path(folder) / f"{name}.csv"
-        with atomic_write(path) as handle:
-            frame.to_csv(handle, index=False, float_format="%.6g")
-        paths.append(path)
-    return paths

@@ -58,14 +58,14 @@ def reconstruct(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
 def pk_individual_effects(seed: int = DEFAULT_SEED) -> pd.DataFrame:
     """The reconstruction's isatuximab random effects per PK patient, in SD units (eta /
     omega of Fau 2020, after the calibration's concentration factor; see
-    :func:`earlyphase.twin.pk_reconstruction.individual_effects`)."""
+    :func:`earlyphase.twin.pk_effects.individual_effects`)."""
     return _build(seed)[1]
 
 
 def pk_sample_residuals(seed: int = DEFAULT_SEED) -> pd.DataFrame:
     """The reconstruction's isatuximab samples' residuals against each patient's individual
     prediction, in SD units of the Fau 2020 combined residual error (see
-    :func:`earlyphase.twin.pk_reconstruction.sample_residuals`)."""
+    :func:`earlyphase.twin.pk_effects.sample_residuals`)."""
     return _build(seed)[2]
 
 
