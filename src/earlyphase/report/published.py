@@ -567,10 +567,10 @@ def _lookup(tables: Mapping[str, TableResult], address: str) -> float | None:
     several (``min(a;b)``, ``max(a;b)``); None when a cell is not in the report."""
     extreme = _EXTREME.fullmatch(address)
     if extreme:
-        values = [_lookup(tables, part) for part in extreme.group(2).split(";")]
-        if not values or any(v is None for v in values):
+        parts = extreme.group(2).split(";")
+        found = [v for v in (_lookup(tables, part) for part in parts) if v is not None]
+        if len(found) < len(parts):
             return None
-        found = [v for v in values if v is not None]
         return min(found) if extreme.group(1) == "min" else max(found)
     table_id, rest = address.split("/", 1)
     row, column, stat = rest.rsplit("/", 2)
